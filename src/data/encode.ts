@@ -1,0 +1,115 @@
+/**
+ * Sequence encodings of the Camformer paper, as flat Float32Arrays in [n, length, channels] order
+ * (channels last, as tfjs conv1d expects). Every sequence must already have the target length
+ * (see `preprocess`); encoding is one table lookup per base, so a million sequences take seconds.
+ */
+import { OptionError } from '../errors';
+import { BASE_INDEX } from './alphabet';
+
+export const ENCODINGS = ['onehot', 'onehotWithN', 'onehotWithP', 'onehotWithInt', 'onehotWithBoth'] as const;
+export type Encoding = (typeof ENCODINGS)[number];
+
+export interface EncodeOptions {
+  /**
+   * Measured expression of each sequence, needed by `onehotWithInt` and `onehotWithBoth`: the extra
+   * channel is 1 where the value is not an integer (a mean of several cells), else 0. Left out, every
+   * sequence is treated as a multi-cell measurement (1), as the paper does for test sequences.
+   */
+  expression?: ArrayLike<number>;
+}
+
+export interface Encoded {
+  data: Float32Array;
+  shape: [n: number, length: number, channels: number];
+  encoding: Encoding;
+}
+
+/** Number of input channels an encoding produces. */
+export function encodingChannels(encoding: Encoding): number {
+  switch (encoding) {
+    case 'onehot':
+    case 'onehotWithN':
+      return 4;
+    case 'onehotWithP':
+    case 'onehotWithInt':
+      return 5;
+    case 'onehotWithBoth':
+      return 6;
+  }
+}
+
+// Per letter index (A, C, G, T, N): the four base channels and the purine channel.
+const BASE_CHANNELS: Record<'zeroN' | 'quarterN', number[][]> = {
+  zeroN: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [0, 0, 0, 0]],
+  quarterN: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [0.25, 0.25, 0.25, 0.25]],
+};
+const PURINE = [1, 0, 1, 0, 0.5];
+
+/**
+ * Encodes equal-length sequences. Letters must be A, C, G, T or N (any case): validate on read.
+ * Base channels: `onehot` sets N to 0000; the others set N to 0.25 each (the paper's `onehotWithN`
+ * convention, which the 5- and 6-channel variants build on).
+ */
+export function encode(sequences: readonly string[], encoding: Encoding, options: EncodeOptions = {}): Encoded {
+  if (!ENCODINGS.includes(encoding)) {
+    throw new OptionError(`unknown encoding '${encoding}'; expected one of ${ENCODINGS.join(', ')}`, { option: 'encoding' });
+  }
+  const n = sequences.length;
+  const length = n ? sequences[0]!.length : 0;
+  const channels = encodingChannels(encoding);
+  const withInt = encoding === 'onehotWithInt' || encoding === 'onehotWithBoth';
+  const withP = encoding === 'onehotWithP' || encoding === 'onehotWithBoth';
+  const { expression } = options;
+  if (withInt && expression && expression.length !== n) {
+    throw new OptionError(`expression has ${expression.length} values for ${n} sequences`, { option: 'expression' });
+  }
+
+  // Row of `channels` values per letter code, built once.
+  const base = encoding === 'onehot' ? BASE_CHANNELS.zeroN : BASE_CHANNELS.quarterN;
+  const rows = new Float32Array(256 * channels);
+  for (let code = 0; code < 256; code++) {
+    const idx = BASE_INDEX[code]!;
+    if (idx === 255) continue;
+    rows.set(base[idx]!, code * channels);
+    if (withP) rows[code * channels + channels - 1] = PURINE[idx]!;
+  }
+
+  const data = new Float32Array(n * length * channels);
+  const intChannel = 4; // Int comes before P in onehotWithBoth
+  for (let s = 0; s < n; s++) {
+    const seq = sequences[s]!;
+    if (seq.length !== length) {
+      throw new OptionError(
+        `sequence ${s + 1} has length ${seq.length}, expected ${length} like the first; preprocess to one length first`,
+        { option: 'sequences' },
+      );
+    }
+    const intValue = withInt ? (expression ? (Number.isInteger(expression[s]) ? 0 : 1) : 1) : 0;
+    let offset = s * length * channels;
+    for (let i = 0; i < length; i++, offset += channels) {
+      const code = seq.charCodeAt(i);
+      const rowStart = (code & 255) * channels;
+      for (let c = 0; c < channels; c++) data[offset + c] = rows[rowStart + c]!;
+      if (withInt) data[offset + intChannel] = intValue;
+    }
+  }
+  return { data, shape: [n, length, channels], encoding };
+}
+
+/** Reverse complement of an encoded batch: positions reversed, A↔T and C↔G swapped, extra channels kept. */
+export function reverseComplementEncoded({ data, shape, encoding }: Encoded): Encoded {
+  const [n, length, channels] = shape;
+  const out = new Float32Array(data.length);
+  for (let s = 0; s < n; s++) {
+    for (let i = 0; i < length; i++) {
+      const from = (s * length + i) * channels;
+      const to = (s * length + (length - 1 - i)) * channels;
+      out[to] = data[from + 3]!;
+      out[to + 1] = data[from + 2]!;
+      out[to + 2] = data[from + 1]!;
+      out[to + 3] = data[from]!;
+      for (let c = 4; c < channels; c++) out[to + c] = data[from + c]!;
+    }
+  }
+  return { data: out, shape, encoding };
+}

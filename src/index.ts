@@ -1,0 +1,12 @@
+/**
+ * cislab's public API: the fluent DSL (`promoters`, `jaspar`) plus every plain function it strings together,
+ * layer by layer, so a user who prefers functions to chains can call them directly.
+ */
+export * from './errors';
+export * from './data';
+export * from './kernels';
+export * from './stats';
+export * from './motifs';
+export * from './viz';
+export * from './notebook';
+export * from './dsl';
