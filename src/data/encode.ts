@@ -96,9 +96,14 @@ export function encode(sequences: readonly string[], encoding: Encoding, options
   return { data, shape: [n, length, channels], encoding };
 }
 
-/** Reverse complement of an encoded batch: positions reversed, A↔T and C↔G swapped, extra channels kept. */
+/**
+ * Reverse complement of an encoded batch: positions reversed, A↔T and C↔G swapped; the purine channel
+ * becomes 1 − P (the complement of a purine is a pyrimidine); the integer channel is a property of the
+ * measurement and stays.
+ */
 export function reverseComplementEncoded({ data, shape, encoding }: Encoded): Encoded {
   const [n, length, channels] = shape;
+  const purineAt = encoding === 'onehotWithP' || encoding === 'onehotWithBoth' ? channels - 1 : -1;
   const out = new Float32Array(data.length);
   for (let s = 0; s < n; s++) {
     for (let i = 0; i < length; i++) {
@@ -108,7 +113,7 @@ export function reverseComplementEncoded({ data, shape, encoding }: Encoded): En
       out[to + 1] = data[from + 2]!;
       out[to + 2] = data[from + 1]!;
       out[to + 3] = data[from]!;
-      for (let c = 4; c < channels; c++) out[to + c] = data[from + c]!;
+      for (let c = 4; c < channels; c++) out[to + c] = c === purineAt ? 1 - data[from + c]! : data[from + c]!;
     }
   }
   return { data: out, shape, encoding };
