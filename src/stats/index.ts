@@ -1,2 +1,34 @@
-// Public API of src/stats: re-exports of this layer's modules (owned by whoever works on src/stats).
-export {};
+// Public API of src/stats: correlations, DREAM2022 scoring, bootstrap, rank and t tests with p-values,
+// Fisher's exact test, multiple-testing corrections, the distributions behind them and a seeded PRNG.
+export { createRandom, deriveSeed, seedToUint32, Random, type Seed } from './random';
+export { logGamma, logBeta, logChoose, regularizedGamma, regularizedBeta } from './special';
+export {
+  normalPdf,
+  normalCdf,
+  normalQuantile,
+  studentTPdf,
+  studentTCdf,
+  studentTQuantile,
+  chiSquaredCdf,
+} from './distributions';
+export type { Alternative, Numbers } from './input';
+export { pearson, spearman, rank, rSquared, type CorrelationOptions } from './correlation';
+export {
+  dreamScore,
+  DREAM_SUBSET_WEIGHTS,
+  DREAM_PAIR_SUBSETS,
+  type DreamPair,
+  type DreamScore,
+  type DreamScoreInput,
+  type DreamScoreOptions,
+  type DreamSubset,
+  type DreamSubsetScore,
+} from './dream-score';
+export { improvement } from './improvement';
+export { bootstrap, sampleQuantile, type BootstrapOptions, type BootstrapResult } from './bootstrap';
+export type { TestResult } from './p-value';
+export { wilcoxonRankSum, rankSumDistribution, type RankSumResult, type RankTestOptions } from './rank-sum';
+export { wilcoxonSignedRank, signedRankDistribution, type SignedRankResult } from './signed-rank';
+export { oneSampleTTest, pairedTTest, studentTTest, welchTTest, type TTestOptions, type TTestResult } from './t-test';
+export { fisherExact, type FisherExactResult } from './fisher-exact';
+export { benjaminiHochberg, bonferroni, holm } from './multiple-testing';
