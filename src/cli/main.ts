@@ -1,0 +1,30 @@
+/**
+ * The `cislab` command line: one module per command, each over the same plain functions the notebook uses.
+ */
+import { CislabError } from '../errors';
+import type { Command } from './args';
+import { evaluateCommand } from './evaluate';
+
+export const COMMANDS: Command[] = [evaluateCommand];
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(['usage: cislab <command> [options]', '', 'commands:', ...COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`)].join('\n'));
+    return name ? 0 : 1;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    console.error(`cislab: unknown command '${name}'; commands are: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof CislabError) {
+      console.error(`cislab ${name}: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
