@@ -1,2 +1,10 @@
-// Public API of src/viz: re-exports of this layer's modules (owned by whoever works on src/viz).
-export {};
+// Public API of src/viz: Vega-Lite spec builders, the shared theme and headless rendering.
+// Explicit names (no `export *`) so helpers like kde or pearson never clash with src/stats in cislab's index.
+export { FONT, BASE_COLORS, CATEGORY_COLORS, SEQUENTIAL_SCHEME, DIVERGING_SCHEME, THEME_CONFIG, VEGA_LITE_SCHEMA } from './theme';
+export { isVegaLiteSpec, type VegaLiteSpec, type FigureOptions } from './spec';
+export { histogram, boxPlot, violin, type HistogramOptions, type CategoryOptions, type ViolinOptions } from './distribution';
+export { densityScatter, embeddingScatter, type DensityScatterOptions, type EmbeddingScatterOptions } from './scatter';
+export { heatmap, groupedBars, lineBand, type HeatmapOptions, type GroupedBarsOptions, type LineBandOptions } from './categorical';
+export { ismLogo, pwmLogo, informationContent as pwmLetterHeights, type LogoMatrix, type LogoOptions, type PwmLogoOptions } from './logo';
+export { render, renderSync, loadRenderer, rendererLoaded, compileVegaLite, svgToPng, type RenderFormat, type RenderOptions } from './render';
+export type { TableLike } from './data';

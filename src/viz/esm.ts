@@ -1,0 +1,51 @@
+/**
+ * Loading ES-module-only libraries (vega, vega-lite) from our CommonJS build.
+ *
+ * TypeScript's CommonJS output rewrites `import()` into `require()`, and `require('vega')` throws
+ * ERR_REQUIRE_ASYNC_MODULE (vega's Node build has a top-level await). A function built with `new Function`
+ * keeps a real `import()`; it works from modules loaded by Node's loader — plain node, vitest and tslab
+ * (where our dist files are loaded with `require`, not compiled in the kernel's vm). Specifiers are resolved
+ * to absolute file URLs first so the result does not depend on the caller's directory.
+ */
+import { pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
+const dynamicImport = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<any>;
+
+/** Finds the ESM entry of an installed package by walking up node_modules from this file. */
+export function resolveEsmEntry(pkg: string, from: string = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const root = join(dir, 'node_modules', pkg);
+    const manifest = join(root, 'package.json');
+    if (existsSync(manifest)) {
+      const json = JSON.parse(readFileSync(manifest, 'utf8'));
+      const dot = json.exports?.['.'];
+      const entry = typeof dot === 'string' ? dot : dot?.import ?? dot?.default ?? json.module ?? json.main ?? 'index.js';
+      return join(root, typeof entry === 'string' ? entry : entry.default);
+    }
+    if (dirname(dir) === dir) throw new Error(`cislab: cannot find the package '${pkg}' (npm install ${pkg})`);
+  }
+}
+
+const cache = new Map<string, Promise<any>>();
+const loaded = new Map<string, any>();
+
+/** Imports an ES module package once; later calls share the promise. */
+export function importEsm(pkg: string): Promise<any> {
+  let p = cache.get(pkg);
+  if (!p) {
+    p = dynamicImport(pathToFileURL(resolveEsmEntry(pkg)).href).then((m) => {
+      loaded.set(pkg, m);
+      return m;
+    });
+    cache.set(pkg, p);
+  }
+  return p;
+}
+
+/** The module if `importEsm(pkg)` has already finished, else undefined (for synchronous callers). */
+export function importedEsm(pkg: string): any {
+  return loaded.get(pkg);
+}

@@ -1,0 +1,139 @@
+/**
+ * Sequence logos: ISM contribution logos (letters scaled by signed contribution, positive stacked above the
+ * axis and negative below) and PWM information-content logos (letters scaled by p × IC, in bits).
+ * Letters are `point` marks with per-letter SVG path shapes (see glyphs.ts for why this scales correctly).
+ */
+import { OptionError } from '../errors';
+import { BASE_COLORS } from './theme';
+import { figure, type FigureOptions, type VegaLiteSpec } from './spec';
+import { glyphPath, LOGO_LETTERS, type LogoLetter } from './glyphs';
+import { round, rowsOf, type TableLike } from './data';
+
+/** A position × letter matrix (rows = positions, columns A, C, G, T) or a long table. */
+export type LogoMatrix = readonly (readonly number[])[];
+
+export interface LogoOptions extends FigureOptions {
+  /** Position of the first row (default 1). */
+  start?: number;
+  /** Pixels per position (default 18) — used when `width` is not given. */
+  step?: number;
+  /** For long tables: column names (defaults 'position', 'base', 'value'). */
+  position?: string;
+  base?: string;
+  value?: string;
+  /** y axis title. */
+  yTitle?: string;
+}
+
+interface Letter { position: number; letter: LogoLetter; y0: number; y1: number; value: number }
+
+/** Stacks letters per position: positives upward (largest on top), negatives downward (largest at bottom). */
+export function stackLetters(matrix: LogoMatrix, start = 1): Letter[] {
+  const out: Letter[] = [];
+  matrix.forEach((row, i) => {
+    if (row.length !== 4) throw new OptionError(`logo row ${i} has ${row.length} values, expected 4 (A, C, G, T)`, { option: 'matrix' });
+    const entries = row.map((v, j) => ({ letter: LOGO_LETTERS[j], v: Number.isFinite(v) ? v : 0 }));
+    let up = 0, down = 0;
+    for (const e of [...entries].filter((e) => e.v > 0).sort((a, b) => a.v - b.v)) {
+      out.push({ position: start + i, letter: e.letter, y0: up, y1: up + e.v, value: e.v });
+      up += e.v;
+    }
+    for (const e of [...entries].filter((e) => e.v < 0).sort((a, b) => b.v - a.v)) {
+      out.push({ position: start + i, letter: e.letter, y0: down + e.v, y1: down, value: e.v });
+      down += e.v;
+    }
+  });
+  return out;
+}
+
+/** Accepts a matrix or a long table (position, base, value) and returns the matrix plus its first position. */
+export function toLogoMatrix(data: LogoMatrix | TableLike, options: LogoOptions = {}): { matrix: number[][]; start: number } {
+  if (Array.isArray(data) && (data.length === 0 || Array.isArray(data[0]))) {
+    return { matrix: (data as LogoMatrix).map((r) => [...r]), start: options.start ?? 1 };
+  }
+  const rows = rowsOf(data as TableLike);
+  const pf = options.position ?? 'position', bf = options.base ?? 'base', vf = options.value ?? 'value';
+  if (rows.length && !(pf in rows[0] && bf in rows[0] && vf in rows[0])) {
+    throw new OptionError(`logo table needs columns '${pf}', '${bf}', '${vf}' (has ${Object.keys(rows[0]).join(', ')})`, { option: 'data' });
+  }
+  const positions = rows.map((r) => Number(r[pf]));
+  const lo = Math.min(...positions), hi = Math.max(...positions);
+  const matrix = Array.from({ length: hi - lo + 1 }, () => [0, 0, 0, 0]);
+  for (const r of rows) {
+    const j = LOGO_LETTERS.indexOf(String(r[bf]).toUpperCase() as LogoLetter);
+    if (j >= 0) matrix[Number(r[pf]) - lo][j] += Number(r[vf]) || 0;
+  }
+  return { matrix, start: lo };
+}
+
+/** Logo of signed contributions (e.g. ISM: per position, the effect of each base). */
+export function ismLogo(data: LogoMatrix | TableLike, options: LogoOptions = {}): VegaLiteSpec {
+  const { matrix, start } = toLogoMatrix(data, options);
+  return logoSpec(stackLetters(matrix, start), matrix.length, start, { yTitle: 'contribution', ...options }, true);
+}
+
+export interface PwmLogoOptions extends LogoOptions {
+  /** Background base frequencies (default uniform). */
+  background?: readonly number[];
+  /** Added to every count/probability before normalising (default 0). */
+  pseudocount?: number;
+}
+
+/** Information content (bits) of each position of a PWM given as counts or probabilities. */
+export function informationContent(pwm: LogoMatrix, options: PwmLogoOptions = {}): number[][] {
+  const bg = options.background ?? [0.25, 0.25, 0.25, 0.25];
+  const pc = options.pseudocount ?? 0;
+  return pwm.map((row, i) => {
+    if (row.length !== 4 || row.some((v) => !(v >= 0))) {
+      throw new OptionError(`PWM row ${i} must be 4 non-negative numbers (A, C, G, T), got [${row.join(', ')}]`, { option: 'pwm' });
+    }
+    const total = row.reduce((s, v) => s + v + pc, 0);
+    const p = row.map((v) => (v + pc) / total);
+    const ic = p.reduce((s, q, j) => (q > 0 ? s + q * Math.log2(q / bg[j]) : s), 0);
+    return p.map((q) => q * ic);
+  });
+}
+
+/** Information-content logo of a PWM (counts or probabilities; rows = positions, columns A, C, G, T). */
+export function pwmLogo(pwm: LogoMatrix | TableLike, options: PwmLogoOptions = {}): VegaLiteSpec {
+  const { matrix, start } = toLogoMatrix(pwm, options);
+  const heights = informationContent(matrix, options);
+  return logoSpec(stackLetters(heights, start), heights.length, start, { yTitle: 'bits', ...options }, false, [0, 2]);
+}
+
+function logoSpec(letters: Letter[], length: number, start: number, options: LogoOptions, signed: boolean, yFixed?: [number, number]): VegaLiteSpec {
+  const step = options.step ?? 18;
+  const width = options.width ?? Math.max(120, length * step);
+  const height = options.height ?? 160;
+  let lo = 0, hi = 0;
+  for (const l of letters) { lo = Math.min(lo, l.y0); hi = Math.max(hi, l.y1); }
+  if (yFixed) { lo = Math.min(lo, yFixed[0]); hi = Math.max(hi, yFixed[1]); }
+  if (hi - lo === 0) hi = 1;
+  const pxPerPosition = width / length;
+  const pxPerUnit = height / (hi - lo);
+  const values = letters
+    .filter((l) => (l.y1 - l.y0) * pxPerUnit >= 0.25) // sub-pixel letters are invisible; drop them to keep specs small
+    .map((l) => ({
+      position: l.position,
+      base: l.letter,
+      value: round(l.value),
+      y: round((l.y0 + l.y1) / 2),
+      glyph: glyphPath(l.letter, ((l.y1 - l.y0) * pxPerUnit) / pxPerPosition),
+    }));
+  const xScale = { domain: [start - 0.5, start + length - 0.5], nice: false, zero: false };
+  const layers: Record<string, unknown>[] = [
+    {
+      mark: { type: 'point', filled: true, opacity: 1, strokeWidth: 0 },
+      encoding: {
+        x: { field: 'position', type: 'quantitative', scale: xScale, title: 'position', axis: { tickMinStep: 1, format: 'd' } },
+        y: { field: 'y', type: 'quantitative', scale: { domain: [round(lo), round(hi)], nice: false, zero: false }, title: options.yTitle },
+        shape: { field: 'glyph', type: 'nominal', scale: null, legend: null },
+        size: { value: round(pxPerPosition * pxPerPosition) },
+        color: { field: 'base', type: 'nominal', scale: { domain: [...LOGO_LETTERS], range: LOGO_LETTERS.map((b) => BASE_COLORS[b]) }, legend: null },
+        tooltip: [{ field: 'position', type: 'quantitative' }, { field: 'base', type: 'nominal' }, { field: 'value', type: 'quantitative' }],
+      },
+    },
+  ];
+  if (signed) layers.push({ mark: { type: 'rule', color: '#555', strokeWidth: 0.75 }, encoding: { y: { datum: 0, type: 'quantitative' } } });
+  return figure({ data: { values }, layer: layers }, { ...options, width, height });
+}

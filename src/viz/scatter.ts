@@ -1,0 +1,130 @@
+/**
+ * Scatter plots for many points: `densityScatter` pre-bins into a 2-D grid (a rect heat map of counts, so 10⁵
+ * points become at most bins² rects) and `embeddingScatter` colours points by quantile of a value.
+ */
+import { OptionError } from '../errors';
+import { SEQUENTIAL_SCHEME } from './theme';
+import { figure, type FigureOptions, type VegaLiteSpec } from './spec';
+import { extent, pearson, quantileSorted, round, rowsOf, requireField, spearman, type Row, type TableLike } from './data';
+
+export interface DensityScatterOptions extends FigureOptions {
+  x: string;
+  y: string;
+  /** Grid cells per axis (default 60). */
+  bins?: number;
+  /** Draw the y = x line (default false): for predicted vs measured. */
+  identity?: boolean;
+  /** Put Pearson r and Spearman ρ (and n) in the title (default true). */
+  correlation?: boolean;
+  /** Colour counts on a log scale (default true: dense cores otherwise hide the tails). */
+  logCount?: boolean;
+  xTitle?: string;
+  yTitle?: string;
+}
+
+function pairs(rows: readonly Row[], xf: string, yf: string): { x: number[]; y: number[] } {
+  const x: number[] = [], y: number[] = [];
+  for (const r of rows) {
+    const a = Number(r[xf]), b = Number(r[yf]);
+    if (r[xf] != null && r[yf] != null && Number.isFinite(a) && Number.isFinite(b)) { x.push(a); y.push(b); }
+  }
+  return { x, y };
+}
+
+/** Binned scatter: one rect per non-empty grid cell coloured by count; optional identity line and r/ρ. */
+export function densityScatter(data: TableLike, options: DensityScatterOptions): VegaLiteSpec {
+  const rows = rowsOf(data);
+  requireField(rows, options.x, 'x');
+  requireField(rows, options.y, 'y');
+  const bins = options.bins ?? 60;
+  if (!(bins >= 1)) throw new OptionError(`bins must be ≥ 1, got ${bins}`, { option: 'bins' });
+  const { x, y } = pairs(rows, options.x, options.y);
+  let [x0, x1] = extent(x), [y0, y1] = extent(y);
+  if (options.identity) { x0 = y0 = Math.min(x0, y0); x1 = y1 = Math.max(x1, y1); }
+  const wx = (x1 - x0 || 1) / bins, wy = (y1 - y0 || 1) / bins;
+  const counts = new Map<number, number>();
+  for (let i = 0; i < x.length; i++) {
+    const bx = Math.min(bins - 1, Math.floor((x[i] - x0) / wx)), by = Math.min(bins - 1, Math.floor((y[i] - y0) / wy));
+    const key = bx * bins + by;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const values = [...counts].sort((a, b) => a[0] - b[0]).map(([key, count]) => {
+    const bx = Math.floor(key / bins), by = key % bins;
+    return { x: round(x0 + bx * wx), x2: round(x0 + (bx + 1) * wx), y: round(y0 + by * wy), y2: round(y0 + (by + 1) * wy), count };
+  });
+  let title = options.title;
+  if (options.correlation ?? true) {
+    const stats = `r = ${pearson(x, y).toFixed(3)}, ρ = ${spearman(x, y).toFixed(3)}, n = ${x.length}`;
+    title = title ? `${title} (${stats})` : stats;
+  }
+  const xEnc = { field: 'x', type: 'quantitative', title: options.xTitle ?? options.x, scale: { domain: [round(x0), round(x1)], nice: false, zero: false } };
+  const yEnc = { field: 'y', type: 'quantitative', title: options.yTitle ?? options.y, scale: { domain: [round(y0), round(y1)], nice: false, zero: false } };
+  const layers: Record<string, unknown>[] = [{
+    data: { values },
+    mark: { type: 'rect' },
+    encoding: {
+      x: xEnc, x2: { field: 'x2' }, y: yEnc, y2: { field: 'y2' },
+      color: { field: 'count', type: 'quantitative', scale: { type: options.logCount ?? true ? 'log' : 'linear', scheme: SEQUENTIAL_SCHEME }, title: 'points' },
+    },
+  }];
+  if (options.identity) {
+    layers.push({
+      data: { values: [{ x: round(x0), y: round(y0) }, { x: round(x1), y: round(y1) }] },
+      mark: { type: 'line', color: '#d62728', strokeDash: [4, 3], strokeWidth: 1 },
+      encoding: { x: xEnc, y: yEnc },
+    });
+  }
+  return figure({ layer: layers }, { ...options, title }, { width: 300, height: 300 });
+}
+
+export interface EmbeddingScatterOptions extends FigureOptions {
+  x: string;
+  y: string;
+  /** Numeric column coloured by quantile class, or a categorical column coloured by value. */
+  color?: string;
+  /** Number of quantile classes for a numeric `color` (default 5). */
+  quantiles?: number;
+  /** Draw at most this many points, chosen evenly (default 20,000); the title says when points were dropped. */
+  maxPoints?: number;
+  xTitle?: string;
+  yTitle?: string;
+}
+
+/** Quantile class labels like 'Q1 ≤ 0.12', 'Q2 ≤ 0.53', … for each value. */
+export function quantileClasses(values: readonly number[], k: number): { labels: string[]; classOf: (v: number) => string } {
+  const sorted = [...values].filter(Number.isFinite).sort((a, b) => a - b);
+  const cuts = Array.from({ length: k }, (_, i) => quantileSorted(sorted, (i + 1) / k));
+  const labels = cuts.map((c, i) => `Q${i + 1} ≤ ${round(c, 3)}`);
+  return { labels, classOf: (v) => labels[Math.max(0, cuts.findIndex((c) => v <= c))] };
+}
+
+/** 2-D embedding (UMAP, t-SNE, PCA) as points, coloured by quantile class of a value or by category. */
+export function embeddingScatter(data: TableLike, options: EmbeddingScatterOptions): VegaLiteSpec {
+  const rows = rowsOf(data);
+  requireField(rows, options.x, 'x');
+  requireField(rows, options.y, 'y');
+  if (options.color !== undefined) requireField(rows, options.color, 'color');
+  const max = options.maxPoints ?? 20000;
+  const stride = Math.max(1, Math.ceil(rows.length / max));
+  const kept = rows.filter((_, i) => i % stride === 0);
+  const cf = options.color;
+  const numeric = cf !== undefined && kept.every((r) => typeof r[cf] === 'number' || r[cf] == null);
+  const q = numeric ? quantileClasses(rows.map((r) => Number(r[cf!])), options.quantiles ?? 5) : undefined;
+  const values = kept.map((r) => {
+    const o: Row = { x: round(Number(r[options.x])), y: round(Number(r[options.y])) };
+    if (cf !== undefined) o.group = q ? q.classOf(Number(r[cf])) : String(r[cf]);
+    return o;
+  });
+  const title = stride > 1 ? `${options.title ?? ''}${options.title ? ' ' : ''}(every ${stride}th of ${rows.length} points)` : options.title;
+  return figure({
+    data: { values },
+    mark: { type: 'circle', size: values.length > 5000 ? 6 : 16, opacity: 0.7 },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: options.xTitle ?? options.x, scale: { zero: false } },
+      y: { field: 'y', type: 'quantitative', title: options.yTitle ?? options.y, scale: { zero: false } },
+      ...(cf !== undefined
+        ? { color: q ? { field: 'group', type: 'ordinal', title: `${cf} quantile`, sort: q.labels, scale: { scheme: SEQUENTIAL_SCHEME } } : { field: 'group', type: 'nominal', title: cf } }
+        : {}),
+    },
+  }, { ...options, title }, { width: 300, height: 300 });
+}
