@@ -1,2 +1,11 @@
-// Public API of src/motifs: re-exports of this layer's modules (owned by whoever works on src/motifs).
-export {};
+// Public API of src/motifs: motif files and databases, FIMO-equivalent scanning (JS and tfjs kernels),
+// enrichment, pair logic and motif comparison.
+export * from './motif';
+export * from './formats';
+export * from './database';
+export * from './pssm';
+export * from './qvalues';
+export * from './sequences';
+export * from './scan-kernel';
+export * from './fimo';
+export * from './fimo-tsv';
