@@ -13,17 +13,17 @@ export {
 } from './distributions';
 export type { Alternative, Numbers } from './input';
 export { pearson, spearman, rank, rSquared, type CorrelationOptions } from './correlation';
+// DREAM_PAIR_SUBSETS, DreamSubset and DreamPair are exported by src/data (same values, structurally the same
+// types); re-exporting them here would make the package barrel ambiguous.
 export {
   dreamScore,
   DREAM_SUBSET_WEIGHTS,
-  DREAM_PAIR_SUBSETS,
-  type DreamPair,
   type DreamScore,
   type DreamScoreInput,
   type DreamScoreOptions,
-  type DreamSubset,
   type DreamSubsetScore,
 } from './dream-score';
+export { evaluateDream, evaluatePredictions, type DreamEvaluation, type EvaluateDreamOptions } from './evaluate';
 export { improvement } from './improvement';
 export { bootstrap, sampleQuantile, type BootstrapOptions, type BootstrapResult } from './bootstrap';
 export type { TestResult } from './p-value';
