@@ -9,3 +9,4 @@ export * from './sequences';
 export * from './scan-kernel';
 export * from './fimo';
 export * from './fimo-tsv';
+export * from './scan-tensor';
