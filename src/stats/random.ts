@@ -91,6 +91,17 @@ export class Random {
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
+  /**
+   * A stream started from an explicit xoshiro128** state (four 32-bit words, not all zero), bypassing the
+   * seeding. For checking the generator against the reference implementation's published outputs.
+   */
+  static fromState(state: readonly [number, number, number, number]): Random {
+    if (state.every((w) => w >>> 0 === 0)) throw new OptionError('the xoshiro128** state must not be all zeros', { option: 'state' });
+    const rng = new Random(0);
+    [rng.s0, rng.s1, rng.s2, rng.s3] = state.map((w) => w >>> 0) as [number, number, number, number];
+    return rng;
+  }
+
   /** Next unsigned 32-bit integer (xoshiro128**). */
   uint32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
