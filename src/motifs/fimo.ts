@@ -12,7 +12,7 @@ import * as aq from 'arquero';
 import { OptionError } from '../errors';
 import { buildFimoPssm, rawScore, scoreThreshold, type FimoPssm, type PssmOptions } from './pssm';
 import { estimatePi0, fimoQValues, FIMO_RESERVOIR_SIZE } from './qvalues';
-import { motifRandom } from './random';
+import { createRandom, type Random } from '../stats';
 import { scanPwm, windowScore, type RawHits } from './scan-kernel';
 import { countWindows, prepareSequences, windowHasN, windowSequence, type NamedSequence, type PreparedSequences, type Region } from './sequences';
 import type { Motif } from './motif';
@@ -96,7 +96,7 @@ export function runFimo(pssms: readonly FimoPssm[], prepared: PreparedSequences,
     let pi0 = 1;
     let q: Float64Array = new Float64Array(kept.length).fill(NaN);
     if (withQ && kept.length) {
-      const random = motifRandom(`${options.seed ?? 1}:${pssm.motif.id}:${m}`);
+      const random = createRandom(`${options.seed ?? 1}:${pssm.motif.id}:${m}`);
       pi0 = estimatePi0(samplePValues(pssm, prepared, bothStrands, tests, random), random);
       q = fimoQValues(p, tests, pi0);
     }
@@ -155,7 +155,7 @@ function keepStored(raw: RawHits, pssm: FimoPssm, maxStored: number): number[] {
  * A uniform sample (without replacement) of the p-values of all tests, like FIMO's 10,000-slot reservoir:
  * every test if there are at most 10,000.
  */
-function samplePValues(pssm: FimoPssm, prepared: PreparedSequences, bothStrands: boolean, tests: number, random: ReturnType<typeof motifRandom>): Float64Array {
+function samplePValues(pssm: FimoPssm, prepared: PreparedSequences, bothStrands: boolean, tests: number, random: Random): Float64Array {
   const w = pssm.width;
   const strands = bothStrands ? 2 : 1;
   const nSeq = prepared.starts.length;

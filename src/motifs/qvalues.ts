@@ -4,7 +4,11 @@
  * reservoir sample). FIMO's sample and bootstraps use its own random generator, so its π0 — and the q-values,
  * by the same factor — differ from ours by sampling noise only; the BH part is exact.
  */
-import type { MotifRandom } from './random';
+/** The generator interface used here (src/stats' Random satisfies it). */
+export interface UniformSource {
+  /** Uniform integer in [0, n). */
+  int(n: number): number;
+}
 
 export const FIMO_RESERVOIR_SIZE = 10000;
 const NUM_BOOTSTRAPS = 100;
@@ -32,7 +36,7 @@ function pi0AtLambda(lambda: number, sortedP: Float64Array): number {
  * has the least bootstrap mean-squared error around the smallest π0(λ), clamped to [0, 1].
  * Returns 1 when fewer than 101 p-values are given, as FIMO does.
  */
-export function estimatePi0(pvalues: ArrayLike<number>, random: MotifRandom): number {
+export function estimatePi0(pvalues: ArrayLike<number>, random: UniformSource): number {
   if (pvalues.length <= MIN_SAMPLES) return 1;
   const sorted = Float64Array.from(pvalues).sort();
   const lambdas = Array.from({ length: NUM_LAMBDA }, (_, i) => ((i + 1) / NUM_LAMBDA) * MAX_LAMBDA);
