@@ -6,13 +6,41 @@
  * keeps a real `import()`; it works from modules loaded by Node's loader — plain node, vitest and tslab
  * (where our dist files are loaded with `require`, not compiled in the kernel's vm). Specifiers are resolved
  * to absolute file URLs first so the result does not depend on the caller's directory.
+ *
+ * Where the host evaluates our code in a vm without an import callback (vitest does), that `import()`
+ * throws; we then fall back to a one-line CommonJS helper written to the temp directory and loaded with
+ * Node's own `require`, whose `import()` always works. Absolute URLs make the helper's location irrelevant.
  */
 import { pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+
+type Importer = (specifier: string) => Promise<any>;
 
 // eslint-disable-next-line @typescript-eslint/no-implied-eval
-const dynamicImport = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<any>;
+const viaFunction = new Function('specifier', 'return import(specifier)') as Importer;
+let viaHelper: Importer | undefined;
+
+function helperImporter(): Importer {
+  if (!viaHelper) {
+    const file = join(mkdtempSync(join(tmpdir(), 'cislab-esm-')), 'import.cjs');
+    writeFileSync(file, 'module.exports = (specifier) => import(specifier);\n');
+    viaHelper = createRequire(file)(file) as Importer;
+  }
+  return viaHelper;
+}
+
+async function dynamicImport(url: string): Promise<any> {
+  if (viaHelper) return viaHelper(url);
+  try {
+    return await viaFunction(url);
+  } catch (e) {
+    if (!/dynamic import callback|invalid host defined options/i.test(String((e as Error)?.message))) throw e;
+    return helperImporter()(url);
+  }
+}
 
 /** Finds the ESM entry of an installed package by walking up node_modules from this file. */
 export function resolveEsmEntry(pkg: string, from: string = __dirname): string {

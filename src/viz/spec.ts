@@ -17,6 +17,29 @@ export interface FigureOptions {
   height?: number;
 }
 
+type Inspector = (spec: VegaLiteSpec, depth: number, options: { depth?: number | null }) => unknown;
+let specInspector: Inspector | undefined;
+
+/**
+ * Lets the notebook layer decide how specs print under `util.inspect` (tslab prints a cell's value that way).
+ * viz stays notebook-agnostic: without an inspector, specs print as the plain objects they are.
+ */
+export function setSpecInspector(inspector: Inspector | undefined): void {
+  specInspector = inspector;
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+function attachInspector(spec: VegaLiteSpec): VegaLiteSpec {
+  // Non-enumerable: invisible to JSON.stringify, spreads and Object.keys, so specs stay plain JSON.
+  Object.defineProperty(spec, INSPECT, {
+    value(this: VegaLiteSpec, depth: number, options: { depth?: number | null }) {
+      return specInspector ? specInspector(this, depth, options) : this;
+    },
+  });
+  return spec;
+}
+
 /** Adds `$schema`, the shared theme, title and size to a spec body. */
 export function figure(body: Record<string, unknown>, options: FigureOptions, defaults = { width: 320, height: 240 }): VegaLiteSpec {
   const spec: VegaLiteSpec = { $schema: VEGA_LITE_SCHEMA };
@@ -27,7 +50,7 @@ export function figure(body: Record<string, unknown>, options: FigureOptions, de
   }
   Object.assign(spec, body);
   spec.config = THEME_CONFIG;
-  return spec;
+  return attachInspector(spec);
 }
 
 /** True for anything that looks like a Vega-Lite spec (used by display and the notebook runner). */

@@ -1,0 +1,71 @@
+/**
+ * Entry point of the cislab Jupyter kernel: tslab, plus `cislab` (and its dependencies) resolvable from any directory.
+ *
+ * `installKernel` points kernel.json at this file. Before starting tslab's kernel it makes the module name
+ * `cislab` (and `cislab/...`) mean this package, for both halves of a tslab cell:
+ * - Node's require: `Module._resolveFilename` maps `cislab…` to this package root;
+ * - tslab's TypeScript (which type-checks every cell and fails it on "Cannot find module"): its `ts.sys`
+ *   file-system functions see `<cwd>/node_modules/cislab/…` as this package (tslab fakes `node_modules/tslab`
+ *   the same way), so Node10 resolution finds our .d.ts files wherever the notebook lives.
+ * Usage (from kernel.json): node kernel-main.js --config-path {connection_file}
+ */
+import Module from 'node:module';
+import { dirname, join, relative, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+
+export const PACKAGE_ROOT = join(__dirname, '..', '..');
+const NAME = 'cislab';
+
+function mapRequests(): void {
+  const M = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  const original = M._resolveFilename;
+  M._resolveFilename = function (request: string, ...rest: unknown[]) {
+    if (request === NAME || request.startsWith(NAME + '/')) {
+      return original.call(this, join(PACKAGE_ROOT, request.slice(NAME.length)), ...rest);
+    }
+    try {
+      return original.call(this, request, ...rest);
+    } catch (e) {
+      // Bare names not found from the notebook's directory fall back to cislab's dependencies (arquero, …).
+      if (/^[@a-z]/i.test(request) && (e as { code?: string }).code === 'MODULE_NOT_FOUND') {
+        return original.call(this, request, { id: PACKAGE_ROOT, filename: join(PACKAGE_ROOT, 'index.js'), paths: (Module as any)._nodeModulePaths(PACKAGE_ROOT) }, ...rest.slice(1));
+      }
+      throw e;
+    }
+  };
+}
+
+/**
+ * In tslab's TypeScript, `<cwd>/node_modules/cislab/<rest>` becomes `<PACKAGE_ROOT>/<rest>`, and any other
+ * `<cwd>/node_modules/<pkg>` that does not exist falls back to cislab's own `node_modules/<pkg>` (so
+ * `import * as aq from 'arquero'` type-checks next to cislab anywhere).
+ */
+function mapTypes(tslabDir: string, cwd: string): void {
+  const ts = require(require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] }));
+  const modules = join(cwd, 'node_modules');
+  const forward = (p: string): string => {
+    const rel = relative(modules, p);
+    if (rel === '' || rel.startsWith('..') || rel.startsWith(sep)) return p;
+    if (rel === NAME || rel.startsWith(NAME + sep)) return join(PACKAGE_ROOT, rel.slice(NAME.length));
+    return existsSync(p) ? p : join(PACKAGE_ROOT, 'node_modules', rel);
+  };
+  const sys = ts.sys;
+  for (const fn of ['fileExists', 'readFile', 'directoryExists', 'getFileSize', 'getModifiedTime', 'realpath', 'readDirectory', 'getDirectories'] as const) {
+    const original = sys[fn];
+    if (typeof original === 'function') sys[fn] = (p: string, ...rest: unknown[]) => original.call(sys, forward(p), ...rest);
+  }
+  const dirExists = sys.directoryExists;
+  sys.directoryExists = (p: string) => p === join(cwd, 'node_modules') || dirExists(p);
+}
+
+export function startCislabKernel(argv: string[] = process.argv.slice(2)): void {
+  const i = argv.indexOf('--config-path');
+  if (i < 0 || !argv[i + 1]) throw new Error('usage: node kernel-main.js --config-path CONNECTION_FILE');
+  const tslabMain = require.resolve('tslab/dist/main.js', { paths: [PACKAGE_ROOT] });
+  const tslabDir = dirname(dirname(tslabMain));
+  mapRequests();
+  mapTypes(tslabDir, process.cwd());
+  require(tslabMain).startKernel({ configPath: argv[i + 1], enableFindLocal: false, jsKernel: argv.includes('--js') });
+}
+
+if (require.main === module) startCislabKernel();

@@ -1,0 +1,142 @@
+/**
+ * `cislab notebooks test [paths] [--update]`: runs notebooks through nbclient + the tslab kernel and checks
+ * them. A notebook fails when a cell errors (the report names notebook, cell and message) or when its fresh
+ * outputs differ from the stored ones (see compare.ts). `update` rewrites the stored outputs instead.
+ * The kernel gets CISLAB_QUICK=1 (unless `quick: false`), so notebooks pick their small-data mode.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { compareNotebooks, type Mismatch, type NotebookJson } from './compare';
+import { EXECUTE_NOTEBOOK_PY } from './execute-py';
+import { DEFAULT_PYTHON, defaultKernelPrefix, installKernel } from './install';
+
+export interface RunNotebooksOptions {
+  /** Rewrite stored outputs with the fresh ones instead of comparing (default false). */
+  update?: boolean;
+  /** Pass CISLAB_QUICK=1 to the kernel (default true). */
+  quick?: boolean;
+  /** Seconds a single cell may run (default 600). */
+  cellTimeout?: number;
+  /** Kernel name (default 'tslab'; installed into `kernelPrefix` if missing). */
+  kernel?: string;
+  /** Where the kernel spec lives (default the package's .jupyter-kernel). */
+  kernelPrefix?: string;
+  python?: string;
+  /** Extra environment for the kernel. */
+  env?: Record<string, string>;
+  /** Called after each notebook (for a CLI to print as it goes). */
+  onResult?: (result: NotebookResult) => void;
+}
+
+export interface NotebookError { cell: number | null; source: string; message: string }
+
+export interface NotebookResult {
+  path: string;
+  ok: boolean;
+  seconds: number;
+  /** The first cell that raised, if any (tslab stops at the first error). */
+  error?: NotebookError;
+  /** Outputs that differ from the stored ones (empty with `update`). */
+  mismatches: (Mismatch & { source: string })[];
+  /** True when `update` rewrote the file. */
+  updated?: boolean;
+}
+
+/** Expands directories to their *.ipynb files (sorted), skipping checkpoints. */
+export function findNotebooks(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    const abs = resolve(p);
+    if (statSync(abs).isDirectory()) {
+      out.push(...readdirSync(abs).filter((f) => f.endsWith('.ipynb')).sort().map((f) => join(abs, f)));
+    } else out.push(abs);
+  }
+  return out.filter((p) => !p.includes('.ipynb_checkpoints'));
+}
+
+let kernelReady: string | undefined;
+
+/** Makes sure the kernel spec exists; returns the JUPYTER_PATH entry to use. */
+export function ensureKernel(options: RunNotebooksOptions = {}): string {
+  const prefix = resolve(options.kernelPrefix ?? defaultKernelPrefix());
+  if (kernelReady === prefix) return join(prefix, 'share', 'jupyter');
+  const kernelJson = join(prefix, 'share', 'jupyter', 'kernels', options.kernel ?? 'tslab', 'kernel.json');
+  let ok = false;
+  if (existsSync(kernelJson)) {
+    const argv: string[] = JSON.parse(readFileSync(kernelJson, 'utf8')).argv ?? [];
+    ok = argv.length > 1 && existsSync(argv[0]) && existsSync(argv[1]) && argv[1].endsWith('kernel-main.js');
+  }
+  if (!ok) installKernel({ prefix, python: options.python, verbose: false });
+  kernelReady = prefix;
+  return join(prefix, 'share', 'jupyter');
+}
+
+const firstLine = (src: string | string[]) => (Array.isArray(src) ? src.join('') : src).split('\n').find((l) => l.trim()) ?? '';
+
+function runPython(args: string[], env: NodeJS.ProcessEnv, python: string): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(python, ['-c', EXECUTE_NOTEBOOK_PY, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-20000); });
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stderr }));
+  });
+}
+
+/** Executes one notebook and checks it (see file comment). */
+export async function runNotebook(path: string, options: RunNotebooksOptions = {}): Promise<NotebookResult> {
+  const abs = resolve(path);
+  const python = options.python ?? DEFAULT_PYTHON;
+  const jupyterPath = ensureKernel(options);
+  const work = mkdtempSync(join(tmpdir(), 'cislab-nb-'));
+  try {
+    const out = join(work, basename(abs)), resultFile = join(work, 'result.json');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...options.env,
+      JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(':'),
+      PYDEVD_DISABLE_FILE_VALIDATION: '1',
+    };
+    if (options.quick ?? true) env.CISLAB_QUICK = '1';
+    delete env.VITEST; delete env.VITEST_WORKER_ID; delete env.NODE_OPTIONS;
+    const { code, stderr } = await runPython([abs, out, resultFile, options.kernel ?? 'tslab', String(options.cellTimeout ?? 600), dirname(abs)], env, python);
+    if (!existsSync(resultFile)) throw new Error(`running ${abs} with ${python} failed (exit ${code}): ${stderr.slice(-2000)}`);
+    const { seconds, error } = JSON.parse(readFileSync(resultFile, 'utf8'));
+    const stored: NotebookJson = JSON.parse(readFileSync(abs, 'utf8'));
+    const fresh: NotebookJson = JSON.parse(readFileSync(out, 'utf8'));
+    const result: NotebookResult = { path: abs, ok: true, seconds, mismatches: [] };
+    if (error) {
+      const cell = error.cell as number | null;
+      result.error = { cell, source: cell === null ? '' : firstLine(fresh.cells[cell]?.source ?? ''), message: String(error.message).trim() };
+      result.ok = false;
+    } else if (options.update) {
+      writeFileSync(abs, readFileSync(out, 'utf8'));
+      result.updated = true;
+    } else {
+      const roots = [dirname(abs), resolve(__dirname, '..', '..')];
+      result.mismatches = (await compareNotebooks(stored, fresh, roots)).map((m) => ({ ...m, source: firstLine(stored.cells[m.cell].source) }));
+      result.ok = result.mismatches.length === 0;
+    }
+    options.onResult?.(result);
+    return result;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Runs notebooks one after another (files or directories; default the package's notebooks/). */
+export async function runNotebooks(paths: readonly string[] = [], options: RunNotebooksOptions = {}): Promise<NotebookResult[]> {
+  const files = findNotebooks(paths.length ? paths : [join(resolve(__dirname, '..', '..'), 'notebooks')]);
+  const results: NotebookResult[] = [];
+  for (const f of files) results.push(await runNotebook(f, options));
+  return results;
+}
+
+/** Human-readable report of one result: 'ok' line, or the failing cell and message / the mismatches. */
+export function formatNotebookResult(r: NotebookResult): string {
+  const head = `${r.ok ? 'ok  ' : 'FAIL'} ${r.path} (${r.seconds.toFixed(1)} s)${r.updated ? ' — outputs updated' : ''}`;
+  if (r.error) return `${head}\n  cell ${r.error.cell ?? '?'} (${r.error.source}) raised:\n${r.error.message.split('\n').map((l) => '    ' + l).join('\n')}`;
+  return [head, ...r.mismatches.map((m) => `  cell ${m.cell} (${m.source}): ${m.message}`)].join('\n');
+}
