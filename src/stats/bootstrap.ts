@@ -54,8 +54,19 @@ function isColumnList(data: Numbers | ReadonlyArray<Numbers>): data is ReadonlyA
 
 /**
  * Bootstraps `stat` over `data`: one array (`stat(sample)`) or a list of equally long arrays resampled by
- * row (`stat(col0, col1, …)`).
+ * row (`stat(col0, col1, …)`), e.g. `bootstrap(pearson, [measured, predicted], { seed: 1 })`.
  */
+export function bootstrap(stat: (sample: Float64Array) => number, data: Numbers, options?: BootstrapOptions): BootstrapResult;
+export function bootstrap(
+  stat: (x: Float64Array, y: Float64Array) => number,
+  data: readonly [Numbers, Numbers],
+  options?: BootstrapOptions,
+): BootstrapResult;
+export function bootstrap(
+  stat: (...samples: Float64Array[]) => number,
+  data: ReadonlyArray<Numbers>,
+  options?: BootstrapOptions,
+): BootstrapResult;
 export function bootstrap(
   stat: (...samples: Float64Array[]) => number,
   data: Numbers | ReadonlyArray<Numbers>,

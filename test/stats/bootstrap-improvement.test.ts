@@ -43,7 +43,7 @@ describe('bootstrap', () => {
   });
 
   it('counts NaN replicates instead of hiding them', () => {
-    const r = bootstrap((x, y) => pearson(x!, y!), [[1, 2], [1, 2]], { n: 200, seed: 5 });
+    const r = bootstrap((x, y) => pearson(x, y), [[1, 2], [1, 2]], { n: 200, seed: 5 });
     expect(r.nanReplicates).toBeGreaterThan(50); // resamples (1,1) or (2,2) have no correlation
     expect(r.nanReplicates).toBeLessThan(150);
   });
