@@ -10,3 +10,6 @@ export * from './scan-kernel';
 export * from './fimo';
 export * from './fimo-tsv';
 export * from './scan-tensor';
+export * from './shuffle';
+export * from './enrichment';
+export * from './pairs';
