@@ -1,2 +1,14 @@
 // Public API of src/kernels: re-exports of this layer's modules (owned by whoever works on src/kernels).
-export {};
+export { initBackend, currentBackend, BACKENDS, type BackendName, type BackendOptions } from './backend';
+export {
+  presetConfig, resolveConfig, validateConfig, blockShapes, countConfigParameters, PRESETS,
+  type CnnConfig, type ConvLayerConfig, type PresetName,
+} from './cnn-config';
+export { Model, buildModel, countParameters, type BuildOptions, type ForwardOptions, type ForwardResult, type HistoryRow } from './model';
+export { fit, splitValidation, type FitOptions, type ProgressEvent, type TrainingData } from './train';
+export { loss, LOSSES, type LossName } from './losses';
+export { createOptimizer, type Optimizer, type OptimizerName, type OptimizerOptions } from './optimizers';
+export { Schedule, type ScheduleName, type ScheduleOptions } from './schedules';
+export { saveModel, loadModel, MODEL_FORMAT } from './persistence';
+export { predict, predictStream, ensemble, seedEnsemble, type Ensemble, type Predictor, type PredictOptions } from './predict';
+export { PredictPool } from './predict-workers';

@@ -1,0 +1,104 @@
+/**
+ * Prediction: batched over any number of sequences with bounded memory (one batch on the device at a time;
+ * `predictStream` for inputs that do not fit in memory), optional reverse-complement averaging, ensembles
+ * (mean of members) and seed ensembles. With `workers > 1` batches run in worker threads, each with its own
+ * wasm backend (wasm is single-threaded under Node; this is how prediction uses both cores).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { OptionError } from '../errors';
+import { reverseComplementEncoded, type Encoded } from '../data/encode';
+import { buildModel, type BuildOptions, type Model } from './model';
+import type { CnnConfig, PresetName } from './cnn-config';
+import type { FitOptions, TrainingData } from './train';
+
+export interface PredictOptions {
+  /** Sequences per forward pass (default 1024). */
+  batchSize?: number;
+  /** Average the predictions of each sequence and its reverse complement (default false). */
+  reverseComplement?: boolean;
+  /** Worker threads (default 1: this thread). Each worker runs its own wasm backend. */
+  workers?: number;
+}
+
+/** Members whose predictions are averaged. */
+export interface Ensemble {
+  kind: 'ensemble';
+  models: Model[];
+}
+
+export type Predictor = Model | Ensemble;
+
+export function ensemble(models: Model[]): Ensemble {
+  if (models.length === 0) throw new OptionError('an ensemble needs at least one model', { option: 'models' });
+  const [first] = models;
+  for (const m of models) {
+    if (m.encoding !== first!.encoding || m.inputLength !== first!.inputLength) {
+      throw new OptionError(`ensemble members must share encoding and input length (${first!.encoding}/${first!.inputLength} vs ${m.encoding}/${m.inputLength})`, { option: 'models' });
+    }
+  }
+  return { kind: 'ensemble', models };
+}
+
+function members(p: Predictor): Model[] {
+  return 'kind' in p && p.kind === 'ensemble' ? p.models : [p as Model];
+}
+
+/** Predictions of one model for an encoded batch, `batchSize` sequences at a time, in this thread. */
+export async function predictTensorBatches(model: Model, x: Encoded, batchSize = 1024): Promise<Float32Array> {
+  model.checkInput(x.shape);
+  const [n, length, channels] = x.shape;
+  const out = new Float32Array(n);
+  const row = length * channels;
+  for (let start = 0; start < n; start += batchSize) {
+    const end = Math.min(n, start + batchSize);
+    const y = tf.tidy(() => model.apply(tf.tensor3d(x.data.subarray(start * row, end * row), [end - start, length, channels])));
+    out.set(await y.data(), start);
+    y.dispose();
+  }
+  return out;
+}
+
+/** Predictions for every sequence of `x` ([n, length, channels], the model's encoding). */
+export async function predict(predictor: Predictor, x: Encoded, options: PredictOptions = {}): Promise<Float32Array> {
+  const models = members(predictor);
+  for (const m of models) m.checkInput(x.shape, 'x');
+  if (x.encoding && x.encoding !== models[0]!.encoding) {
+    throw new OptionError(`input is '${x.encoding}'-encoded but the model expects '${models[0]!.encoding}'`, { option: 'x' });
+  }
+  const inputs = options.reverseComplement ? [x, reverseComplementEncoded(x)] : [x];
+  const sum = new Float32Array(x.shape[0]);
+  for (const m of models) {
+    for (const input of inputs) {
+      const p = (options.workers ?? 1) > 1
+        ? await (await import('./predict-workers')).predictInWorkers(m, input, options)
+        : await predictTensorBatches(m, input, options.batchSize ?? 1024);
+      for (let i = 0; i < sum.length; i++) sum[i]! += p[i]!;
+    }
+  }
+  const k = models.length * inputs.length;
+  for (let i = 0; i < sum.length; i++) sum[i]! /= k;
+  return sum;
+}
+
+/** Predictions chunk by chunk for inputs larger than memory: yields one Float32Array per input chunk. */
+export async function* predictStream(predictor: Predictor, chunks: Iterable<Encoded> | AsyncIterable<Encoded>, options: PredictOptions = {}): AsyncGenerator<Float32Array> {
+  for await (const chunk of chunks) yield predict(predictor, chunk, options);
+}
+
+/** Trains one model per seed (same config, data and options) and returns them as an ensemble. */
+export async function seedEnsemble(
+  nameOrConfig: PresetName | (Partial<CnnConfig> & { base?: PresetName }),
+  seeds: readonly number[],
+  data: TrainingData,
+  fitOptions: FitOptions = {},
+  buildOptions: BuildOptions = {},
+): Promise<Ensemble> {
+  const { fit } = await import('./train');
+  const models: Model[] = [];
+  for (const seed of seeds) {
+    const model = buildModel(nameOrConfig, { ...buildOptions, seed });
+    await fit(model, data, { ...fitOptions, seed });
+    models.push(model);
+  }
+  return ensemble(models);
+}
