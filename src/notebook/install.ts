@@ -77,7 +77,8 @@ export function installKernel(options: InstallKernelOptions = {}): InstalledKern
   const kernelDir = join(prefix, 'share', 'jupyter', 'kernels', 'tslab');
   const kernelJson = join(kernelDir, 'kernel.json');
   const spec = JSON.parse(readFileSync(kernelJson, 'utf8'));
-  const kernelMain = join(__dirname, 'kernel-main.js');
+  // Always the compiled entry (also when this code runs from src/ under vitest): the kernel runs plain node.
+  const kernelMain = join(PACKAGE_ROOT, 'dist', 'notebook', 'kernel-main.js');
   if (!existsSync(kernelMain)) throw new CislabError(`${kernelMain} is missing: run 'npm run build' first`);
   // Absolute node and entry: Jupyter may start kernels with a PATH that has neither `node` nor `tslab`.
   spec.argv = [process.execPath, kernelMain, '--config-path', '{connection_file}'];

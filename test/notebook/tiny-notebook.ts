@@ -1,0 +1,26 @@
+// Builds tiny .ipynb files for runner tests (nbformat 4 JSON, tslab kernel).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hasJupyterClient } from '../../src/notebook';
+
+export interface TinyCell { source: string; tags?: string[]; outputs?: unknown[] }
+
+export function tinyNotebook(cells: (string | TinyCell)[], name = 'tiny.ipynb'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cislab-nbtest-'));
+  const path = join(dir, name);
+  const nb = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+    cells: cells.map((c, i) => {
+      const cell = typeof c === 'string' ? { source: c } : c;
+      return { id: `c${i}`, cell_type: 'code', execution_count: null, metadata: { tags: cell.tags ?? [] }, outputs: cell.outputs ?? [], source: cell.source };
+    }),
+  };
+  writeFileSync(path, JSON.stringify(nb, null, 1));
+  return path;
+}
+
+/** Jupyter + nbclient present (Debian: jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel). */
+export const jupyterAvailable = hasJupyterClient();
