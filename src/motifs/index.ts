@@ -13,3 +13,4 @@ export * from './scan-tensor';
 export * from './shuffle';
 export * from './enrichment';
 export * from './pairs';
+export * from './compare';
