@@ -66,6 +66,21 @@ describe('FIMO PSSM and p-values, by hand', () => {
     expect([best['start'], best['strand'], best['matched_sequence']]).toEqual([1, '+', 'AG']);
   });
 
+  it('keeps at most maxStoredScores matches, dropping the least significant as FIMO does', () => {
+    const sequence = 'AGATACAGTTAGCCAGGATGAAGTAGAG';
+    const all = scanFimoDetailed([motif], [{ name: 's', sequence }], { ...options, threshold: 1 });
+    const capped = scanFimoDetailed([motif], [{ name: 's', sequence }], { ...options, threshold: 1, maxStoredScores: 10 });
+    const summary = capped.summary.objects()[0] as Record<string, number>;
+    expect(summary['stored']).toBeLessThanOrEqual(10);
+    expect(summary['stored'] + summary['dropped']).toBe(all.hits.numRows());
+    // Every kept match is more significant than every dropped one.
+    const kept = new Set((capped.hits.objects() as Record<string, unknown>[]).map((r) => `${r['start']}${r['strand']}`));
+    const keptP = (all.hits.objects() as Record<string, number | string>[]).filter((r) => kept.has(`${r['start']}${r['strand']}`)).map((r) => r['p-value'] as number);
+    const droppedP = (all.hits.objects() as Record<string, number | string>[]).filter((r) => !kept.has(`${r['start']}${r['strand']}`)).map((r) => r['p-value'] as number);
+    expect(droppedP.length).toBeGreaterThan(0);
+    expect(Math.max(...keptP)).toBeLessThan(Math.min(...droppedP));
+  });
+
   it('scans a region with coordinates relative to it', () => {
     const hits = scanFimo([motif], [{ name: 'r', sequence: 'CCCCAGCCCC' }], { ...options, threshold: 0.125, region: { start: 4, end: 7 } });
     expect((hits.objects() as Record<string, unknown>[]).map((r) => [r['start'], r['stop'], r['strand']])).toEqual([[2, 3, '+']]);

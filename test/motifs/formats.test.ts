@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors';
 import {
-  consensus, informationContent, jaspar, parseJaspar, parseMeme, parseTransfac, readMotifs, reverseComplementMotif,
+  consensus, informationContent, jaspar, motifMatrixTable, parseJaspar, parseMeme, parseTransfac, readMotifs, reverseComplementMotif,
 } from '../../src/motifs';
 import { DATA_DIR } from '../helpers/paths';
 
@@ -106,5 +106,9 @@ describe('motif file readers', () => {
     expect(rc.background).toEqual([0.3, 0.2, 0.2, 0.3]);
     // Uniform reference: a fixed letter carries 2 bits, a two-way choice 1 bit.
     expect(Array.from(informationContent(m1!))).toEqual([2, 1]);
+    const logo = motifMatrixTable(m1!).objects() as Record<string, unknown>[];
+    expect(logo).toHaveLength(8);
+    expect(logo[0]).toMatchObject({ motif_id: 'M1', position: 1, base: 'A', probability: 1, information_content: 2, height: 2 });
+    expect(logo[6]).toMatchObject({ position: 2, base: 'G', height: 0.5 });
   });
 });
