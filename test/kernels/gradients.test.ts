@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/kernels/backend';
 import { buildModel } from '../../src/kernels/model';
+import { normReluTraining } from '../../src/kernels/ops';
 import { createRandom } from '../../src/stats/random';
 import { TINY, plantedData } from './helpers';
 
@@ -55,6 +56,26 @@ describe('conv gradient on wasm', () => {
       expect(relativeError(wasmDw!, cpuDw!)).toBeLessThan(1e-4);
     });
   }
+
+  it('fused norm+ReLU gradient equals autograd of the unfused formula', () => {
+    tf.tidy(() => {
+      const x = tf.tensor4d(randomArray(4 * 9 * 3, 7), [4, 1, 9, 3]);
+      const w = tf.tensor4d(randomArray(4 * 9 * 3, 8), [4, 1, 9, 3]);
+      const gamma = tf.tensor1d(randomArray(3, 9));
+      const beta = tf.tensor1d(randomArray(3, 10));
+      const state = { movingMean: tf.variable(tf.zeros([3])), movingVariance: tf.variable(tf.ones([3])), bias: tf.variable(tf.zeros([3])) };
+      const fused = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(w, normReluTraining(a as tf.Tensor4D, { ...state, gamma: g as tf.Variable, beta: b as tf.Variable }, 1e-5, 0.1)));
+      const plain = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+        const { mean, variance } = tf.moments(a, [0, 1, 2]);
+        return tf.sum(tf.mul(w, tf.relu(tf.add(tf.mul(tf.div(tf.sub(a, mean), tf.sqrt(tf.add(variance, 1e-5))), g), b))));
+      };
+      const got = tf.grads(fused)([x, gamma, beta]);
+      const want = tf.grads(plain)([x, gamma, beta]);
+      got.forEach((g, i) => expect(relativeError(g.dataSync(), want[i]!.dataSync())).toBeLessThan(1e-4));
+      Object.values(state).forEach((v) => v.dispose());
+    });
+  });
 
   it('whole training step (conv, fused norm+ReLU, pool, residual, dense) matches cpu', async () => {
     const { x, y } = plantedData(16, 3);

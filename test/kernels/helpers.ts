@@ -13,7 +13,7 @@ export const TINY: Partial<CnnConfig> = {
   residual: [3], dense: [8], denseDropouts: [0],
 };
 
-/** Random 30-nt sequences; expression = 1 per copy of GATAAG plus noise. */
+/** Random 30-nt sequences; expression = 1 when GATAAG is planted near position 10 (aligned, like DREAM promoters), plus noise. */
 export function plantedData(n: number, seed: number): { sequences: string[]; x: Encoded; y: Float32Array } {
   const rng = createRandom(seed);
   const sequences: string[] = [];
@@ -21,7 +21,7 @@ export function plantedData(n: number, seed: number): { sequences: string[]; x: 
   for (let i = 0; i < n; i++) {
     const bases = Array.from({ length: 30 }, () => 'ACGT'[rng.int(4)]!);
     let copies = 0;
-    if (rng.float() < 0.5) { bases.splice(rng.int(24), 6, ...'GATAAG'); copies++; }
+    if (rng.float() < 0.5) { bases.splice(8 + rng.int(4), 6, ...'GATAAG'); copies++; }
     const s = bases.join('').slice(0, 30);
     sequences.push(s);
     y[i] = copies + 0.1 * rng.normal();
