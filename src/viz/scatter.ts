@@ -10,7 +10,7 @@ import { extent, pearson, quantileSorted, round, rowsOf, requireField, spearman,
 export interface DensityScatterOptions extends FigureOptions {
   x: string;
   y: string;
-  /** Grid cells per axis (default 60). */
+  /** Grid cells per axis (default √n / 2, between 12 and 80: dense enough to read, coarse enough to fill). */
   bins?: number;
   /** Draw the y = x line (default false): for predicted vs measured. */
   identity?: boolean;
@@ -36,9 +36,9 @@ export function densityScatter(data: TableLike, options: DensityScatterOptions):
   const rows = rowsOf(data);
   requireField(rows, options.x, 'x');
   requireField(rows, options.y, 'y');
-  const bins = options.bins ?? 60;
-  if (!(bins >= 1)) throw new OptionError(`bins must be ≥ 1, got ${bins}`, { option: 'bins' });
   const { x, y } = pairs(rows, options.x, options.y);
+  const bins = options.bins ?? Math.max(12, Math.min(80, Math.round(Math.sqrt(x.length) / 2)));
+  if (!(bins >= 1)) throw new OptionError(`bins must be ≥ 1, got ${bins}`, { option: 'bins' });
   let [x0, x1] = extent(x), [y0, y1] = extent(y);
   if (options.identity) { x0 = y0 = Math.min(x0, y0); x1 = y1 = Math.max(x1, y1); }
   const wx = (x1 - x0 || 1) / bins, wy = (y1 - y0 || 1) / bins;
