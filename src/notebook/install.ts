@@ -4,7 +4,7 @@
  * packages first when they are missing and we are root.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CislabError } from '../errors';
 
@@ -83,7 +83,9 @@ export function installKernel(options: InstallKernelOptions = {}): InstalledKern
   // Absolute node and entry: Jupyter may start kernels with a PATH that has neither `node` nor `tslab`.
   spec.argv = [process.execPath, kernelMain, '--config-path', '{connection_file}'];
   spec.display_name = 'TypeScript (cislab)';
-  writeFileSync(kernelJson, JSON.stringify(spec, null, 1) + '\n');
+  // Write-then-rename: a Jupyter client reading concurrently sees the old or the new file, never half of one.
+  writeFileSync(kernelJson + '.tmp', JSON.stringify(spec, null, 1) + '\n');
+  renameSync(kernelJson + '.tmp', kernelJson);
   const jupyterPath = join(prefix, 'share', 'jupyter');
   log(`kernel 'tslab' installed; use JUPYTER_PATH=${jupyterPath}`);
   return { kernelDir, jupyterPath, argv: spec.argv };

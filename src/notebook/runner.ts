@@ -5,7 +5,7 @@
  * The kernel gets CISLAB_QUICK=1 (unless `quick: false`), so notebooks pick their small-data mode.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { compareNotebooks, type Mismatch, type NotebookJson } from './compare';
@@ -58,17 +58,46 @@ export function findNotebooks(paths: readonly string[]): string[] {
 
 let kernelReady: string | undefined;
 
+function kernelUsable(kernelJson: string): boolean {
+  try {
+    const argv: string[] = JSON.parse(readFileSync(kernelJson, 'utf8')).argv ?? [];
+    return argv.length > 1 && existsSync(argv[0]) && existsSync(argv[1]) && argv[1].endsWith('kernel-main.js');
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `fn` holding an exclusive lock file (waits up to 2 minutes; a lock older than that is stale). */
+function withLock(lock: string, fn: () => void): void {
+  mkdirSync(dirname(lock), { recursive: true });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      break;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'EEXIST') throw e;
+      if (Date.now() > deadline || Date.now() - statSync(lock).mtimeMs > 120_000) { rmSync(lock, { force: true }); continue; }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
 /** Makes sure the kernel spec exists; returns the JUPYTER_PATH entry to use. */
 export function ensureKernel(options: RunNotebooksOptions = {}): string {
   const prefix = resolve(options.kernelPrefix ?? defaultKernelPrefix());
   if (kernelReady === prefix) return join(prefix, 'share', 'jupyter');
   const kernelJson = join(prefix, 'share', 'jupyter', 'kernels', options.kernel ?? 'tslab', 'kernel.json');
-  let ok = false;
-  if (existsSync(kernelJson)) {
-    const argv: string[] = JSON.parse(readFileSync(kernelJson, 'utf8')).argv ?? [];
-    ok = argv.length > 1 && existsSync(argv[0]) && existsSync(argv[1]) && argv[1].endsWith('kernel-main.js');
-  }
-  if (!ok) installKernel({ prefix, python: options.python, verbose: false });
+  const ok = kernelUsable(kernelJson);
+  if (!ok) withLock(join(prefix, '.install.lock'), () => {
+    // Test files run in parallel workers: the first installs, the others wait and then find it installed.
+    if (!kernelUsable(kernelJson)) installKernel({ prefix, python: options.python, verbose: false });
+  });
   kernelReady = prefix;
   return join(prefix, 'share', 'jupyter');
 }
