@@ -1,1 +1,4 @@
 export * from './promoters';
+export * from './model-stage';
+export * from './ism-stage';
+export * from './result';

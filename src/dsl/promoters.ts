@@ -12,6 +12,7 @@ import { preprocess, reindex, type PreprocessOptions } from '../data/preprocess'
 import { readDream2022, readDream2022Pairs, type Dream2022Options, type Dream2022Set } from '../data/dream2022';
 import { simulatePromoters, type SimulateOptions } from '../data/simulate';
 import { encode, type Encoded, type Encoding } from '../data/encode';
+import { ModelStage, type ModelSource, type ModelStageOptions } from './model-stage';
 
 /** What a promoter stage holds once run: the table, and one log row per step. */
 export interface PromoterData {
@@ -94,6 +95,11 @@ export class Promoters implements PromiseLike<ColumnTable> {
     const table = extras[name];
     if (!table) throw new OptionError(`no extra table '${name}'; this pipeline has: ${Object.keys(extras).join(', ') || 'none'}`, { option: 'name' });
     return table;
+  }
+
+  /** Joins a model: a preset name or config to `fit`, a trained model or ensemble, or a saved model's directory. */
+  model(source: ModelSource, options: ModelStageOptions = {}): ModelStage {
+    return new ModelStage(this, source, options);
   }
 
   /** Sequences encoded as a flat [n, length, channels] array (see `encode`). */

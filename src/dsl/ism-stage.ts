@@ -1,0 +1,66 @@
+/**
+ * `.model(m).ism()`: saturation mutagenesis of the pipeline's sequences, lazily. Awaiting the stage gives
+ * the tidy variant table; `contributions()`, `entropy()` and `logo(id)` derive from it without recomputing.
+ */
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
+import { OptionError } from '../errors';
+import { ismContributions, ismEntropy, ismScores, type IsmOptions } from '../kernels/ism';
+import { predict } from '../kernels/predict';
+import { ismLogo } from '../viz/logo';
+import { heatmap } from '../viz/categorical';
+import type { ModelStage } from './model-stage';
+import { firstModel } from './model-stage';
+import { withPlot, type Result } from './result';
+
+export class IsmStage implements PromiseLike<Result> {
+  private cache?: Promise<Result>;
+
+  constructor(readonly stage: ModelStage, private readonly options: Omit<IsmOptions, 'encoding' | 'ids'> = {}) {}
+
+  run(): Promise<Result> {
+    return (this.cache ??= (async () => {
+      const model = await this.stage.predictor();
+      const { table } = await this.stage.data.run();
+      const scores = await ismScores((batch) => predict(model, batch), table.array('sequence') as string[], {
+        ...this.options,
+        encoding: firstModel(model).encoding,
+        ids: table.array('id') as string[],
+      });
+      return withPlot(scores, (t, o) => {
+        const id = (o?.['id'] as string | undefined) ?? (t.get('id', 0) as string);
+        return heatmap(t.filter(aq.escape((d: { id: string }) => d.id === id)), { x: 'position', y: 'alt', value: 'effect', title: `ISM effects, ${id}`, text: false, ...o });
+      });
+    })());
+  }
+
+  then<A = Result, B = never>(
+    onfulfilled?: ((value: Result) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.run().then(onfulfilled, onrejected);
+  }
+
+  /** Per-position contribution of the reference base (−mean effect of its substitutions); `plot()` = logo of the first sequence. */
+  async contributions(): Promise<Result> {
+    const table = ismContributions(await this.run());
+    return withPlot(table, (t, o) => this.logoOf(t, (o?.['id'] as string | undefined) ?? (t.get('id', 0) as string)));
+  }
+
+  /** Sequences ranked by the entropy of their ISM logo (low = a few distinct motifs). */
+  async entropy(): Promise<ColumnTable> {
+    return ismEntropy(await this.contributions());
+  }
+
+  /** The ISM logo of one sequence: letters scaled by contribution, positive up, negative down. */
+  async logo(id: string): Promise<ReturnType<typeof ismLogo>> {
+    return this.logoOf(await this.contributions(), id);
+  }
+
+  private logoOf(contributions: ColumnTable, id: string) {
+    const rows = contributions.filter(aq.escape((d: { id: string }) => d.id === id)).objects() as { position: number; ref: string; contribution: number }[];
+    if (!rows.length) throw new OptionError(`no sequence '${id}' in the ISM results`, { option: 'id' });
+    const matrix = rows.map((r) => 'ACGT'.split('').map((b) => (b === r.ref ? r.contribution : 0)));
+    return ismLogo(matrix, { start: rows[0]!.position, title: `ISM, ${id}` });
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * `promoters(...).model(x)`: a promoter pipeline joined to a model. `x` is a preset name or CNN config (an
+ * untrained model: `fit` it), a trained `Model` or `Ensemble`, or the directory of a saved model. Every
+ * method encodes the pipeline's sequences the way the model expects and calls one kernel function.
+ */
+import { existsSync } from 'node:fs';
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
+import { ModelError } from '../errors';
+import { encode, type Encoded } from '../data/encode';
+import { initBackend } from '../kernels/backend';
+import { PRESETS, type CnnConfig, type PresetName } from '../kernels/cnn-config';
+import { buildModel, type Model } from '../kernels/model';
+import { loadModel } from '../kernels/persistence';
+import { predict, type Ensemble, type Predictor, type PredictOptions } from '../kernels/predict';
+import { fit, type FitOptions } from '../kernels/train';
+import { ismScores, type IsmOptions } from '../kernels/ism';
+import { gradCam, type GradCamOptions } from '../kernels/gradcam';
+import { evaluateDream, evaluatePredictions } from '../stats/evaluate';
+import { densityScatter } from '../viz/scatter';
+import { groupedBars, lineBand } from '../viz/categorical';
+import type { Promoters } from './promoters';
+import { withPlot, type Result } from './result';
+import { IsmStage } from './ism-stage';
+
+export type ModelSource = PresetName | (Partial<CnnConfig> & { base?: PresetName }) | Model | Ensemble | string;
+
+export interface ModelStageOptions {
+  /** Seed of the initial weights (and the default training seed). */
+  seed?: number;
+}
+
+export class ModelStage {
+  private model?: Promise<Predictor>;
+
+  constructor(readonly data: Promoters, private readonly source: ModelSource, private readonly options: ModelStageOptions = {}) {}
+
+  /** The model this stage uses (built, loaded or given); built once. */
+  predictor(): Promise<Predictor> {
+    return (this.model ??= initBackend().then(() => resolveModel(this.source, this.options)));
+  }
+
+  /**
+   * Trains the model on the pipeline's `expression` column (8% held out for early stopping unless
+   * `validation` is given) and resolves to the trained model, whose `history` holds one row per epoch.
+   */
+  async fit(options: Omit<FitOptions, 'validation'> & { validation?: Promoters | number } = {}): Promise<Model> {
+    const model = await this.predictor();
+    if ('kind' in model) throw new ModelError('an ensemble is trained member by member; fit each model', { option: 'model' });
+    const { table } = await this.data.run();
+    const { validation, ...rest } = options;
+    const x = encodeFor(model, table);
+    const y = expressionOf(table);
+    const held = validation === undefined || typeof validation === 'number'
+      ? validation
+      : await validation.run().then(({ table: v }) => ({ x: encodeFor(model, v), y: expressionOf(v) }));
+    await fit(model, { x, y }, { seed: this.options.seed, ...rest, validation: held });
+    return model;
+  }
+
+  /** The pipeline's table with a `prediction` column; `plot()` draws measured vs predicted when measured exists. */
+  async predict(options: PredictOptions = {}): Promise<Result> {
+    const model = await this.predictor();
+    const { table } = await this.data.run();
+    const predicted = await predict(model, encodeFor(firstModel(model), table), options);
+    return withPlot(table.assign({ prediction: predicted }), (t, o) =>
+      densityScatter(t, { x: 'expression', y: 'prediction', identity: false, xTitle: 'measured', yTitle: 'predicted', ...o }),
+    );
+  }
+
+  /**
+   * Scores predictions against the `expression` column. DREAM2022 test data (with `idx` and `categories`)
+   * gets the challenge's per-subset table and weighted scores (`pearsonScore`, `spearmanScore` on the result);
+   * anything else gets n, r, r², ρ. `plot()` draws r² and ρ per subset, or measured vs predicted.
+   */
+  async evaluate(options: PredictOptions & { split?: 'private' | 'public' | 'all' } = {}): Promise<Result<{ pearsonScore?: number; spearmanScore?: number; predictions: ColumnTable }>> {
+    const { split, ...predictOptions } = options;
+    const predictions = await this.predict(predictOptions);
+    const columns = predictions.columnNames();
+    const measured = predictions.array('expression') as ArrayLike<number>;
+    const predicted = predictions.array('prediction') as ArrayLike<number>;
+    if (columns.includes('idx') && columns.includes('categories')) {
+      const { pairs } = (await this.data.run()).extras;
+      const result = evaluateDream(predictions.array('idx') as ArrayLike<number>, predicted, { split: split ?? 'private', pairs, test: predictions });
+      const long = aq.from(result.subsets.flatMap((s) => [{ subset: s.subset, metric: 'r²', value: s.r2 }, { subset: s.subset, metric: 'ρ', value: s.rho }]));
+      return withPlot(result.table, (_, o) => groupedBars(long, { x: 'subset', y: 'value', color: 'metric', title: `DREAM2022 ${result.split} split`, ...o }), {
+        pearsonScore: result.pearsonScore, spearmanScore: result.spearmanScore, predictions,
+      });
+    }
+    return withPlot(evaluatePredictions(measured, predicted), () => predictions.plot(), { predictions });
+  }
+
+  /** In silico saturation mutagenesis of every sequence (see `ismScores`). */
+  ism(options: Omit<IsmOptions, 'encoding' | 'ids'> = {}): IsmStage {
+    return new IsmStage(this, options);
+  }
+
+  /** Grad-CAM maps per conv layer (see `gradCam`); `plot()` draws the mean map per layer. */
+  async gradCam(options: Omit<GradCamOptions, 'ids'> = {}): Promise<Result> {
+    const model = firstModel(await this.predictor());
+    const { table } = await this.data.run();
+    const maps = gradCam(model, encodeFor(model, table), { ...options, ids: table.array('id') as string[] });
+    return withPlot(maps, (t, o) =>
+      lineBand(t, { x: 'position', y: 'value', color: 'layer', band: 'stdev', title: 'Grad-CAM, mean ± sd over sequences', ...o }),
+    );
+  }
+
+  /** Sequences encoded for this stage's model (helper for direct kernel calls). */
+  async encoded(): Promise<Encoded> {
+    return encodeFor(firstModel(await this.predictor()), (await this.data.run()).table);
+  }
+}
+
+function resolveModel(source: ModelSource, options: ModelStageOptions): Predictor {
+  if (typeof source === 'string') {
+    if ((PRESETS as readonly string[]).includes(source)) return buildModel(source as PresetName, options);
+    if (existsSync(source)) return loadModel(source);
+    throw new ModelError(`'${source}' is neither a model name (${PRESETS.join(', ')}) nor a saved model directory`, { option: 'model' });
+  }
+  if ('kind' in source || 'params' in source) return source as Predictor;
+  return buildModel(source, options);
+}
+
+export function firstModel(predictor: Predictor): Model {
+  return 'kind' in predictor ? predictor.models[0]! : predictor;
+}
+
+/** The table's sequences in the model's encoding; a length mismatch names `.preprocess()` as the fix. */
+export function encodeFor(model: Model, table: ColumnTable): Encoded {
+  const sequences = table.array('sequence') as string[];
+  const wrong = sequences.findIndex((s) => s.length !== model.inputLength);
+  if (wrong >= 0) {
+    throw new ModelError(
+      `sequence ${wrong + 1} has length ${sequences[wrong]!.length} but model '${model.config.name}' takes ${model.inputLength} nt; ` +
+        `use .preprocess({ length: ${model.inputLength} }) to pad/truncate`,
+      { option: 'sequences' },
+    );
+  }
+  const expression = table.columnNames().includes('expression') && !table.columnNames().includes('idx')
+    ? (table.array('expression') as ArrayLike<number>)
+    : undefined; // test sequences (with idx) are multi-cell measurements: Int channel 1
+  return encode(sequences, model.encoding, { expression });
+}
+
+function expressionOf(table: ColumnTable): ArrayLike<number> {
+  if (!table.columnNames().includes('expression')) {
+    throw new ModelError(`training needs an 'expression' column (columns: ${table.columnNames().join(', ')})`, { option: 'data' });
+  }
+  return table.array('expression') as ArrayLike<number>;
+}
