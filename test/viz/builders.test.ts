@@ -6,6 +6,7 @@ import {
   boxPlot, densityScatter, embeddingScatter, groupedBars, heatmap, histogram, ismLogo, lineBand, pwmLogo, render, violin,
   FONT, type VegaLiteSpec,
 } from '../../src/viz';
+import { importEsm } from '../../src/viz/esm';
 
 function rng(seed = 7) {
   let s = seed;
@@ -31,6 +32,15 @@ const specs: Record<string, () => VegaLiteSpec> = {
   pwmLogo: () => pwmLogo([[10, 0, 0, 0], [0, 10, 0, 0], [2, 2, 5, 1], [0, 0, 0, 10]]),
 };
 
+/** Warnings vega-lite logs while compiling (unknown channels, bad types, dropped encodings…). */
+async function compileWarnings(spec: VegaLiteSpec): Promise<string[]> {
+  const vl = await importEsm('vega-lite');
+  const warnings: string[] = [];
+  const logger: any = { level: () => logger, warn: (...m: unknown[]) => { warnings.push(m.join(' ')); return logger; }, info: () => logger, debug: () => logger, error: (...m: unknown[]) => { throw new Error(m.join(' ')); } };
+  vl.compile(spec, { logger });
+  return warnings;
+}
+
 /** Share of pixels that are not (near) white: a blank or broken figure has almost none. */
 function inkFraction(svg: string): number {
   const img = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: FONT } }).render();
@@ -45,6 +55,7 @@ describe.each(Object.keys(specs))('%s', (name) => {
     const spec = specs[name]();
     expect(spec.$schema).toContain('vega-lite');
     expect(JSON.stringify(spec).length).toBeLessThan(400_000); // binned/summarised, never 10⁵ raw points
+    expect(await compileWarnings(spec)).toEqual([]);
     const svg = await render(spec, 'svg');
     expect(svg.startsWith('<svg')).toBe(true);
     const png = await render(spec, 'png');
