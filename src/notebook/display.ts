@@ -57,6 +57,14 @@ function staticImages(spec: VegaLiteSpec, fallback: DisplayOptions['fallback']):
   return out;
 }
 
+/** PNGs are rendered at 2× for sharpness; this metadata makes Jupyter show them at their CSS size. */
+function pngSizeMetadata(base64: string | undefined): Record<string, unknown> {
+  if (!base64) return {};
+  const head = Buffer.from(base64.slice(0, 44), 'base64'); // IHDR: width and height at bytes 16–23
+  if (head.length < 24) return {};
+  return { 'image/png': { width: Math.round(head.readUInt32BE(16) / 2), height: Math.round(head.readUInt32BE(20) / 2) } };
+}
+
 /** Renders in a short-lived node process (only from the compiled build, where render.js exists). */
 function renderInChild(spec: VegaLiteSpec, format: 'svg' | 'png'): string | undefined {
   const renderJs = require.resolve('../viz/render');
@@ -86,7 +94,8 @@ export function displayBundle(x: unknown, options: DisplayOptions = {}): Display
   const o = { ...defaults, ...options };
   if (typeof x === 'object' && x !== null && typeof (x as any)[DISPLAY] === 'function') return (x as any)[DISPLAY](o);
   if (isVegaLiteSpec(x)) {
-    return { data: { [VEGA_LITE_MIME]: x, ...staticImages(x, o.fallback), 'text/plain': describeSpec(x) }, metadata: {} };
+    const images = staticImages(x, o.fallback);
+    return { data: { [VEGA_LITE_MIME]: x, ...images, 'text/plain': describeSpec(x) }, metadata: pngSizeMetadata(images['image/png']) };
   }
   if (isTable(x) || (Array.isArray(x) && x.length > 0 && x.every((r) => typeof r === 'object' && r !== null && !Array.isArray(r)))) {
     return { data: { 'text/html': tableHtml(x as any, o), 'text/plain': tableText(x as any, o) }, metadata: {} };
