@@ -6,7 +6,7 @@ export { inKernel, publishDisplay, type DisplayContent } from './kernel';
 export { tableHtml, tableText, type TableViewOptions } from './table-html';
 export { progress, progressMode, type Progress, type ProgressOptions } from './progress';
 export { installKernel, hasJupyterClient, defaultKernelPrefix, JUPYTER_APT_PACKAGES, type InstallKernelOptions, type InstalledKernel } from './install';
-export { runNotebooks, runNotebook, findNotebooks, formatNotebookResult, ensureKernel, type RunNotebooksOptions, type NotebookResult, type NotebookError } from './runner';
+export { runNotebooks, runNotebook, notebooksTestCommand, findNotebooks, formatNotebookResult, ensureKernel, type RunNotebooksOptions, type NotebookResult, type NotebookError } from './runner';
 export { sanitize, compareNotebooks, DEFAULT_PRECISION, type Mismatch } from './compare';
 
 // Inside a tslab kernel, loading cislab makes tables and charts display themselves as cell values.

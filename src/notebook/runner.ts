@@ -169,3 +169,14 @@ export function formatNotebookResult(r: NotebookResult): string {
   if (r.error) return `${head}\n  cell ${r.error.cell ?? '?'} (${r.error.source}) raised:\n${r.error.message.split('\n').map((l) => '    ' + l).join('\n')}`;
   return [head, ...r.mismatches.map((m) => `  cell ${m.cell} (${m.source}): ${m.message}`)].join('\n');
 }
+
+/**
+ * What `cislab notebooks test [paths] [--update]` does: runs them, prints one report per notebook as it
+ * finishes and a summary, and returns the exit code (0 all passed, 1 otherwise).
+ */
+export async function notebooksTestCommand(paths: readonly string[], options: RunNotebooksOptions = {}, out: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<number> {
+  const results = await runNotebooks(paths, { ...options, onResult: (r) => { out(formatNotebookResult(r)); options.onResult?.(r); } });
+  const failed = results.filter((r) => !r.ok).length;
+  out(`${results.length - failed} of ${results.length} notebooks passed${options.update ? ' (outputs updated where they ran)' : ''}`);
+  return failed ? 1 : 0;
+}
