@@ -40,7 +40,7 @@ export function heatmap(data: TableLike, options: HeatmapOptions): VegaLiteSpec 
     return { x: String(r[options.x]), y: String(r[options.y]), value: Number.isFinite(v) ? round(v) : null, ink: Number.isFinite(v) && dark(v) ? 'white' : 'black' };
   });
   const order = (f: 'x' | 'y') => [...new Set(values.map((v) => v[f]))];
-  const x = { field: 'x', type: 'nominal', sort: order('x'), title: options.xTitle ?? options.x };
+  const x = { field: 'x', type: 'nominal', sort: order('x'), title: options.xTitle ?? options.x, axis: { labelAngle: order('x').some((s) => s.length > 6) ? -45 : 0 } };
   const y = { field: 'y', type: 'nominal', sort: order('y'), title: options.yTitle ?? options.y };
   const text = options.text ?? values.length <= 400;
   const layers: Record<string, unknown>[] = [{
