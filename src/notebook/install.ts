@@ -11,8 +11,11 @@ import { CislabError } from '../errors';
 /** Debian packages the notebook runner needs (Jupyter client + nbclient/nbconvert + the figure font). */
 export const JUPYTER_APT_PACKAGES = ['jupyter-nbconvert', 'python3-nbclient', 'jupyter-client', 'python3-ipykernel', 'fonts-dejavu-core'] as const;
 
-/** The Python that has Debian's Jupyter packages (the `python3` on PATH may be another interpreter). */
-export const DEFAULT_PYTHON = '/usr/bin/python3';
+/**
+ * The Python that has Debian's Jupyter packages (the `python3` on PATH may be another interpreter, e.g. one
+ * without nbclient); `CISLAB_PYTHON` overrides it.
+ */
+export const DEFAULT_PYTHON = process.env.CISLAB_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
 export interface InstallKernelOptions {
   /** Kernel spec goes to PREFIX/share/jupyter/kernels/tslab (default: repo's .jupyter-kernel). Set JUPYTER_PATH=PREFIX/share/jupyter. */
