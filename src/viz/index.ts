@@ -6,5 +6,5 @@ export { histogram, boxPlot, violin, type HistogramOptions, type CategoryOptions
 export { densityScatter, embeddingScatter, type DensityScatterOptions, type EmbeddingScatterOptions } from './scatter';
 export { heatmap, groupedBars, lineBand, type HeatmapOptions, type GroupedBarsOptions, type LineBandOptions } from './categorical';
 export { ismLogo, pwmLogo, informationContent as pwmLetterHeights, type LogoMatrix, type LogoOptions, type PwmLogoOptions } from './logo';
-export { render, renderSync, loadRenderer, rendererLoaded, compileVegaLite, svgToPng, type RenderFormat, type RenderOptions } from './render';
+export { render, renderSync, saveFigure, loadRenderer, rendererLoaded, compileVegaLite, svgToPng, type RenderFormat, type RenderOptions } from './render';
 export type { TableLike } from './data';

@@ -8,6 +8,7 @@
  */
 import { importEsm, importedEsm } from './esm';
 import { FONT } from './theme';
+import { OptionError } from '../errors';
 import type { VegaLiteSpec } from './spec';
 
 export type RenderFormat = 'svg' | 'png';
@@ -92,4 +93,15 @@ export function svgToPng(svg: string, scale = 2): Buffer {
     font: { loadSystemFonts: true, defaultFontFamily: FONT, sansSerifFamily: FONT },
   });
   return resvg.render().asPng();
+}
+
+/** Writes a figure to `file`: `.svg`, `.png` (2× by default) or `.json`/`.vl.json` (the spec itself). */
+export async function saveFigure(spec: VegaLiteSpec, file: string, options: RenderOptions = {}): Promise<string> {
+  const { writeFile } = await import('node:fs/promises');
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.svg')) await writeFile(file, await render(spec, 'svg'));
+  else if (lower.endsWith('.png')) await writeFile(file, await render(spec, 'png', options));
+  else if (lower.endsWith('.json')) await writeFile(file, JSON.stringify(spec, null, 1) + '\n');
+  else throw new OptionError(`cannot tell the format of '${file}': use .svg, .png or .json`, { option: 'file' });
+  return file;
 }
