@@ -4,8 +4,11 @@
 import { CislabError } from '../errors';
 import type { Command } from './args';
 import { evaluateCommand } from './evaluate';
+import { mainCommand } from './main-job';
+import { ismCommand, predictCommand, trainCommand } from './model-commands';
+import { scanCommand } from './scan';
 
-export const COMMANDS: Command[] = [evaluateCommand];
+export const COMMANDS: Command[] = [mainCommand, trainCommand, predictCommand, evaluateCommand, ismCommand, scanCommand];
 
 export async function runCli(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -3,10 +3,10 @@
  * untrained model: `fit` it), a trained `Model` or `Ensemble`, or the directory of a saved model. Every
  * method encodes the pipeline's sequences the way the model expects and calls one kernel function.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { ModelError } from '../errors';
+import { InputError, ModelError } from '../errors';
 import { encode, type Encoded } from '../data/encode';
 import { initBackend } from '../kernels/backend';
 import { PRESETS, type CnnConfig, type PresetName } from '../kernels/cnn-config';
@@ -73,7 +73,7 @@ export class ModelStage {
    * gets the challenge's per-subset table and weighted scores (`pearsonScore`, `spearmanScore` on the result);
    * anything else gets n, r, r², ρ. `plot()` draws r² and ρ per subset, or measured vs predicted.
    */
-  async evaluate(options: PredictOptions & { split?: 'private' | 'public' | 'all' } = {}): Promise<Result<{ pearsonScore?: number; spearmanScore?: number; predictions: ColumnTable }>> {
+  async evaluate(options: PredictOptions & { split?: 'private' | 'public' | 'all' } = {}): Promise<Result<{ pearsonScore?: number; spearmanScore?: number; split?: string; predictions: ColumnTable }>> {
     const { split, ...predictOptions } = options;
     const predictions = await this.predict(predictOptions);
     const columns = predictions.columnNames();
@@ -84,7 +84,7 @@ export class ModelStage {
       const result = evaluateDream(predictions.array('idx') as ArrayLike<number>, predicted, { split: split ?? 'private', pairs, test: predictions });
       const long = aq.from(result.subsets.flatMap((s) => [{ subset: s.subset, metric: 'r²', value: s.r2 }, { subset: s.subset, metric: 'ρ', value: s.rho }]));
       return withPlot(result.table, (_, o) => groupedBars(long, { x: 'subset', y: 'value', color: 'metric', title: `DREAM2022 ${result.split} split`, ...o }), {
-        pearsonScore: result.pearsonScore, spearmanScore: result.spearmanScore, predictions,
+        pearsonScore: result.pearsonScore, spearmanScore: result.spearmanScore, split: result.split, predictions,
       });
     }
     return withPlot(evaluatePredictions(measured, predicted), () => predictions.plot(), { predictions });
@@ -114,11 +114,21 @@ export class ModelStage {
 function resolveModel(source: ModelSource, options: ModelStageOptions): Predictor {
   if (typeof source === 'string') {
     if ((PRESETS as readonly string[]).includes(source)) return buildModel(source as PresetName, options);
+    if (source.endsWith('.json') && existsSync(source)) return buildModel(readConfigFile(source), options);
     if (existsSync(source)) return loadModel(source);
-    throw new ModelError(`'${source}' is neither a model name (${PRESETS.join(', ')}) nor a saved model directory`, { option: 'model' });
+    throw new ModelError(`'${source}' is neither a model name (${PRESETS.join(', ')}), a config .json file nor a saved model directory`, { option: 'model' });
   }
   if ('kind' in source || 'params' in source) return source as Predictor;
   return buildModel(source, options);
+}
+
+/** A CNN config (JSON; a partial config may name a preset as `base`). */
+function readConfigFile(file: string): Partial<CnnConfig> & { base?: PresetName } {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new InputError(`not a JSON model config: ${(error as Error).message}`, { file });
+  }
 }
 
 export function firstModel(predictor: Predictor): Model {

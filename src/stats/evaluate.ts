@@ -82,7 +82,10 @@ export function evaluateDream(
     );
   }
 
-  const pairRows = pairs.objects() as { pair_type: string; alt_idx: number; ref_idx: number; split: string }[];
+  // A partial test table (a filtered or head() pipeline) scores the pairs whose two members it holds.
+  const present = (i: number) => i < size && categories[i] !== '';
+  const pairRows = (pairs.objects() as { pair_type: string; alt_idx: number; ref_idx: number; split: string }[])
+    .filter((p) => present(p.alt_idx) && present(p.ref_idx));
   const score = dreamScore(
     {
       measured,

@@ -1,0 +1,127 @@
+/**
+ * `cislab train`, `cislab predict` and `cislab ism`: the model side of the command line, each a thin layer
+ * over the DSL (which calls the kernels).
+ */
+import { OptionError } from '../errors';
+import { initBackend } from '../kernels/backend';
+import { LOSSES, type LossName } from '../kernels/losses';
+import type { OptimizerName } from '../kernels/optimizers';
+import type { ScheduleName } from '../kernels/schedules';
+import { saveModel } from '../kernels/persistence';
+import type { ProgressEvent } from '../kernels/train';
+import { numberOption, parseCommandArgs, requireOption, type Command } from './args';
+import { dataArgument, parseRegion, writeTsv } from './common';
+
+const trainUsage =
+  'cislab train --model NAME --data FILE --out DIR [--epochs 20] [--batch-size 256] [--lr 1e-3] [--loss l1|mse|huber] ' +
+  '[--optimizer adamw|lion] [--schedule plateau|onecycle|cosine|constant] [--patience 5] [--seed 0] [--checkpoint DIR] [--resume] [--data-dir DIR]';
+
+export const trainCommand: Command = {
+  name: 'train',
+  usage: trainUsage,
+  summary: 'train a model (camformer, camformer-small, camformer-mini, or a config .json) on a promoter file; checkpoints every epoch (default DIR.checkpoint)',
+  async run(argv) {
+    const { values } = parseCommandArgs({ name: 'train', usage: trainUsage }, argv, {
+      model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' },
+      epochs: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, loss: { type: 'string' },
+      optimizer: { type: 'string' }, schedule: { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
+      resume: { type: 'boolean', default: false }, checkpoint: { type: 'string' }, 'data-dir': { type: 'string' },
+    });
+    const name = requireOption(values['model'] as string, 'model', trainUsage);
+    const data = requireOption(values['data'] as string, 'data', trainUsage);
+    const out = requireOption(values['out'] as string, 'out', trainUsage);
+    const loss = (values['loss'] as string | undefined) ?? 'l1';
+    if (!LOSSES.includes(loss as LossName)) throw new OptionError(`unknown loss '${loss}'; expected ${LOSSES.join(', ')}`, { option: 'loss' });
+    const seed = numberOption(values['seed'] as string, 'seed', 0, { integer: true, min: 0 });
+    const backend = await initBackend();
+    console.error(`cislab train: backend ${backend}`);
+    const stage = dataArgument(data, values['data-dir'] as string).preprocess();
+    const model = await stage.model(name, { seed }).fit({
+      epochs: numberOption(values['epochs'] as string, 'epochs', 20, { integer: true, min: 1 }),
+      batchSize: numberOption(values['batch-size'] as string, 'batch-size', 256, { integer: true, min: 1 }),
+      lr: numberOption(values['lr'] as string, 'lr', 1e-3, { min: 0 }),
+      loss: loss as LossName,
+      optimizer: ((values['optimizer'] as string) ?? 'adamw') as OptimizerName,
+      schedule: ((values['schedule'] as string) ?? 'plateau') as ScheduleName,
+      patience: numberOption(values['patience'] as string, 'patience', 5, { integer: true, min: 1 }),
+      seed,
+      // Beside the model, not inside it: the model directory is replaced atomically when saved.
+      checkpointDir: (values['checkpoint'] as string | undefined) ?? `${out}.checkpoint`,
+      resume: values['resume'] as boolean,
+      onProgress: terminalProgress,
+    });
+    saveModel(model, out);
+    const last = model.history[model.history.length - 1];
+    console.log(`saved ${model.config.name} to ${out} (${model.history.length} epochs; last val r ${last?.valPearson.toFixed(4) ?? 'n/a'})`);
+    return 0;
+  },
+};
+
+const predictUsage = 'cislab predict --model DIR --data FILE --out FILE [--reverse-complement] [--workers N] [--data-dir DIR]';
+
+export const predictCommand: Command = {
+  name: 'predict',
+  usage: predictUsage,
+  summary: 'predict expression for every sequence of a file with a saved model; writes id (idx) and prediction as TSV',
+  async run(argv) {
+    const { values } = parseCommandArgs({ name: 'predict', usage: predictUsage }, argv, {
+      model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' },
+      'reverse-complement': { type: 'boolean', default: false }, workers: { type: 'string' }, 'data-dir': { type: 'string' },
+    });
+    const dir = requireOption(values['model'] as string, 'model', predictUsage);
+    const data = requireOption(values['data'] as string, 'data', predictUsage);
+    const out = requireOption(values['out'] as string, 'out', predictUsage);
+    await initBackend();
+    const predictions = await dataArgument(data, values['data-dir'] as string).model(dir).predict({
+      reverseComplement: values['reverse-complement'] as boolean,
+      workers: numberOption(values['workers'] as string, 'workers', 1, { integer: true, min: 1 }),
+    });
+    const keep = ['id', 'idx', 'prediction'].filter((c) => predictions.columnNames().includes(c));
+    writeTsv(predictions.select(...keep), out);
+    console.log(`wrote ${predictions.numRows()} predictions to ${out}`);
+    return 0;
+  },
+};
+
+const ismUsage = 'cislab ism --model DIR --data FILE [--region 18-97] [--limit N] --out FILE.tsv [--data-dir DIR]';
+
+export const ismCommand: Command = {
+  name: 'ism',
+  usage: ismUsage,
+  summary: 'in silico saturation mutagenesis: one row per sequence × position × alternative base',
+  async run(argv) {
+    const { values } = parseCommandArgs({ name: 'ism', usage: ismUsage }, argv, {
+      model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, region: { type: 'string' },
+      limit: { type: 'string' }, 'data-dir': { type: 'string' },
+    });
+    const dir = requireOption(values['model'] as string, 'model', ismUsage);
+    const data = requireOption(values['data'] as string, 'data', ismUsage);
+    const out = requireOption(values['out'] as string, 'out', ismUsage);
+    await initBackend();
+    let stage = dataArgument(data, values['data-dir'] as string);
+    if (values['limit'] !== undefined) stage = stage.head(numberOption(values['limit'] as string, 'limit', 0, { integer: true, min: 1 }));
+    const started = performance.now();
+    const table = await stage.model(dir).ism({ region: parseRegion(values['region'] as string), onProgress: (done, total) => process.stderr.write(`\rism ${done}/${total}`) });
+    process.stderr.write('\n');
+    writeTsv(table.select('id', 'position', 'ref', 'alt', 'prediction', 'reference', 'effect'), out);
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`wrote ${table.numRows()} variants to ${out} in ${seconds.toFixed(1)} s (${Math.round(table.numRows() / seconds)} variants/s)`);
+    return 0;
+  },
+};
+
+/** One line per epoch on stderr; a carriage-return line per batch on a terminal. */
+export function terminalProgress(event: ProgressEvent): void {
+  const rate = `${Math.round(event.seqPerSecond)} seq/s`;
+  if (event.type === 'batch') {
+    if (process.stderr.isTTY) process.stderr.write(`\repoch ${event.epoch}/${event.epochs} batch ${event.batch}/${event.batches} loss ${event.loss.toFixed(4)} ${rate} ETA ${Math.round(event.etaSeconds)} s   `);
+  } else if (event.type === 'epoch') {
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    process.stderr.write(
+      `epoch ${event.epoch}/${event.epochs} loss ${event.loss.toFixed(4)} val loss ${event.valLoss?.toFixed(4)} ` +
+        `val r ${event.valPearson?.toFixed(4)} ρ ${event.valSpearman?.toFixed(4)} ${rate}${event.best ? ' (best)' : ''}\n`,
+    );
+  } else if (event.stoppedEarly) {
+    process.stderr.write(`stopped early after epoch ${event.epoch}\n`);
+  }
+}
