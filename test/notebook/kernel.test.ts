@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runNotebook } from '../../src/notebook';
-import { jupyterAvailable, tinyNotebook } from './tiny-notebook';
+import { tinyNotebook } from './tiny-notebook';
 
 const outputsOf = (path: string) => JSON.parse(readFileSync(path, 'utf8')).cells.map((c: any) => c.outputs);
 
-describe.skipIf(!jupyterAvailable)('in a real tslab kernel', () => {
+describe.skipIf(process.env.CISLAB_SKIP_NOTEBOOKS === '1')('in a real tslab kernel', () => {
   it('round-trips display bundles: table as HTML, spec as Vega-Lite + PNG, cell values auto-displayed', async () => {
     const path = tinyNotebook([
       "import { histogram, show } from 'cislab';\nimport * as aq from 'arquero';\nconst t = aq.table({ x: [1, 2, 2, 3.5], g: ['a', 'b', 'a', 'b'] });\nt",

@@ -2,7 +2,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasJupyterClient } from '../../src/notebook';
 
 export interface TinyCell { source: string; tags?: string[]; outputs?: unknown[] }
 
@@ -21,6 +20,3 @@ export function tinyNotebook(cells: (string | TinyCell)[], name = 'tiny.ipynb'):
   writeFileSync(path, JSON.stringify(nb, null, 1));
   return path;
 }
-
-/** Jupyter + nbclient present (Debian: jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel). */
-export const jupyterAvailable = hasJupyterClient();
