@@ -2,3 +2,4 @@ export * from './promoters';
 export * from './model-stage';
 export * from './ism-stage';
 export * from './result';
+export * from './motif-logic';

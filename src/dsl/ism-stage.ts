@@ -12,6 +12,9 @@ import { heatmap } from '../viz/categorical';
 import type { ModelStage } from './model-stage';
 import { firstModel } from './model-stage';
 import { withPlot, type Result } from './result';
+import { motifPairsFromIsm, type MotifPairsOptions, type MotifPairsResult } from './motif-logic';
+import type { Motif } from '../motifs/motif';
+import { DREAM_VARIABLE_REGION } from '../data/dream2022';
 
 export class IsmStage implements PromiseLike<Result> {
   private cache?: Promise<Result>;
@@ -50,6 +53,15 @@ export class IsmStage implements PromiseLike<Result> {
   /** Sequences ranked by the entropy of their ISM logo (low = a few distinct motifs). */
   async entropy(): Promise<ColumnTable> {
     return ismEntropy(await this.contributions());
+  }
+
+  /**
+   * Camformer Figure 8 logic over these sequences: motif pairs (mean measured and predicted expression with
+   * both vs one alone), differences, correlations, A/B overlap and ISM over A's sites with and without B.
+   */
+  async motifPairs(motifs: readonly Motif[], options: MotifPairsOptions = {}): Promise<MotifPairsResult> {
+    const [ism, contributions, { table }] = await Promise.all([this.run(), this.contributions(), this.stage.data.run()]);
+    return motifPairsFromIsm(table, ism, contributions, motifs, this.options.region ?? DREAM_VARIABLE_REGION, options);
   }
 
   /** The ISM logo of one sequence: letters scaled by contribution, positive up, negative down. */

@@ -13,6 +13,10 @@ import { readDream2022, readDream2022Pairs, type Dream2022Options, type Dream202
 import { simulatePromoters, type SimulateOptions } from '../data/simulate';
 import { encode, type Encoded, type Encoding } from '../data/encode';
 import { ModelStage, type ModelSource, type ModelStageOptions } from './model-stage';
+import { scanTable } from './motif-logic';
+import type { Motif } from '../motifs/motif';
+import type { FimoOptions } from '../motifs/fimo';
+import type { Result } from './result';
 
 /** What a promoter stage holds once run: the table, and one log row per step. */
 export interface PromoterData {
@@ -100,6 +104,11 @@ export class Promoters implements PromiseLike<ColumnTable> {
   /** Joins a model: a preset name or config to `fit`, a trained model or ensemble, or a saved model's directory. */
   model(source: ModelSource, options: ModelStageOptions = {}): ModelStage {
     return new ModelStage(this, source, options);
+  }
+
+  /** FIMO-equivalent scan of every sequence (DREAM test rows are named `sequence_<idx>`); see `scanFimo`. */
+  async motifs(motifs: readonly Motif[], options: FimoOptions = {}): Promise<Result> {
+    return scanTable((await this.run()).table, motifs, options);
   }
 
   /** Sequences encoded as a flat [n, length, channels] array (see `encode`). */
