@@ -5,6 +5,6 @@ export { isVegaLiteSpec, type VegaLiteSpec, type FigureOptions } from './spec';
 export { histogram, boxPlot, violin, type HistogramOptions, type CategoryOptions, type ViolinOptions } from './distribution';
 export { densityScatter, embeddingScatter, type DensityScatterOptions, type EmbeddingScatterOptions } from './scatter';
 export { heatmap, groupedBars, lineBand, type HeatmapOptions, type GroupedBarsOptions, type LineBandOptions } from './categorical';
-export { ismLogo, pwmLogo, informationContent as pwmLetterHeights, type LogoMatrix, type LogoOptions, type PwmLogoOptions } from './logo';
+export { ismLogo, pwmLogo, informationContent as pwmLetterHeights, type MotifLike, type LogoMatrix, type LogoOptions, type PwmLogoOptions } from './logo';
 export { render, renderSync, saveFigure, loadRenderer, rendererLoaded, compileVegaLite, svgToPng, type RenderFormat, type RenderOptions } from './render';
 export type { TableLike } from './data';

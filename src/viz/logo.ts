@@ -46,8 +46,28 @@ export function stackLetters(matrix: LogoMatrix, start = 1): Letter[] {
   return out;
 }
 
-/** Accepts a matrix or a long table (position, base, value) and returns the matrix plus its first position. */
-export function toLogoMatrix(data: LogoMatrix | TableLike, options: LogoOptions = {}): { matrix: number[][]; start: number } {
+/** A cislab motif (src/motifs), duck-typed so viz does not depend on the motifs layer. */
+export interface MotifLike {
+  id: string;
+  altId?: string;
+  length: number;
+  probabilities: ArrayLike<number>;
+  counts?: ArrayLike<number>;
+  background?: readonly number[];
+}
+
+export function isMotifLike(x: unknown): x is MotifLike {
+  return typeof x === 'object' && x !== null && typeof (x as MotifLike).length === 'number' &&
+    typeof (x as MotifLike).id === 'string' && ArrayBuffer.isView((x as MotifLike).probabilities);
+}
+
+function motifRows(flat: ArrayLike<number>, length: number): number[][] {
+  return Array.from({ length }, (_, i) => [flat[4 * i], flat[4 * i + 1], flat[4 * i + 2], flat[4 * i + 3]]);
+}
+
+/** Accepts a matrix, a motif or a long table (position, base, value); returns the matrix and its first position. */
+export function toLogoMatrix(data: LogoMatrix | TableLike | MotifLike, options: LogoOptions = {}): { matrix: number[][]; start: number } {
+  if (isMotifLike(data)) return { matrix: motifRows(data.counts ?? data.probabilities, data.length), start: options.start ?? 1 };
   if (Array.isArray(data) && (data.length === 0 || Array.isArray(data[0]))) {
     return { matrix: (data as LogoMatrix).map((r) => [...r]), start: options.start ?? 1 };
   }
@@ -94,11 +114,16 @@ export function informationContent(pwm: LogoMatrix, options: PwmLogoOptions = {}
   });
 }
 
-/** Information-content logo of a PWM (counts or probabilities; rows = positions, columns A, C, G, T). */
-export function pwmLogo(pwm: LogoMatrix | TableLike, options: PwmLogoOptions = {}): VegaLiteSpec {
+/**
+ * Information-content logo of a PWM: a matrix of counts or probabilities (rows = positions, columns A, C, G, T),
+ * a long table, or a cislab motif (its counts when it has them, its background, its name as the title).
+ */
+export function pwmLogo(pwm: LogoMatrix | TableLike | MotifLike, options: PwmLogoOptions = {}): VegaLiteSpec {
   const { matrix, start } = toLogoMatrix(pwm, options);
-  const heights = informationContent(matrix, options);
-  return logoSpec(stackLetters(heights, start), heights.length, start, { yTitle: 'bits', ...options }, false, [0, 2]);
+  const motif = isMotifLike(pwm) ? pwm : undefined;
+  const heights = informationContent(matrix, { background: motif?.background, ...options });
+  const title = options.title ?? (motif ? [motif.altId, motif.id].filter(Boolean).join(' ') : undefined);
+  return logoSpec(stackLetters(heights, start), heights.length, start, { yTitle: 'bits', ...options, title }, false, [0, 2]);
 }
 
 function logoSpec(letters: Letter[], length: number, start: number, options: LogoOptions, signed: boolean, yFixed?: [number, number]): VegaLiteSpec {

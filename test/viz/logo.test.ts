@@ -35,3 +35,14 @@ describe('logo letters', () => {
     expect(() => pwmLogo([[1, 2, 3]])).toThrow(/option 'matrix'|option 'pwm'/);
   });
 });
+
+describe('pwmLogo of a cislab motif', () => {
+  it('uses the counts and names the motif', async () => {
+    const { makeMotif } = await import('../../src/motifs/motif');
+    const m = makeMotif('MA0001.1', [[8, 0, 0, 0], [0, 4, 4, 0]], { altId: 'TEST', isCounts: true });
+    const spec = pwmLogo(m);
+    expect(spec.title).toBe('TEST MA0001.1');
+    const values = (spec.data as { values: { position: number; base: string; value: number }[] }).values;
+    expect(values.find((v) => v.position === 1)!.value).toBeCloseTo(2);
+  });
+});
