@@ -4,6 +4,7 @@
  * method encodes the pipeline's sequences the way the model expects and calls one kernel function.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { InputError, ModelError } from '../errors';
@@ -11,7 +12,7 @@ import { encode, type Encoded } from '../data/encode';
 import { initBackend } from '../kernels/backend';
 import { PRESETS, type CnnConfig, type PresetName } from '../kernels/cnn-config';
 import { buildModel, type Model } from '../kernels/model';
-import { loadModel } from '../kernels/persistence';
+import { loadModel, saveModel } from '../kernels/persistence';
 import { predict, type Ensemble, type Predictor, type PredictOptions } from '../kernels/predict';
 import { fit, type FitOptions } from '../kernels/train';
 import { ismScores, type IsmOptions } from '../kernels/ism';
@@ -24,6 +25,20 @@ import { withPlot, type Result } from './result';
 import { IsmStage } from './ism-stage';
 
 export type ModelSource = PresetName | (Partial<CnnConfig> & { base?: PresetName }) | Model | Ensemble | string;
+
+export interface FitStageOptions extends Omit<FitOptions, 'validation'> {
+  /** Held-out promoters, or the fraction of the training data to hold out (default 0.08). */
+  validation?: Promoters | number;
+  /**
+   * Save the trained model here (checkpoints go to `saveTo.checkpoint`, and an interrupted run resumes).
+   * When the folder already holds a model it is loaded instead of retrained — and the log says so.
+   */
+  saveTo?: string;
+  /** Load an existing model from `saveTo` instead of training (default true). */
+  reuse?: boolean;
+  /** Where the load/train message goes (default console.log). */
+  log?: (message: string) => void;
+}
 
 export interface ModelStageOptions {
   /** Seed of the initial weights (and the default training seed). */
@@ -44,17 +59,27 @@ export class ModelStage {
    * Trains the model on the pipeline's `expression` column (8% held out for early stopping unless
    * `validation` is given) and resolves to the trained model, whose `history` holds one row per epoch.
    */
-  async fit(options: Omit<FitOptions, 'validation'> & { validation?: Promoters | number } = {}): Promise<Model> {
+  async fit(options: FitStageOptions = {}): Promise<Model> {
+    const { validation, saveTo, reuse = true, log = console.log, ...rest } = options;
+    if (saveTo && reuse && existsSync(join(saveTo, 'config.json'))) {
+      const saved = loadModel(saveTo);
+      log(`loaded ${saved.config.name} from ${saveTo} (trained earlier, ${saved.history.length} epochs; delete the folder or pass reuse: false to retrain)`);
+      return saved;
+    }
     const model = await this.predictor();
     if ('kind' in model) throw new ModelError('an ensemble is trained member by member; fit each model', { option: 'model' });
     const { table } = await this.data.run();
-    const { validation, ...rest } = options;
     const x = encodeFor(model, table);
     const y = expressionOf(table);
     const held = validation === undefined || typeof validation === 'number'
       ? validation
       : await validation.run().then(({ table: v }) => ({ x: encodeFor(model, v), y: expressionOf(v) }));
-    await fit(model, { x, y }, { seed: this.options.seed, ...rest, validation: held });
+    const checkpointDir = rest.checkpointDir ?? (saveTo ? `${saveTo}.checkpoint` : undefined);
+    await fit(model, { x, y }, { seed: this.options.seed, resume: saveTo !== undefined, ...rest, checkpointDir, validation: held });
+    if (saveTo) {
+      saveModel(model, saveTo);
+      log(`trained ${model.config.name} for ${model.history.length} epochs and saved it to ${saveTo}`);
+    }
     return model;
   }
 

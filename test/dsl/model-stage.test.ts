@@ -30,6 +30,18 @@ describe('promoters(...).model(...)', () => {
     expect(row.r).toBeGreaterThan(0.7); // no skill is 0; the noise ceiling is ≈ 0.98
     expect(isVegaLiteSpec(scores.plot())).toBe(true);
 
+    // fit({ saveTo }) trains once; the second call loads the saved model and says so.
+    const saveTo = join(tempDir(), 'reused');
+    const messages: string[] = [];
+    const small = promoters.simulate({ n: 200, seed: 9 });
+    const first = await small.model(tiny, { seed: 2 }).fit({ epochs: 1, batchSize: 50, saveTo, log: (m) => messages.push(m) });
+    const again = await small.model(tiny, { seed: 2 }).fit({ epochs: 1, batchSize: 50, saveTo, log: (m) => messages.push(m) });
+    expect(messages[0]).toMatch(/^trained tiny for 1 epochs and saved it to /);
+    expect(messages[1]).toMatch(/^loaded tiny from .* \(trained earlier, 1 epochs; delete the folder or pass reuse: false to retrain\)/);
+    const sample = await small.head(5).encode('onehot');
+    const { predict } = await import('../../src/kernels/predict');
+    expect(Array.from(await predict(again, sample))).toEqual(Array.from(await predict(first, sample)));
+
     // Save → load through the DSL gives identical predictions.
     const dir = join(tempDir(), 'model');
     saveModel(model, dir);
