@@ -5,10 +5,14 @@ export {
   type CnnConfig, type ConvLayerConfig, type PresetName,
 } from './cnn-config';
 export { Model, buildModel, countParameters, type BuildOptions, type ForwardOptions, type ForwardResult, type HistoryRow } from './model';
-export { fit, splitValidation, type FitOptions, type ProgressEvent, type TrainingData } from './train';
+export { fit, trainStep, splitValidation, type FitOptions, type ProgressEvent, type TrainingData } from './train';
 export { loss, LOSSES, type LossName } from './losses';
 export { createOptimizer, type Optimizer, type OptimizerName, type OptimizerOptions } from './optimizers';
 export { Schedule, type ScheduleName, type ScheduleOptions } from './schedules';
 export { saveModel, loadModel, MODEL_FORMAT } from './persistence';
 export { predict, predictStream, ensemble, seedEnsemble, type Ensemble, type Predictor, type PredictOptions } from './predict';
 export { PredictPool } from './predict-workers';
+export { ismScores, ismContributions, ismEntropy, type BatchPredictor, type IsmOptions } from './ism';
+export { gradCam, averageGradCam, resample, GRADCAM_VARIANTS, type GradCamOptions, type GradCamVariant } from './gradcam';
+export { layerActivations, filterKnockout, filterPwms, type LayerActivations, type KnockoutOptions, type FilterPwm } from './activations';
+export { embed2d, embeddingTable, quantileLabels, EMBEDDING_METHODS, type EmbedOptions, type EmbeddingMethod } from './embedding';
