@@ -13,7 +13,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 
@@ -25,8 +25,13 @@ let viaHelper: Importer | undefined;
 
 function helperImporter(): Importer {
   if (!viaHelper) {
-    const file = join(mkdtempSync(join(tmpdir(), 'cislab-esm-')), 'import.cjs');
-    writeFileSync(file, 'module.exports = (specifier) => import(specifier);\n');
+    // One fixed file per user (content is constant), rewritten only when missing or different.
+    const file = join(tmpdir(), `cislab-esm-import-${typeof process.getuid === 'function' ? process.getuid() : 'user'}.cjs`);
+    const body = 'module.exports = (specifier) => import(specifier);\n';
+    if (!existsSync(file) || readFileSync(file, 'utf8') !== body) {
+      writeFileSync(file + '.' + process.pid, body);
+      renameSync(file + '.' + process.pid, file);
+    }
     viaHelper = createRequire(file)(file) as Importer;
   }
   return viaHelper;

@@ -1,9 +1,11 @@
 // Through a real Jupyter client (nbclient) and the cislab tslab kernel: display bundles arrive intact, and the
 // runner catches a broken notebook and a changed output. Needs `npm run build` (the kernel runs dist/).
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runNotebook } from '../../src/notebook';
-import { tinyNotebook } from './tiny-notebook';
+import { removeTinyNotebooks, tinyNotebook } from './tiny-notebook';
+
+afterAll(removeTinyNotebooks);
 
 const outputsOf = (path: string) => JSON.parse(readFileSync(path, 'utf8')).cells.map((c: any) => c.outputs);
 
