@@ -17,3 +17,4 @@ export { gradCam, averageGradCam, resample, GRADCAM_VARIANTS, type GradCamOption
 export { layerActivations, filterKnockout, filterPwms, type LayerActivations, type KnockoutOptions, type FilterPwm } from './activations';
 export { embed2d, embeddingTable, quantileLabels, EMBEDDING_METHODS, type EmbedOptions, type EmbeddingMethod } from './embedding';
 export { modelSummary, type ModelSummaryOptions } from './summary';
+export { pca, symmetricEigen, type PcaOptions, type PcaResult } from './pca';
