@@ -150,3 +150,26 @@ export function loadModelWithExtras(dir: string): LoadedModel {
   const extraEntries = (file.extra?.tensors as TensorEntry[] | undefined) ?? [];
   return { model, file, extraTensors: unpackTensors(extraEntries, data, weightsPath) };
 }
+
+/** Packs every parameter, then every running statistic, into one array (the order of the maps). */
+export function packWeights(model: Model): Float32Array {
+  const all = [...model.params.values(), ...model.state.values()];
+  const out = new Float32Array(all.reduce((s, v) => s + v.size, 0));
+  let at = 0;
+  for (const v of all) {
+    out.set(v.dataSync() as Float32Array, at);
+    at += v.size;
+  }
+  return out;
+}
+
+/** Inverse of packWeights (assigns in place). */
+export function unpackWeights(model: Model, packed: Float32Array): void {
+  let at = 0;
+  for (const v of [...model.params.values(), ...model.state.values()]) {
+    v.assign(tf.tensor(packed.subarray(at, at + v.size), v.shape));
+    at += v.size;
+  }
+  model.markChanged();
+}
+

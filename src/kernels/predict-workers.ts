@@ -1,7 +1,8 @@
 /**
- * A pool of worker threads that predict with copies of one model. The wasm backend runs one thread per
- * process under Node, so this is how prediction (and ISM, which is prediction of many variants) uses every
- * core. Workers need the compiled JavaScript (dist/kernels/predict-worker.js; `npm run build`).
+ * Worker threads holding copies of one model (model-worker.ts). The wasm backend runs one thread per
+ * process under Node, so this is how prediction (and ISM, which is prediction of many variants) and
+ * data-parallel training use every core. Workers need the compiled JavaScript (dist/kernels/model-worker.js;
+ * `npm run build`).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,47 +12,77 @@ import { OptionError } from '../errors';
 import type { Encoded } from '../data/encode';
 import { currentBackend } from './backend';
 import type { Model } from './model';
-import type { WorkerInit } from './predict-worker';
+import type { GradRequest, NamedArrays, WorkerInit } from './model-worker';
 
 /** Path of the compiled worker script, or undefined when only TypeScript sources exist. */
 export function workerScript(): string | undefined {
-  const candidates = [path.join(__dirname, 'predict-worker.js'), path.resolve(__dirname, '../../dist/kernels/predict-worker.js')];
+  const candidates = [
+    path.join(__dirname, 'model-worker.js'),
+    path.resolve(__dirname, '../../dist/kernels/model-worker.js'), // running from src/ (vitest, tslab)
+    path.resolve('dist/kernels/model-worker.js'), // scripts compiled elsewhere, run from the project root
+  ];
   return candidates.find((p) => fs.existsSync(p));
 }
 
-export class PredictPool {
-  private readonly workers: Worker[] = [];
-  private ready: Promise<unknown>;
+type Reply = { id: number; error?: string; [key: string]: unknown };
+
+/** One worker thread with a copy of a model; requests are answered in order by id. */
+export class ModelWorker {
+  private readonly worker: Worker;
+  readonly ready: Promise<unknown>;
   private nextId = 0;
-  private readonly pending = new Map<number, { resolve: (v: Float32Array) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (v: Reply) => void; reject: (e: Error) => void }>();
+
+  constructor(model: Model) {
+    const script = workerScript();
+    if (!script) throw new OptionError('worker threads need the compiled worker (run `npm run build`)', { option: 'workers' });
+    const arrays = (m: Map<string, { shape: number[]; dataSync(): unknown }>): NamedArrays =>
+      [...m].map(([name, v]) => [name, v.shape, Float32Array.from(v.dataSync() as Float32Array)]);
+    const init: WorkerInit = {
+      cislabModelWorker: true,
+      backend: currentBackend() === 'cpu' ? 'cpu' : 'wasm',
+      config: model.config, params: arrays(model.params), state: arrays(model.state),
+    };
+    this.worker = new Worker(script, { workerData: init });
+    this.worker.unref();
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.once('error', reject);
+      this.worker.on('message', (msg: Reply & { ready?: boolean }) => {
+        if (msg.ready) return resolve(true);
+        const p = this.pending.get(msg.id);
+        if (!p) return;
+        this.pending.delete(msg.id);
+        if (msg.error !== undefined) p.reject(new Error(msg.error));
+        else p.resolve(msg);
+      });
+    });
+  }
+
+  /** Sends a request (buffers in `transfer` move to the worker) and resolves to its reply. */
+  async request(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<Reply> {
+    await this.ready;
+    const id = this.nextId++;
+    const reply = new Promise<Reply>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    this.worker.postMessage({ ...message, id }, transfer);
+    return reply;
+  }
+
+  /** Loss, packed gradients and updated running statistics of one training batch (see model-worker.ts). */
+  async grad(req: Omit<GradRequest, 'type' | 'id'>): Promise<{ grads: Float32Array; state: Float32Array; loss: number }> {
+    const r = await this.request({ type: 'grad', ...req }, [req.data.buffer as ArrayBuffer, req.y.buffer as ArrayBuffer]);
+    return r as unknown as { grads: Float32Array; state: Float32Array; loss: number };
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+export class PredictPool {
+  private readonly workers: ModelWorker[] = [];
 
   constructor(model: Model, size = Math.min(2, os.availableParallelism())) {
-    const script = workerScript();
-    if (!script) throw new OptionError('worker prediction needs the compiled worker (run `npm run build`)', { option: 'workers' });
-    const tensors = (m: Map<string, { shape: number[]; dataSync(): unknown }>) =>
-      [...m].map(([name, v]) => [name, v.shape, Float32Array.from(v.dataSync() as Float32Array)] as [string, number[], Float32Array]);
-    const init: WorkerInit = {
-      backend: currentBackend() === 'cpu' ? 'cpu' : 'wasm',
-      config: model.config, params: tensors(model.params), state: tensors(model.state),
-    };
-    const readies: Array<Promise<unknown>> = [];
-    for (let i = 0; i < size; i++) {
-      const w = new Worker(script, { workerData: init });
-      readies.push(new Promise((resolve, reject) => {
-        w.once('error', reject);
-        w.on('message', (msg: { ready?: boolean; id?: number; out?: Float32Array; error?: string }) => {
-          if (msg.ready) return resolve(true);
-          const p = this.pending.get(msg.id!);
-          if (!p) return;
-          this.pending.delete(msg.id!);
-          if (msg.error !== undefined) p.reject(new Error(msg.error));
-          else p.resolve(msg.out!);
-        });
-      }));
-      w.unref();
-      this.workers.push(w);
-    }
-    this.ready = Promise.all(readies);
+    for (let i = 0; i < size; i++) this.workers.push(new ModelWorker(model));
   }
 
   get size(): number {
@@ -60,21 +91,18 @@ export class PredictPool {
 
   /** Predictions for `x`, split into contiguous chunks (`batchSize` sequences each) shared among the workers. */
   async predict(x: Encoded, batchSize = 512): Promise<Float32Array> {
-    await this.ready;
     const [n, length, channels] = x.shape;
     const row = length * channels;
     const out = new Float32Array(n);
     let cursor = 0;
-    const runWorker = async (w: Worker) => {
+    const runWorker = async (w: ModelWorker) => {
       while (cursor < n) {
         const start = cursor;
         const end = Math.min(n, start + batchSize);
         cursor = end;
-        const id = this.nextId++;
         const data = x.data.slice(start * row, end * row);
-        const result = new Promise<Float32Array>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-        w.postMessage({ id, data, shape: [end - start, length, channels], batchSize }, [data.buffer]);
-        out.set(await result, start);
+        const reply = await w.request({ type: 'predict', data, shape: [end - start, length, channels], batchSize }, [data.buffer]);
+        out.set(reply.out as Float32Array, start);
       }
     };
     await Promise.all(this.workers.map(runWorker));

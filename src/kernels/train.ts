@@ -13,9 +13,10 @@ import { pearson, spearman } from '../stats/correlation';
 import { createRandom, deriveSeed } from '../stats/random';
 import { loss as lossOf, LOSSES, type LossName } from './losses';
 import type { HistoryRow, Model } from './model';
-import { createOptimizer, type OptimizerName } from './optimizers';
-import { loadModelWithExtras, saveModel } from './persistence';
+import { createOptimizer, type Optimizer, type OptimizerName } from './optimizers';
+import { loadModelWithExtras, packWeights, saveModel } from './persistence';
 import { predictTensorBatches } from './predict';
+import { ModelWorker } from './predict-workers';
 import { Schedule, type ScheduleName, type ScheduleOptions } from './schedules';
 
 export interface TrainingData {
@@ -65,6 +66,12 @@ export interface FitOptions {
   /** Continue from checkpointDir if it holds a checkpoint. */
   resume?: boolean;
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Threads that share each batch (default 1). With 2, half of every batch runs in a worker thread with its
+   * own wasm backend and the gradients are averaged (data parallel); batch-norm statistics are then per half
+   * batch, as in PyTorch's DistributedDataParallel without SyncBatchNorm. Needs the compiled worker (npm run build).
+   */
+  workers?: number;
 }
 
 const DEFAULTS = { epochs: 20, batchSize: 256, loss: 'l1' as LossName, optimizer: 'adamw' as OptimizerName, lr: 1e-3, weightDecay: 1e-3, schedule: 'plateau' as ScheduleName, patience: 5, seed: 0 };
@@ -119,10 +126,10 @@ export async function fit(model: Model, data: TrainingData, options: FitOptions 
     history = restored.history;
   }
 
-  const vars = [...model.params.values()];
-  const names = [...model.params.keys()];
-  const ySorted = Float32Array.from(train.y);
+  const yTrain = Float32Array.from(train.y);
   let stoppedEarly = false;
+  const helper = (o.workers ?? 1) > 1 ? new ModelWorker(model) : undefined;
+  try {
   for (let epoch = firstEpoch; epoch <= o.epochs && !stoppedEarly; epoch++) {
     const order = createRandom(deriveSeed(o.seed, 'shuffle', epoch)).shuffle(Int32Array.from({ length: n }, (_, i) => i));
     const started = performance.now();
@@ -133,15 +140,12 @@ export async function fit(model: Model, data: TrainingData, options: FitOptions 
       const end = Math.min(n, start + o.batchSize);
       lr = schedule.rate((epoch - 1) * batches + b);
       const xb = tf.tensor3d(gatherRows(train.x, order, start, end), [end - start, train.x.shape[1], train.x.shape[2]]);
-      const yb = tf.tensor1d(Float32Array.from(order.subarray(start, end), (i) => ySorted[i]!));
+      const yb = tf.tensor1d(Float32Array.from(order.subarray(start, end), (i) => yTrain[i]!));
       const dropoutSeed = deriveSeed(o.seed, 'dropout', epoch, b);
-      const { value, grads } = tf.variableGrads(() => lossOf(o.loss, model.forward(xb, { training: true, dropoutSeed }).output, yb), vars);
-      const named: Record<string, tf.Tensor> = {};
-      names.forEach((name, i) => { const g = grads[vars[i]!.name]; if (g) named[name] = g; });
-      optimizer.step(model.params, named, lr);
-      model.markChanged();
-      const batchLoss = (await value.data())[0]!;
-      tf.dispose([xb, yb, value, ...Object.values(grads)]);
+      const batchLoss = helper
+        ? await parallelTrainStep(model, optimizer, helper, xb, yb, { loss: o.loss, lr, dropoutSeed })
+        : await trainStep(model, optimizer, xb, yb, { loss: o.loss, lr, dropoutSeed });
+      tf.dispose([xb, yb]);
       lossSum += batchLoss * (end - start);
       const seconds = (performance.now() - started) / 1000;
       const rate = end / seconds;
@@ -175,6 +179,9 @@ export async function fit(model: Model, data: TrainingData, options: FitOptions 
     });
     if (o.checkpointDir) writeCheckpoint(model, o.checkpointDir, { epoch, optimizer, schedule, best });
   }
+  } finally {
+    await helper?.terminate();
+  }
   if ((o.restoreBest ?? true) && best.weights) restore(model, best.weights);
   if (best.weights) tf.dispose([...best.weights.values()]);
   optimizer.dispose();
@@ -185,6 +192,74 @@ export async function fit(model: Model, data: TrainingData, options: FitOptions 
     valPearson: last?.valPearson, valSpearman: last?.valSpearman, stoppedEarly,
   });
   return history;
+}
+
+/** One optimisation step on one batch; resolves to the batch loss. */
+export async function trainStep(
+  model: Model, optimizer: Optimizer, x: tf.Tensor3D, y: tf.Tensor1D,
+  options: { loss?: LossName; lr: number; dropoutSeed: number },
+): Promise<number> {
+  const vars = [...model.params.values()];
+  const { value, grads } = tf.variableGrads(
+    () => lossOf(options.loss ?? 'l1', model.forward(x, { training: true, dropoutSeed: options.dropoutSeed }).output, y), vars);
+  const named: Record<string, tf.Tensor> = {};
+  for (const [name, v] of model.params) {
+    const g = grads[v.name];
+    if (g) named[name] = g;
+  }
+  optimizer.step(model.params, named, options.lr);
+  model.markChanged();
+  const loss = (await value.data())[0]!;
+  tf.dispose([value, ...Object.values(grads)]);
+  return loss;
+}
+
+/**
+ * One data-parallel step: the worker computes the second half of the batch while this thread computes the
+ * first; gradients are averaged by rows, running statistics averaged, and the update applied here.
+ */
+export async function parallelTrainStep(
+  model: Model, optimizer: Optimizer, worker: ModelWorker, x: tf.Tensor3D, y: tf.Tensor1D,
+  options: { loss?: LossName; lr: number; dropoutSeed: number },
+): Promise<number> {
+  const n = x.shape[0];
+  if (n < 4) return trainStep(model, optimizer, x, y, options);
+  const mine = Math.ceil(n / 2);
+  const weights = packWeights(model); // before this thread's forward pass moves the running statistics
+  const [xa, xb] = tf.split(x, [mine, n - mine]);
+  const [ya, yb] = tf.split(y, [mine, n - mine]);
+  const theirs = worker.grad({
+    weights, data: xb!.dataSync() as Float32Array, shape: [n - mine, x.shape[1], x.shape[2]], y: yb!.dataSync() as Float32Array,
+    loss: options.loss ?? 'l1', dropoutSeed: deriveSeed(options.dropoutSeed, 'worker'),
+  });
+  const vars = [...model.params.values()];
+  const { value, grads } = tf.variableGrads(
+    () => lossOf(options.loss ?? 'l1', model.forward(xa as tf.Tensor3D, { training: true, dropoutSeed: options.dropoutSeed }).output, ya as tf.Tensor1D), vars);
+  const other = await theirs;
+  const wMine = mine / n;
+  const named = tf.tidy(() => {
+    const out: Record<string, tf.Tensor> = {};
+    let offset = 0;
+    for (const [name, v] of model.params) {
+      const g = grads[v.name];
+      const og = tf.tensor(other.grads.subarray(offset, offset + v.size), v.shape);
+      out[name] = g ? tf.add(tf.mul(g, wMine), tf.mul(og, 1 - wMine)) : tf.mul(og, 1 - wMine);
+      offset += v.size;
+    }
+    return out;
+  });
+  optimizer.step(model.params, named, options.lr);
+  let at = 0;
+  tf.tidy(() => {
+    for (const v of model.state.values()) {
+      v.assign(tf.div(tf.add(v, tf.tensor(other.state.subarray(at, at + v.size), v.shape)), 2));
+      at += v.size;
+    }
+  });
+  model.markChanged();
+  const loss = (await value.data())[0]! * wMine + other.loss * (1 - wMine);
+  tf.dispose([xa!, xb!, ya!, yb!, value, ...Object.values(grads), ...Object.values(named)]);
+  return loss;
 }
 
 async function validate(model: Model, d: TrainingData, lossName: LossName) {

@@ -91,7 +91,11 @@ export function conv2dInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, xShape
   });
 }
 
-/** dL/dW of a stride-1 convolution: a forward convolution in which the batch axis is the reduced channel axis. */
+/**
+ * dL/dW of a stride-1 convolution: a forward convolution in which the batch axis is the reduced channel
+ * axis. (One plain matMul per filter tap, dW[k] = xpadᵀ[:, :, k:k+T] · dy, measured ≈ 10% slower on
+ * Camformer-Mini's largest layer; dyᵀ · x windows slower still.)
+ */
 export function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], pad: PadInfo): tf.Tensor4D {
   return tf.tidy(() => {
     const xp = padOrCrop(x, pad.top, pad.bottom, pad.left, pad.right);

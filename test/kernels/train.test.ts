@@ -63,4 +63,18 @@ describe('fit', () => {
       m.dispose();
     }
   });
+
+  it('trains data-parallel in a worker thread (needs npm run build), repeatably', async () => {
+    const run = async () => {
+      const m = buildModel(TINY, { seed: 6 });
+      const h = await fit(m, { x: train.x, y: train.y }, { ...options, epochs: 2, workers: 2 });
+      const p = await predict(m, test.x);
+      m.dispose();
+      return { h, p };
+    };
+    const a = await run();
+    expect(a.h[1]!.trainLoss).toBeLessThan(a.h[0]!.trainLoss);
+    const b = await run();
+    expect(Array.from(b.p)).toEqual(Array.from(a.p));
+  });
 });

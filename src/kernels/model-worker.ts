@@ -1,0 +1,93 @@
+/**
+ * Worker-thread side of predict-workers.ts and train-workers.ts: holds a copy of one model on its own backend
+ * (wasm is single-threaded under Node, so each worker is one more core) and answers two requests:
+ * `predict` (eval-mode outputs of a batch) and `grad` (set weights, loss and gradients of a training batch).
+ * Runs only as a worker_threads entry point.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, type BackendName } from './backend';
+import { loss as lossOf, type LossName } from './losses';
+import { Model } from './model';
+import { packWeights, unpackWeights } from './persistence';
+import type { CnnConfig } from './cnn-config';
+
+export type NamedArrays = Array<[string, number[], Float32Array]>;
+
+export interface WorkerInit {
+  /** Marks workerData as ours, so importing this module elsewhere never starts a worker loop. */
+  cislabModelWorker: true;
+  backend: BackendName;
+  config: CnnConfig;
+  params: NamedArrays;
+  state: NamedArrays;
+}
+
+export interface PredictRequest {
+  type: 'predict';
+  id: number;
+  data: Float32Array;
+  shape: [number, number, number];
+  batchSize: number;
+}
+
+export interface GradRequest {
+  type: 'grad';
+  id: number;
+  /** All parameters then all running statistics, packed in the model's order. */
+  weights: Float32Array;
+  data: Float32Array;
+  shape: [number, number, number];
+  y: Float32Array;
+  loss: LossName;
+  dropoutSeed: number;
+}
+
+async function main(): Promise<void> {
+  const init = workerData as WorkerInit;
+  const backend = await initBackend({ backend: init.backend });
+  const vars = (list: NamedArrays, trainable: boolean) =>
+    new Map(list.map(([name, shape, values]) => [name, tf.variable(tf.tensor(values, shape), trainable)] as const));
+  const model = new Model(init.config, vars(init.params, true), vars(init.state, false));
+  parentPort!.on('message', async (req: PredictRequest | GradRequest) => {
+    try {
+      if (req.type === 'predict') {
+        const [n, length, channels] = req.shape;
+        const out = new Float32Array(n);
+        const row = length * channels;
+        for (let start = 0; start < n; start += req.batchSize) {
+          const end = Math.min(n, start + req.batchSize);
+          const y = tf.tidy(() => model.apply(tf.tensor3d(req.data.subarray(start * row, end * row), [end - start, length, channels])));
+          out.set(await y.data(), start);
+          y.dispose();
+        }
+        parentPort!.postMessage({ id: req.id, out }, [out.buffer]);
+      } else {
+        tf.tidy(() => unpackWeights(model, req.weights));
+        const x = tf.tensor3d(req.data, req.shape);
+        const y = tf.tensor1d(req.y);
+        const vars = [...model.params.values()];
+        const { value, grads } = tf.variableGrads(
+          () => lossOf(req.loss, model.forward(x, { training: true, dropoutSeed: req.dropoutSeed }).output, y), vars);
+        // Gradients packed in parameter order (zeros where a parameter has none), then the running statistics.
+        const size = vars.reduce((s, v) => s + v.size, 0);
+        const out = new Float32Array(size);
+        let at = 0;
+        for (const v of vars) {
+          const g = grads[v.name];
+          if (g) out.set(g.dataSync() as Float32Array, at);
+          at += v.size;
+        }
+        const state = packWeights(model).slice(size);
+        const lossValue = value.dataSync()[0]!;
+        tf.dispose([x, y, value, ...Object.values(grads)]);
+        parentPort!.postMessage({ id: req.id, grads: out, state, loss: lossValue }, [out.buffer, state.buffer]);
+      }
+    } catch (err) {
+      parentPort!.postMessage({ id: req.id, error: (err as Error).message });
+    }
+  });
+  parentPort!.postMessage({ ready: true, backend });
+}
+
+if (parentPort && (workerData as Partial<WorkerInit> | undefined)?.cislabModelWorker) void main();
