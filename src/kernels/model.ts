@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ModelError } from '../errors';
 import type { Encoded } from '../data/encode';
 import { createRandom } from '../stats/random';
-import { blockShapes, convPadding, flattenSize, resolveConfig, type CnnConfig, type PresetName } from './cnn-config';
+import { blockShapes, convPadding, countConfigParameters, flattenSize, resolveConfig, type CnnConfig, type PresetName } from './cnn-config';
 import { dropoutMask, foldNorm, normReluInference, normReluTraining, type NormState } from './ops';
 
 export interface BuildOptions {
@@ -288,8 +288,12 @@ export function buildModel(nameOrConfig: PresetName | (Partial<CnnConfig> & { ba
   return new Model(config, params, state);
 }
 
-/** Number of trainable parameters of a model or config (PyTorch's count: running statistics excluded). */
-export function countParameters(model: Model): number {
+/**
+ * Number of trainable parameters (PyTorch's count: running statistics excluded) of a model, a config or a
+ * preset name.
+ */
+export function countParameters(model: Model | PresetName | (Partial<CnnConfig> & { base?: PresetName })): number {
+  if (!(model instanceof Model)) return countConfigParameters(resolveConfig(model));
   let total = 0;
   for (const v of model.params.values()) total += v.size;
   return total;

@@ -4,7 +4,8 @@
  * XNNPACK (an im2col + matMul version measured 10× slower):
  *   dx = conv(pad(dy, k−1−pad), flip(W)ᵀ)                      (full correlation, cropped to x)
  *   dW = conv(xpadᵀ [C, H, W, N], dyᵀ [Ho, Wo, N, O])ᵀ           (the batch becomes the reduction channel)
- * Other backends, strides or dilations > 1 and NCHW keep the stock gradient.
+ * Other backends, strides or dilations > 1 and NCHW keep the stock gradient. Also a broadcasting
+ * FusedBatchNorm gradient (the stock one tiles; cislab's own models use the fused norm+ReLU of ops.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -31,7 +32,39 @@ export function registerWasmGradients(): void {
       };
     },
   });
+  registerBatchNormGradient();
   registered = true;
+}
+
+/**
+ * FusedBatchNorm gradient (tf.batchNorm with given mean/variance, as tfjs-layers uses it) by broadcasting:
+ * the stock gradient tiles mean, variance and scale to the input's shape first, which dominates on wasm.
+ * Handles per-channel (rank-1, last axis) statistics; anything else, and other backends, keep the stock one.
+ */
+function registerBatchNormGradient(): void {
+  const stock = tf.getGradient('FusedBatchNorm');
+  tf.registerGradient({
+    kernelName: 'FusedBatchNorm',
+    inputsToSave: ['x', 'mean', 'variance', 'scale'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, mean, variance, scale] = saved as tf.Tensor[];
+      const channels = x!.shape[x!.rank - 1];
+      const perChannel = (t?: tf.Tensor) => t === undefined || (t.rank === 1 && t.shape[0] === channels);
+      if (tf.getBackend() !== 'wasm' || ![mean, variance, scale].every(perChannel)) return stock.gradFunc(dy, saved, attrs);
+      const eps = (attrs as unknown as { varianceEpsilon: number }).varianceEpsilon;
+      const axes = Array.from({ length: x!.rank - 1 }, (_, i) => i);
+      const g = dy as tf.Tensor;
+      const rstd = () => tf.rsqrt(tf.add(variance!, eps));
+      const gamma = () => (scale ?? tf.scalar(1));
+      return {
+        x: () => tf.mul(g, tf.mul(gamma(), rstd())),
+        mean: () => tf.neg(tf.mul(tf.sum(g, axes), tf.mul(gamma(), rstd()))),
+        variance: () => tf.mul(tf.sum(tf.mul(g, tf.sub(x!, mean!)), axes), tf.mul(tf.mul(gamma(), -0.5), tf.pow(rstd(), 3))),
+        scale: () => tf.sum(tf.mul(tf.mul(g, tf.sub(x!, mean!)), rstd()), axes),
+        offset: () => tf.sum(g, axes),
+      };
+    },
+  });
 }
 
 interface ConvAttrs {

@@ -57,6 +57,21 @@ describe('conv gradient on wasm', () => {
     });
   }
 
+  it('registered tf.batchNorm gradient matches cpu (mean, variance, scale, offset, x)', async () => {
+    const run = () => tf.tidy(() => {
+      const x = tf.tensor3d(randomArray(4 * 6 * 3, 11), [4, 6, 3]);
+      const mean = tf.tensor1d(randomArray(3, 12));
+      const variance = tf.abs(tf.tensor1d(randomArray(3, 13))) as tf.Tensor1D;
+      const scale = tf.tensor1d(randomArray(3, 14));
+      const offset = tf.tensor1d(randomArray(3, 15));
+      const w = tf.tensor3d(randomArray(4 * 6 * 3, 16), [4, 6, 3]);
+      const f = (...t: tf.Tensor[]) => tf.sum(tf.mul(w, tf.batchNorm(t[0]!, t[1]!, t[2]!, t[4]!, t[3]!, 1e-3)));
+      return tf.grads(f)([x, mean, variance, scale, offset]).map((g) => g.dataSync().slice());
+    });
+    const cpu = await on('cpu', run);
+    run().forEach((g, i) => expect(relativeError(g, cpu[i]!)).toBeLessThan(1e-4));
+  });
+
   it('fused norm+ReLU gradient equals autograd of the unfused formula', () => {
     tf.tidy(() => {
       const x = tf.tensor4d(randomArray(4 * 9 * 3, 7), [4, 1, 9, 3]);

@@ -16,6 +16,7 @@ describe('Camformer family', () => {
     const mini = buildModel('camformer-mini', { seed: 1 });
     expect(countParameters(mini)).toBe(1_446_721); // the built variables agree with the formula (and PyTorch)
     expect(mini.encoding).toBe('onehotWithP');
+    expect(countParameters('camformer')).toBe(16_611_073);
     mini.dispose();
   });
 
