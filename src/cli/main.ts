@@ -7,8 +7,11 @@ import { evaluateCommand } from './evaluate';
 import { mainCommand } from './main-job';
 import { ismCommand, predictCommand, trainCommand } from './model-commands';
 import { scanCommand } from './scan';
+import { kernelCommand, notebooksCommand } from './notebook-commands';
 
-export const COMMANDS: Command[] = [mainCommand, trainCommand, predictCommand, evaluateCommand, ismCommand, scanCommand];
+export const COMMANDS: Command[] = [
+  mainCommand, trainCommand, predictCommand, evaluateCommand, ismCommand, scanCommand, kernelCommand, notebooksCommand,
+];
 
 export async function runCli(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
