@@ -56,36 +56,6 @@ export function roundRows(rows: readonly Row[], fields: readonly string[], digit
   });
 }
 
-export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const n = Math.min(x.length, y.length);
-  let mx = 0, my = 0;
-  for (let i = 0; i < n; i++) { mx += x[i]; my += y[i]; }
-  mx /= n; my /= n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i] - mx, dy = y[i] - my;
-    sxy += dx * dy; sxx += dx * dx; syy += dy * dy;
-  }
-  return sxy / Math.sqrt(sxx * syy);
-}
-
-/** Ranks with ties averaged (what Spearman's ρ needs). */
-export function ranks(x: ArrayLike<number>): Float64Array {
-  const idx = Array.from({ length: x.length }, (_, i) => i).sort((a, b) => x[a] - x[b]);
-  const r = new Float64Array(x.length);
-  for (let i = 0; i < idx.length; ) {
-    let j = i;
-    while (j + 1 < idx.length && x[idx[j + 1]] === x[idx[i]]) j++;
-    for (let k = i; k <= j; k++) r[idx[k]] = (i + j) / 2 + 1;
-    i = j + 1;
-  }
-  return r;
-}
-
-export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  return pearson(ranks(x), ranks(y));
-}
-
 /** Linear-interpolated quantile of sorted values. */
 export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   if (!sorted.length) return NaN;

@@ -5,7 +5,8 @@
 import { OptionError } from '../errors';
 import { SEQUENTIAL_SCHEME } from './theme';
 import { figure, type FigureOptions, type VegaLiteSpec } from './spec';
-import { extent, pearson, quantileSorted, round, rowsOf, requireField, spearman, type Row, type TableLike } from './data';
+import { pearsonUnchecked, rankWithTies } from '../stats/correlation';
+import { extent, quantileSorted, round, rowsOf, requireField, type Row, type TableLike } from './data';
 
 export interface DensityScatterOptions extends FigureOptions {
   x: string;
@@ -54,7 +55,8 @@ export function densityScatter(data: TableLike, options: DensityScatterOptions):
   });
   let title = options.title;
   if (options.correlation ?? true) {
-    const stats = `r = ${pearson(x, y).toFixed(3)}, ρ = ${spearman(x, y).toFixed(3)}, n = ${x.length}`;
+    const rho = pearsonUnchecked(rankWithTies(x).ranks, rankWithTies(y).ranks);
+    const stats = `r = ${pearsonUnchecked(x, y).toFixed(3)}, ρ = ${rho.toFixed(3)}, n = ${x.length}`;
     title = title ? `${title} (${stats})` : stats;
   }
   const xEnc = { field: 'x', type: 'quantitative', title: options.xTitle ?? options.x, scale: { domain: [round(x0), round(x1)], nice: false, zero: false } };
