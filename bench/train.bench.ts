@@ -46,12 +46,16 @@ async function benchTfjs(name: PresetName) {
   const optimizer = createOptimizer('adamw');
   await trainStep(model, optimizer, x, y, { lr: 1e-3, dropoutSeed: 0 }); // warm-up (XNNPACK operator set-up)
   let t = performance.now();
+  let c = process.cpuUsage();
   for (let b = 0; b < batches; b++) await trainStep(model, optimizer, x, y, { lr: 1e-3, dropoutSeed: b + 1 });
   const train = (batches * batchSize * 1000) / (performance.now() - t);
+  const trainCpu = (batches * batchSize) / cpuSeconds(c);
   await predict(model, { ...encoded, shape: [batchSize, 110, model.inputChannels], data: encoded.data.subarray(0, batchSize * 110 * model.inputChannels) }, { batchSize });
   t = performance.now();
+  c = process.cpuUsage();
   await predict(model, encoded, { batchSize });
   const predict1 = (encoded.shape[0] * 1000) / (performance.now() - t);
+  const predictCpu = encoded.shape[0] / cpuSeconds(c);
   let predict2 = NaN;
   try {
     const pool = new PredictPool(model, 2);
@@ -67,10 +71,18 @@ async function benchTfjs(name: PresetName) {
   tf.dispose([x, y]);
   optimizer.dispose();
   model.dispose();
-  return { params, train, predict1, predict2 };
+  return { params, train, predict1, predict2, trainCpu, predictCpu };
 }
 
-function benchTorch(names: string[]): Record<string, { params: number; train_seq_s: number; predict_seq_s: number; torch: string }> {
+/** CPU seconds (user + system, all threads of this process) since `start`. */
+function cpuSeconds(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+}
+
+interface TorchResult { params: number; train_seq_s: number; predict_seq_s: number; train_seq_per_cpu_s: number; predict_seq_per_cpu_s: number; torch: string }
+
+function benchTorch(names: string[]): Record<string, TorchResult> {
   const r = spawnSync('/usr/bin/python3', ['bench/reference/torch_models.py', 'bench', '--models', names.join(','), '--batches', String(batches)], { encoding: 'utf8' });
   if (r.status !== 0) {
     process.stderr.write(`PyTorch reference failed: ${r.stderr}\n`);
@@ -98,6 +110,15 @@ async function main() {
     const t = torch[name];
     const bestPredict = Math.max(o.predict1, Number.isNaN(o.predict2) ? 0 : o.predict2);
     console.log(`| ${name} | ${o.params.toLocaleString('en')} | ${f(o.train)} | ${f(t?.train_seq_s)} | ${ratio(o.train, t?.train_seq_s)} | ${f(o.predict1)} | ${f(o.predict2)} | ${f(t?.predict_seq_s)} | ${ratio(bestPredict, t?.predict_seq_s)} |`);
+  }
+  // Wall-clock rates depend on what else runs on the machine; sequences per CPU-second do much less.
+  console.log('\nPer CPU-second (user+system over all threads; tfjs one thread, PyTorch two):');
+  console.log('| model | train tfjs | train torch | ratio | predict tfjs | predict torch | ratio |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const name of models) {
+    const o = ours[name]!;
+    const t = torch[name];
+    console.log(`| ${name} | ${f(o.trainCpu)} | ${f(t?.train_seq_per_cpu_s)} | ${ratio(o.trainCpu, t?.train_seq_per_cpu_s)} | ${f(o.predictCpu)} | ${f(t?.predict_seq_per_cpu_s)} | ${ratio(o.predictCpu, t?.predict_seq_per_cpu_s)} |`);
   }
   fs.mkdirSync('out/bench', { recursive: true });
   fs.writeFileSync('out/bench/train-bench.json', JSON.stringify({ backend, batches, batchSize, ours, torch, date: new Date().toISOString() }, null, 1));

@@ -116,18 +116,21 @@ def bench(models, batches, batch_size=256):
             loss.backward()
             opt.step()
         step()  # warm-up
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         for _ in range(batches):
             step()
         train = batches * batch_size / (time.perf_counter() - t)
+        train_cpu = batches * batch_size / (time.process_time() - c)
         m.eval()
         with torch.no_grad():
             m(x)
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             for _ in range(batches):
                 m(x)
             pred = batches * batch_size / (time.perf_counter() - t)
+            pred_cpu = batches * batch_size / (time.process_time() - c)
         print(json.dumps(dict(model=name, params=params, train_seq_s=round(train, 1), predict_seq_s=round(pred, 1),
+                              train_seq_per_cpu_s=round(train_cpu, 1), predict_seq_per_cpu_s=round(pred_cpu, 1),
                               threads=torch.get_num_threads(), torch=torch.__version__)), flush=True)
 
 

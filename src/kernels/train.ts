@@ -157,7 +157,8 @@ export async function fit(model: Model, data: TrainingData, options: FitOptions 
     }
     const seconds = (performance.now() - started) / 1000;
     const val = await validate(model, validation, o.loss);
-    const score = val.pearson + val.spearman;
+    // Without validation data every epoch counts as an improvement: no early stopping, last weights kept.
+    const score = validation.x.shape[0] >= 2 ? val.pearson + val.spearman : epoch;
     const row: HistoryRow = {
       epoch, trainLoss: lossSum / n, valLoss: val.loss, valPearson: val.pearson, valSpearman: val.spearman,
       learningRate: lr, seconds, seqPerSecond: n / seconds,
