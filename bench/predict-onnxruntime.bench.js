@@ -17,9 +17,12 @@ async function main() {
     const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', data, [batch, 110, channels]) };
     await session.run(feeds);
     const t = performance.now();
+    const c = process.cpuUsage();
     for (let b = 0; b < batches; b++) await session.run(feeds);
     const seqPerSecond = (batches * batch * 1000) / (performance.now() - t);
-    console.log(JSON.stringify({ file, threads, batch, seqPerSecond: Math.round(seqPerSecond * 10) / 10 }));
+    const cpu = process.cpuUsage(c);
+    const seqPerCpuSecond = (batches * batch * 1e6) / (cpu.user + cpu.system);
+    console.log(JSON.stringify({ file, threads, batch, seqPerSecond: Math.round(seqPerSecond * 10) / 10, seqPerCpuSecond: Math.round(seqPerCpuSecond * 10) / 10 }));
   }
 }
 main();
