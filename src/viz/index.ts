@@ -8,3 +8,4 @@ export { heatmap, groupedBars, lineBand, type HeatmapOptions, type GroupedBarsOp
 export { ismLogo, pwmLogo, informationContent as pwmLetterHeights, type MotifLike, type LogoMatrix, type LogoOptions, type PwmLogoOptions } from './logo';
 export { render, renderSync, saveFigure, loadRenderer, rendererLoaded, compileVegaLite, svgToPng, type RenderFormat, type RenderOptions } from './render';
 export type { TableLike } from './data';
+export { markSites, type SiteMark, type MarkSitesOptions } from './sites';
