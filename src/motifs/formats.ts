@@ -3,22 +3,15 @@
  * TRANSFAC (as exported by JASPAR/RSAT). Each parser takes the file's text and a name for messages, and
  * throws an InputError naming `file:line` and what was expected when the text is malformed.
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { InputError } from '../errors';
+import { readTextFile } from '../data/text-file';
 import { makeMotif, type Motif } from './motif';
 
 export type MotifFormat = 'meme' | 'jaspar' | 'transfac';
 
 /** Reads a motif file, choosing the format from its content (gzip allowed). */
 export function readMotifs(file: string, format?: MotifFormat): Motif[] {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (err) {
-    throw new InputError(`cannot read motif file: ${(err as Error).message}`, { file });
-  }
-  const text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
+  const text = readTextFile(file);
   return parseMotifs(text, file, format ?? detectMotifFormat(text, file));
 }
 

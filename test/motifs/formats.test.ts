@@ -78,7 +78,7 @@ describe('motif file readers', () => {
     const file = join(dir, 'm.meme');
     writeFileSync(file, MEME);
     expect(readMotifs(file).map((m) => m.id)).toEqual(['M1', 'M2']);
-    expect(() => readMotifs(join(dir, 'missing.meme'))).toThrow(/missing\.meme: cannot read motif file/);
+    expect(() => readMotifs(join(dir, 'missing.meme'))).toThrow(/missing\.meme: file not found/);
   });
 
   it('loads JASPAR 2024 fungi in all three formats with the same matrices', () => {
