@@ -72,3 +72,26 @@ describe('ismScores', () => {
     await expect(ismScores(async () => new Float32Array(1), sequences)).rejects.toThrow(/predictor returned 1 values/);
   });
 });
+
+describe('ismScores with a real CNN', () => {
+  it('agrees with brute-force single predictions to 1e-5', async () => {
+    const { buildModel } = await import('../../src/kernels/model');
+    const { predict } = await import('../../src/kernels/predict');
+    const { encode } = await import('../../src/data/encode');
+    const model = buildModel({ base: 'camformer-mini', name: 'mini-narrow', convs: [
+      { channels: 24, kernel: 5, padding: [5, 5], dropout: 0.1 },
+      { channels: 16, kernel: 6, padding: [5, 5], dropout: 0.1, pool: { kernel: 7, stride: 2 } },
+    ], dense: [8] }, { seed: 4 });
+    const sequences = simulatePromoters({ n: 3, seed: 21 }).table.array('sequence') as string[];
+    const table = await ismScores((batch) => predict(model, batch), sequences, { encoding: model.encoding, sequencesPerBatch: 2 });
+    const rows = table.objects() as { id: string; position: number; alt: string; prediction: number; reference: number }[];
+    for (const r of rows.filter((_, i) => i % 17 === 0)) {
+      const s = Number(r.id.slice(4)) - 1;
+      const variant = sequences[s]!.slice(0, r.position - 1) + r.alt + sequences[s]!.slice(r.position);
+      const [single] = await predict(model, encode([variant], model.encoding));
+      const [reference] = await predict(model, encode([sequences[s]!], model.encoding));
+      expect(Math.abs(r.prediction - single!)).toBeLessThan(1e-5);
+      expect(Math.abs(r.reference - reference!)).toBeLessThan(1e-5);
+    }
+  });
+});
