@@ -47,7 +47,7 @@ export function markSites(spec: VegaLiteSpec, sites: readonly SiteMark[], option
   }));
   const color = options.color ?? '#333';
   const y = { field: 'y', type: 'quantitative' };
-  return {
+  const out = {
     ...spec,
     layer: [
       ...layers,
@@ -55,4 +55,10 @@ export function markSites(spec: VegaLiteSpec, sites: readonly SiteMark[], option
       { data: { values }, mark: { type: 'text', dy: -7, fontSize: 10, color }, encoding: { x: { field: 'mid', type: 'quantitative' }, y, text: { field: 'text', type: 'nominal' } } },
     ],
   } as VegaLiteSpec;
+  // Keep the original's (non-enumerable) inspector, so a notebook still shows the copy as a chart.
+  const inspect = Object.getOwnPropertyDescriptor(spec, INSPECT);
+  if (inspect) Object.defineProperty(out, INSPECT, inspect);
+  return out;
 }
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');

@@ -19,6 +19,8 @@ describe('markSites', () => {
     expect(values[0].x1).toBe(10.5);
     expect(values[1].y).toBeLessThan(values[0].y); // overlaps IME1: second level
     expect(values[2].y).toBe(values[0].y);
+    // Still displayed as a chart in a notebook: the builder's inspector comes along.
+    expect(Object.getOwnPropertyDescriptor(spec, Symbol.for('nodejs.util.inspect.custom'))).toBeDefined();
   });
 
   it('compiles without vega-lite warnings', async () => {
