@@ -130,56 +130,56 @@ export async function fit(model: Model, data: TrainingData, options: FitOptions 
   let stoppedEarly = false;
   const helper = (o.workers ?? 1) > 1 ? new ModelWorker(model) : undefined;
   try {
-  for (let epoch = firstEpoch; epoch <= o.epochs && !stoppedEarly; epoch++) {
-    const order = createRandom(deriveSeed(o.seed, 'shuffle', epoch)).shuffle(Int32Array.from({ length: n }, (_, i) => i));
-    const started = performance.now();
-    let lossSum = 0;
-    let lr = o.lr;
-    for (let b = 0; b < batches; b++) {
-      const start = b * o.batchSize;
-      const end = Math.min(n, start + o.batchSize);
-      lr = schedule.rate((epoch - 1) * batches + b);
-      const xb = tf.tensor3d(gatherRows(train.x, order, start, end), [end - start, train.x.shape[1], train.x.shape[2]]);
-      const yb = tf.tensor1d(Float32Array.from(order.subarray(start, end), (i) => yTrain[i]!));
-      const dropoutSeed = deriveSeed(o.seed, 'dropout', epoch, b);
-      const batchLoss = helper
-        ? await parallelTrainStep(model, optimizer, helper, xb, yb, { loss: o.loss, lr, dropoutSeed })
-        : await trainStep(model, optimizer, xb, yb, { loss: o.loss, lr, dropoutSeed });
-      tf.dispose([xb, yb]);
-      lossSum += batchLoss * (end - start);
+    for (let epoch = firstEpoch; epoch <= o.epochs && !stoppedEarly; epoch++) {
+      const order = createRandom(deriveSeed(o.seed, 'shuffle', epoch)).shuffle(Int32Array.from({ length: n }, (_, i) => i));
+      const started = performance.now();
+      let lossSum = 0;
+      let lr = o.lr;
+      for (let b = 0; b < batches; b++) {
+        const start = b * o.batchSize;
+        const end = Math.min(n, start + o.batchSize);
+        lr = schedule.rate((epoch - 1) * batches + b);
+        const xb = tf.tensor3d(gatherRows(train.x, order, start, end), [end - start, train.x.shape[1], train.x.shape[2]]);
+        const yb = tf.tensor1d(Float32Array.from(order.subarray(start, end), (i) => yTrain[i]!));
+        const dropoutSeed = deriveSeed(o.seed, 'dropout', epoch, b);
+        const batchLoss = helper
+          ? await parallelTrainStep(model, optimizer, helper, xb, yb, { loss: o.loss, lr, dropoutSeed })
+          : await trainStep(model, optimizer, xb, yb, { loss: o.loss, lr, dropoutSeed });
+        tf.dispose([xb, yb]);
+        lossSum += batchLoss * (end - start);
+        const seconds = (performance.now() - started) / 1000;
+        const rate = end / seconds;
+        o.onProgress?.({
+          type: 'batch', epoch, epochs: o.epochs, batch: b + 1, batches, loss: lossSum / end, learningRate: lr,
+          seqPerSecond: rate, etaSeconds: ((o.epochs - epoch) * n + (n - end)) / rate,
+        });
+        await new Promise((resolve) => setImmediate(resolve)); // let a notebook or terminal render progress
+      }
       const seconds = (performance.now() - started) / 1000;
-      const rate = end / seconds;
+      const val = await validate(model, validation, o.loss);
+      // Without validation data every epoch counts as an improvement: no early stopping, last weights kept.
+      const score = validation.x.shape[0] >= 2 ? val.pearson + val.spearman : epoch;
+      const row: HistoryRow = {
+        epoch, trainLoss: lossSum / n, valLoss: val.loss, valPearson: val.pearson, valSpearman: val.spearman,
+        learningRate: lr, seconds, seqPerSecond: n / seconds,
+      };
+      history.push(row);
+      const improved = Number.isFinite(score) && score > best.score;
+      if (improved) {
+        if (best.weights) tf.dispose([...best.weights.values()]);
+        best = { score, epoch, bad: 0, weights: snapshot(model) };
+      } else if (++best.bad >= o.patience) {
+        stoppedEarly = true;
+      }
+      schedule.epochEnd(Number.isFinite(score) ? score : -Infinity);
+      model.history = history;
       o.onProgress?.({
-        type: 'batch', epoch, epochs: o.epochs, batch: b + 1, batches, loss: lossSum / end, learningRate: lr,
-        seqPerSecond: rate, etaSeconds: ((o.epochs - epoch) * n + (n - end)) / rate,
+        type: 'epoch', epoch, epochs: o.epochs, batch: batches, batches, loss: row.trainLoss, learningRate: lr,
+        seqPerSecond: row.seqPerSecond, etaSeconds: ((o.epochs - epoch) * n) / row.seqPerSecond, valLoss: val.loss,
+        valPearson: val.pearson, valSpearman: val.spearman, best: improved,
       });
-      await new Promise((resolve) => setImmediate(resolve)); // let a notebook or terminal render progress
+      if (o.checkpointDir) writeCheckpoint(model, o.checkpointDir, { epoch, optimizer, schedule, best });
     }
-    const seconds = (performance.now() - started) / 1000;
-    const val = await validate(model, validation, o.loss);
-    // Without validation data every epoch counts as an improvement: no early stopping, last weights kept.
-    const score = validation.x.shape[0] >= 2 ? val.pearson + val.spearman : epoch;
-    const row: HistoryRow = {
-      epoch, trainLoss: lossSum / n, valLoss: val.loss, valPearson: val.pearson, valSpearman: val.spearman,
-      learningRate: lr, seconds, seqPerSecond: n / seconds,
-    };
-    history.push(row);
-    const improved = Number.isFinite(score) && score > best.score;
-    if (improved) {
-      if (best.weights) tf.dispose([...best.weights.values()]);
-      best = { score, epoch, bad: 0, weights: snapshot(model) };
-    } else if (++best.bad >= o.patience) {
-      stoppedEarly = true;
-    }
-    schedule.epochEnd(Number.isFinite(score) ? score : -Infinity);
-    model.history = history;
-    o.onProgress?.({
-      type: 'epoch', epoch, epochs: o.epochs, batch: batches, batches, loss: row.trainLoss, learningRate: lr,
-      seqPerSecond: row.seqPerSecond, etaSeconds: ((o.epochs - epoch) * n) / row.seqPerSecond, valLoss: val.loss,
-      valPearson: val.pearson, valSpearman: val.spearman, best: improved,
-    });
-    if (o.checkpointDir) writeCheckpoint(model, o.checkpointDir, { epoch, optimizer, schedule, best });
-  }
   } finally {
     await helper?.terminate();
   }
