@@ -2,7 +2,7 @@
  * nbval-style comparison of a notebook's stored outputs with freshly computed ones.
  *
  * Per code cell, outputs are reduced to comparable items:
- * - stdout streams (merged) and text/plain of displays, after `sanitize` (timings, paths, hex ids, dates
+ * - stdout streams (merged) and text/plain of displays, after `sanitize` (timings, paths, data folder, hex ids, dates
  *   masked; every decimal number rounded to `precision` significant digits, default 3);
  * - Vega-Lite displays by their compiled Vega spec: data values (rounded the same way), marks with their
  *   encodings, and scales — so a changed figure fails while a re-rendered PNG never does;
@@ -39,6 +39,10 @@ const joinText = (t: string | string[] | undefined) => (Array.isArray(t) ? t.joi
 /** Masks what legitimately changes between runs and rounds numbers to `precision` significant digits. */
 export function sanitize(text: string, precision = DEFAULT_PRECISION, roots: readonly string[] = []): string {
   let s = text.replace(/\x1b\[[0-9;]*m/g, '');
+  // The reference data may sit anywhere (CISLAB_DATA, ../shared/data, ../../shared/data from notebooks/).
+  const dataDir = process.env['CISLAB_DATA']?.replace(/\/+$/, '');
+  if (dataDir && dataDir.length > 1) s = s.split(dataDir + '/').join('<data>/');
+  s = s.replace(/(?:\/|\.{1,2}\/)?(?:[\w.-]+\/)*shared\/data\//g, '<data>/');
   for (const r of roots) if (r.length > 1) s = s.split(r).join('<root>');
   return s
     .replace(/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?/g, '<date>')

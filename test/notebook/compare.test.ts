@@ -51,3 +51,18 @@ describe('compareNotebooks', () => {
     expect(await compareNotebooks(a, b)).toEqual([]);
   });
 });
+
+describe('sanitize: the data folder', () => {
+  it('masks the reference data folder however it was reached', () => {
+    expect(sanitize('read ../../shared/data/dream2022/demo_train.txt')).toBe('read <data>/dream2022/demo_train.txt');
+    expect(sanitize('read /work/shared/data/dream2022/demo_train.txt')).toBe('read <data>/dream2022/demo_train.txt');
+    const saved = process.env['CISLAB_DATA'];
+    process.env['CISLAB_DATA'] = '/mnt/my data/';
+    try {
+      expect(sanitize('read /mnt/my data/jaspar/x.meme')).toBe('read <data>/jaspar/x.meme');
+    } finally {
+      if (saved === undefined) delete process.env['CISLAB_DATA'];
+      else process.env['CISLAB_DATA'] = saved;
+    }
+  });
+});
