@@ -29,10 +29,19 @@ export interface TrainSeq2ExpOptions extends Partial<Omit<Seq2ExpConfig, 'length
   /** Weight of the KL bottleneck (default 0.05). */
   klWeight?: number;
   onEpoch?: (row: { epoch: number; loss: number; kl: number; valMse: number; seconds: number }) => void;
+  /**
+   * Retrain-on-selection mode (the paper's "top 10%" comparison): per-base scores [n × L] (a learned mask, peak
+   * scores, …); the top `selectionRatio` bases of each region form a fixed 0/1 mask and only the predictor is
+   * trained. `'all'` keeps every base (the unmasked reference).
+   */
+  selection?: ArrayLike<number> | 'all';
+  selectionRatio?: number;
 }
 
 export interface TrainedSeq2Exp {
   model: Seq2ExpModel;
+  /** The fixed 0/1 mask [n × L] of a retrain-on-selection run ('all': unmasked), else undefined. */
+  selection?: Float32Array | 'all';
   /** Per region: 0 train, 1 validation, 2 test. */
   split: Uint8Array;
   history: ColumnTable;
@@ -73,7 +82,7 @@ export function splitRegions(n: number, seed = 1): Uint8Array {
 }
 
 export async function trainSeq2Exp(data: Seq2ExpData, options: TrainSeq2ExpOptions = {}): Promise<TrainedSeq2Exp> {
-  const { epochs = 20, batchSize = 32, learningRate = 3e-3, klWeight = 0.05, onEpoch, ...config } = options;
+  const { epochs = 20, batchSize = 16, learningRate = 0.01, klWeight = 0.05, onEpoch, selection, selectionRatio = 0.1, ...config } = options;
   const n = data.sequences.length;
   if (data.tracks.length !== n * data.length * data.trackNames.length) {
     throw new OptionError(`tracks hold ${data.tracks.length} values, expected ${n} × ${data.length} × ${data.trackNames.length}`, { option: 'tracks' });
@@ -90,7 +99,8 @@ export async function trainSeq2Exp(data: Seq2ExpData, options: TrainSeq2ExpOptio
   const all = inputs(data, [...Array(n).keys()]);
   const targets = tf.tensor1d(y.map((v) => (v - model.targetMean) / model.targetScale));
   const optimizer = tf.train.adam(learningRate);
-  const variables = model.variables;
+  const fixed = selection === undefined ? undefined : tf.tensor2d(selection === 'all' ? new Float32Array(n * data.length).fill(1) : topMask(selection, data.length, selectionRatio), [n, data.length]);
+  const variables = fixed ? model.predictorVariables : model.variables;
   const random = createRandom(seed).fork('seq2exp-train');
   const history: { epoch: number; loss: number; kl: number; valMse: number; seconds: number }[] = [];
   try {
@@ -104,8 +114,12 @@ export async function trainSeq2Exp(data: Seq2ExpData, options: TrainSeq2ExpOptio
         const idx = tf.tensor1d(order.slice(at, at + batchSize), 'int32');
         let klValue = 0;
         const cost = optimizer.minimize(() => tf.tidy(() => {
-          const out = model.forward(tf.gather(all.onehot, idx), tf.gather(all.signals, idx), random);
-          const mse = tf.mean(tf.square(tf.sub(out.prediction, tf.gather(targets, idx))));
+          const x = tf.gather(all.onehot, idx);
+          const signals = tf.gather(all.signals, idx);
+          const y = tf.gather(targets, idx);
+          if (fixed) return tf.mean(tf.square(tf.sub(model.predict(x, signals, tf.gather(fixed, idx)), y))) as tf.Scalar;
+          const out = model.forward(x, signals, random);
+          const mse = tf.mean(tf.square(tf.sub(out.prediction, y)));
           klValue = out.kl.dataSync()[0]!;
           return tf.add(mse, tf.mul(out.kl, klWeight)) as tf.Scalar;
         }), true, variables);
@@ -114,28 +128,42 @@ export async function trainSeq2Exp(data: Seq2ExpData, options: TrainSeq2ExpOptio
         steps++;
         tf.dispose([cost!, idx]);
       }
-      const valMse = valRows.length ? mseOn(model, all, targets, valRows) : NaN;
+      const valMse = valRows.length ? mseOn(model, all, targets, valRows, fixed) : NaN;
       const row = { epoch, loss: lossSum / steps, kl: klSum / steps, valMse, seconds: (Date.now() - started) / 1000 };
       history.push(row);
       onEpoch?.(row);
     }
   } finally {
     optimizer.dispose();
-    tf.dispose([all.onehot, all.signals, targets]);
+    tf.dispose([all.onehot, all.signals, targets, ...(fixed ? [fixed] : [])]);
   }
-  return { model, split, history: aq.from(history) };
+  return { model, split, history: aq.from(history), selection: fixed ? (selection === 'all' ? 'all' : topMask(selection!, data.length, selectionRatio)) : undefined };
 }
 
-function mseOn(model: Seq2ExpModel, all: { onehot: tf.Tensor3D; signals: tf.Tensor3D }, targets: tf.Tensor1D, rows: number[]): number {
+/** 0/1 mask of the top `ratio` bases per region by score (ties by position). */
+export function topMask(scores: ArrayLike<number>, length: number, ratio: number): Float32Array {
+  if (!(ratio > 0 && ratio <= 1)) throw new OptionError(`expected a ratio in (0, 1], got ${ratio}`, { option: 'selectionRatio' });
+  const out = new Float32Array(scores.length);
+  const k = Math.max(1, Math.round(ratio * length));
+  for (let base = 0; base < scores.length; base += length) {
+    const order = Array.from({ length }, (_, i) => i).sort((a, b) => Number(scores[base + b]) - Number(scores[base + a]) || a - b);
+    for (const i of order.slice(0, k)) out[base + i] = 1;
+  }
+  return out;
+}
+
+function mseOn(model: Seq2ExpModel, all: { onehot: tf.Tensor3D; signals: tf.Tensor3D }, targets: tf.Tensor1D, rows: number[], fixed?: tf.Tensor2D): number {
   return tf.tidy(() => {
     const idx = tf.tensor1d(rows, 'int32');
-    const out = model.forward(tf.gather(all.onehot, idx), tf.gather(all.signals, idx));
-    return tf.mean(tf.square(tf.sub(out.prediction, tf.gather(targets, idx)))).dataSync()[0]!;
+    const x = tf.gather(all.onehot, idx);
+    const signals = tf.gather(all.signals, idx);
+    const prediction = fixed ? model.predict(x, signals, tf.gather(fixed, idx)) : model.forward(x, signals).prediction;
+    return tf.mean(tf.square(tf.sub(prediction, tf.gather(targets, idx)))).dataSync()[0]!;
   });
 }
 
 /** Predictions (expression units) and the expected mask [n × L] for every region, in batches. */
-export function predictSeq2Exp(model: Seq2ExpModel, data: Seq2ExpData, batch = 64): { prediction: Float64Array; mask: Float32Array } {
+export function predictSeq2Exp(model: Seq2ExpModel, data: Seq2ExpData, batch = 64, selection?: Float32Array | 'all'): { prediction: Float64Array; mask: Float32Array } {
   const n = data.sequences.length;
   const prediction = new Float64Array(n);
   const mask = new Float32Array(n * data.length);
@@ -143,7 +171,10 @@ export function predictSeq2Exp(model: Seq2ExpModel, data: Seq2ExpData, batch = 6
     const rows = Array.from({ length: Math.min(batch, n - at) }, (_, k) => at + k);
     const x = inputs(data, rows);
     const [p, m] = tf.tidy(() => {
-      const out = model.forward(x.onehot, x.signals);
+      const L = data.length;
+      const fixed = selection === undefined ? undefined
+        : selection === 'all' ? tf.ones([rows.length, L]) as tf.Tensor2D : tf.tensor2d(selection.subarray(at * L, (at + rows.length) * L), [rows.length, L]);
+      const out = fixed ? { prediction: model.predict(x.onehot, x.signals, fixed), mask: fixed } : model.forward(x.onehot, x.signals);
       return [tf.add(tf.mul(out.prediction, model.targetScale), model.targetMean), out.mask];
     });
     prediction.set(p!.dataSync(), at);
@@ -155,7 +186,7 @@ export function predictSeq2Exp(model: Seq2ExpModel, data: Seq2ExpData, batch = 6
 
 /** Scores per subset: `subset, regions, mse, mae, pearson, maskRatio` (mean fraction of bases with mask > 0.5). */
 export function evaluateSeq2Exp(trained: TrainedSeq2Exp, data: Seq2ExpData, predicted?: { prediction: Float64Array; mask: Float32Array }): ColumnTable {
-  const { prediction, mask } = predicted ?? predictSeq2Exp(trained.model, data);
+  const { prediction, mask } = predicted ?? predictSeq2Exp(trained.model, data, 64, trained.selection);
   const L = data.length;
   return aq.from(['train', 'validation', 'test'].map((subset, s) => {
     const rows = [...trained.split.keys()].filter((i) => trained.split[i] === s);

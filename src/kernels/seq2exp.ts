@@ -4,7 +4,8 @@
  * bottleneck keeps the mask small.
  *
  * Generator, as in the paper: the sequence network gives Beta(α_s, β_s) per base; the signals give
- * Beta(α_e, β_e) with α_e = 1 + s (s = mean of the log1p-scaled tracks at the base) and a fixed β_e; the two are
+ * Beta(α_e, β_e) with α_e = 1 + softplus(k · s + c) (s = mean of the log1p-scaled tracks at the base; k > 0 and c
+ * two learned scalars — our choice of how "α from the signal values" is scaled) and a fixed β_e; the two are
  * combined by the product of densities, Beta(α_s + α_e − 1, β_s + β_e − 1). Training samples the mask by
  * reparameterised Beta draws (via Gamma, seq2exp-beta.ts); inference uses the expected value α / (α + β).
  * 'soft' masks multiply the one-hot input by the mask; 'hard' masks threshold it at 0.5 in the forward pass and
@@ -39,7 +40,7 @@ export interface Seq2ExpConfig {
 }
 
 export const DEFAULT_SEQ2EXP_CONFIG: Omit<Seq2ExpConfig, 'length' | 'tracks'> = {
-  mask: 'soft', maskRatio: 0.05, signalBeta: 2, channels: 16, maskSignals: true, seed: 1,
+  mask: 'soft', maskRatio: 0.05, signalBeta: 4, channels: 16, maskSignals: true, seed: 1,
 };
 
 export interface Seq2ExpOutput {
@@ -59,6 +60,9 @@ export class Seq2ExpModel {
   private readonly generator: tf.layers.Layer[];
   private readonly predictorConvs: tf.layers.Layer[];
   private readonly predictorDense: tf.layers.Layer[];
+  /** α_e = 1 + softplus(softplus(signalScale) · s + signalShift): two learned scalars. */
+  private readonly signalScale: tf.Variable;
+  private readonly signalShift: tf.Variable;
   private built = false;
   targetMean = 0;
   targetScale = 1;
@@ -77,6 +81,9 @@ export class Seq2ExpModel {
       tf.layers.conv1d({ filters: ch, kernelSize: 7, padding: 'same', activation: 'relu', kernelInitializer: init() }),
       tf.layers.conv1d({ filters: 2, kernelSize: 1, kernelInitializer: init() }),
     ];
+    // Initial map: background (s ≈ 0.3) → α_e ≈ 1.05, a typical peak (s ≈ 1.7) → α_e ≈ 4.
+    this.signalScale = tf.variable(tf.scalar(Math.log(Math.expm1(4))), true);
+    this.signalShift = tf.variable(tf.scalar(-4), true);
     this.predictorConvs = [
       tf.layers.conv1d({ filters: ch, kernelSize: 11, padding: 'same', activation: 'relu', kernelInitializer: init() }),
       tf.layers.conv1d({ filters: ch, kernelSize: 5, padding: 'same', activation: 'relu', kernelInitializer: init() }),
@@ -92,7 +99,16 @@ export class Seq2ExpModel {
       tf.tidy(() => { this.forward(tf.zeros([1, this.config.length, 4]), tf.zeros([1, this.config.length, this.config.tracks])); });
       this.built = true;
     }
-    return [...this.generator, ...this.predictorConvs, ...this.predictorDense].flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
+    return [
+      ...[...this.generator, ...this.predictorConvs, ...this.predictorDense].flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable)),
+      this.signalScale, this.signalShift,
+    ];
+  }
+
+  /** The predictor's trainable variables only (training on a fixed selection). */
+  get predictorVariables(): tf.Variable[] {
+    void this.variables; // builds the layers
+    return [...this.predictorConvs, ...this.predictorDense].flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
   }
 
   /** Per-base Beta parameters [n, L] from sequence and (scaled) signals. */
@@ -103,7 +119,10 @@ export class Seq2ExpModel {
       const [aRaw, bRaw] = tf.split(raw, 2, 2);
       const alphaSeq = tf.add(tf.softplus(aRaw!), 0.05);
       const betaSeq = tf.add(tf.softplus(bRaw!), 0.05);
-      const alphaSignal = tf.add(1, tf.mean(signals, 2, true));
+      // α_e from the signal values through a learned monotone map (scale > 0 by softplus), so background
+      // signal gives α_e ≈ 1 (a flat Beta) and peaks a Beta leaning to 1.
+      const scaled = tf.add(tf.mul(tf.mean(signals, 2, true), tf.softplus(this.signalScale)), this.signalShift);
+      const alphaSignal = tf.add(1, tf.softplus(scaled));
       // Product of the two Beta densities: Beta(α_s + α_e − 1, β_s + β_e − 1).
       const alpha = tf.squeeze(tf.add(alphaSeq, tf.sub(alphaSignal, 1)), [2]) as tf.Tensor2D;
       const beta = tf.squeeze(tf.add(betaSeq, this.config.signalBeta - 1), [2]) as tf.Tensor2D;
@@ -119,7 +138,9 @@ export class Seq2ExpModel {
       const both = tf.concat([onehot, signals], 2);
       const input = this.config.maskSignals ? tf.mul(both, tf.expandDims(mask, 2)) : tf.concat([tf.mul(onehot, tf.expandDims(mask, 2)), signals], 2);
       const conv = this.predictorConvs.reduce((x, layer) => layer.apply(x) as tf.Tensor, input as tf.Tensor);
-      const pooled = tf.mean(conv, 1);
+      // Max and mean over positions: the max gives motif detectors a sharp gradient (mean pooling alone spreads
+      // it over every base and learns composition first); the mean carries counts (effects add up).
+      const pooled = tf.concat([tf.max(conv, 1), tf.mean(conv, 1)], 1);
       const out = this.predictorDense.reduce((x, layer) => layer.apply(x) as tf.Tensor, pooled);
       return tf.reshape(out, [-1]) as tf.Tensor1D;
     });
@@ -142,6 +163,7 @@ export class Seq2ExpModel {
 
   dispose(): void {
     for (const layer of [...this.generator, ...this.predictorConvs, ...this.predictorDense]) if (layer.built) layer.dispose();
+    tf.dispose([this.signalScale, this.signalShift]);
   }
 
   private checkInput(onehot: tf.Tensor3D, signals: tf.Tensor3D): void {
