@@ -121,6 +121,22 @@ function columnPearson(a: Float64Array, i: number, b: Float64Array, j: number): 
 }
 
 /**
+ * Filters matched to motifs (the paper's Fig. 4): for each filter, its PFM from the top activating windows and
+ * the best-matching motif. Table `filter, motif_id, motif_alt_id, similarity` (similarity as pfmSimilarity,
+ * 1 = identical columns over the motif's whole width), best match first within each filter.
+ */
+export function filterMotifMatches(model: DeepRageModel, sequences: readonly string[], motifs: readonly PwmLike[], options: { top?: number; matches?: number } = {}): ColumnTable {
+  const pfms = filterPfms(model, sequences, options.top ?? 100);
+  const keep = options.matches ?? 1;
+  const rows: { filter: number; motif_id: string; motif_alt_id: string; similarity: number }[] = [];
+  pfms.forEach((pfm, filter) => {
+    const scored = motifs.map((m) => ({ m, similarity: pfmSimilarity(pfm, m.probabilities) })).sort((a, b) => b.similarity - a.similarity);
+    for (const { m, similarity } of scored.slice(0, keep)) rows.push({ filter, motif_id: m.id, motif_alt_id: m.altId ?? '', similarity });
+  });
+  return aq.from(rows);
+}
+
+/**
  * In silico knock-out of each filter: per filter and gene, the mean over conditions of |prediction −
  * prediction with the filter zeroed|. Table `filter, gene, effect` (regression models).
  */

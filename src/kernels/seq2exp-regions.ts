@@ -3,14 +3,15 @@
  * selector gives a per-base score; in every region the top ratio × length bases are selected; coverage is the
  * fraction of causal bases selected, precision the fraction of selected bases that are causal. Selectors:
  * the Seq2Exp expected mask, the peak caller's per-base −log10 p on each signal track and on their sum, and
- * random selection (coverage = ratio in expectation).
+ * random selection (coverage = ratio in expectation). `retrainOnSelections` is the paper's other comparison:
+ * a predictor retrained on only the top-ratio bases of each selector.
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
 import { createRandom } from '../stats/random';
 import { peakScores, type PeakOptions } from './peaks';
-import type { Seq2ExpData } from './seq2exp-train';
+import { evaluateSeq2Exp, trainSeq2Exp, type Seq2ExpData, type TrainSeq2ExpOptions } from './seq2exp-train';
 
 /** Coverage and precision of the top-`ratio` bases per region by `scores` [n × L] against `causal` [n × L]. */
 export function selectionCoverage(scores: ArrayLike<number>, causal: ArrayLike<number>, length: number, ratio: number, rows?: readonly number[]): { coverage: number; precision: number } {
@@ -63,4 +64,23 @@ export function compareRegionSelectors(mask: ArrayLike<number>, data: Seq2ExpDat
   const random = createRandom(seed).fork('random-selector');
   selectors.push(['random', Float64Array.from({ length: n * L }, () => random.float())]);
   return aq.from(selectors.map(([method, scores]) => ({ method, ratio, ...selectionCoverage(scores, causal, L, ratio, rows) })));
+}
+
+/**
+ * Retrain-on-selection comparison: for each selector (name → per-base scores [n × L], or 'all' for the whole
+ * input), a fresh predictor is trained on the top `ratio` bases of every region (fixed 0/1 mask) and scored on
+ * the test split. Table `selection, ratio, mse, mae, pearson`.
+ */
+export async function retrainOnSelections(
+  data: Seq2ExpData, selectors: Record<string, ArrayLike<number> | 'all'>, options: TrainSeq2ExpOptions & { ratio?: number } = {},
+): Promise<ColumnTable> {
+  const { ratio = 0.1, ...train } = options;
+  const rows = [];
+  for (const [selection, scores] of Object.entries(selectors)) {
+    const trained = await trainSeq2Exp(data, { ...train, selection: scores, selectionRatio: ratio });
+    const test = evaluateSeq2Exp(trained, data).objects()[2] as { mse: number; mae: number; pearson: number };
+    rows.push({ selection, ratio: scores === 'all' ? 1 : ratio, mse: test.mse, mae: test.mae, pearson: test.pearson });
+    trained.model.dispose();
+  }
+  return aq.from(rows);
 }

@@ -3,7 +3,7 @@ import { jaspar } from '../../src/motifs';
 import { simulateDeepRage, type DeepRageSimulation } from '../../src/data/simulate-deeprage';
 import { initBackend } from '../../src/kernels/backend';
 import { evaluateDeepRage, trainDeepRage, type TrainedDeepRage } from '../../src/kernels/deeprage-train';
-import { auroc, knockoutTargetRecovery, pfmSimilarity } from '../../src/kernels/deeprage-knockout';
+import { auroc, filterMotifMatches, knockoutTargetRecovery, pfmSimilarity } from '../../src/kernels/deeprage-knockout';
 
 // Quick mode: 1,500 real promoters cut to their 300 ATG-proximal nt, 16 conditions, 3 functional regulators
 // and 3 decoys; the tensor-product join trained on unseen genes (60/10/30).
@@ -58,5 +58,12 @@ describe('DeepRAGE tensor-product model on simulated data (unseen genes)', () =>
     const mean = rows.reduce((a, r) => a + r.filterAuroc, 0) / rows.length;
     expect(mean).toBeGreaterThan(0.8);
     expect(Math.max(...rows.map((r) => r.filterAuroc))).toBeGreaterThan(0.95);
+    // The best-recovered regulator's filter, matched against all 178 JASPAR fungi motifs, finds that regulator's motif.
+    const best = rows.reduce((a, b) => (b.filterAuroc > a.filterAuroc ? b : a));
+    const filter = (recovery.objects() as { regulator: string; filter: number }[]).find((r) => r.regulator === best.regulator)!.filter;
+    const matches = filterMotifMatches(trained.model, sim.sequences, jaspar('fungi'), { matches: 5 }).filter((d: { filter: number }) => d.filter === filter, { filter });
+    console.log(matches.objects());
+    const motifId = sim.regulatorMotifs[sim.regulators.indexOf(best.regulator)]!.id;
+    expect(matches.array('motif_id')).toContain(motifId);
   });
 });
