@@ -12,7 +12,7 @@ describe('markSites', () => {
       { start: 8, end: 15, label: 'UME6', strand: '-' },
       { start: 17, end: 19, label: 'X' },
     ]) as any;
-    expect(spec.layer).toHaveLength(logo().layer!.length + 2);
+    expect(spec.layer).toHaveLength((logo() as any).layer.length + 2);
     const values = spec.layer.at(-1).data.values;
     expect(values.map((v: any) => v.text)).toEqual(['IME1 →', 'UME6 ←', 'X']);
     expect(values[0].x0).toBe(2.5);
