@@ -7,7 +7,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from './backend';
-import { loss as lossOf, type LossName } from './losses';
+import type { LossName } from './losses';
+import { batchGradients } from './train';
 import { Model } from './model';
 import { packWeights, unpackWeights } from './persistence';
 import type { CnnConfig } from './cnn-config';
@@ -66,21 +67,18 @@ async function main(): Promise<void> {
         tf.tidy(() => unpackWeights(model, req.weights));
         const x = tf.tensor3d(req.data, req.shape);
         const y = tf.tensor1d(req.y);
-        const vars = [...model.params.values()];
-        const { value, grads } = tf.variableGrads(
-          () => lossOf(req.loss, model.forward(x, { training: true, dropoutSeed: req.dropoutSeed }).output, y), vars);
+        const { grads, loss: lossValue } = batchGradients(model, x, y, { loss: req.loss, dropoutSeed: req.dropoutSeed });
         // Gradients packed in parameter order (zeros where a parameter has none), then the running statistics.
-        const size = vars.reduce((s, v) => s + v.size, 0);
+        const size = [...model.params.values()].reduce((s, v) => s + v.size, 0);
         const out = new Float32Array(size);
         let at = 0;
-        for (const v of vars) {
-          const g = grads[v.name];
+        for (const [name, v] of model.params) {
+          const g = grads[name];
           if (g) out.set(g.dataSync() as Float32Array, at);
           at += v.size;
         }
         const state = packWeights(model).slice(size);
-        const lossValue = value.dataSync()[0]!;
-        tf.dispose([x, y, value, ...Object.values(grads)]);
+        tf.dispose([x, y, ...Object.values(grads)]);
         parentPort!.postMessage({ id: req.id, grads: out, state, loss: lossValue }, [out.buffer, state.buffer]);
       }
     } catch (err) {

@@ -13,6 +13,7 @@ import { pearson, spearman } from '../stats/correlation';
 import { createRandom, deriveSeed } from '../stats/random';
 import { loss as lossOf, LOSSES, type LossName } from './losses';
 import type { HistoryRow, Model } from './model';
+import { convPadding } from './cnn-config';
 import { createOptimizer, type Optimizer, type OptimizerName } from './optimizers';
 import { loadModelWithExtras, packWeights, saveModel } from './persistence';
 import { predictTensorBatches } from './predict';
@@ -195,24 +196,76 @@ export async function fit(model: Model, data: TrainingData, options: FitOptions 
   return history;
 }
 
-/** One optimisation step on one batch; resolves to the batch loss. */
+/**
+ * Largest number of sequences whose training activations fit the wasm heap comfortably. Each block keeps
+ * about eight [positions × channels] float32 tensors for the backward pass; the wasm heap of tfjs 4.22 ends
+ * at a few GB ("memory access out of bounds" when camformer trained on 256 sequences at once);
+ * camformer-mini and -small fit 256 within the default budget, camformer trains as 2 × 128.
+ */
+export function maxMicroBatch(model: Model, budgetBytes = 1536 * 2 ** 20): number {
+  let perSequence = 0;
+  let length = model.inputLength;
+  for (const l of model.config.convs) {
+    const [left, right] = convPadding(l);
+    length = length + left + right - l.kernel + 1;
+    perSequence += 8 * 4 * length * l.channels;
+    if (l.pool) length = Math.floor((length - l.pool.kernel) / l.pool.stride) + 1;
+  }
+  return Math.max(1, Math.floor(budgetBytes / perSequence));
+}
+
+/**
+ * One optimisation step on one batch; resolves to the batch loss. Batches larger than `microBatch` (default:
+ * what fits the wasm heap, see maxMicroBatch) are split and their gradients accumulated by rows; batch-norm
+ * statistics are then per micro-batch.
+ */
 export async function trainStep(
   model: Model, optimizer: Optimizer, x: tf.Tensor3D, y: tf.Tensor1D,
-  options: { loss?: LossName; lr: number; dropoutSeed: number },
+  options: { loss?: LossName; lr: number; dropoutSeed: number; microBatch?: number },
 ): Promise<number> {
-  const vars = [...model.params.values()];
-  const { value, grads } = tf.variableGrads(
-    () => lossOf(options.loss ?? 'l1', model.forward(x, { training: true, dropoutSeed: options.dropoutSeed }).output, y), vars);
-  const named: Record<string, tf.Tensor> = {};
-  for (const [name, v] of model.params) {
-    const g = grads[v.name];
-    if (g) named[name] = g;
-  }
-  optimizer.step(model.params, named, options.lr);
+  const { grads, loss } = batchGradients(model, x, y, options);
+  optimizer.step(model.params, grads, options.lr);
   model.markChanged();
-  const loss = (await value.data())[0]!;
-  tf.dispose([value, ...Object.values(grads)]);
+  tf.dispose(Object.values(grads));
   return loss;
+}
+
+/** Mean loss and gradients (keyed by parameter name) of a batch, in micro-batches when it is large. */
+export function batchGradients(
+  model: Model, x: tf.Tensor3D, y: tf.Tensor1D,
+  options: { loss?: LossName; dropoutSeed: number; microBatch?: number },
+): { grads: Record<string, tf.Tensor>; loss: number } {
+  const n = x.shape[0];
+  const limit = Math.min(n, options.microBatch ?? (tf.getBackend() === 'wasm' ? maxMicroBatch(model) : n));
+  const micro = Math.ceil(n / Math.ceil(n / limit)); // equal chunks: 256 → 2 × 128, not 166 + 90
+  const vars = [...model.params.values()];
+  const sums: Record<string, tf.Tensor> = {};
+  let loss = 0;
+  for (let start = 0; start < n; start += micro) {
+    const size = Math.min(micro, n - start);
+    const whole = size === n;
+    const xs = whole ? x : tf.slice(x, [start, 0, 0], [size, x.shape[1], x.shape[2]]);
+    const ys = whole ? y : tf.slice(y, [start], [size]);
+    const seed = whole ? options.dropoutSeed : deriveSeed(options.dropoutSeed, 'micro', start);
+    const { value, grads } = tf.variableGrads(
+      () => lossOf(options.loss ?? 'l1', model.forward(xs, { training: true, dropoutSeed: seed }).output, ys), vars);
+    loss += value.dataSync()[0]! * (size / n);
+    for (const [name, v] of model.params) {
+      const g = grads[v.name];
+      if (!g) continue;
+      if (whole) {
+        sums[name] = g;
+        continue;
+      }
+      const previous = sums[name];
+      sums[name] = tf.tidy(() => (previous ? tf.add(previous, tf.mul(g, size / n)) : tf.mul(g, size / n)));
+      previous?.dispose();
+      g.dispose();
+    }
+    value.dispose();
+    if (!whole) tf.dispose([xs, ys]);
+  }
+  return { grads: sums, loss };
 }
 
 /**
@@ -221,7 +274,7 @@ export async function trainStep(
  */
 export async function parallelTrainStep(
   model: Model, optimizer: Optimizer, worker: ModelWorker, x: tf.Tensor3D, y: tf.Tensor1D,
-  options: { loss?: LossName; lr: number; dropoutSeed: number },
+  options: { loss?: LossName; lr: number; dropoutSeed: number; microBatch?: number },
 ): Promise<number> {
   const n = x.shape[0];
   if (n < 4) return trainStep(model, optimizer, x, y, options);
@@ -233,16 +286,14 @@ export async function parallelTrainStep(
     weights, data: xb!.dataSync() as Float32Array, shape: [n - mine, x.shape[1], x.shape[2]], y: yb!.dataSync() as Float32Array,
     loss: options.loss ?? 'l1', dropoutSeed: deriveSeed(options.dropoutSeed, 'worker'),
   });
-  const vars = [...model.params.values()];
-  const { value, grads } = tf.variableGrads(
-    () => lossOf(options.loss ?? 'l1', model.forward(xa as tf.Tensor3D, { training: true, dropoutSeed: options.dropoutSeed }).output, ya as tf.Tensor1D), vars);
+  const own = batchGradients(model, xa as tf.Tensor3D, ya as tf.Tensor1D, options);
   const other = await theirs;
   const wMine = mine / n;
   const named = tf.tidy(() => {
     const out: Record<string, tf.Tensor> = {};
     let offset = 0;
     for (const [name, v] of model.params) {
-      const g = grads[v.name];
+      const g = own.grads[name];
       const og = tf.tensor(other.grads.subarray(offset, offset + v.size), v.shape);
       out[name] = g ? tf.add(tf.mul(g, wMine), tf.mul(og, 1 - wMine)) : tf.mul(og, 1 - wMine);
       offset += v.size;
@@ -258,8 +309,8 @@ export async function parallelTrainStep(
     }
   });
   model.markChanged();
-  const loss = (await value.data())[0]! * wMine + other.loss * (1 - wMine);
-  tf.dispose([xa!, xb!, ya!, yb!, value, ...Object.values(grads), ...Object.values(named)]);
+  const loss = own.loss * wMine + other.loss * (1 - wMine);
+  tf.dispose([xa!, xb!, ya!, yb!, ...Object.values(own.grads), ...Object.values(named)]);
   return loss;
 }
 
