@@ -34,39 +34,45 @@ export function auroc(scores: ArrayLike<number>, labels: ArrayLike<boolean>): nu
  * Per filter, a PFM [kernelSize × 4] (A C G T rows) from its `top` most activating windows over the
  * promoters (either strand; a reverse-strand window is read reverse-complemented), as in the paper.
  */
-export function filterPfms(model: DeepRageModel, sequences: readonly string[], top = 100): Float64Array[] {
+export function filterPfms(model: DeepRageModel, sequences: readonly string[], top = 100, batch = 64): Float64Array[] {
   const k = model.config.kernelSize;
   const F = model.config.filters;
   const L = model.config.sequenceLength;
-  const onehot = encodePromoters(sequences);
-  // Strand activations separately: forward positions are window centres; 'same' padding puts the window at centre − ⌊(k−1)/2⌋.
-  const [fwd, rev] = tf.tidy(() => [model.convolve(onehot), model.convolve(tf.reverse(onehot, [1, 2]))]);
-  const fwdValues = fwd.dataSync();
-  const revValues = rev.dataSync();
-  tf.dispose([onehot, fwd, rev]);
+  // 'same' padding centres a window on its output position: it starts ⌊(k−1)/2⌋ before it.
   const left = Math.floor((k - 1) / 2);
-  const pfms: Float64Array[] = [];
-  for (let f = 0; f < F; f++) {
-    const best: { value: number; gene: number; pos: number; strand: 0 | 1 }[] = [];
-    for (let strand = 0 as 0 | 1; strand < 2; strand++) {
-      const values = strand === 0 ? fwdValues : revValues;
-      for (let g = 0; g < sequences.length; g++) {
-        for (let p = left; p + k - left <= L; p++) {
-          const value = values[(g * L + p) * F + f]!;
-          if (value > 0 && (best.length < top || value > best[best.length - 1]!.value)) {
-            best.push({ value, gene: g, pos: p, strand });
-            if (best.length > 4 * top) best.sort((a, b) => b.value - a.value).length = top;
+  type Hit = { value: number; gene: number; pos: number; strand: 0 | 1 };
+  const best: Hit[][] = Array.from({ length: F }, () => []);
+  const floor = new Float64Array(F); // a value must beat this to enter a filter's candidates
+  for (let at = 0; at < sequences.length; at += batch) {
+    const onehot = encodePromoters(sequences.slice(at, at + batch));
+    // The two strands separately, each in its own coordinates (the reverse one is read reverse-complemented below).
+    const [fwd, rev] = tf.tidy(() => [model.convolve(onehot), model.convolve(tf.reverse(onehot, [1, 2]))]);
+    const strands = [fwd.dataSync(), rev.dataSync()];
+    tf.dispose([onehot, fwd, rev]);
+    const n = Math.min(batch, sequences.length - at);
+    for (let f = 0; f < F; f++) {
+      const list = best[f]!;
+      strands.forEach((values, strand) => {
+        for (let g = 0; g < n; g++) {
+          for (let p = left; p + k - left <= L; p++) {
+            const value = values[(g * L + p) * F + f]!;
+            if (value > floor[f]!) list.push({ value, gene: at + g, pos: p, strand: strand as 0 | 1 });
           }
         }
+      });
+      if (list.length > 4 * top) {
+        list.sort((a, b) => b.value - a.value).length = top;
+        floor[f] = list[top - 1]!.value;
       }
-      if (strand === 1) break;
     }
-    best.sort((a, b) => b.value - a.value);
+  }
+  return best.map((list) => {
+    list.sort((a, b) => b.value - a.value);
     const counts = new Float64Array(k * 4).fill(0.01);
-    for (const hit of best.slice(0, top)) {
+    for (const hit of list.slice(0, top)) {
       const seq = sequences[hit.gene]!;
       for (let j = 0; j < k; j++) {
-        // On the reverse strand, position p of the reversed sequence is L−1−p of the forward one.
+        // Position p of the reversed sequence is L−1−p of the forward one.
         const base = hit.strand === 0 ? seq[hit.pos - left + j]! : complement(seq[L - 1 - (hit.pos - left + j)]!);
         const a = 'ACGT'.indexOf(base);
         if (a >= 0) counts[j * 4 + a]! += 1;
@@ -76,9 +82,8 @@ export function filterPfms(model: DeepRageModel, sequences: readonly string[], t
       const total = counts[j * 4]! + counts[j * 4 + 1]! + counts[j * 4 + 2]! + counts[j * 4 + 3]!;
       for (let a = 0; a < 4; a++) counts[j * 4 + a]! /= total;
     }
-    pfms.push(counts);
-  }
-  return pfms;
+    return counts;
+  });
 }
 
 function complement(base: string): string {

@@ -82,7 +82,9 @@ export function encodePromoters(sequences: readonly string[]): tf.Tensor3D {
 }
 
 export async function trainDeepRage(data: DeepRageData, options: TrainDeepRageOptions = {}): Promise<TrainedDeepRage> {
-  const { epochs = 20, batchGenes = 32, learningRate = 3e-3, optimizer: optName = 'adam', patience = 3, onEpoch, split: splitOption = 'gene', ...config } = options;
+  // Defaults from quick-mode tuning on the simulator: small gene batches (more updates) matter most for
+  // the filters to find motifs; see test/deeprage/knockout.test.ts.
+  const { epochs = 12, batchGenes = 8, learningRate = 5e-3, optimizer: optName = 'adam', patience = 3, onEpoch, split: splitOption = 'gene', ...config } = options;
   const seed = config.seed ?? 1;
   const split = typeof splitOption === 'string' ? splitDeepRage(data, splitOption, seed) : splitOption;
   const G = data.genes.length;
@@ -164,12 +166,12 @@ function targetTensor(model: DeepRageModel, expression: Float32Array, shape: [nu
   const out = new Float32Array(expression.length);
   expression.forEach((y, i) => {
     const value = Number.isNaN(y) ? 0 : y;
-    out[i] = model.config.task === 'regression' ? (value - model.targetMean) / model.targetScale : classOf(value, model.classThreshold);
+    out[i] = model.config.task === 'regression' ? (value - model.targetMean) / model.targetScale : expressionClass(value, model.classThreshold);
   });
   return tf.tensor2d(out, shape);
 }
 
-export function classOf(y: number, threshold: number): number {
+export function expressionClass(y: number, threshold: number): number {
   return y < -threshold ? 0 : y > threshold ? 2 : 1;
 }
 
@@ -265,7 +267,7 @@ export function evaluateDeepRage(trained: TrainedDeepRage, data: DeepRageData, p
       const mse = y.reduce((a, v, k) => a + (v - p[k]!) ** 2, 0) / Math.max(y.length, 1);
       return { subset, pairs: idx.length, pearson: idx.length > 2 ? pearson(y, p) : NaN, spearman: idx.length > 2 ? spearman(y, p) : NaN, mse };
     }
-    const truth = y.map((v) => classOf(v, model.classThreshold));
+    const truth = y.map((v) => expressionClass(v, model.classThreshold));
     const accuracy = truth.filter((t, k) => t === p[k]).length / Math.max(truth.length, 1);
     return { subset, pairs: idx.length, accuracy };
   });
@@ -279,7 +281,7 @@ export function deepRageConfusion(trained: TrainedDeepRage, data: DeepRageData, 
   const s = SPLIT_NAMES.indexOf(subset);
   const counts = new Float64Array(9);
   trained.split.forEach((part, i) => {
-    if (part === s) counts[classOf(data.expression[i]!, trained.model.classThreshold) * 3 + pred[i]!]!++;
+    if (part === s) counts[expressionClass(data.expression[i]!, trained.model.classThreshold) * 3 + pred[i]!]!++;
   });
   const names = ['down', 'baseline', 'up'];
   return aq.table({

@@ -10,7 +10,7 @@
  * Deviation for speed, not in effect: the sequence branch depends on the gene only and the TF branch on the
  * condition only, so a batch is a set of genes × a set of conditions and each branch runs once per gene or
  * condition; the joined pairs are formed by broadcasting. This gives exactly the per-pair network of the paper.
- * Sizes default small (16 filters of width 15, TF embedding 16, dense 64 → 32) for CPU quick mode; the
+ * Sizes default small (16 filters of width 11, TF embedding 16, dense 64 → 32) for CPU quick mode; the
  * paper used more filters (256) and larger dense layers.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -40,7 +40,7 @@ export interface DeepRageConfig {
 }
 
 export const DEFAULT_DEEPRAGE_CONFIG: Omit<DeepRageConfig, 'sequenceLength' | 'regulators'> = {
-  join: 'tensor', task: 'regression', filters: 16, kernelSize: 15, pool: 25, tfHidden: 32, tfEmbedding: 16,
+  join: 'tensor', task: 'regression', filters: 16, kernelSize: 11, pool: 25, tfHidden: 32, tfEmbedding: 16,
   dense: [64, 32], rnnUnits: 16, bothStrands: true, seed: 1,
 };
 

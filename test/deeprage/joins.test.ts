@@ -42,7 +42,7 @@ describe('DeepRAGE joins and heads', () => {
 
   it('concat and RNN joins train (unseen pairs) below the predict-the-mean baseline', async () => {
     for (const join of ['concat', 'rnn'] as const) {
-      const trained = await trainDeepRage(sim, { join, split: 'pair', epochs: 4, learningRate: 0.01, kernelSize: 11 });
+      const trained = await trainDeepRage(sim, { join, split: 'pair', epochs: 4, batchGenes: 32, learningRate: 0.01, kernelSize: 11 });
       const test = evaluateDeepRage(trained, sim).objects()[2] as { mse: number; pearson: number };
       const y = Array.from(sim.expression).filter((_, i) => trained.split[i] === 2);
       const mean = y.reduce((a, b) => a + b, 0) / y.length;
@@ -55,7 +55,7 @@ describe('DeepRAGE joins and heads', () => {
   });
 
   it('the 3-class head (down / baseline / up) beats the majority class; confusion matrix adds up', async () => {
-    const trained = await trainDeepRage(sim, { task: 'classification', split: 'pair', epochs: 5, learningRate: 0.01, kernelSize: 11 });
+    const trained = await trainDeepRage(sim, { task: 'classification', split: 'pair', epochs: 5, batchGenes: 32, learningRate: 0.01, kernelSize: 11 });
     const scores = evaluateDeepRage(trained, sim).objects() as { subset: string; pairs: number; accuracy: number }[];
     const confusion = deepRageConfusion(trained, sim, 'test');
     const counts = confusion.array('count') as Int32Array;
