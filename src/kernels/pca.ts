@@ -5,9 +5,11 @@
  * Layer activations are wide (camformer-mini's first block: 116 positions × 384 channels = 44,544 features), so
  * the covariance matrix is never formed: a seeded randomized SVD (Halko, Martinsson & Tropp 2011, with power
  * iterations) finds the top components in a few passes over the data, each O(n · features · (k + oversampling)).
- * Columns are standardized on the fly (mean 0, sd 1; constant columns contribute nothing), so the input is
- * never copied.
+ * The passes are matrix products over blocks of rows on the tfjs backend (float32), with columns standardized on
+ * the fly (mean 0, sd 1; constant columns contribute nothing), so the input is never copied whole; the small
+ * factorizations run in float64 JavaScript.
  */
+import * as tf from '@tensorflow/tfjs';
 import { OptionError } from '../errors';
 import { createRandom } from '../stats/random';
 
@@ -111,37 +113,45 @@ export function pca(data: ArrayLike<number>, shape: [number, number], options: P
   return { data: scores, shape: [n, k], variance, explained };
 }
 
-/** X̃ M for M (p × l) → n × l, X̃ = (X − mean) ∘ scale, one row at a time. */
+/** Rows per block: about 4 M values (16 MB of float32) per block. */
+function blockRows(p: number): number {
+  return Math.max(1, Math.floor(4_000_000 / p));
+}
+
+/** Block of rows [r0, r1) of X̃ = (X − mean) ∘ scale as a tensor (inside a tidy). */
+function standardizedBlock(x: ArrayLike<number>, p: number, r0: number, r1: number, mean: tf.Tensor1D, scale: tf.Tensor1D): tf.Tensor2D {
+  const values = x instanceof Float32Array ? x.subarray(r0 * p, r1 * p) : Float32Array.from({ length: (r1 - r0) * p }, (_, i) => x[r0 * p + i]!);
+  return tf.mul(tf.sub(tf.tensor2d(values, [r1 - r0, p]), mean), scale) as tf.Tensor2D;
+}
+
+/** X̃ M for M (p × l) → n × l. */
 function timesRight(x: ArrayLike<number>, n: number, p: number, mean: Float64Array, scale: Float64Array, m: Float64Array, l: number): Float64Array {
   const out = new Float64Array(n * l);
-  const row = new Float64Array(l);
-  for (let i = 0; i < n; i++) {
-    row.fill(0);
-    const o = i * p;
-    for (let j = 0; j < p; j++) {
-      const v = (x[o + j]! - mean[j]!) * scale[j]!;
-      if (v === 0) continue;
-      const mo = j * l;
-      for (let a = 0; a < l; a++) row[a]! += v * m[mo + a]!;
-    }
-    out.set(row, i * l);
+  const step = blockRows(p);
+  const [mu, sc, mt] = [tf.tensor1d(Float32Array.from(mean)), tf.tensor1d(Float32Array.from(scale)), tf.tensor2d(Float32Array.from(m), [p, l])];
+  for (let r0 = 0; r0 < n; r0 += step) {
+    const r1 = Math.min(n, r0 + step);
+    const y = tf.tidy(() => tf.matMul(standardizedBlock(x, p, r0, r1, mu, sc), mt));
+    out.set(y.dataSync(), r0 * l);
+    y.dispose();
   }
+  tf.dispose([mu, sc, mt]);
   return out;
 }
 
 /** X̃ᵀ M for M (n × l) → p × l. */
 function transposeTimes(x: ArrayLike<number>, n: number, p: number, mean: Float64Array, scale: Float64Array, m: Float64Array, l: number): Float64Array {
-  const out = new Float64Array(p * l);
-  for (let i = 0; i < n; i++) {
-    const o = i * p;
-    const mo = i * l;
-    for (let j = 0; j < p; j++) {
-      const v = (x[o + j]! - mean[j]!) * scale[j]!;
-      if (v === 0) continue;
-      const oo = j * l;
-      for (let a = 0; a < l; a++) out[oo + a]! += v * m[mo + a]!;
-    }
+  const step = blockRows(p);
+  const [mu, sc] = [tf.tensor1d(Float32Array.from(mean)), tf.tensor1d(Float32Array.from(scale))];
+  let sum = tf.zeros([p, l]) as tf.Tensor2D;
+  for (let r0 = 0; r0 < n; r0 += step) {
+    const r1 = Math.min(n, r0 + step);
+    const next = tf.tidy(() => tf.add(sum, tf.matMul(standardizedBlock(x, p, r0, r1, mu, sc), tf.tensor2d(Float32Array.from(m.subarray(r0 * l, r1 * l)), [r1 - r0, l]), true, false)) as tf.Tensor2D);
+    sum.dispose();
+    sum = next;
   }
+  const out = Float64Array.from(sum.dataSync());
+  tf.dispose([mu, sc, sum]);
   return out;
 }
 
