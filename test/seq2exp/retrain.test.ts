@@ -25,7 +25,7 @@ describe('retrain on a selection (top-ratio bases only)', () => {
     const table = await retrainOnSelections(data, {
       'causal (oracle)': Float32Array.from(sim.causal, (c, i) => c + 1e-3 * dnase[i]!),
       'peaks (dnase)': peakScores(dnase, 1000),
-    }, { ratio: 0.05, epochs: 10 });
+    }, { ratio: 0.05, epochs: 6 });
     console.log(table.objects());
     const [oracle, peaks] = table.objects() as { pearson: number; mse: number }[];
     expect(oracle!.pearson).toBeGreaterThan(0.7);
