@@ -11,7 +11,9 @@
  * condition only, so a batch is a set of genes × a set of conditions and each branch runs once per gene or
  * condition; the joined pairs are formed by broadcasting. This gives exactly the per-pair network of the paper.
  * Sizes default small (16 filters of width 11, TF embedding 16, dense 64 → 32) for CPU quick mode; the
- * paper used more filters (256) and larger dense layers.
+ * paper used more filters (256) and larger dense layers. Other deviations, each an option: filters scan both
+ * strands (`bothStrands`), and the first layer is not clamped at 0 before pooling (`convActivation`, below).
+ * A filter knock-out sets the filter's pooled output to 0, so nothing from it reaches the join.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ModelError, OptionError } from '../errors';
@@ -34,6 +36,14 @@ export interface DeepRageConfig {
   tfEmbedding: number;
   dense: [number, number];
   rnnUnits: number;
+  /**
+   * First-layer activation. 'relu' is the paper's. The default 'linear' differs only by not clamping at 0:
+   * ReLU commutes with the max-pool, so relu(conv) → max equals max(conv) → relu, and dropping the clamp keeps
+   * a gradient flowing to every filter. With ReLU about a third of the filters died in quick-mode training
+   * (never positive on any promoter), and fewer regulators were learned (simulated targets recovered by
+   * knock-out: mean AUROC 0.78 vs 0.84 over seeds 1–4).
+   */
+  convActivation: 'relu' | 'linear';
   /** Filters scan both strands (max over strands), as motif scanners do; the paper's CNN scanned the forward strand. */
   bothStrands: boolean;
   seed: number;
@@ -41,7 +51,7 @@ export interface DeepRageConfig {
 
 export const DEFAULT_DEEPRAGE_CONFIG: Omit<DeepRageConfig, 'sequenceLength' | 'regulators'> = {
   join: 'tensor', task: 'regression', filters: 16, kernelSize: 11, pool: 25, tfHidden: 32, tfEmbedding: 16,
-  dense: [64, 32], rnnUnits: 16, bothStrands: true, seed: 1,
+  dense: [64, 32], rnnUnits: 16, convActivation: 'linear', bothStrands: true, seed: 1,
 };
 
 export interface DeepRageForwardOptions {
@@ -67,7 +77,7 @@ export class DeepRageModel {
     this.config = config;
     let seed = config.seed * 1000;
     const init = () => tf.initializers.glorotUniform({ seed: seed++ });
-    this.conv = tf.layers.conv1d({ filters: config.filters, kernelSize: config.kernelSize, padding: 'same', activation: 'relu', kernelInitializer: init() });
+    this.conv = tf.layers.conv1d({ filters: config.filters, kernelSize: config.kernelSize, padding: 'same', activation: config.convActivation, kernelInitializer: init() });
     this.tfLayers = [
       tf.layers.dense({ units: config.tfHidden, activation: 'relu', kernelInitializer: init() }),
       // Linear embedding: regulator activity is signed, and the joins (above all the tensor product) need the sign.
