@@ -159,6 +159,8 @@ function fitTargetScale(model: DeepRageModel, data: DeepRageData, split: DeepRag
   model.targetScale = Math.sqrt(train.reduce((a, b) => a + (b - mean) ** 2, 0) / (train.length - 1)) || 1;
   const magnitudes = train.map(Math.abs).sort((a, b) => a - b);
   model.classThreshold = magnitudes[Math.floor(magnitudes.length / 3)]!;
+  const sorted = [...train].sort((a, b) => a - b);
+  model.classCuts = [1, 2, 3, 4].map((q) => sorted[Math.floor((q * sorted.length) / 5)]!);
 }
 
 /** Targets in the model's units: standardised values, or class indices 0 down / 1 baseline / 2 up. */
@@ -166,9 +168,18 @@ function targetTensor(model: DeepRageModel, expression: Float32Array, shape: [nu
   const out = new Float32Array(expression.length);
   expression.forEach((y, i) => {
     const value = Number.isNaN(y) ? 0 : y;
-    out[i] = model.config.task === 'regression' ? (value - model.targetMean) / model.targetScale : expressionClass(value, model.classThreshold);
+    out[i] = model.config.task === 'regression' ? (value - model.targetMean) / model.targetScale : classify(model, value);
   });
   return tf.tensor2d(out, shape);
+}
+
+/** The class of an expression value under a model's scheme: 3 classes by threshold, or 5 quintile bins. */
+export function classify(model: DeepRageModel, y: number): number {
+  if (model.config.classes === 5) {
+    const bin = model.classCuts.findIndex((cut) => y < cut);
+    return bin < 0 ? 4 : bin;
+  }
+  return expressionClass(y, model.classThreshold);
 }
 
 export function expressionClass(y: number, threshold: number): number {
@@ -179,7 +190,7 @@ function maskedLoss(model: DeepRageModel, x: tf.Tensor3D, regs: tf.Tensor2D, y: 
   const out = model.forward(x, regs);
   const perPair = model.config.task === 'regression'
     ? tf.square(tf.sub(out, y))
-    : tf.losses.softmaxCrossEntropy(tf.oneHot(tf.cast(y, 'int32'), 3), out, undefined, undefined, tf.Reduction.NONE);
+    : tf.losses.softmaxCrossEntropy(tf.oneHot(tf.cast(y, 'int32'), model.config.classes), out, undefined, undefined, tf.Reduction.NONE);
   return tf.div(tf.sum(tf.mul(perPair, w)), tf.maximum(tf.sum(w), 1)) as tf.Scalar;
 }
 
@@ -253,8 +264,8 @@ export function deepRageFeatures(model: DeepRageModel, sequences: readonly strin
 }
 
 /**
- * Scores per split subset: `subset, pairs`, and `pearson, spearman, mse` (regression) or `accuracy` and the
- * trivial baseline's accuracy (always the most frequent training class) for classification.
+ * Scores per split subset: `subset, pairs`, and `pearson, spearman, mse` (regression) or `accuracy` and
+ * `majority` (the accuracy of always predicting the subset's most frequent class: the trivial baseline).
  */
 export function evaluateDeepRage(trained: TrainedDeepRage, data: DeepRageData, predictions?: Float32Array): ColumnTable {
   const { model, split } = trained;
@@ -267,26 +278,29 @@ export function evaluateDeepRage(trained: TrainedDeepRage, data: DeepRageData, p
       const mse = y.reduce((a, v, k) => a + (v - p[k]!) ** 2, 0) / Math.max(y.length, 1);
       return { subset, pairs: idx.length, pearson: idx.length > 2 ? pearson(y, p) : NaN, spearman: idx.length > 2 ? spearman(y, p) : NaN, mse };
     }
-    const truth = y.map((v) => expressionClass(v, model.classThreshold));
+    const truth = y.map((v) => classify(model, v));
     const accuracy = truth.filter((t, k) => t === p[k]).length / Math.max(truth.length, 1);
-    return { subset, pairs: idx.length, accuracy };
+    const frequency = new Array<number>(model.config.classes).fill(0);
+    for (const t of truth) frequency[t]!++;
+    return { subset, pairs: idx.length, accuracy, majority: Math.max(...frequency) / Math.max(truth.length, 1) };
   });
   return aq.from(rows);
 }
 
-/** Confusion matrix of a classification model on one subset: `truth, predicted, count` (classes down / baseline / up). */
+/** Confusion matrix of a classification model on one subset: `truth, predicted, count` (down / baseline / up, or bin1–bin5). */
 export function deepRageConfusion(trained: TrainedDeepRage, data: DeepRageData, subset: (typeof SPLIT_NAMES)[number] = 'test', predictions?: Float32Array): ColumnTable {
   if (trained.model.config.task !== 'classification') throw new OptionError('a confusion matrix needs a classification model', { option: 'task' });
   const pred = predictions ?? predictDeepRage(trained.model, data);
   const s = SPLIT_NAMES.indexOf(subset);
-  const counts = new Float64Array(9);
+  const K = trained.model.config.classes;
+  const counts = new Float64Array(K * K);
   trained.split.forEach((part, i) => {
-    if (part === s) counts[expressionClass(data.expression[i]!, trained.model.classThreshold) * 3 + pred[i]!]!++;
+    if (part === s) counts[classify(trained.model, data.expression[i]!) * K + pred[i]!]!++;
   });
-  const names = ['down', 'baseline', 'up'];
+  const names = K === 3 ? ['down', 'baseline', 'up'] : ['bin1', 'bin2', 'bin3', 'bin4', 'bin5'];
   return aq.table({
-    truth: names.flatMap((n) => [n, n, n]),
-    predicted: [...names, ...names, ...names],
+    truth: names.flatMap((n) => names.map(() => n)),
+    predicted: names.flatMap(() => names),
     count: Int32Array.from(counts),
   });
 }

@@ -3,8 +3,8 @@
  *   'concat'  : flattened (max-pooled) conv output ⧺ TF embedding → dense layers;
  *   'tensor'  : outer product of the globally max-pooled filter vector and the TF embedding → dense layers;
  *   'rnn'     : TF embedding broadcast along the pooled conv output, concatenated per position → GRU → dense.
- * Three dense layers (two hidden + output); the output is one value (regression) or 3 logits (down / baseline /
- * up). Built from tfjs-layers objects applied eagerly, so the training step, filter knock-outs and feature taps
+ * Three dense layers (two hidden + output); the output is one value (regression), 3 logits (down / baseline /
+ * up) or 5 (expression quintiles). Built from tfjs-layers objects applied eagerly, so the training step, filter knock-outs and feature taps
  * share one forward function.
  *
  * Deviation for speed, not in effect: the sequence branch depends on the gene only and the TF branch on the
@@ -25,6 +25,8 @@ export type DeepRageTask = 'regression' | 'classification';
 export interface DeepRageConfig {
   join: DeepRageJoin;
   task: DeepRageTask;
+  /** Classification: 3 classes (down / baseline / up, symmetric threshold) or 5 bins (training quintiles). */
+  classes: 3 | 5;
   /** Promoter length (all promoters equal) and number of regulators in the TF input. */
   sequenceLength: number;
   regulators: number;
@@ -50,7 +52,7 @@ export interface DeepRageConfig {
 }
 
 export const DEFAULT_DEEPRAGE_CONFIG: Omit<DeepRageConfig, 'sequenceLength' | 'regulators'> = {
-  join: 'tensor', task: 'regression', filters: 16, kernelSize: 11, pool: 25, tfHidden: 32, tfEmbedding: 16,
+  join: 'tensor', task: 'regression', classes: 3, filters: 16, kernelSize: 11, pool: 25, tfHidden: 32, tfEmbedding: 16,
   dense: [64, 32], rnnUnits: 16, convActivation: 'linear', bothStrands: true, seed: 1,
 };
 
@@ -71,6 +73,8 @@ export class DeepRageModel {
   targetMean = 0;
   targetScale = 1;
   classThreshold = 0;
+  /** 5-bin classification: the training quintile cuts (4 values). */
+  classCuts: number[] = [];
 
   constructor(config: DeepRageConfig) {
     checkConfig(config);
@@ -89,7 +93,7 @@ export class DeepRageModel {
     this.denseLayers = [
       tf.layers.dense({ units: config.dense[0], activation: 'relu', kernelInitializer: init() }),
       tf.layers.dense({ units: config.dense[1], activation: 'relu', kernelInitializer: init() }),
-      tf.layers.dense({ units: config.task === 'regression' ? 1 : 3, kernelInitializer: init() }),
+      tf.layers.dense({ units: config.task === 'regression' ? 1 : config.classes, kernelInitializer: init() }),
     ];
   }
 
@@ -131,7 +135,7 @@ export class DeepRageModel {
 
   /**
    * Outputs for every gene × condition pair: [genes, conditions] (regression, in the model's standardised
-   * units) or [genes, conditions, 3] logits.
+   * units) or [genes, conditions, classes] logits.
    */
   forward(onehot: tf.Tensor3D, regulatorExpression: tf.Tensor2D, options: DeepRageForwardOptions = {}): tf.Tensor {
     return tf.tidy(() => this.head(this.sequenceFeatures(onehot, options), this.regulatorEmbedding(regulatorExpression)));
@@ -171,7 +175,7 @@ export class DeepRageModel {
         joined = this.gru!.apply(steps) as tf.Tensor;
       }
       const out = this.denseLayers.reduce((x, layer) => layer.apply(x) as tf.Tensor, joined);
-      return this.config.task === 'regression' ? tf.reshape(out, [g, c]) : tf.reshape(out, [g, c, 3]);
+      return this.config.task === 'regression' ? tf.reshape(out, [g, c]) : tf.reshape(out, [g, c, this.config.classes]);
     });
   }
 
@@ -205,6 +209,7 @@ export function createDeepRageModel(config: Partial<DeepRageConfig> & Pick<DeepR
 function checkConfig(config: DeepRageConfig): void {
   if (!DEEPRAGE_JOINS.includes(config.join)) throw new OptionError(`unknown join '${config.join}'; expected ${DEEPRAGE_JOINS.join(', ')}`, { option: 'join' });
   if (config.task !== 'regression' && config.task !== 'classification') throw new OptionError(`unknown task '${config.task}'`, { option: 'task' });
+  if (config.classes !== 3 && config.classes !== 5) throw new OptionError(`expected 3 or 5 classes, got ${config.classes}`, { option: 'classes' });
   for (const key of ['sequenceLength', 'regulators', 'filters', 'kernelSize', 'pool', 'tfHidden', 'tfEmbedding', 'rnnUnits'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 1) throw new OptionError(`expected a positive integer, got ${config[key]}`, { option: key });
   }

@@ -64,6 +64,18 @@ describe('DeepRAGE joins and heads', () => {
     const majority = Math.max(...truthTotals) / scores[2]!.pairs;
     console.log('3-class accuracy', scores, 'majority', majority, confusion.objects());
     expect(scores[2]!.accuracy).toBeGreaterThan(majority + 0.1);
+    expect((scores[2] as unknown as { majority: number }).majority).toBeCloseTo(majority, 10);
+    trained.model.dispose();
+  });
+
+  it('the 5-bin head (training quintiles) beats chance', async () => {
+    const trained = await trainDeepRage(sim, { task: 'classification', classes: 5, split: 'pair', epochs: 4, batchGenes: 32, learningRate: 0.01, kernelSize: 11 });
+    const test = evaluateDeepRage(trained, sim).objects()[2] as { accuracy: number; majority: number };
+    const confusion = deepRageConfusion(trained, sim, 'test');
+    console.log('5-bin accuracy', test);
+    expect(confusion.numRows()).toBe(25);
+    expect(test.majority).toBeLessThan(0.3);
+    expect(test.accuracy).toBeGreaterThan(test.majority + 0.08);
     trained.model.dispose();
   });
 });
