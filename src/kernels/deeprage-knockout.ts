@@ -17,7 +17,7 @@ import type { DeepRageData } from '../data/expression-matrix';
 import type { PwmLike } from '../data/simulate-motif-hits';
 import { rank } from '../stats/correlation';
 import type { DeepRageModel } from './deeprage';
-import { deepRageFeatures, encodePromoters, predictDeepRage } from './deeprage-train';
+import { deepRageFeatures, promoterTensor, predictDeepRage } from './deeprage-train';
 
 /** Area under the ROC curve of `scores` separating `labels` true from false (ties count one half). */
 export function auroc(scores: ArrayLike<number>, labels: ArrayLike<boolean>): number {
@@ -44,7 +44,7 @@ export function filterPfms(model: DeepRageModel, sequences: readonly string[], t
   const best: Hit[][] = Array.from({ length: F }, () => []);
   const floor = new Float64Array(F); // a value must beat this to enter a filter's candidates
   for (let at = 0; at < sequences.length; at += batch) {
-    const onehot = encodePromoters(sequences.slice(at, at + batch));
+    const onehot = promoterTensor(sequences.slice(at, at + batch));
     // The two strands separately, each in its own coordinates (the reverse one is read reverse-complemented below).
     const [fwd, rev] = tf.tidy(() => [model.convolve(onehot), model.convolve(tf.reverse(onehot, [1, 2]))]);
     const strands = [fwd.dataSync(), rev.dataSync()];

@@ -20,7 +20,7 @@ export const DEEPRAGE_SPLITS = ['gene', 'condition', 'pair'] as const;
 export type DeepRageSplitKind = (typeof DEEPRAGE_SPLITS)[number];
 /** Per pair (genes × conditions, row-major): 0 train, 1 validation, 2 test, 255 missing value. */
 export type DeepRageSplit = Uint8Array;
-export const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
+export const DEEPRAGE_SUBSETS = ['train', 'validation', 'test'] as const;
 
 export function splitDeepRage(data: DeepRageData, kind: DeepRageSplitKind = 'gene', seed = 1, fractions: [number, number, number] = [0.6, 0.1, 0.3]): DeepRageSplit {
   if (!DEEPRAGE_SPLITS.includes(kind)) throw new OptionError(`unknown split '${kind}'; expected ${DEEPRAGE_SPLITS.join(', ')}`, { option: 'split' });
@@ -76,7 +76,7 @@ export interface TrainedDeepRage {
 }
 
 /** One-hot promoters as a tensor [genes, L, 4]. */
-export function encodePromoters(sequences: readonly string[]): tf.Tensor3D {
+export function promoterTensor(sequences: readonly string[]): tf.Tensor3D {
   const { data, shape } = encode(sequences, 'onehot');
   return tf.tensor3d(data, shape as [number, number, number]);
 }
@@ -93,7 +93,7 @@ export async function trainDeepRage(data: DeepRageData, options: TrainDeepRageOp
   const model = createDeepRageModel({ ...config, sequenceLength: data.sequences[0]!.length, regulators: data.regulators.length });
   fitTargetScale(model, data, split);
 
-  const onehot = encodePromoters(data.sequences);
+  const onehot = promoterTensor(data.sequences);
   const regulators = tf.tensor2d(data.regulatorExpression, [C, data.regulators.length]);
   const targets = targetTensor(model, data.expression, [G, C]);
   const trainWeight = tf.tensor2d(Float32Array.from(split, (s) => (s === 0 ? 1 : 0)), [G, C]);
@@ -168,13 +168,13 @@ function targetTensor(model: DeepRageModel, expression: Float32Array, shape: [nu
   const out = new Float32Array(expression.length);
   expression.forEach((y, i) => {
     const value = Number.isNaN(y) ? 0 : y;
-    out[i] = model.config.task === 'regression' ? (value - model.targetMean) / model.targetScale : classify(model, value);
+    out[i] = model.config.task === 'regression' ? (value - model.targetMean) / model.targetScale : deepRageClass(model, value);
   });
   return tf.tensor2d(out, shape);
 }
 
 /** The class of an expression value under a model's scheme: 3 classes by threshold, or 5 quintile bins. */
-export function classify(model: DeepRageModel, y: number): number {
+export function deepRageClass(model: DeepRageModel, y: number): number {
   if (model.config.classes === 5) {
     const bin = model.classCuts.findIndex((cut) => y < cut);
     return bin < 0 ? 4 : bin;
@@ -254,7 +254,7 @@ export function deepRageFeatures(model: DeepRageModel, sequences: readonly strin
   const parts: tf.Tensor[] = [];
   for (let at = 0; at < sequences.length; at += batch) {
     parts.push(tf.tidy(() => {
-      const x = encodePromoters(sequences.slice(at, at + batch));
+      const x = promoterTensor(sequences.slice(at, at + batch));
       return model.sequenceFeatures(x);
     }));
   }
@@ -270,7 +270,7 @@ export function deepRageFeatures(model: DeepRageModel, sequences: readonly strin
 export function evaluateDeepRage(trained: TrainedDeepRage, data: DeepRageData, predictions?: Float32Array): ColumnTable {
   const { model, split } = trained;
   const pred = predictions ?? predictDeepRage(model, data);
-  const rows = SPLIT_NAMES.map((subset, s) => {
+  const rows = DEEPRAGE_SUBSETS.map((subset, s) => {
     const idx = Array.from(split.keys()).filter((i) => split[i] === s);
     const y = idx.map((i) => data.expression[i]!);
     const p = idx.map((i) => pred[i]!);
@@ -278,7 +278,7 @@ export function evaluateDeepRage(trained: TrainedDeepRage, data: DeepRageData, p
       const mse = y.reduce((a, v, k) => a + (v - p[k]!) ** 2, 0) / Math.max(y.length, 1);
       return { subset, pairs: idx.length, pearson: idx.length > 2 ? pearson(y, p) : NaN, spearman: idx.length > 2 ? spearman(y, p) : NaN, mse };
     }
-    const truth = y.map((v) => classify(model, v));
+    const truth = y.map((v) => deepRageClass(model, v));
     const accuracy = truth.filter((t, k) => t === p[k]).length / Math.max(truth.length, 1);
     const frequency = new Array<number>(model.config.classes).fill(0);
     for (const t of truth) frequency[t]!++;
@@ -288,14 +288,14 @@ export function evaluateDeepRage(trained: TrainedDeepRage, data: DeepRageData, p
 }
 
 /** Confusion matrix of a classification model on one subset: `truth, predicted, count` (down / baseline / up, or bin1–bin5). */
-export function deepRageConfusion(trained: TrainedDeepRage, data: DeepRageData, subset: (typeof SPLIT_NAMES)[number] = 'test', predictions?: Float32Array): ColumnTable {
+export function deepRageConfusion(trained: TrainedDeepRage, data: DeepRageData, subset: (typeof DEEPRAGE_SUBSETS)[number] = 'test', predictions?: Float32Array): ColumnTable {
   if (trained.model.config.task !== 'classification') throw new OptionError('a confusion matrix needs a classification model', { option: 'task' });
   const pred = predictions ?? predictDeepRage(trained.model, data);
-  const s = SPLIT_NAMES.indexOf(subset);
+  const s = DEEPRAGE_SUBSETS.indexOf(subset);
   const K = trained.model.config.classes;
   const counts = new Float64Array(K * K);
   trained.split.forEach((part, i) => {
-    if (part === s) counts[classify(trained.model, data.expression[i]!) * K + pred[i]!]!++;
+    if (part === s) counts[deepRageClass(trained.model, data.expression[i]!) * K + pred[i]!]!++;
   });
   const names = K === 3 ? ['down', 'baseline', 'up'] : ['bin1', 'bin2', 'bin3', 'bin4', 'bin5'];
   return aq.table({
