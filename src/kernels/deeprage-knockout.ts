@@ -170,10 +170,15 @@ export function filterKnockouts(model: DeepRageModel, data: DeepRageData, option
   return aq.table({ filter: Int32Array.from(out.filter), gene: out.gene, effect: Float64Array.from(out.effect) });
 }
 
-/** Knock-out of a regulator's input (its expression set to 0, i.e. no change, in every condition): `gene, effect`. */
-export function regulatorKnockout(model: DeepRageModel, data: DeepRageData, regulator: string): Float64Array {
+/**
+ * Knock-out of a regulator's input (its expression set to 0, i.e. no change, in every condition); with
+ * `filter` (tensor-product models), only that filter × regulator pair is knocked out. Per gene, the mean over
+ * conditions of |prediction − knocked-out prediction|.
+ */
+export function regulatorKnockout(model: DeepRageModel, data: DeepRageData, regulator: string, filter?: number): Float64Array {
   const r = data.regulators.indexOf(regulator);
   if (r < 0) throw new OptionError(`no regulator '${regulator}' in the data`, { option: 'regulator' });
+  if (filter !== undefined && model.config.join !== 'tensor') throw new OptionError('filter × regulator knock-outs need the tensor-product join', { option: 'filter' });
   const R = data.regulators.length;
   const C = data.conditions.length;
   const altered = Float32Array.from(data.regulatorExpression);
@@ -181,7 +186,9 @@ export function regulatorKnockout(model: DeepRageModel, data: DeepRageData, regu
   const features = deepRageFeatures(model, data.sequences);
   try {
     const base = predictDeepRage(model, data, { features });
-    const ko = predictDeepRage(model, data, { features, regulatorExpression: altered });
+    const ko = filter === undefined
+      ? predictDeepRage(model, data, { features, regulatorExpression: altered })
+      : predictDeepRage(model, data, { features, pair: { filter, regulatorExpression: altered } });
     return Float64Array.from(data.genes, (_, g) => {
       let sum = 0;
       for (let c = 0; c < C; c++) sum += Math.abs(base[g * C + c]! - ko[g * C + c]!);
@@ -202,7 +209,8 @@ export interface TargetRecoveryInput extends DeepRageData {
 /**
  * For each regulator with targets: its best-matching filter (by PFM similarity to its motif), the AUROC of
  * that filter's knock-out effect in ranking the true targets above the other genes, and the AUROC of the
- * regulator-input knock-out. Table `regulator, filter, similarity, targets, filterAuroc, regulatorAuroc`.
+ * regulator-input knock-out, and (tensor join) of the filter × regulator pair knock-out. Table `regulator,
+ * filter, similarity, targets, filterAuroc, regulatorAuroc, pairAuroc`.
  */
 export function knockoutTargetRecovery(model: DeepRageModel, sim: TargetRecoveryInput, options: { top?: number } = {}): ColumnTable {
   const pfms = filterPfms(model, sim.sequences, options.top ?? 100);
@@ -233,6 +241,7 @@ export function knockoutTargetRecovery(model: DeepRageModel, sim: TargetRecovery
       regulator, filter, similarity, targets,
       filterAuroc: auroc(effectOf(filter), labels),
       regulatorAuroc: auroc(regulatorKnockout(model, sim, regulator), labels),
+      pairAuroc: model.config.join === 'tensor' ? auroc(regulatorKnockout(model, sim, regulator, filter), labels) : NaN,
     });
   }
   return aq.from(rows);

@@ -218,7 +218,11 @@ function evaluateLoss(model: DeepRageModel, onehot: tf.Tensor3D, regs: tf.Tensor
  */
 export function predictDeepRage(
   model: DeepRageModel, data: Pick<DeepRageData, 'sequences' | 'regulatorExpression' | 'regulators'>,
-  options: { filterMask?: Float32Array; regulatorExpression?: Float32Array; batchGenes?: number; features?: tf.Tensor } = {},
+  options: {
+    filterMask?: Float32Array; regulatorExpression?: Float32Array; batchGenes?: number; features?: tf.Tensor;
+    /** Tensor join only: filter × regulator knock-out (that filter sees this regulator expression instead). */
+    pair?: { filter: number; regulatorExpression: Float32Array };
+  } = {},
 ): Float32Array {
   const G = data.sequences.length;
   const regValues = options.regulatorExpression ?? data.regulatorExpression;
@@ -230,18 +234,19 @@ export function predictDeepRage(
   const out = new Float32Array(G * C);
   try {
     const emb = model.regulatorEmbedding(regs);
+    const pair = options.pair && { filter: options.pair.filter, embedding: model.regulatorEmbedding(tf.tensor2d(options.pair.regulatorExpression, [C, data.regulators.length])) };
     for (let at = 0; at < G; at += batch) {
       const values = tf.tidy(() => {
         const size = [Math.min(batch, G - at), ...features.shape.slice(1).map(() => -1)];
         let f = tf.slice(features, [at, ...features.shape.slice(1).map(() => 0)], size);
         if (mask) f = tf.mul(f, mask);
-        const raw = model.head(f, emb);
+        const raw = model.head(f, emb, pair);
         return model.config.task === 'regression' ? tf.add(tf.mul(raw, model.targetScale), model.targetMean) : tf.argMax(raw, 2);
       });
       out.set(values.dataSync(), at * C);
       values.dispose();
     }
-    emb.dispose();
+    tf.dispose([emb, ...(pair ? [pair.embedding] : [])]);
   } finally {
     if (!options.features) features.dispose();
     tf.dispose([regs, ...(mask ? [mask] : [])]);

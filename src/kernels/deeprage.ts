@@ -61,6 +61,13 @@ export interface DeepRageForwardOptions {
   filterMask?: tf.Tensor1D;
 }
 
+/** Tensor-product models: replace filter `filter`'s row of the product by one built from `embedding`. */
+export interface PairKnockout {
+  filter: number;
+  /** TF embedding [conditions, E] of the regulator expression with the knocked-out regulator set to 0. */
+  embedding: tf.Tensor2D;
+}
+
 export class DeepRageModel {
   readonly config: DeepRageConfig;
   private readonly conv: tf.layers.Layer;
@@ -155,14 +162,22 @@ export class DeepRageModel {
   }
 
   /** The join and dense layers on sequence features [g, …] and TF embeddings [c, E]. */
-  head(features: tf.Tensor, emb: tf.Tensor2D): tf.Tensor {
+  head(features: tf.Tensor, emb: tf.Tensor2D, pair?: PairKnockout): tf.Tensor {
     return tf.tidy(() => {
       const g = features.shape[0];
       const c = emb.shape[0];
       const e = this.config.tfEmbedding;
       let joined: tf.Tensor;
       if (this.config.join === 'tensor') {
-        const outer = tf.mul(tf.reshape(features, [g, 1, -1, 1]), tf.reshape(emb, [1, c, 1, e])); // [g, c, F, E]
+        let outer = tf.mul(tf.reshape(features, [g, 1, -1, 1]), tf.reshape(emb, [1, c, 1, e])); // [g, c, F, E]
+        if (pair) {
+          // Filter × regulator knock-out: the filter's row of the product uses the embedding computed without
+          // the regulator, so that one filter no longer interacts with that one regulator.
+          if (pair.embedding.shape[0] !== c) throw new ModelError('the knock-out embedding needs one row per condition');
+          const row = tf.reshape(tf.cast(tf.oneHot(pair.filter, this.config.filters), 'float32'), [1, 1, -1, 1]);
+          const altered = tf.mul(tf.reshape(features, [g, 1, -1, 1]), tf.reshape(pair.embedding, [1, c, 1, e]));
+          outer = tf.add(tf.mul(outer, tf.sub(1, row)), tf.mul(altered, row));
+        }
         joined = tf.reshape(outer, [g * c, -1]);
       } else if (this.config.join === 'concat') {
         const flat = tf.tile(tf.reshape(features, [g, 1, -1]), [1, c, 1]);
