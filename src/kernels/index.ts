@@ -18,3 +18,11 @@ export { layerActivations, filterKnockout, filterPwms, type LayerActivations, ty
 export { embed2d, embeddingTable, quantileLabels, EMBEDDING_METHODS, type EmbedOptions, type EmbeddingMethod } from './embedding';
 export { modelSummary, type ModelSummaryOptions } from './summary';
 export { pca, symmetricEigen, type PcaOptions, type PcaResult } from './pca';
+export * from './deeprage';
+export * from './deeprage-train';
+export * from './deeprage-knockout';
+export * from './peaks';
+export * from './seq2exp-beta';
+export * from './seq2exp';
+export * from './seq2exp-train';
+export * from './seq2exp-regions';
