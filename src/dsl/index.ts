@@ -3,3 +3,5 @@ export * from './model-stage';
 export * from './ism-stage';
 export * from './result';
 export * from './motif-logic';
+export * from './deeprage-stage';
+export * from './seq2exp-stage';

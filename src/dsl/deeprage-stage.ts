@@ -1,0 +1,197 @@
+/**
+ * `deeprage(data)`: the DeepRAGE pipeline (Liu et al.) — promoters and regulator expression → each gene's
+ * expression in each condition. `data` is the simulator's output, assembled real data, or a function giving
+ * either (run once, lazily). `.fit(options)` returns a lazy trained stage: awaiting it trains once and gives the
+ * `TrainedDeepRage`; its methods (`evaluate`, `confusion`, `history`, `filterMotifs`, `knockouts`,
+ * `targetRecovery`) each call one kernel function and return an Arquero table whose `plot()` draws it.
+ */
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
+import { OptionError } from '../errors';
+import { assembleDeepRageData, readExpressionMatrix, readRegulatorList, type DeepRageData } from '../data/expression-matrix';
+import { readPromoters } from '../data/read';
+import { simulateDeepRage, type DeepRageSimulation, type SimulateDeepRageOptions } from '../data/simulate-deeprage';
+import type { PwmLike } from '../data/simulate-motif-hits';
+import { initBackend } from '../kernels/backend';
+import {
+  DEEPRAGE_SUBSETS, deepRageConfusion, evaluateDeepRage, predictDeepRage, trainDeepRage,
+  type TrainDeepRageOptions, type TrainedDeepRage,
+} from '../kernels/deeprage-train';
+import { filterKnockouts, filterMotifMatches, knockoutTargetRecovery, type TargetRecoveryInput } from '../kernels/deeprage-knockout';
+import { jaspar } from '../motifs/database';
+import { boxPlot } from '../viz/distribution';
+import { groupedBars, heatmap, lineBand } from '../viz/categorical';
+import { withPlot, type Result } from './result';
+
+export type DeepRageSource = DeepRageData | (() => DeepRageData | Promise<DeepRageData>);
+
+export class DeepRageStage implements PromiseLike<DeepRageData> {
+  private cache?: Promise<DeepRageData>;
+
+  constructor(private readonly source: DeepRageSource) {}
+
+  /** The data (loaded or simulated once). */
+  data(): Promise<DeepRageData> {
+    const source = this.source;
+    return (this.cache ??= Promise.resolve().then(() => (typeof source === 'function' ? source() : source)));
+  }
+
+  then<A = DeepRageData, B = never>(
+    onfulfilled?: ((data: DeepRageData) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.data().then(onfulfilled, onrejected);
+  }
+
+  /** Tidy pairs `gene, condition, expression` (missing values left out). */
+  async table(): Promise<ColumnTable> {
+    const data = await this.data();
+    const C = data.conditions.length;
+    const gene: string[] = [];
+    const condition: string[] = [];
+    const expression: number[] = [];
+    data.expression.forEach((y, i) => {
+      if (Number.isNaN(y)) return;
+      gene.push(data.genes[Math.floor(i / C)]!), condition.push(data.conditions[i % C]!), expression.push(y);
+    });
+    return aq.table({ gene, condition, expression: Float64Array.from(expression) });
+  }
+
+  /** A lazy trained stage: training (trainDeepRage) runs once, when the stage is awaited or asked for a result. */
+  fit(options: TrainDeepRageOptions = {}): DeepRageFit {
+    return new DeepRageFit(this, () => initBackend().then(async () => trainDeepRage(await this.data(), options)));
+  }
+
+  /** A trained stage over an already trained model (e.g. trained on other data with the same regulators). */
+  with(trained: TrainedDeepRage): DeepRageFit {
+    return new DeepRageFit(this, () => trained);
+  }
+}
+
+export class DeepRageFit implements PromiseLike<TrainedDeepRage> {
+  private trained?: Promise<TrainedDeepRage>;
+  private predictions?: Promise<Float32Array>;
+
+  constructor(readonly stage: DeepRageStage, private readonly train: () => TrainedDeepRage | Promise<TrainedDeepRage>) {}
+
+  run(): Promise<TrainedDeepRage> {
+    return (this.trained ??= Promise.resolve().then(this.train));
+  }
+
+  then<A = TrainedDeepRage, B = never>(
+    onfulfilled?: ((trained: TrainedDeepRage) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.run().then(onfulfilled, onrejected);
+  }
+
+  /** Predictions for every gene × condition (computed once; evaluate and confusion share them). */
+  private predicted(): Promise<Float32Array> {
+    return (this.predictions ??= Promise.all([this.run(), this.stage.data()]).then(([t, d]) => predictDeepRage(t.model, d)));
+  }
+
+  /** One row per epoch (`epoch, trainLoss, valLoss, learningRate, seconds`); `plot()` draws the two loss curves (Fig. 3). */
+  async history(): Promise<Result> {
+    const { history } = await this.run();
+    return withPlot(history, (t, o) => lineBand(lossCurves(t), { x: 'epoch', y: 'loss', color: 'curve', title: 'DeepRAGE training and validation loss', ...o }));
+  }
+
+  /**
+   * Scores per split subset (evaluateDeepRage): Pearson, Spearman and MSE for regression, accuracy and the
+   * majority-class baseline for classification; `plot()` draws them per subset.
+   */
+  async evaluate(): Promise<Result> {
+    const [trained, data, predictions] = await Promise.all([this.run(), this.stage.data(), this.predicted()]);
+    const scores = evaluateDeepRage(trained, data, predictions);
+    const metrics = trained.model.config.task === 'regression' ? ['pearson', 'spearman'] : ['accuracy', 'majority'];
+    return withPlot(scores, (t, o) => groupedBars(t.fold(metrics, { as: ['metric', 'value'] }), {
+      x: 'subset', y: 'value', color: 'metric', title: `DeepRAGE ${trained.model.config.join} join`, ...o,
+    }));
+  }
+
+  /** Confusion matrix of a classification model on one subset (`truth, predicted, count`); `plot()` is a heat map (Table 2). */
+  async confusion(subset: (typeof DEEPRAGE_SUBSETS)[number] = 'test'): Promise<Result> {
+    const [trained, data, predictions] = await Promise.all([this.run(), this.stage.data(), this.predicted()]);
+    const table = deepRageConfusion(trained, data, subset, predictions);
+    return withPlot(table, (t, o) => heatmap(t, { x: 'predicted', y: 'truth', value: 'count', format: 'd', title: `Confusion matrix (${subset})`, ...o }));
+  }
+
+  /**
+   * Filters matched to motifs (Fig. 4): each filter's PFM from its top activating windows, best motif by
+   * similarity (filterMotifMatches). Motifs default to JASPAR fungi. `plot()` draws each filter's best similarity.
+   */
+  async filterMotifs(motifs?: readonly PwmLike[], options: { top?: number; matches?: number } = {}): Promise<Result> {
+    const [trained, data] = await Promise.all([this.run(), this.stage.data()]);
+    const table = filterMotifMatches(trained.model, data.sequences, motifs ?? jaspar('fungi'), options);
+    return withPlot(table, (t, o) => groupedBars(t.derive({ label: aq.escape((d: { filter: number }) => `f${d.filter}`) }).dedupe('filter'), {
+      x: 'label', y: 'similarity', color: 'motif_alt_id', xTitle: 'filter', title: 'Filters and their best-matching motifs', ...o,
+    }));
+  }
+
+  /** In silico knock-out of each filter (filterKnockouts): `filter, gene, effect`; `plot()` draws the effect distribution per filter (Fig. 5). */
+  async knockouts(options: { filters?: number[] } = {}): Promise<Result> {
+    const [trained, data] = await Promise.all([this.run(), this.stage.data()]);
+    const table = filterKnockouts(trained.model, data, options);
+    return withPlot(table, (t, o) => boxPlot(t.derive({ label: aq.escape((d: { filter: number }) => `f${d.filter}`) }), {
+      x: 'label', y: 'effect', xTitle: 'filter knocked out', yTitle: 'mean |Δ prediction| per gene', title: 'Filter knock-out effects', ...o,
+    }));
+  }
+
+  /**
+   * How well knock-outs recover the simulator's known targets (knockoutTargetRecovery): per regulator its
+   * best-matching filter and the AUROC of the filter, regulator and (tensor join) filter × regulator knock-outs.
+   * Needs data with a ground truth (`truth`, `regulatorMotifs`: the simulator's output).
+   */
+  async targetRecovery(options: { top?: number } = {}): Promise<Result> {
+    const [trained, data] = await Promise.all([this.run(), this.stage.data()]);
+    if (!hasTruth(data)) throw new OptionError('target recovery needs data with a ground truth (truth, regulatorMotifs), e.g. deeprage.simulate(...)', { option: 'data' });
+    const table = knockoutTargetRecovery(trained.model, data, options);
+    const kinds = ['filterAuroc', 'regulatorAuroc', ...(trained.model.config.join === 'tensor' ? ['pairAuroc'] : [])];
+    return withPlot(table, (t, o) => groupedBars(t.fold(kinds, { as: ['knockout', 'auroc'] }), {
+      x: 'regulator', y: 'auroc', color: 'knockout', yTitle: 'AUROC (true targets vs other genes)', title: 'Knock-outs recover the known targets', ...o,
+    }));
+  }
+}
+
+function hasTruth(data: DeepRageData): data is TargetRecoveryInput {
+  const d = data as Partial<TargetRecoveryInput>;
+  return d.truth !== undefined && Array.isArray(d.regulatorMotifs);
+}
+
+/** History in long form: one row per epoch and curve (training / validation loss). */
+function lossCurves(history: ColumnTable): ColumnTable {
+  return history.select('epoch', 'trainLoss', 'valLoss')
+    .fold(['trainLoss', 'valLoss'], { as: ['curve', 'loss'] })
+    .derive({ curve: (d: { curve: string }) => (d.curve === 'trainLoss' ? 'training' : 'validation') });
+}
+
+export interface DeepRageFiles {
+  /** Genes × conditions expression TSV (see readExpressionMatrix). */
+  matrix: string;
+  /** Regulator list (one name per line). */
+  regulators: string;
+  /** Promoters (FASTA or table with `id`, `sequence`), one per gene, all the same length. */
+  promoters: string;
+}
+
+/** What `deeprage.read` returns besides the stage: what could not be matched (`kind, name, reason`). */
+export interface DeepRageRead {
+  stage: DeepRageStage;
+  dropped: () => Promise<ColumnTable>;
+}
+
+export function deeprage(data: DeepRageSource): DeepRageStage {
+  return new DeepRageStage(data);
+}
+
+/** The simulator (real yeast promoters, JASPAR fungi motifs unless `motifs` is given). */
+deeprage.simulate = (options: Partial<SimulateDeepRageOptions> = {}): DeepRageStage =>
+  new DeepRageStage((): DeepRageSimulation => simulateDeepRage({ ...options, motifs: options.motifs ?? jaspar('fungi') }));
+
+/** Real data: a matrix, a regulator list and promoters, assembled (assembleDeepRageData) when first needed. */
+deeprage.read = (files: DeepRageFiles): DeepRageRead => {
+  const assembled = () => assembleDeepRageData(readExpressionMatrix(files.matrix), readRegulatorList(files.regulators), readPromoters(files.promoters));
+  let cache: ReturnType<typeof assembled> | undefined;
+  const once = () => (cache ??= assembled());
+  return { stage: new DeepRageStage(() => once().data), dropped: async () => once().dropped };
+};

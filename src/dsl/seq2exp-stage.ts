@@ -1,0 +1,185 @@
+/**
+ * `seq2exp(data)`: the Seq2Exp pipeline — long DNA + epigenomic signal tracks → expression through a learned
+ * sparse per-base mask. `data` is Seq2ExpData, the simulator's output (whose causal positions are the ground
+ * truth for the mask), or a function giving either. `.fit(options)` returns a lazy trained stage: awaiting it
+ * trains once and gives the `TrainedSeq2Exp`; `evaluate`, `history`, `compareRegions` and `retrain` each call
+ * one kernel function and return an Arquero table whose `plot()` draws it.
+ */
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
+import { OptionError } from '../errors';
+import { simulateSeq2Exp, type Seq2ExpSimulation, type SimulateSeq2ExpOptions } from '../data/simulate-seq2exp';
+import { initBackend } from '../kernels/backend';
+import { peakScores, type PeakOptions } from '../kernels/peaks';
+import { compareRegionSelectors, retrainOnSelections } from '../kernels/seq2exp-regions';
+import {
+  evaluateSeq2Exp, predictSeq2Exp, trainSeq2Exp, type Seq2ExpData, type TrainSeq2ExpOptions, type TrainedSeq2Exp,
+} from '../kernels/seq2exp-train';
+import { groupedBars, lineBand } from '../viz/categorical';
+import { densityScatter } from '../viz/scatter';
+import { withPlot, type Result } from './result';
+
+const SUBSETS = ['train', 'validation', 'test'] as const;
+
+/** Seq2Exp data, optionally with the per-base ground truth [n × L] (1 at causal bases). */
+export type Seq2ExpInput = Seq2ExpData & { causal?: ArrayLike<number> };
+export type Seq2ExpSource = Seq2ExpInput | Seq2ExpSimulation | (() => Seq2ExpInput | Seq2ExpSimulation | Promise<Seq2ExpInput | Seq2ExpSimulation>);
+
+/** The simulator's output as model input (sequences and expression from its table; causal kept). */
+export function seq2ExpDataOf(source: Seq2ExpInput | Seq2ExpSimulation): Seq2ExpInput {
+  if ('sequences' in source) return source;
+  return {
+    sequences: source.table.array('sequence') as string[],
+    expression: source.table.array('expression') as ArrayLike<number>,
+    tracks: source.tracks, trackNames: source.trackNames, length: source.length, causal: source.causal,
+  };
+}
+
+export class Seq2ExpStage implements PromiseLike<Seq2ExpInput> {
+  private cache?: Promise<Seq2ExpInput>;
+
+  constructor(private readonly source: Seq2ExpSource) {}
+
+  data(): Promise<Seq2ExpInput> {
+    const source = this.source;
+    return (this.cache ??= Promise.resolve().then(() => (typeof source === 'function' ? source() : source)).then(seq2ExpDataOf));
+  }
+
+  then<A = Seq2ExpInput, B = never>(
+    onfulfilled?: ((data: Seq2ExpInput) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.data().then(onfulfilled, onrejected);
+  }
+
+  /** A lazy trained stage (trainSeq2Exp runs once, when awaited or asked for a result). */
+  fit(options: TrainSeq2ExpOptions = {}): Seq2ExpFit {
+    return new Seq2ExpFit(this, () => initBackend().then(async () => trainSeq2Exp(await this.data(), options)), options);
+  }
+
+  /**
+   * Retrain-on-selection (retrainOnSelections, the paper's "top 10%"): a fresh predictor per selector, trained on
+   * the top `ratio` bases of each region. Selectors default to the full input, the peak caller on all tracks and,
+   * with a ground truth, the causal bases (an oracle). Table `selection, ratio, mse, mae, pearson`.
+   */
+  async retrain(options: TrainSeq2ExpOptions & { ratio?: number; selectors?: Record<string, ArrayLike<number> | 'all'>; peaks?: PeakOptions } = {}): Promise<Result> {
+    const { selectors, peaks, ...train } = options;
+    await initBackend();
+    const data = await this.data();
+    const chosen = selectors ?? defaultSelectors(data, peaks);
+    const table = await retrainOnSelections(data, chosen, train);
+    return withPlot(table, retrainPlot);
+  }
+}
+
+export class Seq2ExpFit implements PromiseLike<TrainedSeq2Exp> {
+  private trained?: Promise<TrainedSeq2Exp>;
+  private predictions?: Promise<{ prediction: Float64Array; mask: Float32Array }>;
+
+  constructor(readonly stage: Seq2ExpStage, private readonly train: () => TrainedSeq2Exp | Promise<TrainedSeq2Exp>, private readonly options: TrainSeq2ExpOptions = {}) {}
+
+  run(): Promise<TrainedSeq2Exp> {
+    return (this.trained ??= Promise.resolve().then(this.train));
+  }
+
+  then<A = TrainedSeq2Exp, B = never>(
+    onfulfilled?: ((trained: TrainedSeq2Exp) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.run().then(onfulfilled, onrejected);
+  }
+
+  /** Predictions and the expected mask [n × L] for every region (predictSeq2Exp, once). */
+  predicted(): Promise<{ prediction: Float64Array; mask: Float32Array }> {
+    return (this.predictions ??= Promise.all([this.run(), this.stage.data()]).then(([t, d]) => predictSeq2Exp(t.model, d, 64, t.selection)));
+  }
+
+  /** Per region `region, subset, expression, prediction`; `plot()` draws measured vs predicted. */
+  async predict(): Promise<Result> {
+    const [data, { prediction }, trained] = await Promise.all([this.stage.data(), this.predicted(), this.run()]);
+    const table = aq.table({
+      region: Int32Array.from({ length: data.sequences.length }, (_, i) => i),
+      subset: Array.from(trained.split, (s) => SUBSETS[s]!),
+      expression: Float64Array.from(data.expression as ArrayLike<number>),
+      prediction,
+    });
+    return withPlot(table, (t, o) => densityScatter(t, { x: 'expression', y: 'prediction', xTitle: 'measured', yTitle: 'predicted', ...o }));
+  }
+
+  /** One row per epoch (`epoch, loss, kl, valMse, seconds`); `plot()` draws the training loss and validation MSE. */
+  async history(): Promise<Result> {
+    const { history } = await this.run();
+    return withPlot(history, (t, o) => lineBand(t.fold(['loss', 'valMse'], { as: ['curve', 'value'] }), {
+      x: 'epoch', y: 'value', color: 'curve', title: 'Seq2Exp training loss (MSE + KL) and validation MSE (standardised)', ...o,
+    }));
+  }
+
+  /** Scores per subset (evaluateSeq2Exp): `subset, regions, mse, mae, pearson, maskRatio`; `plot()` draws them. */
+  async evaluate(): Promise<Result> {
+    const [trained, data, predicted] = await Promise.all([this.run(), this.stage.data(), this.predicted()]);
+    const table = evaluateSeq2Exp(trained, data, predicted);
+    return withPlot(table, (t, o) => groupedBars(t.fold(['mse', 'mae', 'pearson', 'maskRatio'], { as: ['metric', 'value'] }), {
+      x: 'metric', y: 'value', color: 'subset', title: `Seq2Exp (${trained.model.config.mask} mask)`, ...o,
+    }));
+  }
+
+  /**
+   * Learned mask vs peaks at equal mask ratios (compareRegionSelectors): per ratio and selector, the coverage of
+   * the causal bases and the precision, on the test regions unless `subset` says otherwise. Needs a ground
+   * truth (simulated data, or `causal` in the data). `plot()` draws coverage per ratio and selector.
+   */
+  async compareRegions(options: { ratio?: number | number[]; subset?: 'train' | 'validation' | 'test' | 'all'; peaks?: PeakOptions; seed?: number } = {}): Promise<Result> {
+    const [trained, data, { mask }] = await Promise.all([this.run(), this.stage.data(), this.predicted()]);
+    if (!data.causal) throw new OptionError('comparing regions needs the causal positions (simulated data, or `causal` in the data)', { option: 'data' });
+    const ratios = Array.isArray(options.ratio) ? options.ratio : [options.ratio ?? 0.05];
+    const subset = options.subset ?? 'test';
+    const code = SUBSETS.indexOf(subset as (typeof SUBSETS)[number]);
+    const rows = subset === 'all' ? undefined : [...trained.split.keys()].filter((i) => trained.split[i] === code);
+    const tables = ratios.map((ratio) => compareRegionSelectors(mask, data, data.causal!, { ratio, rows, peaks: options.peaks, seed: options.seed }));
+    const table = tables.slice(1).reduce((all, t) => all.concat(t), tables[0]!);
+    return withPlot(table, (t, o) => groupedBars(t, {
+      x: 'ratio', y: 'coverage', color: 'method', yTitle: 'causal bases covered', title: `Learned mask vs peaks (${subset} regions)`, ...o,
+    }));
+  }
+
+  /**
+   * Retrain on this model's learned mask beside the default selectors (see Seq2ExpStage.retrain): the learned
+   * mask is the `seq2exp mask` selector. Training options default to this fit's.
+   */
+  async retrain(options: TrainSeq2ExpOptions & { ratio?: number; peaks?: PeakOptions } = {}): Promise<Result> {
+    const [data, { mask }] = await Promise.all([this.stage.data(), this.predicted()]);
+    const { peaks, ...rest } = options;
+    // The training options of this fit, without its progress callback (the retrained predictors are other runs).
+    const train = { ...this.options, onEpoch: undefined };
+    const selectors = { 'seq2exp mask': mask, ...defaultSelectors(data, peaks) };
+    return this.stage.retrain({ ...train, ...rest, selectors });
+  }
+}
+
+/** The full input, peaks on all tracks (summed −log10 p per base) and, with a ground truth, the causal bases. */
+function defaultSelectors(data: Seq2ExpInput, peaks?: PeakOptions): Record<string, ArrayLike<number> | 'all'> {
+  const n = data.sequences.length;
+  const L = data.length;
+  const T = data.trackNames.length;
+  const summed = new Float64Array(n * L);
+  for (let t = 0; t < T; t++) {
+    const scores = peakScores(Float32Array.from({ length: n * L }, (_, i) => data.tracks[i * T + t]!), L, peaks);
+    scores.forEach((s, i) => (summed[i]! += s));
+  }
+  const selectors: Record<string, ArrayLike<number> | 'all'> = { 'full input': 'all', 'peaks (all tracks)': summed };
+  if (data.causal) selectors['causal (oracle)'] = data.causal;
+  return selectors;
+}
+
+function retrainPlot(table: ColumnTable, options?: Record<string, unknown>) {
+  return groupedBars(table.fold(['mse', 'mae', 'pearson'], { as: ['metric', 'value'] }), {
+    x: 'metric', y: 'value', color: 'selection', title: 'Predictor retrained on each selection (test regions)', ...options,
+  });
+}
+
+export function seq2exp(data: Seq2ExpSource): Seq2ExpStage {
+  return new Seq2ExpStage(data);
+}
+
+/** The simulator (planted enhancers, decoy peaks, closed motifs; causal positions as the ground truth). */
+seq2exp.simulate = (options: SimulateSeq2ExpOptions = {}): Seq2ExpStage => new Seq2ExpStage(() => simulateSeq2Exp(options));
