@@ -3,6 +3,7 @@
  */
 import { CislabError } from '../errors';
 import type { Command } from './args';
+import { deeprageCommand, seq2expCommand } from './deeprage-seq2exp';
 import { evaluateCommand } from './evaluate';
 import { mainCommand } from './main-job';
 import { ismCommand, predictCommand, trainCommand } from './model-commands';
@@ -10,7 +11,7 @@ import { scanCommand } from './scan';
 import { kernelCommand, notebooksCommand } from './notebook-commands';
 
 export const COMMANDS: Command[] = [
-  mainCommand, trainCommand, predictCommand, evaluateCommand, ismCommand, scanCommand, kernelCommand, notebooksCommand,
+  mainCommand, trainCommand, predictCommand, evaluateCommand, ismCommand, scanCommand, kernelCommand, notebooksCommand, deeprageCommand, seq2expCommand,
 ];
 
 export async function runCli(argv: string[]): Promise<number> {
