@@ -59,7 +59,14 @@ export const mainCommand: Command = {
     writeTsv(predictions.select(...keep), join(out, 'predictions.tsv'));
     writeTsv(evaluation, join(out, 'metrics.tsv'));
     if (evaluation.pearsonScore !== undefined) {
-      const result = { ...(evaluation as unknown as DreamEvaluation), subsets: evaluation.objects() as DreamEvaluation['subsets'] };
+      // The scores ride on the result table as non-enumerable properties: name them, don't spread.
+      const result = {
+        split: evaluation.split as DreamEvaluation['split'],
+        pearsonScore: evaluation.pearsonScore,
+        spearmanScore: evaluation.spearmanScore!,
+        subsets: evaluation.objects() as DreamEvaluation['subsets'],
+        table: evaluation,
+      };
       writeFileAtomic(join(out, 'metrics.json'), JSON.stringify(evaluationJson(result), null, 2) + '\n');
       console.log(formatEvaluation(result));
     } else {
