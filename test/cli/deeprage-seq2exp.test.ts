@@ -1,21 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main';
 import { tempDir } from '../helpers/paths';
+import { captureConsole } from '../helpers/console';
 
 const tsv = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((line) => line.split('\t'));
 
 describe('cislab deeprage and cislab seq2exp (tiny sizes)', () => {
-  let out: string[];
-  let err: string[];
-  beforeEach(() => {
-    out = [];
-    err = [];
-    vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-    vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  });
-  afterEach(() => vi.restoreAllMocks());
+  const { out, err } = captureConsole();
 
   it('deeprage --simulate writes history, scores, filter motifs and knock-out target recovery', async () => {
     const dir = join(tempDir('cislab-deeprage-'), 'run');

@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readDream2022 } from '../../src/data/dream2022';
 import { runCli } from '../../src/cli/main';
 import { evaluateDream } from '../../src/stats/evaluate';
 import { tempDir } from '../helpers/paths';
+import { captureConsole } from '../helpers/console';
 
 const test = readDream2022('test');
 const idx = test.array('idx') as Int32Array;
@@ -19,15 +20,7 @@ function writePredictions(rows: string[]): string {
 }
 
 describe('cislab evaluate', () => {
-  let out: string[];
-  let err: string[];
-  beforeEach(() => {
-    out = [];
-    err = [];
-    vi.spyOn(console, 'log').mockImplementation((...args) => void out.push(args.join(' ')));
-    vi.spyOn(console, 'error').mockImplementation((...args) => void err.push(args.join(' ')));
-  });
-  afterEach(() => vi.restoreAllMocks());
+  const { out, err } = captureConsole();
 
   it('prints JSON with both scores and every subset, equal to the library function', async () => {
     const file = writePredictions(['idx\tprediction', ...Array.from(idx, (i, row) => `${i}\t${predicted[row]}`)]);

@@ -1,17 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main';
 import { tempDir } from '../helpers/paths';
+import { captureConsole } from '../helpers/console';
 
 describe('cislab main --quick (the README main job, small)', () => {
-  let out: string[];
-  beforeEach(() => {
-    out = [];
-    vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  });
-  afterEach(() => vi.restoreAllMocks());
+  const { out } = captureConsole();
 
   it('trains camformer-mini, scores the DREAM test rows and writes model, metrics and figure', async () => {
     const dir = join(tempDir(), 'main');

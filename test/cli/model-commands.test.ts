@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main';
 import { simulatePromoters } from '../../src/data/simulate';
 import { tempDir } from '../helpers/paths';
+import { captureConsole } from '../helpers/console';
 
 const config = {
   name: 'cli-tiny', encoding: 'onehotWithP', inputLength: 110,
@@ -16,16 +17,7 @@ describe('cislab train → predict → ism → scan', () => {
   const { table } = simulatePromoters({ n: 300, seed: 3 });
   writeFileSync(data, (table.objects() as { sequence: string; expression: number }[]).map((r) => `${r.sequence}\t${r.expression}`).join('\n'));
   writeFileSync(join(dir, 'tiny.json'), JSON.stringify(config));
-  let out: string[];
-  let err: string[];
-  beforeEach(() => {
-    out = [];
-    err = [];
-    vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-    vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  });
-  afterEach(() => vi.restoreAllMocks());
+  const { out, err } = captureConsole();
 
   it('trains, saves, resumes, predicts, mutates and scans', async () => {
     const model = join(dir, 'model');
