@@ -8,12 +8,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
-import { jaspar, motifDataDir, scanFimoDetailed, scanFimoTensorDetailed, type NamedSequence } from '../src/motifs';
+import { jaspar, scanFimoDetailed, scanFimoTensorDetailed, type NamedSequence } from '../src/motifs';
+import { resolveDataDir } from '../src/data/data-dir';
 
 const REGION = { start: 18, end: 97 };
 
 function dreamTest(limit: number): NamedSequence[] {
-  const file = join(motifDataDir('dream2022'), 'test.tsv.gz');
+  const file = join(resolveDataDir('dream2022'), 'test.tsv.gz');
   const lines = gunzipSync(readFileSync(file)).toString('utf8').trim().split('\n');
   const header = lines[0]!.split('\t');
   const [idx, seq] = [header.indexOf('idx'), header.indexOf('sequence')];

@@ -20,7 +20,8 @@ describe('Camformer preprocessing', () => {
     expect(sequences.every((s) => s.length === 110)).toBe(true);
     expect(sequences[1]).toBe(seq(107) + 'NNN');
     expect(sequences[2]).toBe(seq(110, 'C'));
-    expect(report.objects().map((r) => [r.reason, r.count])).toEqual([['kept', 4], ['length', 2], ['N', 1]]);
+    const rows = report.objects() as { reason: string; count: number }[];
+    expect(rows.map((r) => [r.reason, r.count])).toEqual([['kept', 4], ['length', 2], ['N', 1]]);
   });
 
   it('takes target length, margin and N tolerance as options and checks them', () => {
@@ -31,7 +32,7 @@ describe('Camformer preprocessing', () => {
 
   it('on real demo_train keeps 6,238 of 6,370 (108 dropped by length, 24 by N)', () => {
     const { report } = preprocess(readDream2022('demo_train'));
-    expect(report.objects().map((r) => r.count)).toEqual([6238, 108, 24]);
+    expect((report.objects() as { count: number }[]).map((r) => r.count)).toEqual([6238, 108, 24]);
   });
 });
 

@@ -90,8 +90,8 @@ describe('fit', () => {
     const split = batchGradients(m, x, y, { dropoutSeed: 1, microBatch: 300 });
     expect(tf.memory().numTensors - before).toBe(Object.keys(split.grads).length);
     expect(split.loss).toBeCloseTo(whole.loss, 1);
-    const a = whole.grads['dense2/kernel']!.dataSync();
-    const b = split.grads['dense2/kernel']!.dataSync();
+    const a = whole.grads['dense2/kernel']!.dataSync() as Float32Array;
+    const b = split.grads['dense2/kernel']!.dataSync() as Float32Array;
     const dot = a.reduce((s, v, i) => s + v * b[i]!, 0) / Math.sqrt(a.reduce((s, v) => s + v * v, 0) * b.reduce((s, v) => s + v * v, 0));
     expect(dot).toBeGreaterThan(0.9); // same direction
     tf.dispose([x, y, ...Object.values(whole.grads), ...Object.values(split.grads)]);
