@@ -5,6 +5,7 @@
  * `TrainedDeepRage`; its methods (`evaluate`, `confusion`, `history`, `filterMotifs`, `knockouts`,
  * `targetRecovery`) each call one kernel function and return an Arquero table whose `plot()` draws it.
  */
+import { Lazy } from './lazy';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
@@ -25,22 +26,18 @@ import { withPlot, type Result } from './result';
 
 export type DeepRageSource = DeepRageData | (() => DeepRageData | Promise<DeepRageData>);
 
-export class DeepRageStage implements PromiseLike<DeepRageData> {
-  private cache?: Promise<DeepRageData>;
+export class DeepRageStage extends Lazy<DeepRageData> {
+  constructor(private readonly source: DeepRageSource) {
+    super();
+  }
 
-  constructor(private readonly source: DeepRageSource) {}
+  protected compute(): DeepRageData | Promise<DeepRageData> {
+    return typeof this.source === 'function' ? this.source() : this.source;
+  }
 
   /** The data (loaded or simulated once). */
   data(): Promise<DeepRageData> {
-    const source = this.source;
-    return (this.cache ??= Promise.resolve().then(() => (typeof source === 'function' ? source() : source)));
-  }
-
-  then<A = DeepRageData, B = never>(
-    onfulfilled?: ((data: DeepRageData) => A | PromiseLike<A>) | null,
-    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-  ): Promise<A | B> {
-    return this.data().then(onfulfilled, onrejected);
+    return this.run();
   }
 
   /** Tidy pairs `gene, condition, expression` (missing values left out). */
@@ -68,21 +65,15 @@ export class DeepRageStage implements PromiseLike<DeepRageData> {
   }
 }
 
-export class DeepRageFit implements PromiseLike<TrainedDeepRage> {
-  private trained?: Promise<TrainedDeepRage>;
+export class DeepRageFit extends Lazy<TrainedDeepRage> {
   private predictions?: Promise<Float32Array>;
 
-  constructor(readonly stage: DeepRageStage, private readonly train: () => TrainedDeepRage | Promise<TrainedDeepRage>) {}
-
-  run(): Promise<TrainedDeepRage> {
-    return (this.trained ??= Promise.resolve().then(this.train));
+  constructor(readonly stage: DeepRageStage, private readonly train: () => TrainedDeepRage | Promise<TrainedDeepRage>) {
+    super();
   }
 
-  then<A = TrainedDeepRage, B = never>(
-    onfulfilled?: ((trained: TrainedDeepRage) => A | PromiseLike<A>) | null,
-    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-  ): Promise<A | B> {
-    return this.run().then(onfulfilled, onrejected);
+  protected compute(): TrainedDeepRage | Promise<TrainedDeepRage> {
+    return this.train();
   }
 
   /** Predictions for every gene × condition (computed once; evaluate and confusion share them). */

@@ -5,3 +5,4 @@ export * from './result';
 export * from './motif-logic';
 export * from './deeprage-stage';
 export * from './seq2exp-stage';
+export * from './lazy';

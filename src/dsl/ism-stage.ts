@@ -2,6 +2,7 @@
  * `.model(m).ism()`: saturation mutagenesis of the pipeline's sequences, lazily. Awaiting the stage gives
  * the tidy variant table; `contributions()`, `entropy()` and `logo(id)` derive from it without recomputing.
  */
+import { Lazy } from './lazy';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
@@ -16,32 +17,23 @@ import { motifPairsFromIsm, type MotifPairsOptions, type MotifPairsResult } from
 import type { Motif } from '../motifs/motif';
 import { DREAM_VARIABLE_REGION } from '../data/dream2022';
 
-export class IsmStage implements PromiseLike<Result> {
-  private cache?: Promise<Result>;
-
-  constructor(readonly stage: ModelStage, private readonly options: Omit<IsmOptions, 'encoding' | 'ids'> = {}) {}
-
-  run(): Promise<Result> {
-    return (this.cache ??= (async () => {
-      const model = await this.stage.predictor();
-      const { table } = await this.stage.data.run();
-      const scores = await ismScores((batch) => predict(model, batch), table.array('sequence') as string[], {
-        ...this.options,
-        encoding: firstModel(model).encoding,
-        ids: table.array('id') as string[],
-      });
-      return withPlot(scores, (t, o) => {
-        const id = (o?.['id'] as string | undefined) ?? (t.get('id', 0) as string);
-        return heatmap(t.filter(aq.escape((d: { id: string }) => d.id === id)), { x: 'position', y: 'alt', value: 'effect', title: `ISM effects, ${id}`, text: false, ...o });
-      });
-    })());
+export class IsmStage extends Lazy<Result> {
+  constructor(readonly stage: ModelStage, private readonly options: Omit<IsmOptions, 'encoding' | 'ids'> = {}) {
+    super();
   }
 
-  then<A = Result, B = never>(
-    onfulfilled?: ((value: Result) => A | PromiseLike<A>) | null,
-    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-  ): Promise<A | B> {
-    return this.run().then(onfulfilled, onrejected);
+  protected async compute(): Promise<Result> {
+    const model = await this.stage.predictor();
+    const { table } = await this.stage.data.run();
+    const scores = await ismScores((batch) => predict(model, batch), table.array('sequence') as string[], {
+      ...this.options,
+      encoding: firstModel(model).encoding,
+      ids: table.array('id') as string[],
+    });
+    return withPlot(scores, (t, o) => {
+      const id = (o?.['id'] as string | undefined) ?? (t.get('id', 0) as string);
+      return heatmap(t.filter(aq.escape((d: { id: string }) => d.id === id)), { x: 'position', y: 'alt', value: 'effect', title: `ISM effects, ${id}`, text: false, ...o });
+    });
   }
 
   /** Per-position contribution of the reference base (−mean effect of its substitutions); `plot()` = logo of the first sequence. */

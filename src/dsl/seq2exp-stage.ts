@@ -5,6 +5,7 @@
  * trains once and gives the `TrainedSeq2Exp`; `evaluate`, `history`, `compareRegions` and `retrain` each call
  * one kernel function and return an Arquero table whose `plot()` draws it.
  */
+import { Lazy } from './lazy';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
@@ -35,21 +36,18 @@ export function seq2ExpDataOf(source: Seq2ExpInput | Seq2ExpSimulation): Seq2Exp
   };
 }
 
-export class Seq2ExpStage implements PromiseLike<Seq2ExpInput> {
-  private cache?: Promise<Seq2ExpInput>;
-
-  constructor(private readonly source: Seq2ExpSource) {}
-
-  data(): Promise<Seq2ExpInput> {
-    const source = this.source;
-    return (this.cache ??= Promise.resolve().then(() => (typeof source === 'function' ? source() : source)).then(seq2ExpDataOf));
+export class Seq2ExpStage extends Lazy<Seq2ExpInput> {
+  constructor(private readonly source: Seq2ExpSource) {
+    super();
   }
 
-  then<A = Seq2ExpInput, B = never>(
-    onfulfilled?: ((data: Seq2ExpInput) => A | PromiseLike<A>) | null,
-    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-  ): Promise<A | B> {
-    return this.data().then(onfulfilled, onrejected);
+  protected async compute(): Promise<Seq2ExpInput> {
+    return seq2ExpDataOf(await (typeof this.source === 'function' ? this.source() : this.source));
+  }
+
+  /** The data (loaded or simulated once). */
+  data(): Promise<Seq2ExpInput> {
+    return this.run();
   }
 
   /** A lazy trained stage (trainSeq2Exp runs once, when awaited or asked for a result). */
@@ -72,21 +70,15 @@ export class Seq2ExpStage implements PromiseLike<Seq2ExpInput> {
   }
 }
 
-export class Seq2ExpFit implements PromiseLike<TrainedSeq2Exp> {
-  private trained?: Promise<TrainedSeq2Exp>;
+export class Seq2ExpFit extends Lazy<TrainedSeq2Exp> {
   private predictions?: Promise<{ prediction: Float64Array; mask: Float32Array }>;
 
-  constructor(readonly stage: Seq2ExpStage, private readonly train: () => TrainedSeq2Exp | Promise<TrainedSeq2Exp>, private readonly options: TrainSeq2ExpOptions = {}) {}
-
-  run(): Promise<TrainedSeq2Exp> {
-    return (this.trained ??= Promise.resolve().then(this.train));
+  constructor(readonly stage: Seq2ExpStage, private readonly train: () => TrainedSeq2Exp | Promise<TrainedSeq2Exp>, private readonly options: TrainSeq2ExpOptions = {}) {
+    super();
   }
 
-  then<A = TrainedSeq2Exp, B = never>(
-    onfulfilled?: ((trained: TrainedSeq2Exp) => A | PromiseLike<A>) | null,
-    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-  ): Promise<A | B> {
-    return this.run().then(onfulfilled, onrejected);
+  protected compute(): TrainedSeq2Exp | Promise<TrainedSeq2Exp> {
+    return this.train();
   }
 
   /** Predictions and the expected mask [n × L] for every region (predictSeq2Exp, once). */
