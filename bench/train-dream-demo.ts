@@ -5,13 +5,16 @@
  * validation, early stopping on r + ρ, best weights). Sequences are padded with N at the 3′ end or truncated
  * to 110 nt. Compile as bench/train.bench.ts says, then:
  *   node out/bench-js/bench/train-dream-demo.js [--epochs 5] [--seed 7] [--workers 1|2] [--data ../shared/data/dream2022]
+ *     [--val-index-out FILE]
+ * `--val-index-out` writes the 0-based rows of demo_train held out for validation (JSON), so that
+ * `torch_models.py train --val-index FILE` trains on exactly the same split.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { initBackend } from '../src/kernels/backend';
 import { buildModel } from '../src/kernels/model';
-import { fit } from '../src/kernels/train';
+import { fit, validationIndices } from '../src/kernels/train';
 import { predict } from '../src/kernels/predict';
 import { saveModel } from '../src/kernels/persistence';
 import { encode } from '../src/data/encode';
@@ -33,6 +36,8 @@ async function main() {
   const rows = fs.readFileSync(path.join(dataDir, 'demo_train.txt'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => l.split('\t'));
   const x = encode(rows.map((r) => fit110(r[0]!)), 'onehotWithP');
   const y = Float32Array.from(rows, (r) => Number(r[1]));
+  const valIndexOut = arg('val-index-out', '');
+  if (valIndexOut) fs.writeFileSync(valIndexOut, JSON.stringify(Array.from(validationIndices(y.length, 0.08, seed).validation)));
   const model = buildModel('camformer-mini', { seed });
   model.preprocessing = { targetLength: 110, pad: 'N at 3′', truncate: '3′' };
   const started = Date.now();

@@ -151,8 +151,12 @@ def train_eval(args):
     seqs = [r[0] for r in rows]; expr = np.array([float(r[1]) for r in rows], dtype=np.float32)
     cfg = preset(args.model)
     x = torch.from_numpy(encode(seqs, cfg["encoding"])); y = torch.from_numpy(expr)
-    perm = np.random.RandomState(args.seed).permutation(len(seqs))
-    nval = round(0.08 * len(seqs)); val, tr = perm[:nval], perm[nval:]
+    if args.val_index:  # the exact hold-out cislab used (train-dream-demo --val-index-out)
+        val = np.array(json.load(open(args.val_index)), dtype=np.int64)
+        tr = np.setdiff1d(np.arange(len(seqs)), val)
+    else:
+        perm = np.random.RandomState(args.seed).permutation(len(seqs))
+        nval = round(0.08 * len(seqs)); val, tr = perm[:nval], perm[nval:]
     m = CNN(cfg)
     opt = torch.optim.AdamW(m.parameters(), lr=1e-3, weight_decay=1e-3)
     sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="max", factor=0.5, patience=2)
@@ -208,6 +212,7 @@ if __name__ == "__main__":
     p.add_argument("--train"); p.add_argument("--test"); p.add_argument("--out")
     p.add_argument("--epochs", type=int, default=5); p.add_argument("--seed", type=int, default=7)
     p.add_argument("--patience", type=int, default=5)
+    p.add_argument("--val-index", help="JSON list of 0-based training rows to hold out for validation")
     a = p.parse_args()
     if a.command == "bench":
         bench(a.models.split(","), a.batches)

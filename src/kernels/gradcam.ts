@@ -1,12 +1,17 @@
 /**
- * Grad-CAM per convolutional layer, in two variants:
+ * Grad-CAM per convolutional layer, in three variants:
  * - `standard` (Selvaraju et al. 2017): channel weights α_c = the mean over positions of ∂y/∂A_c;
  *   map = ReLU(Σ_c α_c A_c), one value per position of the layer.
- * - `camformer` (the Camformer paper's variant): the channel-mean activation of the layer, multiplied by
- *   the gradient of the output with respect to the input at the base present (gradient × one-hot summed
- *   over the four base channels).
- * A layer with fewer positions than the input (after the max-pool) is mapped back to input positions by
- * linear interpolation of position centres, as Grad-CAM upsamples its coarse maps.
+ * - `camformer` (the Camformer authors' `base/gradcam_utils.py`, exactly): the channel-mean of the layer's
+ *   output times the gradient of the output with respect to the input, a 4 × L map; the value per position
+ *   is its mean over the four base channels (their "average GradCAM score" logo). No ReLU. Their hook sits
+ *   on each block's Conv (`conv{i}` here), which is this variant's default layer.
+ * - `gradient-input` (cislab's): the channel-mean of the layer's output times gradient × input, i.e. the
+ *   gradient at the base actually present. Unlike `camformer` it does not average in the gradients of
+ *   absent bases, and it localises planted motifs where `camformer` does not (test/kernels/localisation.test.ts).
+ * A layer with fewer positions than the input (after a max-pool) is mapped back to input positions by
+ * linear interpolation of position centres, as Grad-CAM upsamples its coarse maps (the authors interpolate
+ * the last layer's features the same way).
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
@@ -15,11 +20,11 @@ import { OptionError } from '../errors';
 import type { Encoded } from '../data/encode';
 import type { Model } from './model';
 
-export const GRADCAM_VARIANTS = ['standard', 'camformer'] as const;
+export const GRADCAM_VARIANTS = ['standard', 'camformer', 'gradient-input'] as const;
 export type GradCamVariant = (typeof GRADCAM_VARIANTS)[number];
 
 export interface GradCamOptions {
-  /** Layers to map (default: every `block{i}` — the output of each conv block). */
+  /** Layers to map (default: every `conv{i}` for `camformer`, as its authors hook the Conv; else every `block{i}`, each conv block's output). */
   layers?: readonly string[];
   variant?: GradCamVariant;
   /** Sequence ids for the table (default `seq_1`, …). */
@@ -35,9 +40,9 @@ export interface GradCamOptions {
 export function gradCam(model: Model, encoded: Encoded, options: GradCamOptions = {}): ColumnTable {
   const { variant = 'standard', batchSize = 64 } = options;
   if (!GRADCAM_VARIANTS.includes(variant)) {
-    throw new OptionError(`unknown variant '${variant}'; expected ${GRADCAM_VARIANTS.join(' or ')}`, { option: 'variant' });
+    throw new OptionError(`unknown variant '${variant}'; expected ${GRADCAM_VARIANTS.join(', ')}`, { option: 'variant' });
   }
-  const layers = options.layers ?? model.config.convs.map((_, k) => `block${k + 1}`);
+  const layers = options.layers ?? model.config.convs.map((_, k) => `${variant === 'camformer' ? 'conv' : 'block'}${k + 1}`);
   const [n, length] = encoded.shape;
   const ids = options.ids ?? Array.from({ length: n }, (_, i) => `seq_${i + 1}`);
   if (ids.length !== n) throw new OptionError(`${ids.length} ids for ${n} sequences`, { option: 'ids' });
@@ -48,9 +53,9 @@ export function gradCam(model: Model, encoded: Encoded, options: GradCamOptions 
     const count = Math.min(batchSize, n - first);
     const batch = sliceEncoded(encoded, first, count);
     const x = model.toTensor(batch, 'encoded');
-    const inputSaliency = variant === 'camformer' ? gradientTimesInput(model, x) : undefined;
+    const inputSaliency = variant === 'standard' ? undefined : inputSaliencyMap(model, x, variant);
     for (const layer of layers) {
-      const maps = variant === 'standard' ? standardMap(model, x, layer) : camformerMap(model, x, layer, inputSaliency!, length);
+      const maps = inputSaliency ? meanActivationTimes(model, x, layer, inputSaliency, length) : standardMap(model, x, layer);
       const [, positions] = maps.shape;
       const values = maps.data;
       for (let s = 0; s < count; s++) {
@@ -91,7 +96,8 @@ function standardMap(model: Model, x: tf.Tensor3D, layer: string): Maps {
   return readMaps(map);
 }
 
-function camformerMap(model: Model, x: tf.Tensor3D, layer: string, saliency: Float32Array, length: number): Maps {
+/** Channel-mean of the layer's output (upsampled to input positions) times a per-position input saliency. */
+function meanActivationTimes(model: Model, x: tf.Tensor3D, layer: string, saliency: Float32Array, length: number): Maps {
   const mean = tf.tidy(() => {
     const activation = model.activations(x, [layer])[layer]!;
     requireConvLayer(activation, layer);
@@ -107,12 +113,17 @@ function camformerMap(model: Model, x: tf.Tensor3D, layer: string, saliency: Flo
   return { data: out, shape: [n, length] };
 }
 
-/** ∂y/∂x at the base present: the gradient summed over the four base channels weighted by the one-hot input. */
-function gradientTimesInput(model: Model, x: tf.Tensor3D): Float32Array {
+/**
+ * Per position, from ∂y/∂x over the four base channels: their mean (`camformer`), or the gradient at the base
+ * present, i.e. gradient × one-hot summed over bases (`gradient-input`).
+ */
+function inputSaliencyMap(model: Model, x: tf.Tensor3D, variant: 'camformer' | 'gradient-input'): Float32Array {
   const saliency = tf.tidy(() => {
     const { gradient } = model.inputGradients(x);
-    const bases = tf.slice(x, [0, 0, 0], [-1, -1, 4]);
-    return tf.sum(tf.mul(tf.slice(gradient, [0, 0, 0], [-1, -1, 4]), bases), 2);
+    const baseGradients = tf.slice(gradient, [0, 0, 0], [-1, -1, 4]);
+    return variant === 'camformer'
+      ? tf.mean(baseGradients, 2)
+      : tf.sum(tf.mul(baseGradients, tf.slice(x, [0, 0, 0], [-1, -1, 4])), 2);
   });
   const data = saliency.dataSync() as Float32Array;
   saliency.dispose();

@@ -1,13 +1,16 @@
 /**
  * Prediction: batched over any number of sequences with bounded memory (one batch on the device at a time;
  * `predictStream` for inputs that do not fit in memory), optional reverse-complement averaging, ensembles
- * (mean of members) and seed ensembles. With `workers > 1` batches run in worker threads, each with its own
- * wasm backend (wasm is single-threaded under Node; this is how prediction uses both cores).
+ * (mean of members) and seed ensembles. Two engines: ONNX Runtime (onnx-runtime.ts; multi-threaded native
+ * kernels) and tfjs, where `workers > 1` runs batches in worker threads, each with its own wasm backend (wasm
+ * is single-threaded under Node).
  */
 import * as tf from '@tensorflow/tfjs';
 import { OptionError } from '../errors';
 import { reverseComplementEncoded, type Encoded } from '../data/encode';
+import { currentBackend } from './backend';
 import { buildModel, type BuildOptions, type Model } from './model';
+import { onnxRuntime, predictOnnx } from './onnx-runtime';
 import type { CnnConfig, PresetName } from './cnn-config';
 import type { FitOptions, TrainingData } from './train';
 
@@ -16,8 +19,33 @@ export interface PredictOptions {
   batchSize?: number;
   /** Average the predictions of each sequence and its reverse complement (default false). */
   reverseComplement?: boolean;
-  /** Worker threads (default 1: this thread). Each worker runs its own wasm backend. */
+  /** Worker threads for the tfjs engine (default 1: this thread). Each worker runs its own wasm backend. */
   workers?: number;
+  /**
+   * `onnx`: ONNX Runtime (onnxruntime-node, all cores); `tfjs`: the tfjs backend in use; `auto` (default, or
+   * `CISLAB_ENGINE`): ONNX Runtime when it is installed and tfjs runs on wasm or cpu, where it was measured
+   * several times faster (bench/predict.bench.ts); tfjs on its native TensorFlow backends.
+   */
+  engine?: InferenceEngine;
+}
+
+export const INFERENCE_ENGINES = ['auto', 'onnx', 'tfjs'] as const;
+export type InferenceEngine = (typeof INFERENCE_ENGINES)[number];
+
+/** The engine `predict` uses for these options: 'onnx' or 'tfjs'. Throws when `onnx` is asked for but absent. */
+export function inferenceEngine(engine: InferenceEngine | undefined = undefined): 'onnx' | 'tfjs' {
+  const fromEnv = process.env.CISLAB_ENGINE as InferenceEngine | undefined;
+  const wanted = engine ?? fromEnv ?? 'auto';
+  if (!INFERENCE_ENGINES.includes(wanted)) {
+    throw new OptionError(`unknown inference engine '${wanted}'; expected ${INFERENCE_ENGINES.join(', ')}`, { option: engine ? 'engine' : 'CISLAB_ENGINE' });
+  }
+  if (wanted === 'tfjs') return 'tfjs';
+  const available = onnxRuntime() !== undefined;
+  if (wanted === 'onnx') {
+    if (!available) throw new OptionError('engine \'onnx\' needs the optional package onnxruntime-node (npm install onnxruntime-node)', { option: 'engine' });
+    return 'onnx';
+  }
+  return available && currentBackend() !== 'tensorflow' ? 'onnx' : 'tfjs';
 }
 
 /** Members whose predictions are averaged. */
@@ -66,12 +94,15 @@ export async function predict(predictor: Predictor, x: Encoded, options: Predict
     throw new OptionError(`input is '${x.encoding}'-encoded but the model expects '${models[0]!.encoding}'`, { option: 'x' });
   }
   const inputs = options.reverseComplement ? [x, reverseComplementEncoded(x)] : [x];
+  const engine = inferenceEngine(options.engine);
   const sum = new Float32Array(x.shape[0]);
   for (const m of models) {
     for (const input of inputs) {
-      const p = (options.workers ?? 1) > 1
-        ? await (await import('./predict-workers')).predictInWorkers(m, input, options)
-        : await predictTensorBatches(m, input, options.batchSize ?? 1024);
+      const p = engine === 'onnx'
+        ? await predictOnnx(m, input, options.batchSize ?? 512)
+        : (options.workers ?? 1) > 1
+          ? await (await import('./predict-workers')).predictInWorkers(m, input, options)
+          : await predictTensorBatches(m, input, options.batchSize ?? 1024);
       for (let i = 0; i < sum.length; i++) sum[i]! += p[i]!;
     }
   }

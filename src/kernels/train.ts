@@ -91,12 +91,17 @@ function subset(d: TrainingData, indices: ArrayLike<number>): TrainingData {
   return { x: { data: gatherRows(d.x, indices), shape: [indices.length, d.x.shape[1], d.x.shape[2]], encoding: d.x.encoding }, y };
 }
 
-/** Splits off a seeded validation fraction. */
-export function splitValidation(d: TrainingData, fraction: number, seed: number): { train: TrainingData; validation: TrainingData } {
-  const n = d.x.shape[0];
+/** The seeded hold-out of `fit`: indices of the validation rows, then of the training rows. */
+export function validationIndices(n: number, fraction: number, seed: number): { validation: Int32Array; train: Int32Array } {
   const order = createRandom(deriveSeed(seed, 'validation-split')).shuffle(Int32Array.from({ length: n }, (_, i) => i));
   const nVal = Math.round(fraction * n);
-  return { validation: subset(d, order.subarray(0, nVal)), train: subset(d, order.subarray(nVal)) };
+  return { validation: order.subarray(0, nVal), train: order.subarray(nVal) };
+}
+
+/** Splits off a seeded validation fraction. */
+export function splitValidation(d: TrainingData, fraction: number, seed: number): { train: TrainingData; validation: TrainingData } {
+  const { validation, train } = validationIndices(d.x.shape[0], fraction, seed);
+  return { validation: subset(d, validation), train: subset(d, train) };
 }
 
 /** Trains `model` in place; resolves to the history (one row per epoch, also kept in model.history). */

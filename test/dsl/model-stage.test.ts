@@ -71,7 +71,7 @@ describe('promoters(...).model(...)', () => {
     const ismRateLine = `top ISM position on the planted REB1 site: ${(ismRate * 100).toFixed(0)}% of ${contributions.length / 80} sequences`;
     // Grad-CAM is measured, not asserted, here: behind a global max-pool the gradient flows through every
     // channel's background argmax, so gradient maps localise poorly on this model (ISM does not have that
-    // problem). Localisation itself is asserted on a hand-set detector in test/kernels/interpret.test.ts.
+    // problem). Localisation on a trained Camformer-shaped model is asserted in test/kernels/localisation.test.ts.
     const camRates = [];
     for (const variant of ['standard', 'camformer'] as const) {
       const rows = (await reb1Only.model(model).gradCam({ layers: ['relu2'], variant })).objects() as { id: string; position: number; value: number }[];

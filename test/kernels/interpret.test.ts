@@ -60,7 +60,7 @@ describe('interpretation kernels on a known motif detector', () => {
     expect(Array.from(model.apply(x).dataSync()).map((v) => Math.round(v * 1000) / 1000)).toEqual([1, 1, 1]);
   });
 
-  it.each(['standard', 'camformer'] as const)('%s Grad-CAM peaks inside the planted motif', (variant) => {
+  it.each(['standard', 'gradient-input'] as const)('%s Grad-CAM peaks inside the planted motif', (variant) => {
     const maps = gradCam(model, encoded, { variant });
     expect(maps.numRows()).toBe(3 * LENGTH);
     sequences.forEach((_, s) => {
@@ -73,6 +73,23 @@ describe('interpretation kernels on a known motif detector', () => {
     });
     const mean = averageGradCam(maps);
     expect(mean.numRows()).toBe(LENGTH);
+  });
+
+  it('camformer Grad-CAM is the channel-mean conv output times the mean input gradient over the bases', () => {
+    const maps = gradCam(model, encoded, { variant: 'camformer' });
+    expect(new Set(maps.array('layer') as string[])).toEqual(new Set(['conv1'])); // the authors hook the Conv
+    const x = model.toTensor(encoded);
+    const { gradient } = model.inputGradients(x);
+    const conv = model.activations(x, ['conv1'])['conv1']!;
+    const meanAct = tf.mean(conv, 2).arraySync() as number[][];
+    const grads = gradient.arraySync() as number[][][];
+    const values = maps.array('value') as ArrayLike<number>;
+    grads.forEach((seq, s) => seq.forEach((g, p) => {
+      const expected = meanAct[s]![p]! * (g[0]! + g[1]! + g[2]! + g[3]!) / 4;
+      expect(values[s * LENGTH + p]).toBeCloseTo(expected, 5);
+    }));
+    tf.dispose([x, gradient, conv]);
+    expect(() => gradCam(model, encoded, { variant: 'saliency' as never })).toThrow(/expected standard, camformer, gradient-input/);
   });
 
   it('knocking out the motif filter removes the prediction; knocking out the other changes nothing', () => {
