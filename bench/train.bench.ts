@@ -1,7 +1,7 @@
 /**
  * Training and prediction throughput (sequences/s) of camformer-mini, camformer-small and camformer on the
- * tfjs backend in use, side by side with the same networks in PyTorch (bench/reference/torch_models.py,
- * 2 threads) and the ratio.
+ * tfjs backend in use and (prediction) on ONNX Runtime when onnxruntime-node is installed, side by side with
+ * the same networks in PyTorch (bench/reference/torch_models.py, 2 threads) and the ratio.
  *
  *   npm run build && node node_modules/typescript/bin/tsc --outDir out/bench-js --rootDir . --module commonjs \
  *     --target ES2022 --esModuleInterop --skipLibCheck --types node bench/train.bench.ts \
@@ -19,6 +19,7 @@ import { buildModel, countParameters } from '../src/kernels/model';
 import { createOptimizer } from '../src/kernels/optimizers';
 import { parallelTrainStep, trainStep } from '../src/kernels/train';
 import { predict } from '../src/kernels/predict';
+import { onnxRuntime } from '../src/kernels/onnx-runtime';
 import { ModelWorker, PredictPool } from '../src/kernels/predict-workers';
 import { encode } from '../src/data/encode';
 import { createRandom } from '../src/stats/random';
@@ -62,12 +63,24 @@ async function benchTfjs(name: PresetName) {
   } catch (err) {
     process.stderr.write(`data-parallel training skipped: ${(err as Error).message}\n`);
   }
-  await predict(model, { ...encoded, shape: [batchSize, 110, model.inputChannels], data: encoded.data.subarray(0, batchSize * 110 * model.inputChannels) }, { batchSize });
+  const firstBatch = { ...encoded, shape: [batchSize, 110, model.inputChannels] as [number, number, number], data: encoded.data.subarray(0, batchSize * 110 * model.inputChannels) };
+  await predict(model, firstBatch, { batchSize, engine: 'tfjs' });
   t = performance.now();
   c = process.cpuUsage();
-  await predict(model, encoded, { batchSize });
+  await predict(model, encoded, { batchSize, engine: 'tfjs' });
   const predict1 = (encoded.shape[0] * 1000) / (performance.now() - t);
   const predictCpu = encoded.shape[0] / cpuSeconds(c);
+  // ONNX Runtime (onnxruntime-node, all cores) on the exported model: what predict's engine 'auto' picks here.
+  let predictOrt = NaN;
+  let predictOrtCpu = NaN;
+  if (onnxRuntime()) {
+    await predict(model, firstBatch, { batchSize, engine: 'onnx' }); // export + session creation, untimed
+    t = performance.now();
+    c = process.cpuUsage();
+    await predict(model, encoded, { batchSize, engine: 'onnx' });
+    predictOrt = (encoded.shape[0] * 1000) / (performance.now() - t);
+    predictOrtCpu = encoded.shape[0] / cpuSeconds(c);
+  }
   let predict2 = NaN;
   try {
     const pool = new PredictPool(model, 2);
@@ -83,7 +96,7 @@ async function benchTfjs(name: PresetName) {
   tf.dispose([x, y]);
   optimizer.dispose();
   model.dispose();
-  return { params, train, train2, predict1, predict2, trainCpu, predictCpu };
+  return { params, train, train2, predict1, predict2, predictOrt, trainCpu, predictCpu, predictOrtCpu };
 }
 
 /** CPU seconds (user + system, all threads of this process) since `start`. */
@@ -115,23 +128,23 @@ async function main() {
   const f = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '—' : v.toFixed(1));
   const ratio = (a: number, b: number | undefined) => (b ? (a / b).toFixed(2) : '—');
   console.log(`tfjs backend: ${backend}; PyTorch ${Object.values(torch)[0]?.torch ?? 'n/a'} (2 threads); batch ${batchSize}; ${batches} timed batches`);
-  console.log('| model | params | train tfjs 1 thread | train tfjs 2 threads | train torch | ratio (best tfjs) | predict tfjs 1 thread | predict tfjs 2 workers | predict torch | ratio (best tfjs) |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| model | params | train tfjs 1 thread | train tfjs 2 threads | train torch | ratio (best tfjs) | predict tfjs 1 thread | predict tfjs 2 workers | predict ONNX Runtime | predict torch | ratio (best cislab) |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const name of models) {
     const o = ours[name]!;
     const t = torch[name];
-    const bestPredict = Math.max(o.predict1, Number.isNaN(o.predict2) ? 0 : o.predict2);
+    const bestPredict = Math.max(o.predict1, Number.isNaN(o.predict2) ? 0 : o.predict2, Number.isNaN(o.predictOrt) ? 0 : o.predictOrt);
     const bestTrain = Math.max(o.train, Number.isNaN(o.train2) ? 0 : o.train2);
-    console.log(`| ${name} | ${o.params.toLocaleString('en')} | ${f(o.train)} | ${f(o.train2)} | ${f(t?.train_seq_s)} | ${ratio(bestTrain, t?.train_seq_s)} | ${f(o.predict1)} | ${f(o.predict2)} | ${f(t?.predict_seq_s)} | ${ratio(bestPredict, t?.predict_seq_s)} |`);
+    console.log(`| ${name} | ${o.params.toLocaleString('en')} | ${f(o.train)} | ${f(o.train2)} | ${f(t?.train_seq_s)} | ${ratio(bestTrain, t?.train_seq_s)} | ${f(o.predict1)} | ${f(o.predict2)} | ${f(o.predictOrt)} | ${f(t?.predict_seq_s)} | ${ratio(bestPredict, t?.predict_seq_s)} |`);
   }
   // Wall-clock rates depend on what else runs on the machine; sequences per CPU-second do much less.
-  console.log('\nPer CPU-second (user+system over all threads; tfjs one thread, PyTorch two):');
-  console.log('| model | train tfjs | train torch | ratio | predict tfjs | predict torch | ratio |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('\nPer CPU-second (user+system over all threads; tfjs one thread, ONNX Runtime and PyTorch two):');
+  console.log('| model | train tfjs | train torch | ratio | predict tfjs | predict ONNX Runtime | predict torch | ratio (tfjs) | ratio (ONNX Runtime) |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const name of models) {
     const o = ours[name]!;
     const t = torch[name];
-    console.log(`| ${name} | ${f(o.trainCpu)} | ${f(t?.train_seq_per_cpu_s)} | ${ratio(o.trainCpu, t?.train_seq_per_cpu_s)} | ${f(o.predictCpu)} | ${f(t?.predict_seq_per_cpu_s)} | ${ratio(o.predictCpu, t?.predict_seq_per_cpu_s)} |`);
+    console.log(`| ${name} | ${f(o.trainCpu)} | ${f(t?.train_seq_per_cpu_s)} | ${ratio(o.trainCpu, t?.train_seq_per_cpu_s)} | ${f(o.predictCpu)} | ${f(o.predictOrtCpu)} | ${f(t?.predict_seq_per_cpu_s)} | ${ratio(o.predictCpu, t?.predict_seq_per_cpu_s)} | ${Number.isNaN(o.predictOrtCpu) ? '—' : ratio(o.predictOrtCpu, t?.predict_seq_per_cpu_s)} |`);
   }
   fs.mkdirSync('out/bench', { recursive: true });
   fs.writeFileSync('out/bench/train-bench.json', JSON.stringify({ backend, batches, batchSize, ours, torch, date: new Date().toISOString() }, null, 1));

@@ -4,7 +4,6 @@
 Run with Debian's interpreter (the one that has torch):
   /usr/bin/python3 bench/reference/torch_models.py bench   [--models camformer-mini,...] [--batches 3]
   /usr/bin/python3 bench/reference/torch_models.py train   --train FILE --test FILE.tsv.gz [--epochs 5] [--seed 7]
-  /usr/bin/python3 bench/reference/torch_models.py onnx    --model camformer-mini --out FILE.onnx
 Every command prints one JSON object per result line on stdout. Threads: 2 (torch.set_num_threads).
 """
 import argparse, gzip, json, math, random, sys, time
@@ -195,17 +194,9 @@ def train_eval(args):
                           test_rho=spearman(pred, ty), seconds=round(time.time() - t0, 1))), flush=True)
 
 
-def export_onnx(args):
-    m = CNN(preset(args.model)); m.eval()
-    cfg = preset(args.model)
-    torch.onnx.export(m, torch.zeros(1, cfg["length"], cfg["in_ch"]), args.out, input_names=["x"], output_names=["y"],
-                      dynamic_axes={"x": {0: "n"}, "y": {0: "n"}}, opset_version=13)
-    print(json.dumps(dict(model=args.model, onnx=args.out)))
-
-
 if __name__ == "__main__":
     p = argparse.ArgumentParser()
-    p.add_argument("command", choices=["bench", "train", "onnx"])
+    p.add_argument("command", choices=["bench", "train"])
     p.add_argument("--models", default="camformer-mini,camformer-small,camformer")
     p.add_argument("--model", default="camformer-mini")
     p.add_argument("--batches", type=int, default=3)
@@ -216,7 +207,6 @@ if __name__ == "__main__":
     a = p.parse_args()
     if a.command == "bench":
         bench(a.models.split(","), a.batches)
-    elif a.command == "train":
-        train_eval(a)
     else:
-        export_onnx(a)
+        train_eval(a)
+

@@ -3,7 +3,8 @@
  * over the DSL (which calls the kernels).
  */
 import { OptionError } from '../errors';
-import { initBackend } from '../kernels/backend';
+import { currentBackend, initBackend } from '../kernels/backend';
+import { INFERENCE_ENGINES, inferenceEngine, type InferenceEngine } from '../kernels/predict';
 import { LOSSES, type LossName } from '../kernels/losses';
 import type { OptimizerName } from '../kernels/optimizers';
 import type { ScheduleName } from '../kernels/schedules';
@@ -57,7 +58,7 @@ export const trainCommand: Command = {
   },
 };
 
-const predictUsage = 'cislab predict --model DIR --data FILE --out FILE [--reverse-complement] [--workers N] [--data-dir DIR]';
+const predictUsage = 'cislab predict --model DIR --data FILE --out FILE [--reverse-complement] [--engine auto|onnx|tfjs] [--workers N] [--data-dir DIR]';
 
 export const predictCommand: Command = {
   name: 'predict',
@@ -67,6 +68,7 @@ export const predictCommand: Command = {
     const { values } = parseCommandArgs({ name: 'predict', usage: predictUsage }, argv, {
       model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' },
       'reverse-complement': { type: 'boolean', default: false }, workers: { type: 'string' }, 'data-dir': { type: 'string' },
+      engine: { type: 'string' },
     });
     const dir = requireOption(values['model'] as string, 'model', predictUsage);
     const data = requireOption(values['data'] as string, 'data', predictUsage);
@@ -75,6 +77,7 @@ export const predictCommand: Command = {
     const predictions = await dataArgument(data, values['data-dir'] as string).model(dir).predict({
       reverseComplement: values['reverse-complement'] as boolean,
       workers: numberOption(values['workers'] as string, 'workers', 1, { integer: true, min: 1 }),
+      engine: engineOption(values['engine'] as string | undefined),
     });
     const keep = ['id', 'idx', 'prediction'].filter((c) => predictions.columnNames().includes(c));
     writeTsv(predictions.select(...keep), out);
@@ -83,7 +86,7 @@ export const predictCommand: Command = {
   },
 };
 
-const ismUsage = 'cislab ism --model DIR --data FILE [--region 18-97] [--limit N] --out FILE.tsv [--data-dir DIR]';
+const ismUsage = 'cislab ism --model DIR --data FILE [--region 18-97] [--limit N] [--engine auto|onnx|tfjs] --out FILE.tsv [--data-dir DIR]';
 
 export const ismCommand: Command = {
   name: 'ism',
@@ -92,7 +95,7 @@ export const ismCommand: Command = {
   async run(argv) {
     const { values } = parseCommandArgs({ name: 'ism', usage: ismUsage }, argv, {
       model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, region: { type: 'string' },
-      limit: { type: 'string' }, 'data-dir': { type: 'string' },
+      limit: { type: 'string' }, 'data-dir': { type: 'string' }, engine: { type: 'string' },
     });
     const dir = requireOption(values['model'] as string, 'model', ismUsage);
     const data = requireOption(values['data'] as string, 'data', ismUsage);
@@ -101,7 +104,12 @@ export const ismCommand: Command = {
     let stage = dataArgument(data, values['data-dir'] as string);
     if (values['limit'] !== undefined) stage = stage.head(numberOption(values['limit'] as string, 'limit', 0, { integer: true, min: 1 }));
     const started = performance.now();
-    const table = await stage.model(dir).ism({ region: parseRegion(values['region'] as string), onProgress: (done, total) => process.stderr.write(`\rism ${done}/${total}`) });
+    const engine = engineOption(values['engine'] as string | undefined);
+    console.error(`cislab ism: predicting with ${inferenceEngine(engine) === 'onnx' ? 'ONNX Runtime' : `tfjs (${currentBackend()})`}`);
+    const table = await stage.model(dir).ism({
+      region: parseRegion(values['region'] as string), engine,
+      onProgress: (done, total) => process.stderr.write(`\rism ${done}/${total}`),
+    });
     process.stderr.write('\n');
     writeTsv(table.select('id', 'position', 'ref', 'alt', 'prediction', 'reference', 'effect'), out);
     const seconds = (performance.now() - started) / 1000;
@@ -109,6 +117,14 @@ export const ismCommand: Command = {
     return 0;
   },
 };
+
+/** `--engine` checked against the engines there are (undefined: predict's default, `auto` or CISLAB_ENGINE). */
+function engineOption(value: string | undefined): InferenceEngine | undefined {
+  if (value !== undefined && !INFERENCE_ENGINES.includes(value as InferenceEngine)) {
+    throw new OptionError(`unknown engine '${value}'; expected ${INFERENCE_ENGINES.join(', ')}`, { option: 'engine' });
+  }
+  return value as InferenceEngine | undefined;
+}
 
 /** One line per epoch on stderr; a carriage-return line per batch on a terminal. */
 export function terminalProgress(event: ProgressEvent): void {

@@ -7,7 +7,7 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
 import { ismContributions, ismEntropy, ismScores, type IsmOptions } from '../kernels/ism';
-import { predict } from '../kernels/predict';
+import { predict, type PredictOptions } from '../kernels/predict';
 import { ismLogo } from '../viz/logo';
 import { heatmap } from '../viz/categorical';
 import type { ModelStage } from './model-stage';
@@ -17,16 +17,20 @@ import { motifPairsFromIsm, type MotifPairsOptions, type MotifPairsResult } from
 import type { Motif } from '../motifs/motif';
 import { DREAM_VARIABLE_REGION } from '../data/dream2022';
 
+/** ISM options plus how the variants are predicted (engine, tfjs worker threads). */
+export type IsmStageOptions = Omit<IsmOptions, 'encoding' | 'ids'> & Pick<PredictOptions, 'engine' | 'workers'>;
+
 export class IsmStage extends Lazy<Result> {
-  constructor(readonly stage: ModelStage, private readonly options: Omit<IsmOptions, 'encoding' | 'ids'> = {}) {
+  constructor(readonly stage: ModelStage, private readonly options: IsmStageOptions = {}) {
     super();
   }
 
   protected async compute(): Promise<Result> {
     const model = await this.stage.predictor();
     const { table } = await this.stage.data.run();
-    const scores = await ismScores((batch) => predict(model, batch), table.array('sequence') as string[], {
-      ...this.options,
+    const { engine, workers, ...ismOptions } = this.options;
+    const scores = await ismScores((batch) => predict(model, batch, { engine, workers }), table.array('sequence') as string[], {
+      ...ismOptions,
       encoding: firstModel(model).encoding,
       ids: table.array('id') as string[],
     });

@@ -15,14 +15,13 @@ import { buildModel, type Model } from '../kernels/model';
 import { loadModel, saveModel } from '../kernels/persistence';
 import { predict, type Ensemble, type Predictor, type PredictOptions } from '../kernels/predict';
 import { fit, type FitOptions } from '../kernels/train';
-import { ismScores, type IsmOptions } from '../kernels/ism';
 import { gradCam, type GradCamOptions } from '../kernels/gradcam';
 import { evaluateDream, evaluatePredictions } from '../stats/evaluate';
 import { densityScatter } from '../viz/scatter';
 import { groupedBars, lineBand } from '../viz/categorical';
 import type { Promoters } from './promoters';
 import { withPlot, type Result } from './result';
-import { IsmStage } from './ism-stage';
+import { IsmStage, type IsmStageOptions } from './ism-stage';
 
 export type ModelSource = PresetName | (Partial<CnnConfig> & { base?: PresetName }) | Model | Ensemble | string;
 
@@ -116,7 +115,7 @@ export class ModelStage {
   }
 
   /** In silico saturation mutagenesis of every sequence (see `ismScores`). */
-  ism(options: Omit<IsmOptions, 'encoding' | 'ids'> = {}): IsmStage {
+  ism(options: IsmStageOptions = {}): IsmStage {
     return new IsmStage(this, options);
   }
 

@@ -34,6 +34,12 @@ describe('cislab train → predict → ism → scan', () => {
     expect(lines[0]).toBe('id\tprediction');
     expect(lines.length).toBe(301);
     expect(lines.slice(1).every((l) => Number.isFinite(Number(l.split('\t')[1])))).toBe(true);
+    // Both inference engines give the same numbers (ONNX Runtime where installed; tfjs always).
+    const viaTfjs = join(dir, 'pred-tfjs.tsv');
+    expect(await runCli(['predict', '--model', model, '--data', data, '--out', viaTfjs, '--engine', 'tfjs'])).toBe(0);
+    readFileSync(viaTfjs, 'utf8').trim().split('\n').slice(1).forEach((l, i) => {
+      expect(Number(l.split('\t')[1])).toBeCloseTo(Number(lines[i + 1]!.split('\t')[1]), 4);
+    });
 
     const ism = join(dir, 'ism.tsv');
     expect(await runCli(['ism', '--model', model, '--data', data, '--limit', '2', '--region', '20-29', '--out', ism])).toBe(0);
@@ -61,6 +67,8 @@ describe('cislab train → predict → ism → scan', () => {
     expect(await runCli(['predict', '--model', join(dir, 'nope'), '--data', data, '--out', join(dir, 'x.tsv')])).toBe(2);
     expect(err.pop()).toMatch(/neither a model name/);
     expect(await runCli(['ism', '--model', 'm', '--data', data, '--out', 'x', '--region', '30-20'])).toBe(2);
+    expect(await runCli(['predict', '--model', 'm', '--data', data, '--out', 'x', '--engine', 'gpu'])).toBe(2);
+    expect(err.pop()).toMatch(/option 'engine': unknown engine 'gpu'; expected auto, onnx, tfjs/);
     expect(await runCli(['frobnicate'])).toBe(2);
     expect(err.pop()).toMatch(/unknown command 'frobnicate'/);
   });
