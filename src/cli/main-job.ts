@@ -49,7 +49,7 @@ export const mainCommand: Command = {
     }
 
     const model = await train.model('camformer-mini', { seed }).fit({
-      epochs, seed, checkpointDir: join(out, 'checkpoint'), resume: true, onProgress: terminalProgress,
+      epochs, seed, workers, checkpointDir: join(out, 'checkpoint'), resume: true, onProgress: terminalProgress,
     });
     saveModel(model, join(out, 'model'));
 

@@ -15,7 +15,7 @@ import { dataArgument, parseRegion, writeTsv } from './common';
 
 const trainUsage =
   'cislab train --model NAME --data FILE --out DIR [--epochs 20] [--batch-size 256] [--lr 1e-3] [--loss l1|mse|huber] ' +
-  '[--optimizer adamw|lion] [--schedule plateau|onecycle|cosine|constant] [--patience 5] [--seed 0] [--checkpoint DIR] [--resume] [--data-dir DIR]';
+  '[--optimizer adamw|lion] [--schedule plateau|onecycle|cosine|constant] [--patience 5] [--seed 0] [--workers 2] [--checkpoint DIR] [--resume] [--data-dir DIR]';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -27,6 +27,7 @@ export const trainCommand: Command = {
       epochs: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, loss: { type: 'string' },
       optimizer: { type: 'string' }, schedule: { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
       resume: { type: 'boolean', default: false }, checkpoint: { type: 'string' }, 'data-dir': { type: 'string' },
+      workers: { type: 'string' },
     });
     const name = requireOption(values['model'] as string, 'model', trainUsage);
     const data = requireOption(values['data'] as string, 'data', trainUsage);
@@ -46,6 +47,8 @@ export const trainCommand: Command = {
       schedule: ((values['schedule'] as string) ?? 'plateau') as ScheduleName,
       patience: numberOption(values['patience'] as string, 'patience', 5, { integer: true, min: 1 }),
       seed,
+      // Data parallel: half of each batch in a worker thread (wasm is one core per thread).
+      workers: numberOption(values['workers'] as string, 'workers', 2, { integer: true, min: 1 }),
       // Beside the model, not inside it: the model directory is replaced atomically when saved.
       checkpointDir: (values['checkpoint'] as string | undefined) ?? `${out}.checkpoint`,
       resume: values['resume'] as boolean,

@@ -1,7 +1,7 @@
 /**
  * Inference through ONNX Runtime (`onnxruntime-node`, an optional dependency whose npm package carries the
  * CPU library). On this project's CPU machines it predicts several times faster than tfjs's wasm backend
- * (bench/predict.bench.ts measures both), because its kernels use AVX2/FMA and all cores, where wasm SIMD has
+ * (bench/train.bench.ts measures both), because its kernels use AVX2/FMA and all cores, where wasm SIMD has
  * 4-wide vectors, no FMA and one thread. Models are exported with `modelToOnnx` and one session per model
  * version is kept, so repeated calls (ISM batches) pay the export once.
  */

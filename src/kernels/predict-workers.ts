@@ -31,6 +31,7 @@ export class ModelWorker {
   private readonly worker: Worker;
   readonly ready: Promise<unknown>;
   private nextId = 0;
+  private isReady = false;
   private readonly pending = new Map<number, { resolve: (v: Reply) => void; reject: (e: Error) => void }>();
 
   constructor(model: Model) {
@@ -48,7 +49,10 @@ export class ModelWorker {
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('error', reject);
       this.worker.on('message', (msg: Reply & { ready?: boolean }) => {
-        if (msg.ready) return resolve(true);
+        if (msg.ready) {
+          this.isReady = true;
+          return resolve(true);
+        }
         const p = this.pending.get(msg.id);
         if (!p) return;
         this.pending.delete(msg.id);
@@ -58,13 +62,20 @@ export class ModelWorker {
     });
   }
 
-  /** Sends a request (buffers in `transfer` move to the worker) and resolves to its reply. */
-  async request(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<Reply> {
-    await this.ready;
-    const id = this.nextId++;
-    const reply = new Promise<Reply>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    this.worker.postMessage({ ...message, id }, transfer);
-    return reply;
+  /**
+   * Sends a request (buffers in `transfer` move to the worker) and resolves to its reply. Once the worker is
+   * ready the message is posted before this returns, so the caller's own synchronous work that follows (the
+   * other half of a data-parallel batch) overlaps with the worker's; awaiting `ready` first would post it only
+   * after that work, serialising the two.
+   */
+  request(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<Reply> {
+    const send = () => {
+      const id = this.nextId++;
+      const reply = new Promise<Reply>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+      this.worker.postMessage({ ...message, id }, transfer);
+      return reply;
+    };
+    return this.isReady ? send() : this.ready.then(send);
   }
 
   /** Loss, packed gradients and updated running statistics of one training batch (see model-worker.ts). */

@@ -24,7 +24,7 @@ export interface PredictOptions {
   /**
    * `onnx`: ONNX Runtime (onnxruntime-node, all cores); `tfjs`: the tfjs backend in use; `auto` (default, or
    * `CISLAB_ENGINE`): ONNX Runtime when it is installed and tfjs runs on wasm or cpu, where it was measured
-   * several times faster (bench/predict.bench.ts); tfjs on its native TensorFlow backends.
+   * several times faster (bench/train.bench.ts); tfjs on its native TensorFlow backends.
    */
   engine?: InferenceEngine;
 }
@@ -33,7 +33,7 @@ export const INFERENCE_ENGINES = ['auto', 'onnx', 'tfjs'] as const;
 export type InferenceEngine = (typeof INFERENCE_ENGINES)[number];
 
 /** The engine `predict` uses for these options: 'onnx' or 'tfjs'. Throws when `onnx` is asked for but absent. */
-export function inferenceEngine(engine: InferenceEngine | undefined = undefined): 'onnx' | 'tfjs' {
+export function inferenceEngine(engine?: InferenceEngine): 'onnx' | 'tfjs' {
   const fromEnv = process.env.CISLAB_ENGINE as InferenceEngine | undefined;
   const wanted = engine ?? fromEnv ?? 'auto';
   if (!INFERENCE_ENGINES.includes(wanted)) {

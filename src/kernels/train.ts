@@ -284,6 +284,7 @@ export async function parallelTrainStep(
   const n = x.shape[0];
   if (n < 4) return trainStep(model, optimizer, x, y, options);
   const mine = Math.ceil(n / 2);
+  await worker.ready; // so that grad() below posts at once and the two halves run at the same time
   const weights = packWeights(model); // before this thread's forward pass moves the running statistics
   const [xa, xb] = tf.split(x, [mine, n - mine]);
   const [ya, yb] = tf.split(y, [mine, n - mine]);
