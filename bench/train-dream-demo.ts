@@ -65,7 +65,8 @@ async function main() {
   const predictSeconds = (Date.now() - t0) / 1000;
   console.log(JSON.stringify({
     model: 'camformer-mini', backend, seed, epochs, workers, trainSeconds, predictSeconds, predictSeqPerSecond: ty.length / predictSeconds,
-    testN: ty.length, testR: pearson(p, ty), testRho: spearman(p, ty), history: model.history,
+    testN: ty.length, testR: pearson(p, ty), testRho: spearman(p, ty),
+    predMean: p.reduce((a, b) => a + b, 0) / p.length, measuredMean: ty.reduce((a, b) => a + b, 0) / ty.length, history: model.history,
   }));
 }
 

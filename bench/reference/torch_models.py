@@ -191,7 +191,8 @@ def train_eval(args):
     with torch.no_grad():
         pred = np.concatenate([m(tx[i:i + 4096]).numpy() for i in range(0, len(tx), 4096)])
     print(json.dumps(dict(model=args.model, seed=args.seed, epochs=args.epochs, test_n=len(ty), test_r=pearson(pred, ty),
-                          test_rho=spearman(pred, ty), seconds=round(time.time() - t0, 1))), flush=True)
+                          test_rho=spearman(pred, ty), pred_mean=float(pred.mean()), measured_mean=float(ty.mean()),
+                          seconds=round(time.time() - t0, 1))), flush=True)
 
 
 if __name__ == "__main__":
