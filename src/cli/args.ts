@@ -41,3 +41,12 @@ export function numberOption(value: string | undefined, name: string, fallback: 
   }
   return number;
 }
+
+/** A string option that must be one of `allowed`; `fallback` (or undefined) when not given. */
+export function choiceOption<T extends string>(value: string | undefined, name: string, allowed: readonly T[]): T | undefined;
+export function choiceOption<T extends string>(value: string | undefined, name: string, allowed: readonly T[], fallback: T): T;
+export function choiceOption<T extends string>(value: string | undefined, name: string, allowed: readonly T[], fallback?: T): T | undefined {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new OptionError(`unknown ${name} '${value}'; expected ${allowed.join(', ')}`, { option: name });
+  return value as T;
+}

@@ -12,7 +12,7 @@ import { DEEPRAGE_SPLITS, type DeepRageSplitKind } from '../kernels/deeprage-tra
 import type { MaskKind } from '../kernels/seq2exp';
 import { deeprage, type DeepRageStage } from '../dsl/deeprage-stage';
 import { seq2exp } from '../dsl/seq2exp-stage';
-import { numberOption, parseCommandArgs, requireOption, type Command } from './args';
+import { choiceOption, numberOption, parseCommandArgs, requireOption, type Command } from './args';
 import { writeTsv } from './common';
 
 const deeprageUsage =
@@ -31,9 +31,9 @@ export const deeprageCommand: Command = {
       out: { type: 'string' },
     });
     const out = requireOption(values['out'] as string, 'out', deeprageUsage);
-    const split = oneOf(values['split'] as string | undefined, DEEPRAGE_SPLITS, 'split', 'gene') as DeepRageSplitKind;
-    const joinKind = oneOf(values['join'] as string | undefined, DEEPRAGE_JOINS, 'join', 'tensor') as DeepRageJoin;
-    const task = oneOf(values['task'] as string | undefined, ['regression', 'classification'] as const, 'task', 'regression') as DeepRageTask;
+    const split: DeepRageSplitKind = choiceOption(values['split'] as string | undefined, 'split', DEEPRAGE_SPLITS, 'gene');
+    const joinKind: DeepRageJoin = choiceOption(values['join'] as string | undefined, 'join', DEEPRAGE_JOINS, 'tensor');
+    const task: DeepRageTask = choiceOption(values['task'] as string | undefined, 'task', ['regression', 'classification'] as const, 'regression');
     const seed = numberOption(values['seed'] as string, 'seed', 1, { integer: true, min: 0 });
     const epochs = numberOption(values['epochs'] as string, 'epochs', 10, { integer: true, min: 1 });
     const files = ['matrix', 'regulators', 'promoters'].filter((name) => values[name] !== undefined);
@@ -105,7 +105,7 @@ export const seq2expCommand: Command = {
     const out = requireOption(values['out'] as string, 'out', seq2expUsage);
     const n = numberOption(values['simulate'] as string, 'simulate', 400, { integer: true, min: 10 });
     const length = numberOption(values['length'] as string, 'length', 1000, { integer: true, min: 200 });
-    const mask = oneOf(values['mask'] as string | undefined, ['soft', 'hard'] as const, 'mask', 'soft') as MaskKind;
+    const mask: MaskKind = choiceOption(values['mask'] as string | undefined, 'mask', ['soft', 'hard'] as const, 'soft');
     const ratio = numberOption(values['ratio'] as string, 'ratio', 0.05, { min: 0 });
     if (!(ratio > 0 && ratio < 1)) throw new OptionError(`expected a ratio in (0, 1), got ${ratio}`, { option: 'ratio' });
     const epochs = numberOption(values['epochs'] as string, 'epochs', 15, { integer: true, min: 1 });
@@ -138,12 +138,6 @@ export const seq2expCommand: Command = {
     return 0;
   },
 };
-
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], option: string, fallback: T): T {
-  if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new OptionError(`unknown ${option} '${value}'; expected ${allowed.join(', ')}`, { option });
-  return value as T;
-}
 
 function write(table: ColumnTable, dir: string, name: string): void {
   writeTsv(table, join(dir, name));

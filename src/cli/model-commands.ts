@@ -2,15 +2,14 @@
  * `cislab train`, `cislab predict` and `cislab ism`: the model side of the command line, each a thin layer
  * over the DSL (which calls the kernels).
  */
-import { OptionError } from '../errors';
 import { currentBackend, initBackend } from '../kernels/backend';
-import { INFERENCE_ENGINES, inferenceEngine, type InferenceEngine } from '../kernels/predict';
+import { INFERENCE_ENGINES, inferenceEngine } from '../kernels/predict';
 import { LOSSES, type LossName } from '../kernels/losses';
 import type { OptimizerName } from '../kernels/optimizers';
 import type { ScheduleName } from '../kernels/schedules';
 import { saveModel } from '../kernels/persistence';
 import type { ProgressEvent } from '../kernels/train';
-import { numberOption, parseCommandArgs, requireOption, type Command } from './args';
+import { choiceOption, numberOption, parseCommandArgs, requireOption, type Command } from './args';
 import { dataArgument, parseRegion, writeTsv } from './common';
 
 const trainUsage =
@@ -32,8 +31,7 @@ export const trainCommand: Command = {
     const name = requireOption(values['model'] as string, 'model', trainUsage);
     const data = requireOption(values['data'] as string, 'data', trainUsage);
     const out = requireOption(values['out'] as string, 'out', trainUsage);
-    const loss = (values['loss'] as string | undefined) ?? 'l1';
-    if (!LOSSES.includes(loss as LossName)) throw new OptionError(`unknown loss '${loss}'; expected ${LOSSES.join(', ')}`, { option: 'loss' });
+    const loss: LossName = choiceOption(values['loss'] as string | undefined, 'loss', LOSSES, 'l1');
     const seed = numberOption(values['seed'] as string, 'seed', 0, { integer: true, min: 0 });
     const backend = await initBackend();
     console.error(`cislab train: backend ${backend}`);
@@ -42,7 +40,7 @@ export const trainCommand: Command = {
       epochs: numberOption(values['epochs'] as string, 'epochs', 20, { integer: true, min: 1 }),
       batchSize: numberOption(values['batch-size'] as string, 'batch-size', 256, { integer: true, min: 1 }),
       lr: numberOption(values['lr'] as string, 'lr', 1e-3, { min: 0 }),
-      loss: loss as LossName,
+      loss,
       optimizer: ((values['optimizer'] as string) ?? 'adamw') as OptimizerName,
       schedule: ((values['schedule'] as string) ?? 'plateau') as ScheduleName,
       patience: numberOption(values['patience'] as string, 'patience', 5, { integer: true, min: 1 }),
@@ -80,7 +78,7 @@ export const predictCommand: Command = {
     const predictions = await dataArgument(data, values['data-dir'] as string).model(dir).predict({
       reverseComplement: values['reverse-complement'] as boolean,
       workers: numberOption(values['workers'] as string, 'workers', 1, { integer: true, min: 1 }),
-      engine: engineOption(values['engine'] as string | undefined),
+      engine: choiceOption(values['engine'] as string | undefined, 'engine', INFERENCE_ENGINES),
     });
     const keep = ['id', 'idx', 'prediction'].filter((c) => predictions.columnNames().includes(c));
     writeTsv(predictions.select(...keep), out);
@@ -107,7 +105,7 @@ export const ismCommand: Command = {
     let stage = dataArgument(data, values['data-dir'] as string);
     if (values['limit'] !== undefined) stage = stage.head(numberOption(values['limit'] as string, 'limit', 0, { integer: true, min: 1 }));
     const started = performance.now();
-    const engine = engineOption(values['engine'] as string | undefined);
+    const engine = choiceOption(values['engine'] as string | undefined, 'engine', INFERENCE_ENGINES);
     console.error(`cislab ism: predicting with ${inferenceEngine(engine) === 'onnx' ? 'ONNX Runtime' : `tfjs (${currentBackend()})`}`);
     const table = await stage.model(dir).ism({
       region: parseRegion(values['region'] as string), engine,
@@ -120,14 +118,6 @@ export const ismCommand: Command = {
     return 0;
   },
 };
-
-/** `--engine` checked against the engines there are (undefined: predict's default, `auto` or CISLAB_ENGINE). */
-function engineOption(value: string | undefined): InferenceEngine | undefined {
-  if (value !== undefined && !INFERENCE_ENGINES.includes(value as InferenceEngine)) {
-    throw new OptionError(`unknown engine '${value}'; expected ${INFERENCE_ENGINES.join(', ')}`, { option: 'engine' });
-  }
-  return value as InferenceEngine | undefined;
-}
 
 /** One line per epoch on stderr; a carriage-return line per batch on a terminal. */
 export function terminalProgress(event: ProgressEvent): void {
