@@ -14,13 +14,11 @@ import { initBackend } from '../kernels/backend';
 import { peakScores, type PeakOptions } from '../kernels/peaks';
 import { compareRegionSelectors, retrainOnSelections } from '../kernels/seq2exp-regions';
 import {
-  evaluateSeq2Exp, predictSeq2Exp, trainSeq2Exp, type Seq2ExpData, type TrainSeq2ExpOptions, type TrainedSeq2Exp,
+  SEQ2EXP_SUBSETS, evaluateSeq2Exp, predictSeq2Exp, trainSeq2Exp, type Seq2ExpData, type TrainSeq2ExpOptions, type TrainedSeq2Exp,
 } from '../kernels/seq2exp-train';
 import { groupedBars, lineBand } from '../viz/categorical';
 import { densityScatter } from '../viz/scatter';
 import { withPlot, type Result } from './result';
-
-const SUBSETS = ['train', 'validation', 'test'] as const;
 
 /** Seq2Exp data, optionally with the per-base ground truth [n × L] (1 at causal bases). */
 export type Seq2ExpInput = Seq2ExpData & { causal?: ArrayLike<number> };
@@ -91,7 +89,7 @@ export class Seq2ExpFit extends Lazy<TrainedSeq2Exp> {
     const [data, { prediction }, trained] = await Promise.all([this.stage.data(), this.predicted(), this.run()]);
     const table = aq.table({
       region: Int32Array.from({ length: data.sequences.length }, (_, i) => i),
-      subset: Array.from(trained.split, (s) => SUBSETS[s]!),
+      subset: Array.from(trained.split, (s) => SEQ2EXP_SUBSETS[s]!),
       expression: Float64Array.from(data.expression as ArrayLike<number>),
       prediction,
     });
@@ -125,7 +123,7 @@ export class Seq2ExpFit extends Lazy<TrainedSeq2Exp> {
     if (!data.causal) throw new OptionError('comparing regions needs the causal positions (simulated data, or `causal` in the data)', { option: 'data' });
     const ratios = Array.isArray(options.ratio) ? options.ratio : [options.ratio ?? 0.05];
     const subset = options.subset ?? 'test';
-    const code = SUBSETS.indexOf(subset as (typeof SUBSETS)[number]);
+    const code = SEQ2EXP_SUBSETS.indexOf(subset as (typeof SEQ2EXP_SUBSETS)[number]);
     const rows = subset === 'all' ? undefined : [...trained.split.keys()].filter((i) => trained.split[i] === code);
     const tables = ratios.map((ratio) => compareRegionSelectors(mask, data, data.causal!, { ratio, rows, peaks: options.peaks, seed: options.seed }));
     const table = tables.slice(1).reduce((all, t) => all.concat(t), tables[0]!);

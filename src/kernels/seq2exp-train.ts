@@ -74,6 +74,9 @@ function inputs(data: Seq2ExpData, rows: readonly number[]): { onehot: tf.Tensor
   return { onehot: tf.tensor3d(x, [rows.length, L, 4]), signals: tf.tensor3d(scaleSignals(raw, rows.length, L, T), [rows.length, L, T]) };
 }
 
+/** Names of the split codes 0, 1, 2 of `TrainedSeq2Exp.split`. */
+export const SEQ2EXP_SUBSETS = ['train', 'validation', 'test'] as const;
+
 export function splitRegions(n: number, seed = 1): Uint8Array {
   const order = createRandom(seed).fork('seq2exp-split').shuffle(Array.from({ length: n }, (_, i) => i));
   const split = new Uint8Array(n);
@@ -188,7 +191,7 @@ export function predictSeq2Exp(model: Seq2ExpModel, data: Seq2ExpData, batch = 6
 export function evaluateSeq2Exp(trained: TrainedSeq2Exp, data: Seq2ExpData, predicted?: { prediction: Float64Array; mask: Float32Array }): ColumnTable {
   const { prediction, mask } = predicted ?? predictSeq2Exp(trained.model, data, 64, trained.selection);
   const L = data.length;
-  return aq.from(['train', 'validation', 'test'].map((subset, s) => {
+  return aq.from(SEQ2EXP_SUBSETS.map((subset, s) => {
     const rows = [...trained.split.keys()].filter((i) => trained.split[i] === s);
     const y = rows.map((r) => Number(data.expression[r]));
     const p = rows.map((r) => prediction[r]!);
