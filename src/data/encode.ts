@@ -96,6 +96,23 @@ export function encode(sequences: readonly string[], encoding: Encoding, options
   return { data, shape: [n, length, channels], encoding };
 }
 
+/** Rows [first, first + count) of an encoded batch, without copying. */
+export function sliceEncoded(encoded: Encoded, first: number, count: number): Encoded {
+  const [, length, channels] = encoded.shape;
+  const size = length * channels;
+  return { data: encoded.data.subarray(first * size, (first + count) * size), shape: [count, length, channels], encoding: encoded.encoding };
+}
+
+/** `fn` on consecutive slices of at most `batchSize` sequences, its one value per sequence gathered in order. */
+export async function mapBatches(
+  x: Encoded, batchSize: number, fn: (batch: Encoded) => ArrayLike<number> | Promise<ArrayLike<number>>,
+): Promise<Float32Array> {
+  const n = x.shape[0];
+  const out = new Float32Array(n);
+  for (let first = 0; first < n; first += batchSize) out.set(await fn(sliceEncoded(x, first, Math.min(batchSize, n - first))), first);
+  return out;
+}
+
 /**
  * Reverse complement of an encoded batch: positions reversed, A↔T and C↔G swapped; the purine channel
  * becomes 1 − P (the complement of a purine is a pyrimidine); the integer channel is a property of the

@@ -10,7 +10,7 @@ import { OptionError } from '../errors';
 import type { Encoded } from '../data/encode';
 import type { Model } from './model';
 import { convPadding } from './cnn-config';
-import { sliceEncoded } from './gradcam';
+import { sliceEncoded } from '../data/encode';
 
 export interface LayerActivations {
   layer: string;

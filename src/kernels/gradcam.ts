@@ -17,7 +17,7 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import * as tf from '@tensorflow/tfjs';
 import { OptionError } from '../errors';
-import type { Encoded } from '../data/encode';
+import { sliceEncoded, type Encoded } from '../data/encode';
 import type { Model } from './model';
 
 export const GRADCAM_VARIANTS = ['standard', 'camformer', 'gradient-input'] as const;
@@ -156,11 +156,4 @@ export function resample(values: ArrayLike<number>, to: number): Float32Array {
     out[i] = values[lo]! + (values[hi]! - values[lo]!) * (at - lo);
   }
   return out;
-}
-
-/** Rows [first, first + count) of an encoded batch, without copying. */
-export function sliceEncoded(encoded: Encoded, first: number, count: number): Encoded {
-  const [, length, channels] = encoded.shape;
-  const size = length * channels;
-  return { data: encoded.data.subarray(first * size, (first + count) * size), shape: [count, length, channels], encoding: encoded.encoding };
 }

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from './backend';
 import type { LossName } from './losses';
 import { batchGradients } from './train';
+import { predictTensorBatches } from './predict';
 import { Model } from './model';
 import { packWeights, unpackWeights } from './persistence';
 import type { CnnConfig } from './cnn-config';
@@ -53,16 +54,8 @@ async function main(): Promise<void> {
   parentPort!.on('message', async (req: PredictRequest | GradRequest) => {
     try {
       if (req.type === 'predict') {
-        const [n, length, channels] = req.shape;
-        const out = new Float32Array(n);
-        const row = length * channels;
-        for (let start = 0; start < n; start += req.batchSize) {
-          const end = Math.min(n, start + req.batchSize);
-          const y = tf.tidy(() => model.apply(tf.tensor3d(req.data.subarray(start * row, end * row), [end - start, length, channels])));
-          out.set(await y.data(), start);
-          y.dispose();
-        }
-        parentPort!.postMessage({ id: req.id, out }, [out.buffer]);
+        const out = await predictTensorBatches(model, { data: req.data, shape: req.shape, encoding: model.encoding }, req.batchSize);
+        parentPort!.postMessage({ id: req.id, out }, [out.buffer as ArrayBuffer]);
       } else {
         tf.tidy(() => unpackWeights(model, req.weights));
         const x = tf.tensor3d(req.data, req.shape);

@@ -6,7 +6,7 @@
  * version is kept, so repeated calls (ISM batches) pay the export once.
  */
 import * as os from 'node:os';
-import type { Encoded } from '../data/encode';
+import { mapBatches, type Encoded } from '../data/encode';
 import type { Model } from './model';
 import { modelToOnnx } from './onnx-export';
 
@@ -57,14 +57,5 @@ export async function predictOnnx(model: Model, x: Encoded, batchSize = 512): Pr
   if (!runtime) throw new Error('onnxruntime-node is not installed');
   model.checkInput(x.shape);
   const session = await sessionFor(runtime, model);
-  const [n, length, channels] = x.shape;
-  const row = length * channels;
-  const out = new Float32Array(n);
-  for (let start = 0; start < n; start += batchSize) {
-    const end = Math.min(n, start + batchSize);
-    const input = new runtime.Tensor('float32', x.data.subarray(start * row, end * row), [end - start, length, channels]);
-    const { y } = await session.run({ x: input });
-    out.set(y!.data, start);
-  }
-  return out;
+  return mapBatches(x, batchSize, async (batch) => (await session.run({ x: new runtime.Tensor('float32', batch.data, batch.shape) })).y!.data);
 }

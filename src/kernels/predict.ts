@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { OptionError } from '../errors';
-import { reverseComplementEncoded, type Encoded } from '../data/encode';
+import { mapBatches, reverseComplementEncoded, type Encoded } from '../data/encode';
 import { currentBackend } from './backend';
 import { buildModel, type BuildOptions, type Model } from './model';
 import { onnxRuntime, predictOnnx } from './onnx-runtime';
@@ -74,16 +74,12 @@ function members(p: Predictor): Model[] {
 /** Predictions of one model for an encoded batch, `batchSize` sequences at a time, in this thread. */
 export async function predictTensorBatches(model: Model, x: Encoded, batchSize = 1024): Promise<Float32Array> {
   model.checkInput(x.shape);
-  const [n, length, channels] = x.shape;
-  const out = new Float32Array(n);
-  const row = length * channels;
-  for (let start = 0; start < n; start += batchSize) {
-    const end = Math.min(n, start + batchSize);
-    const y = tf.tidy(() => model.apply(tf.tensor3d(x.data.subarray(start * row, end * row), [end - start, length, channels])));
-    out.set(await y.data(), start);
+  return mapBatches(x, batchSize, async (batch) => {
+    const y = tf.tidy(() => model.apply(tf.tensor3d(batch.data, batch.shape)));
+    const values = await y.data();
     y.dispose();
-  }
-  return out;
+    return values;
+  });
 }
 
 /** Predictions for every sequence of `x` ([n, length, channels], the model's encoding). */
