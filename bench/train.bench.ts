@@ -21,7 +21,7 @@ import { parallelTrainStep, trainStep } from '../src/kernels/train';
 import { predict } from '../src/kernels/predict';
 import { onnxRuntime } from '../src/kernels/onnx-runtime';
 import { ModelWorker, PredictPool } from '../src/kernels/predict-workers';
-import { encode } from '../src/data/encode';
+import { encode, sliceEncoded } from '../src/data/encode';
 import { createRandom } from '../src/stats/random';
 import type { PresetName } from '../src/kernels/cnn-config';
 
@@ -42,7 +42,8 @@ function randomSequences(n: number, seed: number): string[] {
 async function benchTfjs(name: PresetName) {
   const model = buildModel(name, { seed: 1 });
   const encoded = encode(randomSequences(batchSize * batches, 2), model.encoding);
-  const x = tf.tensor3d(encoded.data.subarray(0, batchSize * 110 * model.inputChannels), [batchSize, 110, model.inputChannels]);
+  const firstBatch = sliceEncoded(encoded, 0, batchSize);
+  const x = tf.tensor3d(firstBatch.data, firstBatch.shape);
   const y = tf.randomNormal([batchSize]) as tf.Tensor1D;
   const optimizer = createOptimizer('adamw');
   await trainStep(model, optimizer, x, y, { lr: 1e-3, dropoutSeed: 0 }); // warm-up (XNNPACK operator set-up)
@@ -63,7 +64,6 @@ async function benchTfjs(name: PresetName) {
   } catch (err) {
     process.stderr.write(`data-parallel training skipped: ${(err as Error).message}\n`);
   }
-  const firstBatch = { ...encoded, shape: [batchSize, 110, model.inputChannels] as [number, number, number], data: encoded.data.subarray(0, batchSize * 110 * model.inputChannels) };
   await predict(model, firstBatch, { batchSize, engine: 'tfjs' });
   t = performance.now();
   c = process.cpuUsage();
@@ -84,7 +84,7 @@ async function benchTfjs(name: PresetName) {
   let predict2 = NaN;
   try {
     const pool = new PredictPool(model, 2);
-    await pool.predict({ ...encoded, shape: [batchSize, 110, model.inputChannels], data: encoded.data.slice(0, batchSize * 110 * model.inputChannels) }, batchSize / 2);
+    await pool.predict(firstBatch, batchSize / 2);
     t = performance.now();
     await pool.predict(encoded, batchSize / 2);
     predict2 = (encoded.shape[0] * 1000) / (performance.now() - t);
