@@ -2,7 +2,7 @@
  * The few Protocol Buffers wire-format writes an ONNX file needs (varints, length-delimited fields, packed
  * floats), so the exporter needs no protobuf library or generated code. A message is built as a list of
  * already-encoded fields and concatenated once.
- * Wire types: 0 = varint, 2 = length-delimited, 5 = 32-bit.
+ * Wire types: 0 = varint, 2 = length-delimited.
  */
 
 /** An encoded message under construction. */
@@ -10,7 +10,7 @@ export class ProtoWriter {
   private readonly parts: Uint8Array[] = [];
   private size = 0;
 
-  /** int32/int64/enum/bool field (non-negative values; ONNX writes no negative ints here except -1 dims). */
+  /** int32/int64/enum/bool field. */
   int(field: number, value: number): this {
     return this.push(tag(field, 0), varint(value));
   }
@@ -18,12 +18,6 @@ export class ProtoWriter {
   /** Repeated int64, packed. */
   ints(field: number, values: readonly number[]): this {
     return this.bytes(field, concat(values.map(varint)));
-  }
-
-  float(field: number, value: number): this {
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setFloat32(0, value, true);
-    return this.push(tag(field, 5), b);
   }
 
   string(field: number, value: string): this {
