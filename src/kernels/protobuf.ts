@@ -1,7 +1,7 @@
 /**
- * The few Protocol Buffers wire-format writes an ONNX file needs (varints, length-delimited fields, packed
- * floats), so the exporter needs no protobuf library or generated code. A message is built as a list of
- * already-encoded fields and concatenated once.
+ * The few Protocol Buffers wire-format writes an ONNX file needs (varints, packed int64 lists, length-delimited
+ * strings, bytes and messages), so the exporter needs no protobuf library or generated code. A message is
+ * built as a list of already-encoded fields and concatenated once.
  * Wire types: 0 = varint, 2 = length-delimited.
  */
 
