@@ -5,9 +5,10 @@
  * validation, early stopping on r + ρ, best weights). Sequences are padded with N at the 3′ end or truncated
  * to 110 nt. Compile as bench/train.bench.ts says, then:
  *   node out/bench-js/bench/train-dream-demo.js [--epochs 5] [--seed 7] [--workers 1|2] [--data ../shared/data/dream2022]
- *     [--val-index-out FILE]
+ *     [--val-index-out FILE] [--pred-out FILE]
  * `--val-index-out` writes the 0-based rows of demo_train held out for validation (JSON), so that
- * `torch_models.py train --val-index FILE` trains on exactly the same split.
+ * `torch_models.py train --val-index FILE` trains on exactly the same split. `--pred-out` writes the test
+ * predictions, one per line in test-file order, so that seed ensembles can be scored afterwards.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -63,6 +64,8 @@ async function main() {
   const t0 = Date.now();
   const p = await predict(model, tx, { workers: 2, batchSize: 256 });
   const predictSeconds = (Date.now() - t0) / 1000;
+  const predOut = arg('pred-out', '');
+  if (predOut) fs.writeFileSync(predOut, Array.from(p, (v) => v.toPrecision(7)).join('\n') + '\n');
   console.log(JSON.stringify({
     model: 'camformer-mini', backend, seed, epochs, workers, trainSeconds, predictSeconds, predictSeqPerSecond: ty.length / predictSeconds,
     testN: ty.length, testR: pearson(p, ty), testRho: spearman(p, ty),

@@ -4,7 +4,8 @@
 Run with Debian's interpreter (the one that has torch):
   /usr/bin/python3 bench/reference/torch_models.py bench   [--models camformer-mini,...] [--batches 3]
   /usr/bin/python3 bench/reference/torch_models.py train   --train FILE --test FILE.tsv.gz [--epochs 5] [--seed 7]
-Every command prints one JSON object per result line on stdout. Threads: 2 (torch.set_num_threads).
+                                                           [--val-index FILE] [--pred-out FILE]
+Every command prints one JSON object per result line on stdout. Threads: 2 (--threads).
 """
 import argparse, gzip, json, math, random, sys, time
 
@@ -190,6 +191,8 @@ def train_eval(args):
     ty = np.array([float(t[ei]) for t in test])
     with torch.no_grad():
         pred = np.concatenate([m(tx[i:i + 4096]).numpy() for i in range(0, len(tx), 4096)])
+    if args.pred_out:  # one prediction per line, test-file order (as train-dream-demo.ts --pred-out)
+        np.savetxt(args.pred_out, pred, fmt="%.7g")
     print(json.dumps(dict(model=args.model, seed=args.seed, epochs=args.epochs, test_n=len(ty), test_r=pearson(pred, ty),
                           test_rho=spearman(pred, ty), pred_mean=float(pred.mean()), measured_mean=float(ty.mean()),
                           seconds=round(time.time() - t0, 1))), flush=True)
@@ -205,7 +208,10 @@ if __name__ == "__main__":
     p.add_argument("--epochs", type=int, default=5); p.add_argument("--seed", type=int, default=7)
     p.add_argument("--patience", type=int, default=5)
     p.add_argument("--val-index", help="JSON list of 0-based training rows to hold out for validation")
+    p.add_argument("--pred-out", help="write the test predictions here, one per line")
+    p.add_argument("--threads", type=int, default=2)
     a = p.parse_args()
+    torch.set_num_threads(a.threads)
     if a.command == "bench":
         bench(a.models.split(","), a.batches)
     else:

@@ -1,12 +1,13 @@
 /**
- * 2-D embeddings of activations (Camformer Figures 7 and S9) with druidjs (`@saehrimnir/druidjs`, maintained,
- * LGPL-3.0): exact t-SNE, the paper's method (O(n²) per iteration: ~7 s for 1,000 points here, so 10,000
- * points per layer take minutes), and UMAP. Seeded: one seed gives one layout on one Node build.
- * Points are coloured by expression quantile (Q1–Q6) and by error quantile.
+ * 2-D embeddings of activations (Camformer Figures 7 and S9): Barnes-Hut t-SNE with scikit-learn's defaults, the
+ * paper's method (`./tsne`, ours), and UMAP from druidjs (`@saehrimnir/druidjs`, maintained, LGPL-3.0). Seeded:
+ * one seed gives one layout on one Node build. Points are coloured by expression quantile (Q1–Q6) and by error
+ * quantile.
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
+import { tsne } from './tsne';
 
 export const EMBEDDING_METHODS = ['tsne', 'umap'] as const;
 export type EmbeddingMethod = (typeof EMBEDDING_METHODS)[number];
@@ -17,7 +18,7 @@ export interface EmbedOptions {
   /** t-SNE perplexity (default 30) or UMAP neighbours (default 15). */
   perplexity?: number;
   neighbors?: number;
-  /** Optimisation iterations (t-SNE default 500; UMAP default 350). */
+  /** Optimisation iterations (t-SNE default 1000, as scikit-learn and the paper; UMAP default 350). */
   iterations?: number;
 }
 
@@ -27,14 +28,15 @@ export function embed2d(data: Float32Array | Float64Array, shape: [number, numbe
   if (!EMBEDDING_METHODS.includes(method)) throw new OptionError(`unknown method '${method}'; expected tsne or umap`, { option: 'method' });
   const [n, features] = shape;
   if (n < 4) throw new OptionError(`need at least 4 points to embed, got ${n}`, { option: 'data' });
+  if (method === 'tsne') {
+    // A perplexity the data cannot support is lowered to the largest it can, as for UMAP's neighbours below.
+    const { x, y } = tsne(data, shape, { seed, perplexity: Math.min(options.perplexity ?? 30, (n - 1) / 3), iterations: options.iterations });
+    return { x, y };
+  }
   // druidjs is loaded lazily: most users of this package never embed anything.
   const druid = require('@saehrimnir/druidjs') as typeof import('@saehrimnir/druidjs');
   const rows = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * features, (i + 1) * features)));
-  const X = druid.Matrix.from(rows);
-  const Y =
-    method === 'tsne'
-      ? new druid.TSNE(X, { d: 2, seed, perplexity: Math.min(options.perplexity ?? 30, (n - 1) / 3) }).transform(options.iterations ?? 500)
-      : new druid.UMAP(X, { d: 2, seed, n_neighbors: Math.min(options.neighbors ?? 15, n - 1) }).transform(options.iterations ?? 350);
+  const Y = new druid.UMAP(druid.Matrix.from(rows), { d: 2, seed, n_neighbors: Math.min(options.neighbors ?? 15, n - 1) }).transform(options.iterations ?? 350);
   const points = (Y as InstanceType<typeof druid.Matrix>).to2dArray();
   return { x: Float64Array.from(points, (p) => p[0]!), y: Float64Array.from(points, (p) => p[1]!) };
 }
