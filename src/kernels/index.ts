@@ -17,7 +17,7 @@ export { ismScores, ismContributions, ismEntropy, type BatchPredictor, type IsmO
 export { gradCam, averageGradCam, resample, GRADCAM_VARIANTS, type GradCamOptions, type GradCamVariant } from './gradcam';
 export { layerActivations, filterKnockout, filterPwms, type LayerActivations, type KnockoutOptions, type FilterPwm } from './activations';
 export { embed2d, embeddingTable, quantileLabels, EMBEDDING_METHODS, type EmbedOptions, type EmbeddingMethod } from './embedding';
-export { tsne, type TsneOptions, type TsneResult } from './tsne';
+export { tsne, nearestNeighbours, type TsneOptions, type TsneResult } from './tsne';
 export { modelSummary, type ModelSummaryOptions } from './summary';
 export { pca, symmetricEigen, type PcaOptions, type PcaResult } from './pca';
 export * from './deeprage';
