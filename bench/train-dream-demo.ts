@@ -5,7 +5,7 @@
  * validation, early stopping on r + ρ, best weights). Sequences are padded with N at the 3′ end or truncated
  * to 110 nt. Compile as bench/train.bench.ts says, then:
  *   node out/bench-js/bench/train-dream-demo.js [--epochs 5] [--seed 7] [--workers 1|2] [--data ../shared/data/dream2022]
- *     [--val-index-out FILE] [--pred-out FILE]
+ *     [--val-index-out FILE] [--pred-out FILE] [--model-out DIR]
  * `--val-index-out` writes the 0-based rows of demo_train held out for validation (JSON), so that
  * `torch_models.py train --val-index FILE` trains on exactly the same split. `--pred-out` writes the test
  * predictions, one per line in test-file order, so that seed ensembles can be scored afterwards.
@@ -53,7 +53,7 @@ async function main() {
     },
   });
   const trainSeconds = (Date.now() - started) / 1000;
-  saveModel(model, 'out/bench/camformer-mini-demo');
+  saveModel(model, arg('model-out', 'out/bench/camformer-mini-demo'));
   const lines = zlib.gunzipSync(fs.readFileSync(path.join(dataDir, 'test.tsv.gz'))).toString('utf8').split('\n').filter((l) => l.trim());
   const header = lines[0]!.split('\t');
   const si = header.indexOf('sequence');
