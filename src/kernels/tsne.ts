@@ -333,7 +333,7 @@ export class QuadTree {
   private nodes = 0;
   // Depth-first traversal holds at most 3 siblings per level, and insertion stops at depth 61.
   private readonly stack = new Int32Array(256);
-  private layout = new Float64Array(0);
+  private layout: Float64Array = new Float64Array(0);
 
   constructor(points: number) {
     this.grow(Math.max(64, 4 * points));
