@@ -19,7 +19,7 @@ const trainUsage =
 export const trainCommand: Command = {
   name: 'train',
   usage: trainUsage,
-  summary: 'train a model (camformer, camformer-small, camformer-mini, or a config .json) on a promoter file; checkpoints every epoch (default DIR.checkpoint)',
+  summary: 'train a model (camformer, camformer-small, camformer-mini, or a config .json) on a promoter file; checkpoints every epoch (default DIR.checkpoint); --workers 2 (default) splits each batch over two threads with per-half batch norm, --workers 1 is the single-batch reference recipe',
   async run(argv) {
     const { values } = parseCommandArgs({ name: 'train', usage: trainUsage }, argv, {
       model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' },
