@@ -8,8 +8,9 @@
  *
  * Cost per iteration is O(n log n): attraction runs over the sparse neighbour similarities, and the repulsion of
  * a far group of points is that of its centre of mass, taken from a quadtree cell whose width is under θ times
- * its distance. Exact t-SNE is O(n²) per iteration (10,000 points: over an hour here); this is minutes.
- * Everything is deterministic for a seed (the seed only matters for `init: 'random'`).
+ * its distance. Exact t-SNE is O(n²) per iteration (10,000 points: over an hour here); this takes 35 s on one
+ * core, as fast per core as scikit-learn (bench/tsne.bench.ts). Deterministic for a seed, which drives the random
+ * projections of the PCA initialisation (or the random initialisation).
  */
 import { OptionError } from '../errors';
 import { createRandom } from '../stats/random';
