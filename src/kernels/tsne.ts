@@ -98,6 +98,7 @@ export function tsne(data: ArrayLike<number>, shape: [number, number], options: 
 /** The k nearest neighbours of every row (exact, brute force over pairs), nearest first. */
 export function nearestNeighbours(data: ArrayLike<number>, shape: [number, number], k: number): { index: Int32Array; distance2: Float64Array } {
   const [n, d] = shape;
+  if (!(Number.isInteger(k) && k >= 1 && k <= n - 1)) throw new OptionError(`k must be an integer in 1–${n - 1} (n − 1), got ${k}`, { option: 'k' });
   const x = Float64Array.from(data as ArrayLike<number>);
   // One bounded max-heap per row; each pair's distance is computed once and offered to both rows.
   const heapIndex = new Int32Array(n * k);

@@ -124,5 +124,6 @@ describe('Barnes-Hut t-SNE', () => {
   it('rejects a perplexity too large for the data and too few points', () => {
     expect(() => tsne(blobs(30, 4, 2), [30, 4])).toThrow(/option 'perplexity': perplexity must be positive and below n \/ 3 = 10.0, got 30/);
     expect(() => tsne(new Float64Array(6), [3, 2])).toThrow(/at least 4 points/);
+    expect(() => nearestNeighbours(new Float64Array(10), [5, 2], 5)).toThrow(/option 'k': k must be an integer in 1–4/);
   });
 });
