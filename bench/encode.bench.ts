@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { readDream2022 } from '../src/data/dream2022';
+import { readDream2022 } from '../src/data/dream2022/read';
 import { encode } from '../src/data/encode';
 
 const n = Number(process.argv[2] ?? 1_000_000);

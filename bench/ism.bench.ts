@@ -10,12 +10,12 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { initBackend } from '../src/kernels/backend';
-import { buildModel } from '../src/kernels/model';
-import { inferenceEngine, predict, type InferenceEngine } from '../src/kernels/predict';
-import { ismScores } from '../src/kernels/ism';
-import { readDream2022 } from '../src/data/dream2022';
-import type { PresetName } from '../src/kernels/cnn-config';
+import { initBackend } from '../src/kernels/tensor/backend';
+import { buildModel } from '../src/kernels/camformer/model';
+import { inferenceEngine, predict, type InferenceEngine } from '../src/kernels/camformer/predict';
+import { ismScores } from '../src/interpret/ism';
+import { readDream2022 } from '../src/data/dream2022/read';
+import type { PresetName } from '../src/kernels/camformer/config';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : fallback);

@@ -13,11 +13,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { initBackend } from '../src/kernels/backend';
-import { buildModel } from '../src/kernels/model';
-import { fit, validationIndices } from '../src/kernels/train';
-import { predict } from '../src/kernels/predict';
-import { saveModel } from '../src/kernels/persistence';
+import { initBackend } from '../src/kernels/tensor/backend';
+import { buildModel } from '../src/kernels/camformer/model';
+import { fit, validationIndices } from '../src/kernels/camformer/train';
+import { predict } from '../src/kernels/camformer/predict';
+import { saveModel } from '../src/kernels/camformer/persistence';
 import { encode } from '../src/data/encode';
 import { pearson, spearman } from '../src/stats/correlation';
 

@@ -5,10 +5,10 @@
  *   npx tsx bench/train-profile.ts [--batch 128]
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../src/kernels/backend';
-import { buildModel } from '../src/kernels/model';
-import { createOptimizer } from '../src/kernels/optimizers';
-import { trainStep } from '../src/kernels/train';
+import { initBackend } from '../src/kernels/tensor/backend';
+import { buildModel } from '../src/kernels/camformer/model';
+import { createOptimizer } from '../src/kernels/tensor/optimizers';
+import { trainStep } from '../src/kernels/camformer/step';
 
 async function main() {
   const args = process.argv.slice(2);

@@ -14,16 +14,16 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../src/kernels/backend';
-import { buildModel, countParameters } from '../src/kernels/model';
-import { createOptimizer } from '../src/kernels/optimizers';
-import { parallelTrainStep, trainStep } from '../src/kernels/train';
-import { predict } from '../src/kernels/predict';
-import { onnxRuntime } from '../src/kernels/onnx-runtime';
-import { ModelWorker, PredictPool } from '../src/kernels/predict-workers';
+import { initBackend } from '../src/kernels/tensor/backend';
+import { buildModel, countParameters } from '../src/kernels/camformer/model';
+import { createOptimizer } from '../src/kernels/tensor/optimizers';
+import { parallelTrainStep, trainStep } from '../src/kernels/camformer/step';
+import { predict } from '../src/kernels/camformer/predict';
+import { onnxRuntime } from '../src/kernels/camformer/onnx/runtime';
+import { ModelWorker, PredictPool } from '../src/kernels/camformer/workers/pool';
 import { encode, sliceEncoded } from '../src/data/encode';
 import { createRandom } from '../src/stats/random';
-import type { PresetName } from '../src/kernels/cnn-config';
+import type { PresetName } from '../src/kernels/camformer/config';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {

@@ -7,7 +7,7 @@
  * The reference needs Debian's python3-sklearn (apt-get install python3-sklearn).
  */
 import { execFileSync } from 'node:child_process';
-import { tsne } from '../src/kernels/tsne';
+import { tsne } from '../src/embed/tsne';
 
 const args = process.argv.slice(2);
 const sizes = (args.includes('--n') ? args[args.indexOf('--n') + 1]! : '2000,10000').split(',').map(Number);

@@ -6,8 +6,8 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { InputError } from '../errors';
-import { readTextFile } from '../data/text-file';
-import { evaluateDream, type DreamEvaluation } from '../stats/evaluate';
+import { readTextFile } from '../io/text-file';
+import { evaluateDream, type DreamEvaluation } from '../data/dream2022/evaluate';
 import { parseCommandArgs, requireOption, type Command } from './args';
 
 const usage = 'cislab evaluate --predictions FILE [--column NAME] [--split private|public|all] [--json] [--data-dir DIR]';

@@ -6,9 +6,9 @@
  */
 import { join } from 'node:path';
 import * as aq from 'arquero';
-import { initBackend } from '../kernels/backend';
-import { saveModel } from '../kernels/persistence';
-import { writeFileAtomic } from '../data/text-file';
+import { initBackend } from '../kernels/tensor/backend';
+import { saveModel } from '../kernels/camformer/persistence';
+import { writeFileAtomic } from '../io/text-file';
 import { promoters, type Promoters } from '../dsl/promoters';
 import { densityScatter } from '../viz/scatter';
 import { render } from '../viz/render';
@@ -16,7 +16,7 @@ import { numberOption, parseCommandArgs, type Command } from './args';
 import { dreamDataAvailable, writeTsv } from './common';
 import { evaluationJson, formatEvaluation } from './evaluate';
 import { terminalProgress } from './model-commands';
-import type { DreamEvaluation } from '../stats/evaluate';
+import type { DreamEvaluation } from '../data/dream2022/evaluate';
 
 const usage = 'cislab main [--out DIR] [--epochs 3] [--quick] [--seed 7] [--workers 2] [--data-dir DIR]';
 

@@ -2,13 +2,13 @@
  * `cislab train`, `cislab predict` and `cislab ism`: the model side of the command line, each a thin layer
  * over the DSL (which calls the kernels).
  */
-import { currentBackend, initBackend } from '../kernels/backend';
-import { INFERENCE_ENGINES, inferenceEngine } from '../kernels/predict';
-import { LOSSES, type LossName } from '../kernels/losses';
-import type { OptimizerName } from '../kernels/optimizers';
-import type { ScheduleName } from '../kernels/schedules';
-import { saveModel } from '../kernels/persistence';
-import type { ProgressEvent } from '../kernels/train';
+import { currentBackend, initBackend } from '../kernels/tensor/backend';
+import { INFERENCE_ENGINES, inferenceEngine } from '../kernels/camformer/predict';
+import { LOSSES, type LossName } from '../kernels/tensor/losses';
+import type { OptimizerName } from '../kernels/tensor/optimizers';
+import type { ScheduleName } from '../kernels/tensor/schedules';
+import { saveModel } from '../kernels/camformer/persistence';
+import type { ProgressEvent } from '../kernels/camformer/train';
 import { choiceOption, numberOption, parseCommandArgs, requireOption, type Command } from './args';
 import { dataArgument, parseRegion, writeTsv } from './common';
 

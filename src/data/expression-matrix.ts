@@ -9,7 +9,7 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { InputError, OptionError } from '../errors';
-import { readTextFile, splitLines } from './text-file';
+import { readTextFile, splitLines } from '../io/text-file';
 
 export interface ExpressionMatrix {
   genes: string[];

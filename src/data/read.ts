@@ -8,7 +8,7 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { InputError, OptionError } from '../errors';
 import { normalizeSequence } from './alphabet';
-import { readTextFile, splitLines } from './text-file';
+import { readTextFile, splitLines } from '../io/text-file';
 
 export const FORMATS = ['dream', 'tsv', 'csv', 'fasta'] as const;
 export type Format = (typeof FORMATS)[number];

@@ -11,14 +11,14 @@ import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
 import { assembleDeepRageData, readExpressionMatrix, readRegulatorList, type DeepRageData } from '../data/expression-matrix';
 import { readPromoters } from '../data/read';
-import { simulateDeepRage, type DeepRageSimulation, type SimulateDeepRageOptions } from '../data/simulate-deeprage';
-import type { PwmLike } from '../data/simulate-motif-hits';
-import { initBackend } from '../kernels/backend';
+import { simulateDeepRage, type DeepRageSimulation, type SimulateDeepRageOptions } from '../simulate/deeprage';
+import type { PwmLike } from '../simulate/motif-hits';
+import { initBackend } from '../kernels/tensor/backend';
 import {
   DEEPRAGE_SUBSETS, deepRageConfusion, evaluateDeepRage, predictDeepRage, trainDeepRage,
   type TrainDeepRageOptions, type TrainedDeepRage,
-} from '../kernels/deeprage-train';
-import { filterKnockouts, filterMotifMatches, knockoutTargetRecovery, type TargetRecoveryInput } from '../kernels/deeprage-knockout';
+} from '../kernels/deeprage/train';
+import { filterKnockouts, filterMotifMatches, knockoutTargetRecovery, type TargetRecoveryInput } from '../kernels/deeprage/knockout';
 import { jaspar } from '../motifs/database';
 import { boxPlot } from '../viz/distribution';
 import { groupedBars, heatmap, lineBand } from '../viz/categorical';

@@ -6,16 +6,16 @@ import { Lazy } from './lazy';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
-import { ismContributions, ismEntropy, ismScores, type IsmOptions } from '../kernels/ism';
-import { predict, type PredictOptions } from '../kernels/predict';
+import { ismContributions, ismEntropy, ismScores, type IsmOptions } from '../interpret/ism';
+import { predict, type PredictOptions } from '../kernels/camformer/predict';
 import { ismLogo } from '../viz/logo';
 import { heatmap } from '../viz/categorical';
 import type { ModelStage } from './model-stage';
 import { firstModel } from './model-stage';
 import { withPlot, type Result } from './result';
-import { motifPairsFromIsm, type MotifPairsOptions, type MotifPairsResult } from './motif-logic';
+import { motifPairsFromIsm, type MotifPairsOptions, type MotifPairsResult } from '../interpret/motif-pairs';
 import type { Motif } from '../motifs/motif';
-import { DREAM_VARIABLE_REGION } from '../data/dream2022';
+import { DREAM_VARIABLE_REGION } from '../data/dream2022/read';
 
 /** ISM options plus how the variants are predicted (engine, tfjs worker threads). */
 export type IsmStageOptions = Omit<IsmOptions, 'encoding' | 'ids'> & Pick<PredictOptions, 'engine' | 'workers'>;

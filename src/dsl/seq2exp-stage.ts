@@ -9,13 +9,13 @@ import { Lazy } from './lazy';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
-import { simulateSeq2Exp, type Seq2ExpSimulation, type SimulateSeq2ExpOptions } from '../data/simulate-seq2exp';
-import { initBackend } from '../kernels/backend';
-import { peakScores, type PeakOptions } from '../kernels/peaks';
-import { compareRegionSelectors, retrainOnSelections } from '../kernels/seq2exp-regions';
+import { simulateSeq2Exp, type Seq2ExpSimulation, type SimulateSeq2ExpOptions } from '../simulate/seq2exp';
+import { initBackend } from '../kernels/tensor/backend';
+import { peakScores, type PeakOptions } from '../data/tracks/peaks';
+import { compareRegionSelectors, retrainOnSelections } from '../kernels/seq2exp/regions';
 import {
   SEQ2EXP_SUBSETS, evaluateSeq2Exp, predictSeq2Exp, trainSeq2Exp, type Seq2ExpData, type TrainSeq2ExpOptions, type TrainedSeq2Exp,
-} from '../kernels/seq2exp-train';
+} from '../kernels/seq2exp/train';
 import { groupedBars, lineBand } from '../viz/categorical';
 import { densityScatter } from '../viz/scatter';
 import { withPlot, type Result } from './result';

@@ -4,7 +4,7 @@
  * throws an InputError naming `file:line` and what was expected when the text is malformed.
  */
 import { InputError } from '../errors';
-import { readTextFile } from '../data/text-file';
+import { readTextFile } from '../io/text-file';
 import { makeMotif, type Motif } from './motif';
 
 export type MotifFormat = 'meme' | 'jaspar' | 'transfac';

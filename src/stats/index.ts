@@ -1,4 +1,4 @@
-// Public API of src/stats: correlations, DREAM2022 scoring, bootstrap, rank and t tests with p-values,
+// src/stats: plain arithmetic, no I/O or tensors — correlations, agreement, bootstrap, rank and t tests with p-values,
 // Fisher's exact test, multiple-testing corrections, the distributions behind them and a seeded PRNG.
 export { createRandom, deriveSeed, seedToUint32, Random, type Seed } from './random';
 export { logGamma, logBeta, logChoose, regularizedGamma, regularizedBeta } from './special';
@@ -13,17 +13,7 @@ export {
 } from './distributions';
 export type { Alternative, Numbers } from './input';
 export { pearson, spearman, rank, rSquared, type CorrelationOptions } from './correlation';
-// DREAM_PAIR_SUBSETS, DreamSubset and DreamPair are exported by src/data (same values, structurally the same
-// types); re-exporting them here would make the package barrel ambiguous.
-export {
-  dreamScore,
-  DREAM_SUBSET_WEIGHTS,
-  type DreamScore,
-  type DreamScoreInput,
-  type DreamScoreOptions,
-  type DreamSubsetScore,
-} from './dream-score';
-export { evaluateDream, evaluatePredictions, type DreamEvaluation, type EvaluateDreamOptions } from './evaluate';
+export { evaluatePredictions } from './agreement';
 export { improvement } from './improvement';
 export { bootstrap, sampleQuantile, type BootstrapOptions, type BootstrapResult } from './bootstrap';
 export type { TestResult } from './p-value';

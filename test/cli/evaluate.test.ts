@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readDream2022 } from '../../src/data/dream2022';
+import { readDream2022 } from '../../src/data/dream2022/read';
 import { runCli } from '../../src/cli/main';
-import { evaluateDream } from '../../src/stats/evaluate';
+import { evaluateDream } from '../../src/data/dream2022/evaluate';
 import { tempDir } from '../helpers/paths';
 import { captureConsole } from '../helpers/console';
 

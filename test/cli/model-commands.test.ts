@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main';
-import { simulatePromoters } from '../../src/data/simulate';
+import { simulatePromoters } from '../../src/simulate/promoters';
 import { tempDir } from '../helpers/paths';
 import { captureConsole } from '../helpers/console';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readDream2022, readDream2022Pairs, dreamSubsetMembers, DREAM_FLANK_5, DREAM_FLANK_3 } from '../../src/data/dream2022';
-import { simulatePromoters } from '../../src/data/simulate';
+import { readDream2022, readDream2022Pairs, dreamSubsetMembers, DREAM_FLANK_5, DREAM_FLANK_3 } from '../../src/data/dream2022/read';
+import { simulatePromoters } from '../../src/simulate/promoters';
 import { OptionError } from '../../src/errors';
 import { tempDir } from '../helpers/paths';
 

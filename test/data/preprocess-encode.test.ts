@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as aq from 'arquero';
 import { preprocess } from '../../src/data/preprocess';
 import { encode, encodingChannels, reverseComplementEncoded } from '../../src/data/encode';
-import { readDream2022 } from '../../src/data/dream2022';
+import { readDream2022 } from '../../src/data/dream2022/read';
 import { reverseComplement, normalizeSequence } from '../../src/data/alphabet';
 import { OptionError } from '../../src/errors';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deeprage } from '../../src/dsl/deeprage-stage';
 import { isVegaLiteSpec } from '../../src/viz/spec';
-import type { DeepRageSimulation } from '../../src/data/simulate-deeprage';
+import type { DeepRageSimulation } from '../../src/simulate/deeprage';
 
 // Quick sizes: 400 real promoters cut to 300 nt, 12 conditions, 3 functional regulators and 3 decoys.
 const stage = deeprage.simulate({ genes: 400, conditions: 12, promoterLength: 300, regulators: 3, decoys: 3, seed: 2 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promoters } from '../../src/dsl/promoters';
-import { saveModel } from '../../src/kernels/persistence';
+import { saveModel } from '../../src/kernels/camformer/persistence';
 import { isVegaLiteSpec } from '../../src/viz/spec';
 import { tempDir } from '../helpers/paths';
 
@@ -39,7 +39,7 @@ describe('promoters(...).model(...)', () => {
     expect(messages[0]).toMatch(/^trained tiny for 1 epochs and saved it to /);
     expect(messages[1]).toMatch(/^loaded tiny from .* \(trained earlier, 1 epochs; delete the folder or pass reuse: false to retrain\)/);
     const sample = await small.head(5).encode('onehot');
-    const { predict } = await import('../../src/kernels/predict');
+    const { predict } = await import('../../src/kernels/camformer/predict');
     expect(Array.from(await predict(again, sample))).toEqual(Array.from(await predict(first, sample)));
 
     // Save → load through the DSL gives identical predictions.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seq2exp } from '../../src/dsl/seq2exp-stage';
-import { simulateSeq2Exp } from '../../src/data/simulate-seq2exp';
+import { simulateSeq2Exp } from '../../src/simulate/seq2exp';
 import { isVegaLiteSpec } from '../../src/viz/spec';
 
 // Quick sizes: 300 simulated 500-nt regions (planted enhancers, decoy peaks, closed motifs).

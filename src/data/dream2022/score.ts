@@ -1,0 +1,231 @@
+/**
+ * The DREAM2022 (Random Promoter DREAM Challenge; Rafi et al. 2024) weighted Pearson and Spearman scores.
+ *
+ * For each of nine subsets: Pearson r and Spearman ρ between measured and predicted expression. The six
+ * single-sequence subsets (all, high, low, yeast, random, challenging) correlate the values themselves; the
+ * three pair subsets (SNVs, motif_perturbation, motif_tiling) correlate the differences alt − ref of
+ * measured and of predicted values. Then
+ *   PearsonScore  = Σ w_s · r²_s / Σ w_s
+ *   SpearmanScore = Σ w_s · ρ_s  / Σ w_s          (ρ, not ρ²)
+ * with the weights below (Σ w = 4.65). The official leaderboard scored the private split.
+ *
+ * Pure function over plain arrays indexed by the 0-based test index; the data layer reads the test set and
+ * its pairs and passes them here.
+ */
+import { OptionError } from '../../errors';
+import { pearsonUnchecked, rankWithTies } from '../../stats/correlation';
+
+/** The nine scored subsets with their weights, in the leaderboard's column order. */
+export const DREAM_SUBSET_WEIGHTS: ReadonlyArray<{ readonly subset: DreamSubset; readonly weight: number }> = [
+  { subset: 'all', weight: 1 },
+  { subset: 'high', weight: 0.3 },
+  { subset: 'low', weight: 0.3 },
+  { subset: 'yeast', weight: 0.3 },
+  { subset: 'random', weight: 0.3 },
+  { subset: 'challenging', weight: 0.5 },
+  { subset: 'SNVs', weight: 1.25 },
+  { subset: 'motif_perturbation', weight: 0.3 },
+  { subset: 'motif_tiling', weight: 0.4 },
+];
+
+/** The nine scored subsets, in the order of the DREAM score formula. */
+export const DREAM_SUBSETS = [
+  'all', 'high', 'low', 'yeast', 'random', 'challenging', 'SNVs', 'motif_perturbation', 'motif_tiling',
+] as const;
+export type DreamSubset = (typeof DREAM_SUBSETS)[number];
+
+/** Subsets scored on alt − ref differences of sequence pairs. */
+export const DREAM_PAIR_SUBSETS: ReadonlyArray<DreamSubset> = ['SNVs', 'motif_perturbation', 'motif_tiling'];
+/** Category names a test sequence may carry (the `categories` column of test.tsv.gz). */
+const KNOWN_CATEGORIES = new Set<string>(['high', 'low', 'yeast', 'random', 'challenging', ...DREAM_PAIR_SUBSETS]);
+const SINGLE_SUBSETS = ['high', 'low', 'yeast', 'random', 'challenging'] as const;
+
+/** One scored pair of test sequences (a row of test_pairs.tsv.gz). */
+export interface DreamPair {
+  pairType: string;
+  altIdx: number;
+  refIdx: number;
+  /** The pair's leaderboard split; when absent, the split of its two members decides. */
+  split?: string;
+}
+
+export interface DreamScoreInput {
+  /** Measured expression by test index. */
+  measured: ArrayLike<number>;
+  /** Predicted expression by test index (any scale: only correlations are used). */
+  predicted: ArrayLike<number>;
+  /** Categories of each test index: an array of names, or the comma-separated text of test.tsv.gz. */
+  categories: ReadonlyArray<ReadonlyArray<string> | string>;
+  /** The scored pairs (test_pairs.tsv.gz). */
+  pairs: ReadonlyArray<DreamPair>;
+  /** Leaderboard split of each test index ('private', 'public', 'none'). Needed for `options.split`. */
+  split?: ReadonlyArray<string>;
+}
+
+export interface DreamScoreOptions {
+  /**
+   * Which leaderboard split to score: 'private' (the official final leaderboard), 'public', or 'all'
+   * (both; sequences of split 'none' are never scored). Default 'all'. Without `input.split` every index
+   * counts, i.e. the caller has already filtered.
+   */
+  split?: 'private' | 'public' | 'all';
+  /** Restrict scoring to these test indices (a pair counts when both members are included). */
+  indices?: ArrayLike<number>;
+}
+
+export interface DreamSubsetScore {
+  subset: DreamSubset;
+  /** 'single': values correlated directly; 'pair': alt − ref differences correlated. */
+  kind: 'single' | 'pair';
+  weight: number;
+  /** Sequences (single subsets) or pairs (pair subsets) scored. */
+  n: number;
+  r: number;
+  r2: number;
+  rho: number;
+}
+
+export interface DreamScore {
+  split: 'private' | 'public' | 'all';
+  subsets: DreamSubsetScore[];
+  pearsonScore: number;
+  spearmanScore: number;
+}
+
+function correlate(measured: Float64Array, predicted: Float64Array): { r: number; rho: number } {
+  if (measured.length < 2) return { r: NaN, rho: NaN };
+  return {
+    r: pearsonUnchecked(measured, predicted),
+    rho: pearsonUnchecked(rankWithTies(measured).ranks, rankWithTies(predicted).ranks),
+  };
+}
+
+function parseCategories(entry: ReadonlyArray<string> | string, idx: number): string[] {
+  const names = typeof entry === 'string' ? entry.split(',') : [...entry];
+  const out: string[] = [];
+  for (const raw of names) {
+    const name = raw.trim();
+    if (name === '') continue;
+    if (!KNOWN_CATEGORIES.has(name)) {
+      throw new OptionError(`test index ${idx} has unknown category '${name}'; expected one of ${[...KNOWN_CATEGORIES].join(', ')}`, {
+        option: 'categories',
+      });
+    }
+    out.push(name);
+  }
+  return out;
+}
+
+/**
+ * Scores predictions of the DREAM2022 test set: per-subset n, r, r², ρ and the two weighted scores.
+ * Subsets with fewer than two members get NaN correlations (and so NaN scores) rather than an error.
+ */
+export function dreamScore(input: DreamScoreInput, options: DreamScoreOptions = {}): DreamScore {
+  const { measured, predicted, categories, pairs, split } = input;
+  const n = measured.length;
+  if (predicted.length !== n || categories.length !== n || (split && split.length !== n)) {
+    throw new OptionError(
+      `measured (${n}), predicted (${predicted.length}), categories (${categories.length})` +
+        (split ? ` and split (${split.length})` : '') +
+        ' must all be indexed by test index and have the same length',
+      { option: 'predicted' },
+    );
+  }
+  const which = options.split ?? 'all';
+  if (which !== 'private' && which !== 'public' && which !== 'all') {
+    throw new OptionError(`expected 'private', 'public' or 'all', got '${String(which)}'`, { option: 'split' });
+  }
+  const splitSelected = (s: string | undefined): boolean =>
+    s === undefined ? true : which === 'all' ? s === 'private' || s === 'public' : s === which;
+
+  // Two filters: the optional index subset, and the leaderboard split of single sequences.
+  const inIndices = new Uint8Array(n);
+  if (options.indices) {
+    for (let k = 0; k < options.indices.length; k++) {
+      const i = options.indices[k]!;
+      if (!(Number.isInteger(i) && i >= 0 && i < n)) {
+        throw new OptionError(`index ${i} is not a test index (0..${n - 1})`, { option: 'indices' });
+      }
+      inIndices[i] = 1;
+    }
+  } else inIndices.fill(1);
+
+  const checkValue = (i: number): void => {
+    if (Number.isNaN(measured[i]!)) throw new OptionError(`measured value of test index ${i} is NaN`, { option: 'measured' });
+    if (Number.isNaN(predicted[i]!)) {
+      throw new OptionError(`prediction for test index ${i} is missing (NaN); every scored sequence needs one`, { option: 'predicted' });
+    }
+  };
+
+  // Members of each single subset, gathered in one pass over the test set.
+  const members: Record<string, number[]> = { all: [] };
+  for (const s of SINGLE_SUBSETS) members[s] = [];
+  for (let i = 0; i < n; i++) {
+    if (!inIndices[i] || (split && !splitSelected(split[i]))) continue;
+    checkValue(i);
+    members.all!.push(i);
+    for (const c of parseCategories(categories[i]!, i)) members[c]?.push(i);
+  }
+
+  const pairMembers: Record<string, Array<[number, number]>> = {};
+  for (const s of DREAM_PAIR_SUBSETS) pairMembers[s] = [];
+  for (const pair of pairs) {
+    const list = pairMembers[pair.pairType];
+    if (!list) {
+      throw new OptionError(`pair type '${pair.pairType}' is not one of ${DREAM_PAIR_SUBSETS.join(', ')}`, { option: 'pairs' });
+    }
+    const { altIdx, refIdx } = pair;
+    for (const i of [altIdx, refIdx]) {
+      if (!(Number.isInteger(i) && i >= 0 && i < n)) {
+        throw new OptionError(`pair member ${i} is not a test index (0..${n - 1})`, { option: 'pairs' });
+      }
+    }
+    // A pair carries its own split (public SNV pairs may join private members); otherwise its members decide.
+    const pairSelected =
+      pair.split !== undefined
+        ? splitSelected(pair.split)
+        : !split || (splitSelected(split[altIdx]) && splitSelected(split[refIdx]));
+    if (!pairSelected || !inIndices[altIdx] || !inIndices[refIdx]) continue;
+    checkValue(altIdx);
+    checkValue(refIdx);
+    list.push([altIdx, refIdx]);
+  }
+
+  const subsets: DreamSubsetScore[] = [];
+  for (const { subset, weight } of DREAM_SUBSET_WEIGHTS) {
+    let m: Float64Array;
+    let p: Float64Array;
+    let kind: 'single' | 'pair';
+    if ((DREAM_PAIR_SUBSETS as readonly string[]).includes(subset)) {
+      kind = 'pair';
+      const list = pairMembers[subset]!;
+      m = new Float64Array(list.length);
+      p = new Float64Array(list.length);
+      list.forEach(([a, b], k) => {
+        m[k] = measured[a]! - measured[b]!;
+        p[k] = predicted[a]! - predicted[b]!;
+      });
+    } else {
+      kind = 'single';
+      const list = members[subset]!;
+      m = new Float64Array(list.length);
+      p = new Float64Array(list.length);
+      list.forEach((i, k) => {
+        m[k] = measured[i]!;
+        p[k] = predicted[i]!;
+      });
+    }
+    const { r, rho } = correlate(m, p);
+    subsets.push({ subset, kind, weight, n: m.length, r, r2: r * r, rho });
+  }
+
+  let totalWeight = 0;
+  let pearsonSum = 0;
+  let spearmanSum = 0;
+  for (const s of subsets) {
+    totalWeight += s.weight;
+    pearsonSum += s.weight * s.r2;
+    spearmanSum += s.weight * s.rho;
+  }
+  return { split: which, subsets, pearsonScore: pearsonSum / totalWeight, spearmanScore: spearmanSum / totalWeight };
+}

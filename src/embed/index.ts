@@ -1,0 +1,4 @@
+// src/embed: 2-D embeddings of activation matrices — PCA, Barnes-Hut t-SNE, UMAP.
+export { embed2d, embeddingTable, quantileLabels, EMBEDDING_METHODS, type EmbedOptions, type EmbeddingMethod } from './embedding';
+export { tsne, nearestNeighbours, type TsneOptions, type TsneResult } from './tsne';
+export { pca, symmetricEigen, type PcaOptions, type PcaResult } from './pca';

@@ -1,0 +1,142 @@
+/**
+ * Layer activations for a set of sequences, flattened to one row per sequence — the input of the
+ * embeddings of Camformer Figures 7 and S9 — and the filter analyses of DeepRAGE: knocking out one
+ * first-layer filter, and turning each first-layer filter into a count matrix from its top-k windows.
+ */
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
+import * as tf from '@tensorflow/tfjs';
+import { OptionError } from '../errors';
+import type { Encoded } from '../data/encode';
+import type { Model } from '../kernels/camformer/model';
+import { convPadding } from '../kernels/camformer/config';
+import { sliceEncoded } from '../data/encode';
+
+export interface LayerActivations {
+  layer: string;
+  /** Row-major [n, features]: the layer's output flattened per sequence. */
+  data: Float32Array;
+  shape: [n: number, features: number];
+}
+
+/** The flattened output of `layer` for every sequence, computed in batches (default 256). */
+export function layerActivations(model: Model, encoded: Encoded, layer: string, batchSize = 256): LayerActivations {
+  if (!model.layerNames().includes(layer)) {
+    throw new OptionError(`no layer '${layer}'; layers are ${model.layerNames().join(', ')}`, { option: 'layer' });
+  }
+  const [n] = encoded.shape;
+  let data: Float32Array | undefined;
+  let features = 0;
+  for (let first = 0; first < n; first += batchSize) {
+    const count = Math.min(batchSize, n - first);
+    const x = model.toTensor(sliceEncoded(encoded, first, count), 'encoded');
+    const out = model.activations(x, [layer])[layer]!;
+    const values = out.dataSync() as Float32Array;
+    features = values.length / count;
+    data ??= new Float32Array(n * features);
+    data.set(values, first * features);
+    tf.dispose([x, out]);
+  }
+  return { layer, data: data ?? new Float32Array(0), shape: [n, features] };
+}
+
+export interface KnockoutOptions {
+  ids?: readonly string[];
+  batchSize?: number;
+}
+
+/**
+ * In silico knock-out of first-layer filter(s) (DeepRAGE): the filter's activation is set to zero after
+ * its norm + ReLU (so the filter contributes nothing downstream, whatever its bias) and every sequence
+ * is predicted again. Columns `id`, `filter` (1-based), `prediction`, `knockout`, `change` = knockout − prediction.
+ */
+export function filterKnockout(model: Model, encoded: Encoded, filters: readonly number[], options: KnockoutOptions = {}): ColumnTable {
+  const channels = model.config.convs[0]!.channels;
+  for (const f of filters) {
+    if (!Number.isInteger(f) || f < 1 || f > channels) throw new OptionError(`filter ${f} is not in 1–${channels}`, { option: 'filters' });
+  }
+  const [n] = encoded.shape;
+  const { batchSize = 256 } = options;
+  const ids = options.ids ?? Array.from({ length: n }, (_, i) => `seq_${i + 1}`);
+  const columns = { id: [] as string[], filter: [] as number[], prediction: [] as number[], knockout: [] as number[], change: [] as number[] };
+  for (let first = 0; first < n; first += batchSize) {
+    const count = Math.min(batchSize, n - first);
+    const x = model.toTensor(sliceEncoded(encoded, first, count), 'encoded');
+    const base = tf.tidy(() => model.forward(x).output.dataSync() as Float32Array);
+    const relu1 = model.activations(x, ['relu1'])['relu1']!;
+    for (const f of filters) {
+      const knocked = tf.tidy(() => {
+        const keep = tf.oneHot(tf.tensor1d([f - 1], 'int32'), channels).reshape([1, 1, channels]);
+        const zeroed = tf.mul(relu1, tf.sub(1, keep));
+        return model.forward(x, { replace: { relu1: zeroed } }).output.dataSync() as Float32Array;
+      });
+      for (let s = 0; s < count; s++) {
+        columns.id.push(ids[first + s]!);
+        columns.filter.push(f);
+        columns.prediction.push(base[s]!);
+        columns.knockout.push(knocked[s]!);
+        columns.change.push(knocked[s]! - base[s]!);
+      }
+    }
+    tf.dispose([x, relu1]);
+  }
+  return aq.table(columns);
+}
+
+export interface FilterPwm {
+  filter: number;
+  /** Base counts per position, row-major [width, 4] (A, C, G, T). */
+  counts: Float64Array;
+  width: number;
+  /** Number of windows counted (≤ k: only windows with a positive activation count). */
+  sites: number;
+}
+
+/**
+ * Filter → PWM (DeepRAGE, Alipanahi et al.): for each first-layer filter, the k windows of the input with the
+ * highest activation (after norm + ReLU) over all sequences and positions, aligned and counted per base.
+ * Windows reaching into padding count only their real bases.
+ */
+export function filterPwms(model: Model, encoded: Encoded, sequences: readonly string[], k = 100, batchSize = 256): FilterPwm[] {
+  const layer = model.config.convs[0]!;
+  const [left] = convPadding(layer);
+  const width = layer.kernel;
+  const channels = layer.channels;
+  const [n, length] = encoded.shape;
+  if (sequences.length !== n) throw new OptionError(`${sequences.length} sequences for ${n} encoded rows`, { option: 'sequences' });
+  // Per filter, the k best (activation, sequence, position) seen so far, kept as a simple sorted list.
+  const best: { value: number; seq: number; pos: number }[][] = Array.from({ length: channels }, () => []);
+  for (let first = 0; first < n; first += batchSize) {
+    const count = Math.min(batchSize, n - first);
+    const x = model.toTensor(sliceEncoded(encoded, first, count), 'encoded');
+    const out = model.activations(x, ['relu1'])['relu1']!;
+    const [, positions] = out.shape as [number, number, number];
+    const values = out.dataSync() as Float32Array;
+    tf.dispose([x, out]);
+    for (let s = 0; s < count; s++) {
+      for (let p = 0; p < positions; p++) {
+        for (let f = 0; f < channels; f++) {
+          const value = values[(s * positions + p) * channels + f]!;
+          const list = best[f]!;
+          if (value <= 0 || (list.length === k && value <= list[k - 1]!.value)) continue;
+          let at = list.length;
+          while (at > 0 && list[at - 1]!.value < value) at--;
+          list.splice(at, 0, { value, seq: first + s, pos: p });
+          if (list.length > k) list.pop();
+        }
+      }
+    }
+  }
+  return best.map((list, f) => {
+    const counts = new Float64Array(width * 4);
+    for (const { seq, pos } of list) {
+      for (let j = 0; j < width; j++) {
+        const at = pos - left + j; // window start in the unpadded sequence
+        if (at < 0 || at >= length) continue;
+        const b = 'ACGT'.indexOf(sequences[seq]![at]!);
+        if (b >= 0) counts[j * 4 + b]!++;
+      }
+    }
+    return { filter: f + 1, counts, width, sites: list.length };
+  });
+}

@@ -1,0 +1,2 @@
+// src/io: files and paths every layer shares — text files (plain or gzip) and atomic writes.
+export * from './text-file';

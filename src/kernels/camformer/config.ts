@@ -1,0 +1,165 @@
+/**
+ * The configurable 1-D CNN of the Camformer paper (its grid search varies exactly these knobs) and the three
+ * published instances. A config is plain JSON so it can be saved next to the weights and edited by hand.
+ * Block i: conv → batch norm → ReLU → (max-pool) → dropout; `residual` lists the blocks whose output gets
+ * the previous block's output added (Camformer: the output of conv 2k plus the output of conv 2k−1).
+ */
+import { ModelError, OptionError } from '../../errors';
+import { ENCODINGS, encodingChannels, type Encoding } from '../../data/encode';
+
+export interface ConvLayerConfig {
+  channels: number;
+  kernel: number;
+  /** 'same' (PyTorch/tfjs convention: extra zero on the right for even kernels) or zeros on [left, right]. */
+  padding: 'same' | [number, number];
+  pool?: { kernel: number; stride: number };
+  dropout: number;
+}
+
+export interface CnnConfig {
+  /** Preset name or a user's label; informational. */
+  name: string;
+  encoding: Encoding;
+  inputLength: number;
+  inputChannels: number;
+  convs: ConvLayerConfig[];
+  /** 1-based block numbers whose output is added to the previous block's output (e.g. [2, 4, 6]). */
+  residual: number[];
+  /** Hidden dense sizes (each followed by ReLU and dropout); a final dense layer of size 1 is implicit. */
+  dense: number[];
+  denseDropouts: number[];
+  batchNormEpsilon: number;
+  /** PyTorch convention: running = (1 − m) · running + m · batch. */
+  batchNormMomentum: number;
+}
+
+export type PresetName = 'camformer' | 'camformer-small' | 'camformer-mini';
+export const PRESETS: readonly PresetName[] = ['camformer', 'camformer-small', 'camformer-mini'];
+
+function camformerOriginal(name: string, channels: number): CnnConfig {
+  const convs: ConvLayerConfig[] = Array.from({ length: 6 }, (_, i) => ({
+    channels,
+    kernel: 10,
+    padding: 'same' as const,
+    dropout: 0.3,
+    ...(i === 4 ? { pool: { kernel: 10, stride: 4 } } : {}),
+  }));
+  return {
+    name, encoding: 'onehot', inputLength: 110, inputChannels: 4, convs, residual: [2, 4, 6],
+    dense: [256, 256], denseDropouts: [0, 0], batchNormEpsilon: 1e-5, batchNormMomentum: 0.1,
+  };
+}
+
+function camformerMini(): CnnConfig {
+  const channels = [384, 256, 128, 64, 128, 192];
+  const kernels = [5, 6, 6, 5, 5, 4];
+  const dropouts = [0.156, 0.194, 0.231, 0.269, 0.306, 0.344];
+  return {
+    name: 'camformer-mini', encoding: 'onehotWithP', inputLength: 110, inputChannels: 5,
+    convs: channels.map((c, i) => ({
+      channels: c, kernel: kernels[i]!, padding: [5, 5] as [number, number], dropout: dropouts[i]!,
+      ...(i === 3 ? { pool: { kernel: 7, stride: 2 } } : {}),
+    })),
+    residual: [], dense: [32], denseDropouts: [0], batchNormEpsilon: 1e-5, batchNormMomentum: 0.1,
+  };
+}
+
+/** A fresh copy of a published architecture. */
+export function presetConfig(name: PresetName): CnnConfig {
+  switch (name) {
+    case 'camformer': return camformerOriginal(name, 512);
+    case 'camformer-small': return camformerOriginal(name, 256);
+    case 'camformer-mini': return camformerMini();
+    default:
+      throw new OptionError(`unknown model '${name as string}'; expected one of ${PRESETS.join(', ')} or a CnnConfig`, { option: 'model' });
+  }
+}
+
+/** Preset name or partial config (over a preset's defaults when `base` is given) → a checked full config. */
+export function resolveConfig(nameOrConfig: PresetName | (Partial<CnnConfig> & { base?: PresetName })): CnnConfig {
+  if (typeof nameOrConfig === 'string') return validateConfig(presetConfig(nameOrConfig));
+  const { base, ...rest } = nameOrConfig;
+  const start: Partial<CnnConfig> = base ? presetConfig(base) : {
+    name: 'custom', encoding: 'onehot', inputLength: 110, residual: [], dense: [], denseDropouts: [],
+    batchNormEpsilon: 1e-5, batchNormMomentum: 0.1,
+  };
+  const merged = { ...start, ...rest } as CnnConfig;
+  if (rest.encoding && rest.inputChannels === undefined) merged.inputChannels = encodingChannels(rest.encoding);
+  if (merged.inputChannels === undefined && merged.encoding) merged.inputChannels = encodingChannels(merged.encoding);
+  if (merged.denseDropouts === undefined || merged.denseDropouts.length !== (merged.dense ?? []).length) {
+    merged.denseDropouts = (merged.dense ?? []).map((_, i) => merged.denseDropouts?.[i] ?? 0);
+  }
+  return validateConfig(merged);
+}
+
+/** Throws a ModelError naming the option when the config is inconsistent. */
+export function validateConfig(c: CnnConfig): CnnConfig {
+  const bad = (option: string, problem: string): never => { throw new ModelError(problem, { option }); };
+  if (!ENCODINGS.includes(c.encoding)) bad('encoding', `unknown encoding '${c.encoding}'`);
+  if (c.inputChannels !== encodingChannels(c.encoding)) {
+    bad('inputChannels', `encoding '${c.encoding}' has ${encodingChannels(c.encoding)} channels, config says ${c.inputChannels}`);
+  }
+  if (!Number.isInteger(c.inputLength) || c.inputLength < 1) bad('inputLength', `expected a positive integer, got ${c.inputLength}`);
+  if (!Array.isArray(c.convs) || c.convs.length === 0) bad('convs', 'expected at least one convolutional layer');
+  c.convs.forEach((l, i) => {
+    const o = `convs[${i}]`;
+    if (!(l.channels >= 1 && Number.isInteger(l.channels))) bad(`${o}.channels`, `expected a positive integer, got ${l.channels}`);
+    if (!(l.kernel >= 1 && Number.isInteger(l.kernel))) bad(`${o}.kernel`, `expected a positive integer, got ${l.kernel}`);
+    if (!(l.dropout >= 0 && l.dropout < 1)) bad(`${o}.dropout`, `expected a rate in [0, 1), got ${l.dropout}`);
+    if (l.padding !== 'same' && !(Array.isArray(l.padding) && l.padding.length === 2 && l.padding.every((p) => p >= 0))) {
+      bad(`${o}.padding`, `expected 'same' or [left, right] zeros, got ${JSON.stringify(l.padding)}`);
+    }
+  });
+  c.dense.forEach((d, i) => { if (!(d >= 1 && Number.isInteger(d))) bad(`dense[${i}]`, `expected a positive integer, got ${d}`); });
+  const shapes = blockShapes(c);
+  for (const b of c.residual) {
+    if (!Number.isInteger(b) || b < 2 || b > c.convs.length) bad('residual', `block ${b} must be in 2..${c.convs.length}`);
+    const [la, ca] = shapes[b - 2]!;
+    const [lb, cb] = shapes[b - 1]!;
+    if (la !== lb || ca !== cb) bad('residual', `block ${b} output [${lb}, ${cb}] cannot be added to block ${b - 1} output [${la}, ${ca}]`);
+  }
+  return c;
+}
+
+/** [positions, channels] after each block (conv, padding and pooling applied); throws when a length hits 0. */
+export function blockShapes(c: CnnConfig): Array<[number, number]> {
+  let length = c.inputLength;
+  return c.convs.map((l, i) => {
+    const [left, right] = convPadding(l);
+    length = length + left + right - l.kernel + 1;
+    if (l.pool) length = Math.floor((length - l.pool.kernel) / l.pool.stride) + 1;
+    if (length < 1) {
+      throw new ModelError(`input length ${c.inputLength} shrinks to ${length} positions at block ${i + 1}`, { option: 'inputLength' });
+    }
+    return [length, l.channels];
+  });
+}
+
+/** Zeros added on [left, right]; 'same' puts the extra zero of an even kernel on the right (PyTorch, tfjs). */
+export function convPadding(l: ConvLayerConfig): [number, number] {
+  if (l.padding !== 'same') return l.padding;
+  const total = l.kernel - 1;
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
+/** Size of the flattened input of the first dense layer. */
+export function flattenSize(c: CnnConfig): number {
+  const [length, channels] = blockShapes(c)[c.convs.length - 1]!;
+  return length * channels;
+}
+
+/** Trainable parameters (conv weights + biases, batch-norm γ and β, dense weights + biases), as PyTorch counts. */
+export function countConfigParameters(c: CnnConfig): number {
+  let total = 0;
+  let inChannels = c.inputChannels;
+  for (const l of c.convs) {
+    total += l.kernel * inChannels * l.channels + l.channels + 2 * l.channels;
+    inChannels = l.channels;
+  }
+  let inSize = flattenSize(c);
+  for (const d of [...c.dense, 1]) {
+    total += inSize * d + d;
+    inSize = d;
+  }
+  return total;
+}

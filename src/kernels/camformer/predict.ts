@@ -1,0 +1,101 @@
+/**
+ * Prediction: batched over any number of sequences with bounded memory (one batch on the device at a time;
+ * `predictStream` for inputs that do not fit in memory), optional reverse-complement averaging, ensembles
+ * (mean of members). Two engines: ONNX Runtime (onnx-runtime.ts; multi-threaded native
+ * kernels) and tfjs, where `workers > 1` runs batches in worker threads, each with its own wasm backend (wasm
+ * is single-threaded under Node).
+ */
+import { OptionError } from '../../errors';
+import { reverseComplementEncoded, type Encoded } from '../../data/encode';
+import { currentBackend } from '../tensor/backend';
+import type { Model } from './model';
+import { onnxRuntime, predictOnnx } from './onnx/runtime';
+import { predictTensorBatches } from './tfjs-predict';
+import { predictInWorkers } from './workers/pool';
+
+export interface PredictOptions {
+  /** Sequences per forward pass (default 1024). */
+  batchSize?: number;
+  /** Average the predictions of each sequence and its reverse complement (default false). */
+  reverseComplement?: boolean;
+  /** Worker threads for the tfjs engine (default 1: this thread). Each worker runs its own wasm backend. */
+  workers?: number;
+  /**
+   * `onnx`: ONNX Runtime (onnxruntime-node, all cores); `tfjs`: the tfjs backend in use; `auto` (default, or
+   * `CISLAB_ENGINE`): ONNX Runtime when it is installed and tfjs runs on wasm or cpu, where it was measured
+   * several times faster (bench/train.bench.ts); tfjs on its native TensorFlow backends.
+   */
+  engine?: InferenceEngine;
+}
+
+export const INFERENCE_ENGINES = ['auto', 'onnx', 'tfjs'] as const;
+export type InferenceEngine = (typeof INFERENCE_ENGINES)[number];
+
+/** The engine `predict` uses for these options: 'onnx' or 'tfjs'. Throws when `onnx` is asked for but absent. */
+export function inferenceEngine(engine?: InferenceEngine): 'onnx' | 'tfjs' {
+  const fromEnv = process.env.CISLAB_ENGINE as InferenceEngine | undefined;
+  const wanted = engine ?? fromEnv ?? 'auto';
+  if (!INFERENCE_ENGINES.includes(wanted)) {
+    throw new OptionError(`unknown inference engine '${wanted}'; expected ${INFERENCE_ENGINES.join(', ')}`, { option: engine ? 'engine' : 'CISLAB_ENGINE' });
+  }
+  if (wanted === 'tfjs') return 'tfjs';
+  const available = onnxRuntime() !== undefined;
+  if (wanted === 'onnx') {
+    if (!available) throw new OptionError('engine \'onnx\' needs the optional package onnxruntime-node (npm install onnxruntime-node)', { option: 'engine' });
+    return 'onnx';
+  }
+  return available && currentBackend() !== 'tensorflow' ? 'onnx' : 'tfjs';
+}
+
+/** Members whose predictions are averaged. */
+export interface Ensemble {
+  kind: 'ensemble';
+  models: Model[];
+}
+
+export type Predictor = Model | Ensemble;
+
+export function ensemble(models: Model[]): Ensemble {
+  if (models.length === 0) throw new OptionError('an ensemble needs at least one model', { option: 'models' });
+  const [first] = models;
+  for (const m of models) {
+    if (m.encoding !== first!.encoding || m.inputLength !== first!.inputLength) {
+      throw new OptionError(`ensemble members must share encoding and input length (${first!.encoding}/${first!.inputLength} vs ${m.encoding}/${m.inputLength})`, { option: 'models' });
+    }
+  }
+  return { kind: 'ensemble', models };
+}
+
+function members(p: Predictor): Model[] {
+  return 'kind' in p && p.kind === 'ensemble' ? p.models : [p as Model];
+}
+
+/** Predictions for every sequence of `x` ([n, length, channels], the model's encoding). */
+export async function predict(predictor: Predictor, x: Encoded, options: PredictOptions = {}): Promise<Float32Array> {
+  const models = members(predictor);
+  for (const m of models) m.checkInput(x.shape, 'x');
+  if (x.encoding && x.encoding !== models[0]!.encoding) {
+    throw new OptionError(`input is '${x.encoding}'-encoded but the model expects '${models[0]!.encoding}'`, { option: 'x' });
+  }
+  const inputs = options.reverseComplement ? [x, reverseComplementEncoded(x)] : [x];
+  const engine = inferenceEngine(options.engine);
+  const sum = new Float32Array(x.shape[0]);
+  for (const m of models) {
+    for (const input of inputs) {
+      const p = engine === 'onnx'
+        ? await predictOnnx(m, input, options.batchSize ?? 512)
+        : (options.workers ?? 1) > 1
+          ? await (await import('./workers/pool')).predictInWorkers(m, input, options)
+          : await predictTensorBatches(m, input, options.batchSize ?? 1024);
+      for (let i = 0; i < sum.length; i++) sum[i]! += p[i]!;
+    }
+  }
+  const k = models.length * inputs.length;
+  for (let i = 0; i < sum.length; i++) sum[i]! /= k;
+  return sum;
+}
+
+/** Predictions chunk by chunk for inputs larger than memory: yields one Float32Array per input chunk. */
+export async function* predictStream(predictor: Predictor, chunks: Iterable<Encoded> | AsyncIterable<Encoded>, options: PredictOptions = {}): AsyncGenerator<Float32Array> {
+  for await (const chunk of chunks) yield predict(predictor, chunk, options);
+}

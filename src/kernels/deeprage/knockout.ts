@@ -1,0 +1,248 @@
+/**
+ * Reading a trained DeepRAGE model (the paper's Fig. 4–5): filters → PFMs from their top activating windows;
+ * filters matched to motifs; in silico knock-out of a filter (its activations set to 0) and the genes whose
+ * predictions change most; and, for simulated data, how well the knock-outs recover the known targets (AUROC).
+ *
+ * Filter → motif matching here is a small TOMTOM-like score of our own (src/kernels may not import
+ * src/motifs): the Pearson correlation of aligned PFM columns, summed over the overlap, divided by the motif
+ * width, best over offsets and both strands. It has no p-values; the motif comparison of src/motifs (when it
+ * lands) is the one to use for database searches. A regulator's filter is the best-matching filter to its
+ * motif — chosen from the filters alone, without looking at the targets, so the AUROC is not tuned to the truth.
+ */
+import * as tf from '@tensorflow/tfjs';
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
+import { OptionError } from '../../errors';
+import type { DeepRageData } from '../../data/expression-matrix';
+import type { PwmLike } from '../../simulate/motif-hits';
+import { rank } from '../../stats/correlation';
+import type { DeepRageModel } from './model';
+import { deepRageFeatures, promoterTensor, predictDeepRage } from './train';
+
+/** Area under the ROC curve of `scores` separating `labels` true from false (ties count one half). */
+export function auroc(scores: ArrayLike<number>, labels: ArrayLike<boolean>): number {
+  const ranks = rank(Float64Array.from(scores as ArrayLike<number>));
+  let positives = 0;
+  let rankSum = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i]) (positives++, (rankSum += ranks[i]!));
+  const negatives = labels.length - positives;
+  if (!positives || !negatives) return NaN;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+/**
+ * Per filter, a PFM [kernelSize × 4] (A C G T rows) from its `top` most activating windows over the
+ * promoters (either strand; a reverse-strand window is read reverse-complemented), as in the paper.
+ */
+export function filterPfms(model: DeepRageModel, sequences: readonly string[], top = 100, batch = 64): Float64Array[] {
+  const k = model.config.kernelSize;
+  const F = model.config.filters;
+  const L = model.config.sequenceLength;
+  // 'same' padding centres a window on its output position: it starts ⌊(k−1)/2⌋ before it.
+  const left = Math.floor((k - 1) / 2);
+  type Hit = { value: number; gene: number; pos: number; strand: 0 | 1 };
+  const best: Hit[][] = Array.from({ length: F }, () => []);
+  const floor = new Float64Array(F); // a value must beat this to enter a filter's candidates
+  for (let at = 0; at < sequences.length; at += batch) {
+    const onehot = promoterTensor(sequences.slice(at, at + batch));
+    // The two strands separately, each in its own coordinates (the reverse one is read reverse-complemented below).
+    const [fwd, rev] = tf.tidy(() => [model.convolve(onehot), model.convolve(tf.reverse(onehot, [1, 2]))]);
+    const strands = [fwd.dataSync(), rev.dataSync()];
+    tf.dispose([onehot, fwd, rev]);
+    const n = Math.min(batch, sequences.length - at);
+    for (let f = 0; f < F; f++) {
+      const list = best[f]!;
+      strands.forEach((values, strand) => {
+        for (let g = 0; g < n; g++) {
+          for (let p = left; p + k - left <= L; p++) {
+            const value = values[(g * L + p) * F + f]!;
+            if (value > floor[f]!) list.push({ value, gene: at + g, pos: p, strand: strand as 0 | 1 });
+          }
+        }
+      });
+      if (list.length > 4 * top) {
+        list.sort((a, b) => b.value - a.value).length = top;
+        floor[f] = list[top - 1]!.value;
+      }
+    }
+  }
+  return best.map((list) => {
+    list.sort((a, b) => b.value - a.value);
+    const counts = new Float64Array(k * 4).fill(0.01);
+    for (const hit of list.slice(0, top)) {
+      const seq = sequences[hit.gene]!;
+      for (let j = 0; j < k; j++) {
+        // Position p of the reversed sequence is L−1−p of the forward one.
+        const base = hit.strand === 0 ? seq[hit.pos - left + j]! : complement(seq[L - 1 - (hit.pos - left + j)]!);
+        const a = 'ACGT'.indexOf(base);
+        if (a >= 0) counts[j * 4 + a]! += 1;
+      }
+    }
+    for (let j = 0; j < k; j++) {
+      const total = counts[j * 4]! + counts[j * 4 + 1]! + counts[j * 4 + 2]! + counts[j * 4 + 3]!;
+      for (let a = 0; a < 4; a++) counts[j * 4 + a]! /= total;
+    }
+    return counts;
+  });
+}
+
+function complement(base: string): string {
+  return base === 'A' ? 'T' : base === 'C' ? 'G' : base === 'G' ? 'C' : base === 'T' ? 'A' : 'N';
+}
+
+/** Similarity of a query PFM to a motif: Σ over aligned columns of column Pearson r, / motif width; best offset and strand. */
+export function pfmSimilarity(query: Float64Array, motif: ArrayLike<number>): number {
+  const q = query.length / 4;
+  const m = motif.length / 4;
+  const rcMotif = new Float64Array(m * 4);
+  for (let j = 0; j < m; j++) for (let a = 0; a < 4; a++) rcMotif[j * 4 + a] = Number(motif[(m - 1 - j) * 4 + (3 - a)]);
+  let best = -Infinity;
+  for (const target of [Float64Array.from(motif as ArrayLike<number>), rcMotif]) {
+    for (let offset = -(q - 1); offset < m; offset++) {
+      let sum = 0;
+      for (let j = 0; j < q; j++) {
+        const t = j + offset;
+        if (t >= 0 && t < m) sum += columnPearson(query, j, target, t);
+      }
+      best = Math.max(best, sum / m);
+    }
+  }
+  return best;
+}
+
+function columnPearson(a: Float64Array, i: number, b: Float64Array, j: number): number {
+  let ma = 0;
+  let mb = 0;
+  for (let x = 0; x < 4; x++) (ma += a[i * 4 + x]! / 4), (mb += b[j * 4 + x]! / 4);
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let x = 0; x < 4; x++) {
+    const da = a[i * 4 + x]! - ma;
+    const db = b[j * 4 + x]! - mb;
+    sab += da * db, saa += da * da, sbb += db * db;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+}
+
+/**
+ * Filters matched to motifs (the paper's Fig. 4): for each filter, its PFM from the top activating windows and
+ * the best-matching motif. Table `filter, motif_id, motif_alt_id, similarity` (similarity as pfmSimilarity,
+ * 1 = identical columns over the motif's whole width), best match first within each filter.
+ */
+export function filterMotifMatches(model: DeepRageModel, sequences: readonly string[], motifs: readonly PwmLike[], options: { top?: number; matches?: number } = {}): ColumnTable {
+  const pfms = filterPfms(model, sequences, options.top ?? 100);
+  const keep = options.matches ?? 1;
+  const rows: { filter: number; motif_id: string; motif_alt_id: string; similarity: number }[] = [];
+  pfms.forEach((pfm, filter) => {
+    const scored = motifs.map((m) => ({ m, similarity: pfmSimilarity(pfm, m.probabilities) })).sort((a, b) => b.similarity - a.similarity);
+    for (const { m, similarity } of scored.slice(0, keep)) rows.push({ filter, motif_id: m.id, motif_alt_id: m.altId ?? '', similarity });
+  });
+  return aq.from(rows);
+}
+
+/**
+ * In silico knock-out of each filter: per filter and gene, the mean over conditions of |prediction −
+ * prediction with the filter zeroed|. Table `filter, gene, effect` (regression models).
+ */
+export function filterKnockouts(model: DeepRageModel, data: DeepRageData, options: { filters?: number[] } = {}): ColumnTable {
+  if (model.config.task !== 'regression') throw new OptionError('knock-out effects are computed on a regression model', { option: 'task' });
+  const F = model.config.filters;
+  const filters = options.filters ?? Array.from({ length: F }, (_, f) => f);
+  const features = deepRageFeatures(model, data.sequences);
+  const C = data.conditions.length;
+  const out = { filter: [] as number[], gene: [] as string[], effect: [] as number[] };
+  try {
+    const base = predictDeepRage(model, data, { features });
+    for (const f of filters) {
+      const mask = new Float32Array(F).fill(1);
+      mask[f] = 0;
+      const ko = predictDeepRage(model, data, { features, filterMask: mask });
+      data.genes.forEach((gene, g) => {
+        let sum = 0;
+        for (let c = 0; c < C; c++) sum += Math.abs(base[g * C + c]! - ko[g * C + c]!);
+        out.filter.push(f), out.gene.push(gene), out.effect.push(sum / C);
+      });
+    }
+  } finally {
+    features.dispose();
+  }
+  return aq.table({ filter: Int32Array.from(out.filter), gene: out.gene, effect: Float64Array.from(out.effect) });
+}
+
+/**
+ * Knock-out of a regulator's input (its expression set to 0, i.e. no change, in every condition); with
+ * `filter` (tensor-product models), only that filter × regulator pair is knocked out. Per gene, the mean over
+ * conditions of |prediction − knocked-out prediction|.
+ */
+export function regulatorKnockout(model: DeepRageModel, data: DeepRageData, regulator: string, filter?: number): Float64Array {
+  const r = data.regulators.indexOf(regulator);
+  if (r < 0) throw new OptionError(`no regulator '${regulator}' in the data`, { option: 'regulator' });
+  if (filter !== undefined && model.config.join !== 'tensor') throw new OptionError('filter × regulator knock-outs need the tensor-product join', { option: 'filter' });
+  const R = data.regulators.length;
+  const C = data.conditions.length;
+  const altered = Float32Array.from(data.regulatorExpression);
+  for (let c = 0; c < C; c++) altered[c * R + r] = 0;
+  const features = deepRageFeatures(model, data.sequences);
+  try {
+    const base = predictDeepRage(model, data, { features });
+    const ko = filter === undefined
+      ? predictDeepRage(model, data, { features, regulatorExpression: altered })
+      : predictDeepRage(model, data, { features, pair: { filter, regulatorExpression: altered } });
+    return Float64Array.from(data.genes, (_, g) => {
+      let sum = 0;
+      for (let c = 0; c < C; c++) sum += Math.abs(base[g * C + c]! - ko[g * C + c]!);
+      return sum / C;
+    });
+  } finally {
+    features.dispose();
+  }
+}
+
+export interface TargetRecoveryInput extends DeepRageData {
+  /** Ground truth: `regulator, gene, target`. */
+  truth: ColumnTable;
+  /** Motifs aligned with `regulators`. */
+  regulatorMotifs: readonly PwmLike[];
+}
+
+/**
+ * For each regulator with targets: its best-matching filter (by PFM similarity to its motif), the AUROC of
+ * that filter's knock-out effect in ranking the true targets above the other genes, and the AUROC of the
+ * regulator-input knock-out, and (tensor join) of the filter × regulator pair knock-out. Table `regulator,
+ * filter, similarity, targets, filterAuroc, regulatorAuroc, pairAuroc`.
+ */
+export function knockoutTargetRecovery(model: DeepRageModel, sim: TargetRecoveryInput, options: { top?: number } = {}): ColumnTable {
+  const pfms = filterPfms(model, sim.sequences, options.top ?? 100);
+  const G = sim.genes.length;
+  // Each regulator's filter is chosen from the PFMs first, so only those filters need knocking out.
+  const chosen = sim.regulatorMotifs.map((motif) => {
+    const similarities = pfms.map((pfm) => pfmSimilarity(pfm, motif.probabilities));
+    const filter = similarities.indexOf(Math.max(...similarities));
+    return { filter, similarity: similarities[filter]! };
+  });
+  const knockouts = filterKnockouts(model, sim, { filters: [...new Set(chosen.map((c) => c.filter))] });
+  const koFilter = Int32Array.from(knockouts.array('filter') as ArrayLike<number>);
+  const koEffect = Float64Array.from(knockouts.array('effect') as ArrayLike<number>);
+  const effectOf = (filter: number) => koEffect.filter((_, i) => koFilter[i] === filter);
+  const truthRegs = sim.truth.array('regulator') as string[];
+  const truthTarget = sim.truth.array('target') as boolean[];
+  const truthGene = sim.truth.array('gene') as string[];
+  const geneIndex = new Map(sim.genes.map((g, i) => [g, i]));
+  const rows = [];
+  for (let r = 0; r < sim.regulators.length; r++) {
+    const regulator = sim.regulators[r]!;
+    const labels = new Array<boolean>(G).fill(false);
+    truthRegs.forEach((name, i) => { if (name === regulator && truthTarget[i]) labels[geneIndex.get(truthGene[i]!)!] = true; });
+    const targets = labels.filter(Boolean).length;
+    if (!targets) continue; // decoys: nothing to recover
+    const { filter, similarity } = chosen[r]!;
+    rows.push({
+      regulator, filter, similarity, targets,
+      filterAuroc: auroc(effectOf(filter), labels),
+      regulatorAuroc: auroc(regulatorKnockout(model, sim, regulator), labels),
+      pairAuroc: model.config.join === 'tensor' ? auroc(regulatorKnockout(model, sim, regulator, filter), labels) : NaN,
+    });
+  }
+  return aq.from(rows);
+}

@@ -1,0 +1,86 @@
+/**
+ * Region selection compared at an equal mask ratio (the paper's "learned mask vs MACS3 peaks"): each
+ * selector gives a per-base score; in every region the top ratio × length bases are selected; coverage is the
+ * fraction of causal bases selected, precision the fraction of selected bases that are causal. Selectors:
+ * the Seq2Exp expected mask, the peak caller's per-base −log10 p on each signal track and on their sum, and
+ * random selection (coverage = ratio in expectation). `retrainOnSelections` is the paper's other comparison:
+ * a predictor retrained on only the top-ratio bases of each selector.
+ */
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
+import { OptionError } from '../../errors';
+import { createRandom } from '../../stats/random';
+import { peakScores, type PeakOptions } from '../../data/tracks/peaks';
+import { evaluateSeq2Exp, trainSeq2Exp, type Seq2ExpData, type TrainSeq2ExpOptions } from './train';
+
+/** Coverage and precision of the top-`ratio` bases per region by `scores` [n × L] against `causal` [n × L]. */
+export function selectionCoverage(scores: ArrayLike<number>, causal: ArrayLike<number>, length: number, ratio: number, rows?: readonly number[]): { coverage: number; precision: number } {
+  if (!(ratio > 0 && ratio <= 1)) throw new OptionError(`expected a ratio in (0, 1], got ${ratio}`, { option: 'ratio' });
+  if (scores.length !== causal.length || scores.length % length !== 0) throw new OptionError('scores and causal must both be [regions × length]', { option: 'scores' });
+  const k = Math.max(1, Math.round(ratio * length));
+  const regions = rows ?? Array.from({ length: scores.length / length }, (_, r) => r);
+  let hit = 0;
+  let causalTotal = 0;
+  let selectedTotal = 0;
+  const order = new Int32Array(length);
+  for (const r of regions) {
+    for (let i = 0; i < length; i++) order[i] = i;
+    const base = r * length;
+    // Ties (e.g. runs of equal scores) broken by position, so the selection is deterministic.
+    const top = Array.from(order).sort((a, b) => Number(scores[base + b]) - Number(scores[base + a]) || a - b).slice(0, k);
+    for (const i of top) if (causal[base + i]) hit++;
+    for (let i = 0; i < length; i++) if (causal[base + i]) causalTotal++;
+    selectedTotal += k;
+  }
+  return { coverage: causalTotal ? hit / causalTotal : NaN, precision: hit / selectedTotal };
+}
+
+export interface CompareSelectorsOptions {
+  /** Mask ratio at which all selectors are compared (default 0.05). */
+  ratio?: number;
+  /** Regions to score (default all), e.g. the test split. */
+  rows?: readonly number[];
+  peaks?: PeakOptions;
+  seed?: number;
+}
+
+/**
+ * Table `method, ratio, coverage, precision` for the learned mask and the peak baselines. `mask` is the
+ * expected mask [n × L] from predictSeq2Exp; `causal` the simulator's ground truth.
+ */
+export function compareRegionSelectors(mask: ArrayLike<number>, data: Seq2ExpData, causal: ArrayLike<number>, options: CompareSelectorsOptions = {}): ColumnTable {
+  const { ratio = 0.05, rows, seed = 1 } = options;
+  const L = data.length;
+  const T = data.trackNames.length;
+  const n = data.sequences.length;
+  const selectors: [string, ArrayLike<number>][] = [['seq2exp mask', mask]];
+  const perTrack = data.trackNames.map((_, t) => {
+    const counts = new Float32Array(n * L);
+    for (let i = 0; i < n * L; i++) counts[i] = data.tracks[i * T + t]!;
+    return peakScores(counts, L, options.peaks);
+  });
+  data.trackNames.forEach((name, t) => selectors.push([`peaks (${name})`, perTrack[t]!]));
+  if (T > 1) selectors.push(['peaks (all tracks)', Float64Array.from({ length: n * L }, (_, i) => perTrack.reduce((a, s) => a + s[i]!, 0))]);
+  const random = createRandom(seed).fork('random-selector');
+  selectors.push(['random', Float64Array.from({ length: n * L }, () => random.float())]);
+  return aq.from(selectors.map(([method, scores]) => ({ method, ratio, ...selectionCoverage(scores, causal, L, ratio, rows) })));
+}
+
+/**
+ * Retrain-on-selection comparison: for each selector (name → per-base scores [n × L], or 'all' for the whole
+ * input), a fresh predictor is trained on the top `ratio` bases of every region (fixed 0/1 mask) and scored on
+ * the test split. Table `selection, ratio, mse, mae, pearson`.
+ */
+export async function retrainOnSelections(
+  data: Seq2ExpData, selectors: Record<string, ArrayLike<number> | 'all'>, options: TrainSeq2ExpOptions & { ratio?: number } = {},
+): Promise<ColumnTable> {
+  const { ratio = 0.1, ...train } = options;
+  const rows = [];
+  for (const [selection, scores] of Object.entries(selectors)) {
+    const trained = await trainSeq2Exp(data, { ...train, selection: scores, selectionRatio: ratio });
+    const test = evaluateSeq2Exp(trained, data).objects()[2] as { mse: number; mae: number; pearson: number };
+    rows.push({ selection, ratio: scores === 'all' ? 1 : ratio, mse: test.mse, mae: test.mae, pearson: test.pearson });
+    trained.model.dispose();
+  }
+  return aq.from(rows);
+}

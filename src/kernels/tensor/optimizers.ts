@@ -1,0 +1,123 @@
+/**
+ * Optimisers over a model's tf.Variables, written out (tfjs has no AdamW or Lion): AdamW with decoupled weight
+ * decay (PyTorch's order: p ← p·(1 − lr·wd), then the Adam step) and Lion (Chen et al. 2023). State is a list
+ * of named tensors so a checkpoint can save and restore it exactly.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { OptionError } from '../../errors';
+
+export type OptimizerName = 'adamw' | 'lion';
+
+export interface OptimizerOptions {
+  weightDecay?: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+}
+
+export interface Optimizer {
+  readonly name: OptimizerName;
+  /** One update with the given learning rate; grads keyed like the variables. */
+  step(vars: Map<string, tf.Variable>, grads: Record<string, tf.Tensor>, lr: number): void;
+  /** Named state tensors (moments) and the step count, for checkpoints. */
+  getState(): { step: number; tensors: Map<string, tf.Tensor> };
+  setState(state: { step: number; tensors: Map<string, tf.Tensor> }): void;
+  dispose(): void;
+}
+
+export function createOptimizer(name: OptimizerName, options: OptimizerOptions = {}): Optimizer {
+  switch (name) {
+    case 'adamw': return new AdamW(options);
+    case 'lion': return new Lion(options);
+    default: throw new OptionError(`unknown optimizer '${name as string}'; expected adamw or lion`, { option: 'optimizer' });
+  }
+}
+
+abstract class Base implements Optimizer {
+  abstract readonly name: OptimizerName;
+  protected t = 0;
+  protected moments = new Map<string, tf.Variable>();
+  constructor(protected readonly wd: number) {}
+
+  protected moment(key: string, like: tf.Tensor): tf.Variable {
+    let m = this.moments.get(key);
+    if (!m) {
+      m = tf.variable(tf.zerosLike(like), false);
+      this.moments.set(key, m);
+    }
+    return m;
+  }
+
+  abstract step(vars: Map<string, tf.Variable>, grads: Record<string, tf.Tensor>, lr: number): void;
+
+  getState() {
+    return { step: this.t, tensors: new Map<string, tf.Tensor>([...this.moments].map(([k, v]) => [k, v as tf.Tensor])) };
+  }
+
+  setState(state: { step: number; tensors: Map<string, tf.Tensor> }): void {
+    this.dispose();
+    this.t = state.step;
+    for (const [k, v] of state.tensors) this.moments.set(k, tf.variable(v, false));
+  }
+
+  dispose(): void {
+    for (const v of this.moments.values()) v.dispose();
+    this.moments.clear();
+  }
+}
+
+class AdamW extends Base {
+  readonly name = 'adamw' as const;
+  private readonly b1: number;
+  private readonly b2: number;
+  private readonly eps: number;
+  constructor(o: OptimizerOptions) {
+    super(o.weightDecay ?? 1e-3);
+    this.b1 = o.beta1 ?? 0.9;
+    this.b2 = o.beta2 ?? 0.999;
+    this.eps = o.epsilon ?? 1e-8;
+  }
+
+  step(vars: Map<string, tf.Variable>, grads: Record<string, tf.Tensor>, lr: number): void {
+    this.t++;
+    const c1 = 1 - this.b1 ** this.t;
+    const c2 = 1 - this.b2 ** this.t;
+    tf.tidy(() => {
+      for (const [name, p] of vars) {
+        const g = grads[name];
+        if (!g) continue;
+        const m = this.moment(`${name}/m`, p);
+        const v = this.moment(`${name}/v`, p);
+        m.assign(tf.add(tf.mul(m, this.b1), tf.mul(g, 1 - this.b1)));
+        v.assign(tf.add(tf.mul(v, this.b2), tf.mul(tf.square(g), 1 - this.b2)));
+        const update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), this.eps));
+        p.assign(tf.sub(tf.mul(p, 1 - lr * this.wd), tf.mul(update, lr)));
+      }
+    });
+  }
+}
+
+class Lion extends Base {
+  readonly name = 'lion' as const;
+  private readonly b1: number;
+  private readonly b2: number;
+  constructor(o: OptimizerOptions) {
+    super(o.weightDecay ?? 1e-3);
+    this.b1 = o.beta1 ?? 0.9;
+    this.b2 = o.beta2 ?? 0.99;
+  }
+
+  step(vars: Map<string, tf.Variable>, grads: Record<string, tf.Tensor>, lr: number): void {
+    this.t++;
+    tf.tidy(() => {
+      for (const [name, p] of vars) {
+        const g = grads[name];
+        if (!g) continue;
+        const m = this.moment(`${name}/m`, p);
+        const direction = tf.sign(tf.add(tf.mul(m, this.b1), tf.mul(g, 1 - this.b1)));
+        p.assign(tf.sub(tf.mul(p, 1 - lr * this.wd), tf.mul(direction, lr)));
+        m.assign(tf.add(tf.mul(m, this.b2), tf.mul(g, 1 - this.b2)));
+      }
+    });
+  }
+}
