@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as aq from 'arquero';
 import { initBackend } from '../kernels/tensor/backend';
 import { saveModel } from '../kernels/camformer/persistence';
-import { writeFileAtomic } from '../io/text-file';
+import { writeFileAtomic } from '../io/atomic';
 import { promoters, type Promoters } from '../dsl/promoters';
 import { densityScatter } from '../viz/scatter';
 import { render } from '../viz/render';

@@ -6,7 +6,7 @@
 import { readMotifs, selectMotifs } from '../motifs';
 import { scanFimo } from '../motifs/fimo';
 import { toFimoTsv } from '../motifs/fimo-tsv';
-import { writeFileAtomic } from '../io/text-file';
+import { writeFileAtomic } from '../io/atomic';
 import { numberOption, parseCommandArgs, requireOption, type Command } from './args';
 import { dataArgument, parseRegion } from './common';
 

@@ -13,7 +13,7 @@ import Module from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { existsSync } from 'node:fs';
 
-export const PACKAGE_ROOT = join(__dirname, '..', '..');
+import { PACKAGE_ROOT } from '../io/package-root';
 const NAME = 'cislab';
 
 function mapRequests(): void {

@@ -85,7 +85,7 @@ export async function predict(predictor: Predictor, x: Encoded, options: Predict
       const p = engine === 'onnx'
         ? await predictOnnx(m, input, options.batchSize ?? 512)
         : (options.workers ?? 1) > 1
-          ? await (await import('./workers/pool')).predictInWorkers(m, input, options)
+          ? await predictInWorkers(m, input, options)
           : await predictTensorBatches(m, input, options.batchSize ?? 1024);
       for (let i = 0; i < sum.length; i++) sum[i]! += p[i]!;
     }
