@@ -8,9 +8,9 @@ import { LOSSES, type LossName } from '../kernels/tensor/losses';
 import type { OptimizerName } from '../kernels/tensor/optimizers';
 import type { ScheduleName } from '../kernels/tensor/schedules';
 import { saveModel } from '../kernels/camformer/persistence';
-import type { ProgressEvent } from '../kernels/tensor/loop';
 import { choiceOption, numberOption, parseCommandArgs, requireOption, type Command } from './args';
 import { dataArgument, parseRegion, writeTsv } from './common';
+import { terminalProgress } from './progress';
 
 const trainUsage =
   'cislab train --model NAME --data FILE --out DIR [--epochs 20] [--batch-size 256] [--lr 1e-3] [--loss l1|mse|huber] ' +
@@ -78,7 +78,7 @@ export const predictCommand: Command = {
     const data = requireOption(values['data'] as string, 'data', predictUsage);
     const out = requireOption(values['out'] as string, 'out', predictUsage);
     await initBackend();
-    const predictions = await dataArgument(data, values['data-dir'] as string).model(dir).predict({
+    const { table: predictions } = await dataArgument(data, values['data-dir'] as string).model(dir).predict({
       reverseComplement: values['reverse-complement'] as boolean,
       workers: numberOption(values['workers'] as string, 'workers', 1, { integer: true, min: 1 }),
       engine: choiceOption(values['engine'] as string | undefined, 'engine', INFERENCE_ENGINES),
@@ -110,7 +110,7 @@ export const ismCommand: Command = {
     const started = performance.now();
     const engine = choiceOption(values['engine'] as string | undefined, 'engine', INFERENCE_ENGINES);
     console.error(`cislab ism: predicting with ${inferenceEngine(engine) === 'onnx' ? 'ONNX Runtime' : `tfjs (${currentBackend()})`}`);
-    const table = await stage.model(dir).ism({
+    const { table } = await stage.model(dir).ism({
       region: parseRegion(values['region'] as string), engine,
       onProgress: (done, total) => process.stderr.write(`\rism ${done}/${total}`),
     });
@@ -121,24 +121,3 @@ export const ismCommand: Command = {
     return 0;
   },
 };
-
-/** One line per epoch on stderr; a carriage-return line per batch on a terminal. */
-export function terminalProgress(event: ProgressEvent): void {
-  const rate = `${Math.round(event.examplesPerSecond)} seq/s`;
-  if (event.type === 'batch') {
-    if (process.stderr.isTTY) {
-      process.stderr.write(`\repoch ${event.epoch}/${event.epochs} batch ${event.batch}/${event.batches} step ${event.step}/${event.steps} loss ${event.loss.toFixed(4)} ${rate} ETA ${Math.round(event.etaSeconds)} s   `);
-    }
-  } else if (event.type === 'epoch') {
-    if (process.stderr.isTTY) process.stderr.write('\n');
-    const { valPearson, valSpearman } = event.metrics;
-    process.stderr.write(
-      `epoch ${event.epoch}/${event.epochs} step ${event.step} loss ${event.loss.toFixed(4)} val loss ${event.valLoss?.toFixed(4)} ` +
-        `val r ${valPearson?.toFixed(4)} ρ ${valSpearman?.toFixed(4)} ${rate}${event.best ? ' (best)' : ''}\n`,
-    );
-  } else if (event.stopped === 'early-stopping') {
-    process.stderr.write(`stopped early after epoch ${event.epoch}\n`);
-  } else if (event.stopped === 'max-steps') {
-    process.stderr.write(`stopped after ${event.step} steps (--max-steps)\n`);
-  }
-}

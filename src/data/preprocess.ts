@@ -61,6 +61,13 @@ export function preprocess(table: ColumnTable, options: PreprocessOptions = {}):
   return { table: kept.assign({ sequence: out }), report };
 }
 
+/** The report in one line: what was dropped and why, and what was padded or truncated. */
+export function preprocessSummary(report: ColumnTable): string {
+  const counts = Object.fromEntries((report.objects() as { reason: string; count: number; detail: string }[]).map((r) => [r.reason, r]));
+  return `dropped ${counts['length']!.count} by length (${counts['length']!.detail}), ` +
+    `${counts['N']!.count} by N (${counts['N']!.detail}); ${counts['kept']!.detail}`;
+}
+
 /** The rows of `table` at the given indices, in that order. */
 export function reindex(table: ColumnTable, rows: readonly number[]): ColumnTable {
   const columns: Record<string, unknown[]> = {};

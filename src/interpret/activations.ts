@@ -5,7 +5,7 @@
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../kernels/tensor/tf';
 import { OptionError } from '../errors';
 import type { Encoded } from '../data/encode';
 import type { Model } from '../kernels/camformer/model';
@@ -66,7 +66,7 @@ export function filterKnockout(model: Model, encoded: Encoded, filters: readonly
     const relu1 = model.activations(x, ['relu1'])['relu1']!;
     for (const f of filters) {
       const knocked = tf.tidy(() => {
-        const keep = tf.oneHot(tf.tensor1d([f - 1], 'int32'), channels).reshape([1, 1, channels]);
+        const keep = tf.reshape(tf.oneHot(tf.tensor1d([f - 1], 'int32'), channels), [1, 1, channels]);
         const zeroed = tf.mul(relu1, tf.sub(1, keep));
         return model.forward(x, { replace: { relu1: zeroed } }).output.dataSync() as Float32Array;
       });

@@ -15,7 +15,7 @@
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../kernels/tensor/tf';
 import { OptionError } from '../errors';
 import { sliceEncoded, type Encoded } from '../data/encode';
 import type { Model } from '../kernels/camformer/model';

@@ -9,7 +9,6 @@ export * from './sequences';
 export * from './scan-kernel';
 export * from './fimo';
 export * from './fimo-tsv';
-export * from './scan-tensor';
 export * from './shuffle';
 export * from './enrichment';
 export * from './pairs';

@@ -5,10 +5,12 @@ export {
   type CnnConfig, type ConvLayerConfig, type PresetName,
 } from './config';
 export { Model, buildModel, countParameters, type BuildOptions, type ForwardOptions, type ForwardResult } from './model';
-export { fit, validationIndices, seedEnsemble, type FitOptions, type TrainingData } from './train';
+export { fit, fitSaved, validationIndices, seedEnsemble, type FitOptions, type FitSavedOptions, type TrainingData } from './train';
+export { resolvePredictor, type ModelSpec, type ResolvedPredictor } from './resolve';
+export { modelInputs, type ModelInputOptions } from './inputs';
 export { trainStep } from './step';
 export { saveModel, loadModel, MODEL_FORMAT } from './persistence';
-export { predict, predictStream, ensemble, inferenceEngine, INFERENCE_ENGINES, type Ensemble, type Predictor, type PredictOptions, type InferenceEngine } from './predict';
+export { predict, predictStream, ensemble, firstModel, inferenceEngine, INFERENCE_ENGINES, type Ensemble, type Predictor, type PredictOptions, type InferenceEngine } from './predict';
 export { modelToOnnx } from './onnx/export';
 export { PredictPool } from './workers/pool';
 export { modelSummary, type ModelSummaryOptions } from './summary';

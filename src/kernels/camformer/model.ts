@@ -9,7 +9,7 @@
  * pool and dropout: PyTorch's CNN_layers[i] output), sum{i} (after the residual add, residual blocks only),
  * flatten, dense{j} (after ReLU), output. Conv-stage taps are [n, positions, channels].
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tensor/tf';
 import { ModelError } from '../../errors';
 import type { Encoded } from '../../data/encode';
 import { createRandom } from '../../stats/random';

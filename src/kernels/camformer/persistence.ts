@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tensor/tf';
 import { InputError } from '../../errors';
 import { writeDirectoryAtomic } from '../../io/atomic';
 import { validateConfig, type CnnConfig } from './config';

@@ -66,6 +66,11 @@ export function ensemble(models: Model[]): Ensemble {
   return { kind: 'ensemble', models };
 }
 
+/** The one model of a predictor, or an ensemble's first member (they share encoding and input length). */
+export function firstModel(p: Predictor): Model {
+  return members(p)[0]!;
+}
+
 function members(p: Predictor): Model[] {
   return 'kind' in p && p.kind === 'ensemble' ? p.models : [p as Model];
 }

@@ -5,7 +5,9 @@
  * rows. Validation scores r + ρ (the Camformer authors' early-stopping criterion); the step runs on tfjs in
  * this thread, or data-parallel with a worker thread (`workers: 2`).
  */
-import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { tf } from '../tensor/tf';
 import { OptionError } from '../../errors';
 import type { Encoded } from '../../data/encode';
 import { encodedRows, isSequenceRows, type SequenceRows } from '../../data/rows';
@@ -19,6 +21,7 @@ import type { ScheduleName, ScheduleOptions } from '../tensor/schedules';
 import { assignNamedArrays, toNamedArrays } from '../tensor/variables';
 import type { CnnConfig, PresetName } from './config';
 import { buildModel, type BuildOptions, type Model } from './model';
+import { loadModel, saveModel } from './persistence';
 import { ensemble, type Ensemble } from './predict';
 import { parallelTrainStep, trainStep } from './step';
 import { ModelWorker } from './workers/pool';
@@ -219,6 +222,31 @@ class CamformerRun implements TrainingRun {
     this.optimizer.dispose();
     await this.helper?.terminate();
   }
+}
+
+export interface FitSavedOptions extends FitOptions {
+  /** Load the model already saved in the directory instead of training again (default true). */
+  reuse?: boolean;
+  /** Where the load/train message goes (default console.log). */
+  log?: (message: string) => void;
+}
+
+/**
+ * Trains `model` and saves it to `dir`, checkpointing beside it (`DIR.checkpoint`, resumed after an interruption);
+ * when `dir` already holds a saved model it is loaded instead (with `reuse`, the default) and the log says so.
+ * Resolves to the trained (or loaded) model.
+ */
+export async function fitSaved(model: Model, data: TrainingData, dir: string, options: FitSavedOptions = {}): Promise<Model> {
+  const { reuse = true, log = console.log, ...fitOptions } = options;
+  if (reuse && existsSync(join(dir, 'config.json'))) {
+    const saved = loadModel(dir);
+    log(`loaded ${saved.config.name} from ${dir} (trained earlier, ${saved.history.length} epochs; delete the folder or pass reuse: false to retrain)`);
+    return saved;
+  }
+  await fit(model, data, { checkpointDir: `${dir}.checkpoint`, resume: true, ...fitOptions });
+  saveModel(model, dir);
+  log(`trained ${model.config.name} for ${model.history.length} epochs and saved it to ${dir}`);
+  return model;
 }
 
 /** Trains one model per seed (same config, data and options) and returns them as an ensemble. */

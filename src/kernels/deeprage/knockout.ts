@@ -9,7 +9,7 @@
  * lands) is the one to use for database searches. A regulator's filter is the best-matching filter to its
  * motif — chosen from the filters alone, without looking at the targets, so the AUROC is not tuned to the truth.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tensor/tf';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../../errors';

@@ -1,7 +1,7 @@
 /**
  * tfjs variables ↔ named float32 arrays, the engine-neutral form the training loop checkpoints and restores.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tf';
 import { ModelError } from '../../errors';
 import type { NamedArray } from './checkpoint';
 

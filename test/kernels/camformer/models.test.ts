@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/kernels/tensor/backend';
 import { countConfigParameters, presetConfig, resolveConfig } from '../../../src/kernels/camformer/config';
 import { buildModel, countParameters } from '../../../src/kernels/camformer/model';

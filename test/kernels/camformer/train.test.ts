@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/kernels/tensor/backend';
 import { buildModel } from '../../../src/kernels/camformer/model';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { fit, type ProgressEvent } from '../../../src/kernels/camformer/train';
 import { batchGradients } from '../../../src/kernels/camformer/step';
 import { predict } from '../../../src/kernels/camformer/predict';
