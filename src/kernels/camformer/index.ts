@@ -1,9 +1,14 @@
 // src/kernels/camformer: the configurable CNN of the Camformer paper — config and presets, model, training,
-// persistence, prediction (ONNX Runtime or tfjs, worker threads) and the ONNX exporter.
+// persistence, prediction (ONNX Runtime or tfjs, worker threads), the ONNX exporter and the PyTorch importer.
 export {
-  presetConfig, resolveConfig, validateConfig, blockShapes, countConfigParameters, PRESETS,
-  type CnnConfig, type ConvLayerConfig, type PresetName,
+  presetConfig, resolveConfig, validateConfig, blockShapes, countConfigParameters, PRESETS, PRESET_INFO,
+  type CnnConfig, type ConvLayerConfig, type PresetName, type PresetInfo, type PresetStructure,
 } from './config';
+export { presetTable, type PresetRow, type PresetTableOptions } from './presets';
+export {
+  importTorch, loadWeights, listTarCheckpoints, readTorchFile, namedTensors, mapTensors,
+  type ImportTorchOptions, type ImportReport, type ImportedModel, type LoadedWeights, type NamedTensor, type TensorMapping,
+} from './torch';
 export { Model, buildModel, countParameters, type BuildOptions, type ForwardOptions, type ForwardResult, type HistoryRow } from './model';
 export { fit, splitValidation, seedEnsemble, type FitOptions, type ProgressEvent, type TrainingData } from './train';
 export { trainStep } from './step';
