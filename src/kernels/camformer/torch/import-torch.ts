@@ -155,22 +155,26 @@ function chooseStructure(tensors: readonly NamedTensor[], options: ImportTorchOp
       { option: 'encoding' },
     );
   };
-  if (options.config) {
-    const base = resolveConfig(options.config as Partial<CnnConfig> & { base?: PresetName });
-    return withEncoding(base, base.name);
+  // The structure first (with the input width the first conv has), then the encoding: a wrong preset is named
+  // as such rather than as a wrong encoding.
+  const probe = (base: CnnConfig, label: string): void => {
+    const width = channels === undefined || channels === base.inputChannels
+      ? base
+      : ENCODINGS.filter((e) => encodingChannels(e) === channels).map((encoding) => resolveConfig({ ...base, base: undefined, encoding, inputChannels: encodingChannels(encoding) }))[0] ?? base;
+    mapTensors(tensors, width, label);
+  };
+  if (options.config || options.preset) {
+    const base = options.config ? resolveConfig(options.config as Partial<CnnConfig> & { base?: PresetName }) : presetConfig(options.preset!);
+    const label = options.preset ?? base.name;
+    probe(base, label);
+    return withEncoding(base, label);
   }
-  if (options.preset) return withEncoding(presetConfig(options.preset), options.preset);
-  // Detect: the presets whose structure fits, with the first conv's channel count deciding the input width.
+  // Detect: the first preset whose structure fits.
   const problems: string[] = [];
   for (const name of PRESETS) {
-    const base = presetConfig(name);
-    const probe = channels === undefined || channels === base.inputChannels
-      ? base
-      : ENCODINGS.filter((e) => encodingChannels(e) === channels).map((encoding) => resolveConfig({ base: name, encoding }))[0];
-    if (!probe) { problems.push(`${name}: no encoding has ${channels} channels`); continue; }
     try {
-      mapTensors(tensors, probe, name);
-      return withEncoding(base, name);
+      probe(presetConfig(name), name);
+      return withEncoding(presetConfig(name), name);
     } catch (error) {
       if (!(error instanceof ModelError) || error.option !== 'weights') throw error;
       problems.push(error.message.replace(/^option 'weights': /, ''));
