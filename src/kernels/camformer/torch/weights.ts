@@ -1,7 +1,7 @@
 /**
  * Trained weights from wherever a user has them, as cislab models: a cislab model directory (config.json +
- * weights.bin), a PyTorch checkpoint, or a tar bundle of checkpoints (every checkpoint in it: the authors'
- * bundles hold one folder per seed, which makes a seed ensemble). Behind the notebooks'
+ * weights.bin), a PyTorch checkpoint, or a tar bundle of checkpoints (every checkpoint in it: a bundle with one
+ * folder per seed, as the authors' training_results layout allows, makes a seed ensemble). Behind the notebooks'
  * `CISLAB_CAMFORMER_WEIGHTS` (several entries separated by the platform's path delimiter, ':' on Linux).
  */
 import * as fs from 'node:fs';
