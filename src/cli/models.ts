@@ -56,7 +56,6 @@ export const importTorchCommand: Command = {
     }
     await initBackend();
     const { model, report } = await importTorch(file, { preset, encoding, member: values['member'] as string | undefined });
-    model.preprocessing = { importedFrom: report.member ? `${file}:${report.member}` : file };
     saveModel(model, out, { extra: { importTorch: { ...report, tensors: report.tensors.length } } });
     console.log(
       `imported ${report.tensors.length} tensors of ${report.member ?? file} as ${report.structure} (${report.encoding}, from ${report.encodingFrom}; ` +
