@@ -35,12 +35,14 @@ export { simulateSeq2Exp, type Seq2ExpSimulation, type SimulateSeq2ExpOptions } 
 
 // Models: the Camformer family, its training and prediction; the engines.
 export { initBackend, currentBackend, BACKENDS, type BackendName } from './kernels/tensor/backend';
-export { PRESETS, presetConfig, resolveConfig, countConfigParameters, blockShapes, type CnnConfig, type ConvLayerConfig, type PresetName } from './kernels/camformer/config';
+export { PRESETS, PRESET_INFO, presetConfig, resolveConfig, countConfigParameters, blockShapes, type CnnConfig, type ConvLayerConfig, type PresetName } from './kernels/camformer/config';
 export { Model, buildModel, countParameters, type BuildOptions } from './kernels/camformer/model';
 export { fit, fitSaved, seedEnsemble, type FitOptions, type FitSavedOptions, type TrainingData } from './kernels/camformer/train';
 export { saveModel, loadModel } from './kernels/camformer/persistence';
 export { predict, ensemble, inferenceEngine, INFERENCE_ENGINES, type Ensemble, type Predictor, type PredictOptions, type InferenceEngine } from './kernels/camformer/predict';
 export { modelSummary } from './kernels/camformer/summary';
+export { presetTable } from './kernels/camformer/presets';
+export { importTorch, loadWeights, type ImportTorchOptions, type ImportedModel } from './kernels/camformer/torch';
 export { modelToOnnx } from './kernels/camformer/onnx/export';
 export { trainLoop, type TrainingRun, type LoopOptions, type LoopCallback, type ProgressEvent, type HistoryRow } from './kernels/tensor/loop';
 export { LOSSES, type LossName } from './kernels/tensor/losses';
@@ -51,7 +53,7 @@ export { filterPfms, filterMotifMatches, filterKnockouts, knockoutTargetRecovery
 export { trainSeq2Exp, evaluateSeq2Exp, predictSeq2Exp, type Seq2ExpData, type TrainSeq2ExpOptions, type TrainedSeq2Exp } from './kernels/seq2exp/train';
 
 // Questions asked of a model.
-export { ismScores, ismContributions, ismEntropy, type IsmOptions } from './interpret/ism';
+export { ismScores, ismContributions, ismEntropy, CAMFORMER_ENTROPY_THRESHOLD, type IsmOptions } from './interpret/ism';
 export { gradCam, averageGradCam, GRADCAM_VARIANTS, type GradCamOptions, type GradCamVariant } from './interpret/gradcam';
 export { layerActivations, filterKnockout, filterPwms, type LayerActivations } from './interpret/activations';
 export { motifPairsFromIsm, type MotifPairs, type MotifPairsOptions } from './interpret/motif-pairs';
@@ -88,6 +90,7 @@ export { densityScatter, embeddingScatter } from './viz/scatter';
 export { heatmap, groupedBars, lineBand } from './viz/categorical';
 export { ismLogo, pwmLogo } from './viz/logo';
 export { markSites } from './viz/sites';
+export { radar } from './viz/radar';
 export { render, saveFigure, type RenderFormat } from './viz/render';
 export { isVegaLiteSpec, type VegaLiteSpec, type FigureOptions } from './viz/spec';
 

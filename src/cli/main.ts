@@ -7,11 +7,12 @@ import { deeprageCommand, seq2expCommand } from './deeprage-seq2exp';
 import { evaluateCommand } from './evaluate';
 import { mainCommand } from './main-job';
 import { ismCommand, predictCommand, trainCommand } from './model-commands';
+import { importTorchCommand, modelsCommand } from './models';
 import { scanCommand } from './scan';
 import { kernelCommand, notebooksCommand } from './notebook-commands';
 
 export const COMMANDS: Command[] = [
-  mainCommand, trainCommand, predictCommand, evaluateCommand, ismCommand, scanCommand, kernelCommand, notebooksCommand, deeprageCommand, seq2expCommand,
+  mainCommand, trainCommand, predictCommand, evaluateCommand, ismCommand, scanCommand, modelsCommand, importTorchCommand, kernelCommand, notebooksCommand, deeprageCommand, seq2expCommand,
 ];
 
 export async function runCli(argv: string[]): Promise<number> {

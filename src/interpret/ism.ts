@@ -79,23 +79,60 @@ export async function ismScores(predict: BatchPredictor, sequences: readonly str
 }
 
 /**
- * Per-position contribution of the reference base: the negative mean effect of its substitutions
- * (Camformer sums the changes and divides by 3). Columns `id`, `position`, `ref`, `contribution`.
+ * Sign conventions of a position's contribution. The paper's text (§4.3.2) defines it as "the negative mean
+ * per-nucleotide effect of each SNV" (`paper-text`, the default: positive = the base present raises expression).
+ * The authors' code does not negate: `generate_logo_w_flanking` in `base/ism_utils.py` (gautammalik-git/Camformer)
+ * stores `pred_expr − predicted_expression[0]` per substitution (L116–119), sums them per position and divides by 3
+ * (L132–134) and draws that (`authors-code`: positive = substituting the base raises expression). The two differ
+ * only in sign; the entropy below is the same for both (it uses |contribution|).
  */
-export function ismContributions(ism: ColumnTable): ColumnTable {
-  return ism
-    .groupby('id', 'position', 'ref')
-    .rollup({ contribution: aq.op.mean('effect') })
-    .derive({ contribution: (d: { contribution: number }) => -d.contribution })
-    .orderby('id', 'position');
+export const ISM_SIGNS = ['paper-text', 'authors-code'] as const;
+export type IsmSign = (typeof ISM_SIGNS)[number];
+
+/** The authors skip logos whose entropy is 5 bits or more (`entropy_thres=5.0`, base/ism_utils.py L90, L147). */
+export const CAMFORMER_ENTROPY_THRESHOLD = 5;
+
+export interface IsmContributionOptions {
+  /** `paper-text` (default): − mean effect; `authors-code`: + mean effect, as their ism_utils.py draws it. */
+  sign?: IsmSign;
+}
+
+/**
+ * Per-position contribution of the reference base: the mean effect of its substitutions, negated by default
+ * (Camformer sums the changes and divides by 3; for a reference N, four substitutions are averaged). Columns
+ * `id`, `position`, `ref`, `contribution`.
+ *
+ * @example
+ * ismContributions(ism, { sign: 'authors-code' }); // the authors' plotted values
+ */
+export function ismContributions(ism: ColumnTable, options: IsmContributionOptions = {}): ColumnTable {
+  const { sign = 'paper-text' } = options;
+  if (!ISM_SIGNS.includes(sign)) throw new OptionError(`unknown sign '${sign as string}'; expected ${ISM_SIGNS.join(' or ')}`, { option: 'sign' });
+  const table = ism.groupby('id', 'position', 'ref').rollup({ contribution: aq.op.mean('effect') });
+  return (sign === 'paper-text' ? table.derive({ contribution: (d: { contribution: number }) => -d.contribution }) : table).orderby('id', 'position');
+}
+
+export interface IsmEntropyOptions {
+  /**
+   * Keep only sequences whose logo entropy is below this many bits (the authors draw a logo only when it is
+   * below `CAMFORMER_ENTROPY_THRESHOLD` = 5). Default: keep every sequence.
+   */
+  threshold?: number;
 }
 
 /**
  * Shannon entropy (bits) of each sequence's ISM logo: |contribution| normalised to a distribution over
- * positions. Low entropy = the effect sits in a few positions (distinct motifs); high = spread out. Columns
- * `id`, `entropy`, `total` (sum of |contribution|), ordered by entropy.
+ * positions (as `scipy.stats.entropy(…, base=2)` in the authors' ism_utils.py L141–142; positions outside the
+ * mutated region count as 0 there and add nothing). Low entropy = the effect sits in a few positions (distinct
+ * motifs); high = spread out. Columns `id`, `entropy`, `total` (sum of |contribution|), ordered by entropy;
+ * with `threshold`, only the sequences below it.
+ *
+ * @example
+ * ismEntropy(contributions, { threshold: CAMFORMER_ENTROPY_THRESHOLD }); // the sequences the authors would draw
  */
-export function ismEntropy(contributions: ColumnTable): ColumnTable {
+export function ismEntropy(contributions: ColumnTable, options: IsmEntropyOptions = {}): ColumnTable {
+  const { threshold } = options;
+  if (threshold !== undefined && !(threshold > 0)) throw new OptionError(`threshold must be a positive number of bits, got ${threshold}`, { option: 'threshold' });
   const ids = contributions.array('id') as string[];
   const values = contributions.array('contribution') as ArrayLike<number>;
   const sums = new Map<string, { total: number; values: number[] }>();
@@ -109,8 +146,8 @@ export function ismEntropy(contributions: ColumnTable): ColumnTable {
     id,
     entropy: total > 0 ? -values.reduce((h, v) => (v > 0 ? h + (v / total) * Math.log2(v / total) : h), 0) : 0,
     total,
-  }));
-  return aq.from(rows).orderby('entropy');
+  })).filter((r) => threshold === undefined || r.entropy < threshold);
+  return (rows.length ? aq.from(rows) : aq.table({ id: [] as string[], entropy: [] as number[], total: [] as number[] })).orderby('entropy');
 }
 
 function variantsPerSequence(sequence: string, region: { start: number; end: number }): number {

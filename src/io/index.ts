@@ -1,4 +1,5 @@
-// src/io: files and paths every layer shares — text files (plain or gzip) and atomic writes.
+// src/io: files and paths every layer shares — text files (plain or gzip), atomic writes, ZIP and tar archives.
 export * from './text-file';
 export * from './atomic';
 export * from './package-root';
+export * from './archive';
