@@ -12,12 +12,10 @@ import { OptionError } from '../errors';
 import { encode, type Encoded, type Encoding } from '../data/encode';
 import { createRandom, deriveSeed } from '../stats/random';
 import { dinucleotideShuffle } from '../motifs/shuffle';
+import type { Region } from '../motifs/sequences';
 
-export interface Region {
-  /** 1-based, inclusive. */
-  start: number;
-  end: number;
-}
+/** 1-based inclusive region (the motif scanner's type). */
+export type { Region };
 
 /** How an encoding writes the four bases: `rows` [4 × channels] (A, C, G, T) and which channels depend on the base. */
 export interface BaseEncoding {

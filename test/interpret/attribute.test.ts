@@ -60,7 +60,7 @@ describe('attribution completeness', () => {
     expect(rows.every((r) => Number.isFinite(r.baseline) && r.baseline !== r.prediction)).toBe(true);
   });
 
-  it('DeepLIFT/SHAP is complete for each reference through overlapping max-pools (Camformer's 10/4 windows)', async () => {
+  it("DeepLIFT/SHAP is complete for each reference through overlapping max-pools (Camformer's 10/4 windows)", async () => {
     // Camformer's own pool (10/4) on a net that is mostly pooling, 1 reference per sequence: exact to float error.
     const model = randomizeBiases(buildModel({ name: 'pool', encoding: 'onehot', inputLength: 110, convs: [
       { channels: 8, kernel: 4, padding: 'same', dropout: 0, pool: { kernel: 10, stride: 4 } },
