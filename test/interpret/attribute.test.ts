@@ -175,6 +175,14 @@ describe('saliency, input × gradient, ensembles, batching', () => {
     expect(other.some((v, i) => Math.abs(v - small[i]!) > 1e-4)).toBe(true);
   });
 
+  it('leaves no tensors behind', async () => {
+    const model = randomizeBiases(buildModel({ ...SMALL, encoding: 'onehotWithP' }, { seed: 1 }), 1);
+    await attribute(model, sequences.slice(0, 1), { method: 'saliency' }); // builds the cached folded weights once
+    const before = tf.memory().numTensors;
+    for (const method of ['saliency', 'input-gradient', 'integrated-gradients', 'deeplift-shap'] as const) await attribute(model, sequences, { method, references: 3, steps: 4 });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('rejects bad options and inputs with typed errors', async () => {
     const model = randomizeBiases(buildModel({ ...SMALL, encoding: 'onehot' }, { seed: 1 }), 1);
     await expect(attribute(model, sequences, { method: 'grad-cam' as never })).rejects.toThrow(/option 'method': unknown method 'grad-cam'/);

@@ -18,9 +18,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Model, NonlinearOps } from './model';
 
-/** Model output and its input gradient for a batch: f(x) [n] and ∂f/∂x [n, length, channels]. */
+/**
+ * Model output and its input gradient for a batch: f(x) [n] and ∂f/∂x [n, length, channels]. Where a
+ * max-pool window holds several equal maxima (runs of one base make them common) the gradient goes to the
+ * first, as PyTorch's max_pool1d routes it; tfjs's own MaxPoolGrad picks another, an equally valid
+ * subgradient that made saliency maps differ from PyTorch's by up to half their scale on DREAM sequences.
+ */
 export function inputGradientArrays(model: Model, x: tf.Tensor3D): { output: Float32Array; gradient: Float32Array } {
-  const { output, gradient } = model.inputGradients(x);
+  const [output, gradient] = tf.tidy(() => withOutput((input) => model.forward(input as tf.Tensor3D, { ops: { maxPool: firstMaxPool } }).output, x));
   const result = { output: output.dataSync() as Float32Array, gradient: gradient.dataSync() as Float32Array };
   tf.dispose([output, gradient]);
   return result;
@@ -32,16 +37,23 @@ export function inputGradientArrays(model: Model, x: tf.Tensor3D): { output: Flo
  */
 export function deepLiftArrays(model: Model, x: tf.Tensor3D, r: tf.Tensor3D): { output: Float32Array; referenceOutput: Float32Array; multipliers: Float32Array } {
   const n = x.shape[0];
-  const [outputs, multipliers] = tf.tidy(() => {
-    const ops = rescaleRules();
-    const total = (input: tf.Tensor) => tf.sum(model.forward(tf.concat([input as tf.Tensor3D, r], 0), { ops }).output);
-    const grad = tf.grad(total)(x);
-    return [model.apply(tf.concat([x, r], 0)), grad];
-  });
+  const ops = rescaleRules();
+  const [outputs, multipliers] = tf.tidy(() => withOutput((input) => model.forward(tf.concat([input as tf.Tensor3D, r], 0), { ops }).output, x));
   const values = outputs.dataSync() as Float32Array;
   const result = { output: values.slice(0, n), referenceOutput: values.slice(n), multipliers: multipliers.dataSync() as Float32Array };
   tf.dispose([outputs, multipliers]);
   return result;
+}
+
+/** The outputs of `f` (kept from the taped forward pass, so the model runs once) and the gradient of their sum wrt `x`. */
+function withOutput(f: (input: tf.Tensor) => tf.Tensor, x: tf.Tensor3D): [tf.Tensor, tf.Tensor] {
+  let output: tf.Tensor | undefined;
+  const gradient = tf.grad((input: tf.Tensor) => {
+    const y = f(input);
+    output = tf.keep(tf.clone(y));
+    return tf.sum(y);
+  })(x);
+  return [output!, gradient];
 }
 
 /** Rescale-rule ReLU and max-pool for a batch stacked as [inputs; references]. */
@@ -95,6 +107,37 @@ function poolIndex(length: number, kernel: number, stride: number): { index: tf.
   return { index: tf.tensor1d(index, 'int32'), scatter: tf.tensor2d(scatter, [windows * kernel, length]), windows };
 }
 
+/** Window view [batch, P, k, C] of a valid pooling, the one-hot of each window's first argmax, and the sum back onto positions. */
+function windows(t: tf.Tensor4D, kernel: number, stride: number) {
+  const [batch, , length, channels] = t.shape;
+  const { index, scatter, windows: count } = poolIndex(length, kernel, stride);
+  const view = tf.reshape(tf.gather(t, index, 2), [batch, count, kernel, channels]);
+  const argmax = tf.transpose(tf.oneHot(tf.argMax(view, 2), kernel), [0, 1, 3, 2]); // [batch, P, k, C]
+  // Window-slot values [batch, P, k, C] → input positions [batch, 1, L, C], overlaps added.
+  const unpool = (slots: tf.Tensor): tf.Tensor4D => {
+    const rows = tf.reshape(tf.transpose(tf.reshape(slots, [-1, count * kernel, channels]), [0, 2, 1]), [-1, count * kernel]);
+    const back = tf.reshape(tf.matMul(rows, scatter), [-1, channels, length]);
+    return tf.expandDims(tf.transpose(back, [0, 2, 1]), 1) as tf.Tensor4D;
+  };
+  return { count, argmax, unpool };
+}
+
+/** tf.maxPool whose gradient goes to each window's first maximum (PyTorch's choice). */
+const firstMaxPool = (input: tf.Tensor4D, kernel: number, stride: number): tf.Tensor4D => {
+  const forward = (t: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([t]);
+    return {
+      value: tf.maxPool(t as tf.Tensor4D, [1, kernel], [1, stride], 'valid'),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const t4 = saved[0] as tf.Tensor4D;
+        const { count, argmax, unpool } = windows(t4, kernel, stride);
+        return unpool(tf.mul(argmax, tf.reshape(dy, [t4.shape[0], count, 1, t4.shape[3]])));
+      },
+    };
+  };
+  return tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0])(input) as tf.Tensor4D;
+};
+
 const rescaleMaxPool = (input: tf.Tensor4D, kernel: number, stride: number): tf.Tensor4D => {
   const forward = (t: tf.Tensor, save: tf.GradSaveFunc) => {
     const y = tf.maxPool(t as tf.Tensor4D, [1, kernel], [1, stride], 'valid');
@@ -103,19 +146,10 @@ const rescaleMaxPool = (input: tf.Tensor4D, kernel: number, stride: number): tf.
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [ts, ys] = saved as [tf.Tensor4D, tf.Tensor4D];
-        const [batch, , length, channels] = ts.shape;
-        const { index, scatter, windows } = poolIndex(length, kernel, stride);
-        // Window view [2n, P, k, C] and the one-hot of each window's (first) argmax.
-        const view = tf.reshape(tf.gather(ts, index, 2), [batch, windows, kernel, channels]);
-        const argmax = tf.transpose(tf.oneHot(tf.argMax(view, 2), kernel), [0, 1, 3, 2]); // [2n, P, k, C]
-        // Sum window-slot values back onto input positions: [2n, P·k, C] → [2n, L, C] (adds overlaps).
-        const unpool = (slots: tf.Tensor): tf.Tensor4D => {
-          const rows = tf.reshape(tf.transpose(tf.reshape(slots, [-1, windows * kernel, channels]), [0, 2, 1]), [-1, windows * kernel]);
-          const back = tf.reshape(tf.matMul(rows, scatter), [-1, channels, length]);
-          return tf.expandDims(tf.transpose(back, [0, 2, 1]), 1) as tf.Tensor4D;
-        };
-        const g = tf.reshape(dy, [batch, windows, 1, channels]);
-        const [yx, yr] = halves(tf.reshape(ys, [batch, windows, 1, channels]));
+        const [batch, , , channels] = ts.shape;
+        const { count, argmax, unpool } = windows(ts, kernel, stride);
+        const g = tf.reshape(dy, [batch, count, 1, channels]);
+        const [yx, yr] = halves(tf.reshape(ys, [batch, count, 1, channels]));
         const top = tf.maximum(yx, yr);
         const [gx, gr] = halves(g);
         const [ax, ar] = halves(argmax);

@@ -31,16 +31,17 @@ export interface ForwardOptions {
   replace?: Readonly<Record<string, tf.Tensor>>;
   /**
    * Replacements for the nonlinear operations (eval mode only): DeepLIFT's rescale rules are ReLU and
-   * max-pool with other gradients (deeplift.ts). Batch norm then runs as its eval-mode affine map.
+   * max-pool with other gradients (deeplift.ts). With a ReLU given, batch norm runs as its eval-mode affine
+   * map (no folded fused kernel); a max-pool alone keeps the fused conv path.
    */
   ops?: NonlinearOps;
 }
 
 /** The forward pass's nonlinear operations, as `ForwardOptions.ops` may replace them. */
 export interface NonlinearOps {
-  relu(t: tf.Tensor): tf.Tensor;
+  relu?(t: tf.Tensor): tf.Tensor;
   /** Valid max-pool of [n, 1, positions, channels] along positions. */
-  maxPool(t: tf.Tensor4D, kernel: number, stride: number): tf.Tensor4D;
+  maxPool?(t: tf.Tensor4D, kernel: number, stride: number): tf.Tensor4D;
 }
 
 export interface ForwardResult {
@@ -130,12 +131,12 @@ export class Model {
         throw new ModelError(`no layer '${name}'; layers are ${this.layerNames().join(', ')}`, { option: 'layer' });
       }
     }
-    const fast = !training && !ops && wanted.size === 0 && Object.keys(replace).length === 0;
+    const fast = !training && !ops?.relu && wanted.size === 0 && Object.keys(replace).length === 0;
     const out: Record<string, tf.Tensor> = {};
     const c = this.config;
     const rng = createRandom(options.dropoutSeed ?? 0);
     const fold = fast ? this.foldedWeights() : undefined;
-    const relu = (t: tf.Tensor): tf.Tensor => (ops ? ops.relu(t) : tf.relu(t));
+    const relu = (t: tf.Tensor): tf.Tensor => (ops?.relu ? ops.relu(t) : tf.relu(t));
     const tap = (name: string, t: tf.Tensor, squeeze: boolean): tf.Tensor => {
       const r = replace[name];
       const value = r ? (squeeze ? tf.expandDims(r, 1) : r) : t;
@@ -156,7 +157,7 @@ export class Model {
         a = tf.fused.conv2d({ x: padded, filter: fold.filters[k]!, strides: 1, pad: 'valid', bias: fold.biases[k], activation: 'relu' });
       } else {
         const norm = this.norm(i);
-        const normRelu = (t: tf.Tensor4D): tf.Tensor4D => ops
+        const normRelu = (t: tf.Tensor4D): tf.Tensor4D => ops?.relu
           ? ops.relu(normAffine(t, norm, c.batchNormEpsilon)) as tf.Tensor4D
           : training ? normReluTraining(t, norm, c.batchNormEpsilon, c.batchNormMomentum) : normReluInference(t, norm, c.batchNormEpsilon);
         const z = tf.conv2d(padded, this.p(`conv${i}/kernel`) as tf.Tensor4D, 1, 'valid');
@@ -170,7 +171,7 @@ export class Model {
         a = tap(`relu${i}`, a, true) as tf.Tensor4D;
       }
       if (layer.pool) {
-        a = ops ? ops.maxPool(a, layer.pool.kernel, layer.pool.stride) : tf.maxPool(a, [1, layer.pool.kernel], [1, layer.pool.stride], 'valid');
+        a = ops?.maxPool ? ops.maxPool(a, layer.pool.kernel, layer.pool.stride) : tf.maxPool(a, [1, layer.pool.kernel], [1, layer.pool.stride], 'valid');
       }
       a = dropout(a, layer.dropout) as tf.Tensor4D;
       a = tap(`block${i}`, a, true) as tf.Tensor4D;
