@@ -15,7 +15,7 @@ import { modelArgument, sequencesArgument } from './interpret-common';
 const usage =
   'cislab attribute --model DIR --data FILE --method saliency|input-gradient|integrated-gradients|deeplift-shap ' +
   '[--references 20] [--steps 50] [--integration gauss-legendre] [--baseline zeros|uniform] [--region 18-97] [--hypothetical] ' +
-  '[--seed 1] [--batch-size 128] [--limit N] --out FILE.tsv [--data-dir DIR]';
+  '[--seed 1] [--batch-size N (default: what fits 1 GiB, ≤ 64)] [--limit N] --out FILE.tsv [--data-dir DIR]';
 
 export const attributeCommand: Command = {
   name: 'attribute',
@@ -39,7 +39,7 @@ export const attributeCommand: Command = {
       integration: choiceOption(values['integration'] as string | undefined, 'integration', QUADRATURE_RULES, 'gauss-legendre'),
       baseline: choiceOption(values['baseline'] as string | undefined, 'baseline', BASELINES, 'zeros'),
       seed: numberOption(values['seed'] as string, 'seed', 1, { integer: true }),
-      batchSize: numberOption(values['batch-size'] as string, 'batch-size', 128, { integer: true, min: 1 }),
+      ...(values['batch-size'] !== undefined ? { batchSize: numberOption(values['batch-size'] as string, 'batch-size', 64, { integer: true, min: 1 }) } : {}),
       ...(values['region'] !== undefined ? { region: parseRegion(values['region'] as string) } : {}),
     };
     const model = await modelArgument(dir);

@@ -52,8 +52,14 @@ export interface AttributeOptions {
   baseline?: BaselineKind;
   /** Saliency: subtract each position's mean gradient over the bases (Majdandzic et al. 2023, gReLU's `correct_grad`; default false). */
   correctGradient?: boolean;
-  /** Model inputs per device call: sequence–reference pairs or interpolation points (default 128). */
+  /**
+   * Model evaluations per device call — sequences, interpolation points, or sequence–reference pairs (as
+   * tangermeme's `batch_size`). Default: what fits `memoryBudget`, at most 64 (larger batches were no
+   * faster on wasm).
+   */
   batchSize?: number;
+  /** Bytes the activations of one device call may take when `batchSize` is not given (default 1 GiB). */
+  memoryBudget?: number;
   /** Called after each chunk with the number of sequences done. */
   onProgress?: (done: number) => void;
 }
@@ -167,8 +173,9 @@ interface Settings {
 function resolveOptions(model: Differentiable, options: AttributeOptions): Settings {
   const {
     method = 'deeplift-shap', region = DREAM_VARIABLE_REGION, references = 20, seed = 1, steps = 50,
-    integration = 'gauss-legendre', baseline = 'zeros', correctGradient = false, batchSize = 128,
+    integration = 'gauss-legendre', baseline = 'zeros', correctGradient = false, memoryBudget = 2 ** 30,
   } = options;
+  const batchSize = options.batchSize ?? defaultBatchSize(model, method, memoryBudget);
   if (!ATTRIBUTION_METHODS.includes(method)) throw new OptionError(`unknown method '${method}'; expected ${ATTRIBUTION_METHODS.join(', ')}`, { option: 'method' });
   checkRegion(region, model.inputLength);
   const positive = (value: number, option: string) => {
@@ -180,6 +187,19 @@ function resolveOptions(model: Differentiable, options: AttributeOptions): Setti
   if (method === 'deeplift-shap' && !model.deepLift) throw new OptionError('this model has no DeepLIFT rule; use integrated-gradients', { option: 'method' });
   const cost = method === 'deeplift-shap' ? references : method === 'integrated-gradients' ? steps + 2 : 1;
   return { method, region, references, seed, steps, integration, baseline, correctGradient, batchSize, chunk: Math.max(1, Math.floor(batchSize / cost)) };
+}
+
+/**
+ * Batch size for a memory budget. Measured on tfjs wasm (camformer-mini, peak resident memory over batch
+ * sizes): a gradient pass holds ~10 × 4 bytes per activation value of each input; DeepLIFT/SHAP ~22 × 4 per
+ * value for each of the two inputs of a pair (the rescale rules keep both halves and their differences).
+ */
+function defaultBatchSize(model: Differentiable, method: AttributionMethod, budget: number): number {
+  if (!(budget > 0)) throw new OptionError(`expected a positive number of bytes, got ${budget}`, { option: 'memoryBudget' });
+  const values = model.activationsPerInput;
+  if (!values) return method === 'deeplift-shap' ? 32 : 64;
+  const perCall = method === 'deeplift-shap' ? 2 * 22 * 4 * values : 10 * 4 * values;
+  return Math.max(1, Math.min(64, Math.floor(budget / perCall)));
 }
 
 /** Chunk state: the per-base rows of the encoding and the arrays being filled. */

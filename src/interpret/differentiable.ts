@@ -12,6 +12,7 @@ import type { Encoded, Encoding } from '../data/encode';
 import type { Model } from '../kernels/camformer/model';
 import type { Ensemble, Predictor } from '../kernels/camformer/predict';
 import { deepLiftArrays, inputGradientArrays } from '../kernels/camformer/deeplift';
+import { convPadding } from '../kernels/camformer/config';
 
 export interface GradientResult {
   /** f(x), one value per sequence. */
@@ -32,6 +33,8 @@ export interface Differentiable {
   readonly encoding: Encoding;
   readonly inputLength: number;
   readonly inputChannels: number;
+  /** Values in one input's forward activations (all layers), to size batches to a memory budget; optional. */
+  readonly activationsPerInput?: number;
   /** Output and input gradient of an encoded batch (eval mode). */
   gradients(batch: Encoded): Promise<GradientResult>;
   /** DeepLIFT rescale-rule multipliers of `x` against `references` (same shape); absent when unsupported. */
@@ -47,6 +50,7 @@ export function differentiable(predictor: Predictor): Differentiable {
     encoding: first.encoding,
     inputLength: first.inputLength,
     inputChannels: first.inputChannels,
+    activationsPerInput: Math.max(...models.map(activationCount)),
     async gradients(batch) {
       return meanOf(models, (m) => {
         const x = tensor(m, batch, 'x');
@@ -71,6 +75,20 @@ export function differentiable(predictor: Predictor): Differentiable {
       }, (r) => [r.output, r.referenceOutput, r.multipliers], ([output, referenceOutput, multipliers]) => ({ output: output!, referenceOutput: referenceOutput!, multipliers: multipliers! }));
     },
   };
+}
+
+/** Values in a Camformer model's conv outputs (before pooling) and dense layers for one input. */
+function activationCount(m: Model): number {
+  const c = m.config;
+  let length = c.inputLength;
+  let total = length * c.inputChannels;
+  for (const layer of c.convs) {
+    const [left, right] = convPadding(layer);
+    length = length + left + right - layer.kernel + 1;
+    total += length * layer.channels;
+    if (layer.pool) length = Math.floor((length - layer.pool.kernel) / layer.pool.stride) + 1;
+  }
+  return total + c.dense.reduce((t, d) => t + d, 0);
 }
 
 /** Runs `one` per member and averages the arrays it returns (element-wise). */
