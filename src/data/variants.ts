@@ -23,7 +23,11 @@ export interface Variant {
 
 const ALLELE = /^[ACGTN]+$/;
 
-/** Reads a variant TSV or VCF (detected by a `##fileformat=VCF` or `#CHROM` line); every bad line is an InputError. */
+/**
+ * Reads a variant TSV or VCF (detected by a `##fileformat=VCF` or `#CHROM` line); every bad line is an InputError.
+ * @example
+ * const variants = readVariants('snvs.vcf'); // variant, id, position, ref, alt
+ */
 export function readVariants(path: string): ColumnTable {
   return parseVariants(readTextFile(path), path);
 }

@@ -81,7 +81,11 @@ export interface AttributionBatch {
   convergence: Float32Array;
 }
 
-/** Attributions of a stream of sequences, one `AttributionBatch` per chunk; memory is bounded by one chunk. */
+/**
+ * Attributions of a stream of sequences, one `AttributionBatch` per chunk; memory is bounded by one chunk.
+ * @example
+ * for await (const b of attributionBatches(differentiable(model), records, { method: 'integrated-gradients' })) write(b);
+ */
 export async function* attributionBatches(
   model: Differentiable, records: Iterable<SequenceRecord> | AsyncIterable<SequenceRecord>, options: AttributeOptions = {},
 ): AsyncGenerator<AttributionBatch> {
@@ -125,7 +129,11 @@ export async function attribute(model: Differentiable | Predictor, sequences: re
   return attributionTable(batches, { hypothetical: options.hypothetical ?? (options.method === 'saliency') });
 }
 
-/** Batches → the tidy table of `attribute` (projected rows, or four rows per position when `hypothetical`). */
+/**
+ * Batches → the tidy table of `attribute` (projected rows, or four rows per position when `hypothetical`).
+ * @example
+ * const table = attributionTable(batches, { hypothetical: true });
+ */
 export function attributionTable(batches: readonly AttributionBatch[], options: { hypothetical?: boolean } = {}): ColumnTable {
   const hypothetical = options.hypothetical ?? false;
   const per = hypothetical ? 4 : 1;

@@ -113,7 +113,11 @@ export interface EvolveResult {
   designs: ColumnTable;
 }
 
-/** Vaishnav et al.'s genetic algorithm (see the header). */
+/**
+ * Vaishnav et al.'s genetic algorithm (see the header for the defaults and where they come from).
+ * @example
+ * const { trajectory, designs } = await evolveDesign(predict, { target: 15, population: 5000, seed: 2 });
+ */
 export async function evolveDesign(predict: BatchPredictor, options: EvolveOptions = {}): Promise<EvolveResult> {
   const {
     target, region = DREAM_VARIABLE_REGION, encoding = 'onehot', batchSize = 1024, population = 1000, generations = 10,

@@ -41,7 +41,11 @@ export interface Differentiable {
   deepLift?(x: Encoded, references: Encoded): Promise<DeepLiftResult>;
 }
 
-/** A Camformer-family model or ensemble as a `Differentiable`. */
+/**
+ * A Camformer-family model or ensemble as a `Differentiable`.
+ * @example
+ * const { output, gradient } = await differentiable(model).gradients(encode(sequences, model.encoding));
+ */
 export function differentiable(predictor: Predictor): Differentiable {
   const models = 'kind' in predictor && predictor.kind === 'ensemble' ? (predictor as Ensemble).models : [predictor as Model];
   const first = models[0]!;

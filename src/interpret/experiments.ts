@@ -79,6 +79,8 @@ export interface AblateOptions extends ExperimentOptions {
 /**
  * Effect of destroying a region: one row per sequence × shuffle — `id`, `shuffle` (1-based; 1 for a
  * replacement), `before`, `after`, `effect` (= after − before).
+ * @example
+ * const t = await ablate(predict, sequences, { start: 40, end: 49, method: 'dinucleotide' });
  */
 export async function ablate(predict: BatchPredictor, sequences: readonly string[], options: AblateOptions): Promise<ColumnTable> {
   const { encoding = 'onehot', batchSize = 1024, start, end, method = 'shuffle', seed = 1 } = options;
@@ -120,6 +122,8 @@ export async function ablate(predict: BatchPredictor, sequences: readonly string
 /**
  * Mean effect per group with its standard deviation, standard error and count: `groupBy` columns, `mean`,
  * `sd`, `se`, `n` (e.g. per motif after `marginalize`, per sequence after `ablate`).
+ * @example
+ * summarizeEffects(await marginalize(predict, backgrounds, motifs), ['motif']);
  */
 export function summarizeEffects(table: ColumnTable, groupBy: readonly string[], value = 'effect'): ColumnTable {
   return table

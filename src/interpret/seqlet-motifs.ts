@@ -44,6 +44,9 @@ function seqletRows(seqlets: ColumnTable): Array<{ id: string; start: number; en
 /**
  * Each seqlet with its best database match(es): the seqlet columns plus `motif_id`, `motif_name`, `strand`,
  * `offset`, `score`, `p_value`, `q_value` (from `compareMotifs`; q over all seqlet × motif pairs).
+ * Options: `nearest` matches per seqlet (default 1, tangermeme's `n_nearest`) and compareMotifs' options.
+ * @example
+ * const annotated = annotateSeqlets(seqlets, new Map(ids.map((id, i) => [id, sequences[i]])), jaspar);
  */
 export function annotateSeqlets(seqlets: ColumnTable, sequences: SequenceLookup, database: readonly Motif[], options: CompareOptions & { nearest?: number } = {}): ColumnTable {
   const { nearest = 1, ...compare } = options;
@@ -97,7 +100,12 @@ const PAD = 6;
 /** A pattern's columns are those at least this fraction of its members cover. */
 const COVERAGE = 0.3;
 
-/** Clusters seqlets into patterns; see the module header. */
+/**
+ * Clusters seqlets into patterns (see the module header); options default to minSimilarity 0.7, minOverlap 5,
+ * minInstances 5, minInformation 0.5 bits.
+ * @example
+ * const { motifs, patterns, instances } = clusterSeqlets(callSeqlets(table, { sign: 'both' }), lookup);
+ */
 export function clusterSeqlets(seqlets: ColumnTable, sequences: SequenceLookup, options: ClusterOptions = {}): SeqletPatterns {
   const { minSimilarity = 0.7, minInstances = 5, minInformation = 0.5 } = options;
   const rows = seqletRows(seqlets);
@@ -183,7 +191,11 @@ export function clusterSeqlets(seqlets: ColumnTable, sequences: SequenceLookup, 
   };
 }
 
-/** Best database match per pattern: `compareMotifs` then `bestMatches` (q ≤ `maxQ`, default 1). */
+/**
+ * Best database match per pattern: `compareMotifs` then `bestMatches` (q ≤ `maxQ`, default 1).
+ * @example
+ * annotatePatterns(clusterSeqlets(seqlets, lookup).motifs, jaspar, { maxQ: 0.05 });
+ */
 export function annotatePatterns(motifs: readonly Motif[], database: readonly Motif[], options: CompareOptions & { maxQ?: number } = {}): ColumnTable {
   const { maxQ, ...compare } = options;
   return bestMatches(compareMotifs(motifs, database, compare), { maxQ });

@@ -101,6 +101,8 @@ export async function space(predict: BatchPredictor, backgrounds: readonly strin
 /**
  * The interaction matrix: per spacing × orientation the mean predictions (`background`, `a`, `b`, `both`),
  * the mean `interaction`, its standard error `se` and the number of backgrounds `n`.
+ * @example
+ * const matrix = spaceSummary(await space(predict, backgrounds, a, b));
  */
 export function spaceSummary(table: ColumnTable): ColumnTable {
   return table
@@ -165,7 +167,11 @@ export function asInserted(motif: Motif | InsertedMotif): InsertedMotif {
   return 'probabilities' in motif ? { name: motif.altId || motif.id, sequence: consensus(motif) } : motif;
 }
 
-/** The first motif of a database whose id or TF name (altId) is `name` (case-insensitive). */
+/**
+ * The first motif of a database whose id or TF name (altId) is `name` (case-insensitive).
+ * @example
+ * const ume6 = findMotif(readMotifs(jasparFile), 'UME6');
+ */
 export function findMotif(database: readonly Motif[], name: string): Motif {
   const wanted = name.toUpperCase();
   const found = database.find((m) => m.id.toUpperCase() === wanted || m.altId.toUpperCase() === wanted);

@@ -38,7 +38,12 @@ export function variantKind(ref: string, alt: string): VariantKind {
   return ref.startsWith(alt) ? 'deletion' : 'indel';
 }
 
-/** The sequence with the variant written in, at the original length (see the header's policy). */
+/**
+ * The sequence with the variant written in, at the original length (see the header's policy; window
+ * default 18–97, side default `right`).
+ * @example
+ * applyVariant(seq, { id: 'x', position: 40, ref: 'A', alt: 'AT' }); // T inserted after 40, base 97 dropped
+ */
 export function applyVariant(sequence: string, v: Variant, policy: VariantPolicy = {}): string {
   const { window = DREAM_VARIABLE_REGION, side = 'right' } = policy;
   const place = v.variant ?? `${v.id}:${v.position}`;

@@ -66,7 +66,11 @@ export class AtomicTextWriter {
   }
 }
 
-/** Runs `fill` with a writer for `path` and commits it; on any error the partial file is removed and the error rethrown. */
+/**
+ * Runs `fill` with a writer for `path` and commits it; on any error the partial file is removed and the error rethrown.
+ * @example
+ * await writeTextAtomically('out.tsv', (w) => { w.write('a\tb\n'); });
+ */
 export async function writeTextAtomically<T>(path: string, fill: (writer: AtomicTextWriter) => Promise<T> | T, option = 'out'): Promise<T> {
   const writer = new AtomicTextWriter(path, option);
   try {
