@@ -9,10 +9,14 @@ import { mainCommand } from './main-job';
 import { ismCommand, predictCommand, trainCommand } from './model-commands';
 import { importTorchCommand, modelsCommand } from './models';
 import { scanCommand } from './scan';
+import { attributeCommand } from './attribute';
+import { designCommand, variantsCommand } from './variant-design';
+import { marginalizeCommand, seqletsCommand, spaceCommand } from './experiment-commands';
 import { kernelCommand, notebooksCommand } from './notebook-commands';
 
 export const COMMANDS: Command[] = [
-  mainCommand, trainCommand, predictCommand, evaluateCommand, ismCommand, scanCommand, modelsCommand, importTorchCommand, kernelCommand, notebooksCommand, deeprageCommand, seq2expCommand,
+  mainCommand, trainCommand, predictCommand, evaluateCommand, ismCommand, attributeCommand, seqletsCommand, marginalizeCommand, spaceCommand,
+  variantsCommand, designCommand, scanCommand, modelsCommand, importTorchCommand, kernelCommand, notebooksCommand, deeprageCommand, seq2expCommand,
 ];
 
 export async function runCli(argv: string[]): Promise<number> {
