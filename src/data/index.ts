@@ -8,3 +8,7 @@ export * from './dream2022';
 export * from './expression-matrix';
 export * from './tracks';
 export * from './rows';
+export * from './store';
+export * from './store-rows';
+export * from './read-stream';
+export * from './load-store';

@@ -2,3 +2,6 @@
 export * from './text-file';
 export * from './atomic';
 export * from './package-root';
+export * from './line-reader';
+export * from './atomic-stream';
+export * from './npz';
