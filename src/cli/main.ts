@@ -6,12 +6,14 @@ import type { Command } from './args';
 import { deeprageCommand, seq2expCommand } from './deeprage-seq2exp';
 import { evaluateCommand } from './evaluate';
 import { mainCommand } from './main-job';
-import { ismCommand, predictCommand, trainCommand } from './model-commands';
+import { trainCommand } from './model-commands';
+import { ismCommand, predictCommand } from './predict-ism';
+import { mergeCommand } from './merge';
 import { scanCommand } from './scan';
 import { kernelCommand, notebooksCommand } from './notebook-commands';
 
 export const COMMANDS: Command[] = [
-  mainCommand, trainCommand, predictCommand, evaluateCommand, ismCommand, scanCommand, kernelCommand, notebooksCommand, deeprageCommand, seq2expCommand,
+  mainCommand, trainCommand, predictCommand, evaluateCommand, ismCommand, scanCommand, mergeCommand, kernelCommand, notebooksCommand, deeprageCommand, seq2expCommand,
 ];
 
 export async function runCli(argv: string[]): Promise<number> {

@@ -43,6 +43,11 @@ export interface StreamReadOptions extends ReadOptions, LineReaderOptions {
   ids?: boolean;
   /** Delimited files: extra columns to carry through as text, when present (e.g. `idx`). */
   columns?: readonly string[];
+  /**
+   * End blocks at multiples of `blockSize` in the file's record numbering (default false: every block but the
+   * last holds `blockSize` records from `from` on). A shard then batches its rows as the unsharded run does.
+   */
+  align?: boolean;
 }
 
 /**
@@ -64,7 +69,8 @@ export async function* readRecordBlocks(path: string, options: StreamReadOptions
   let parser: RecordParser | undefined;
   let builder: BlockBuilder | undefined;
   const sink: Sink = (record) => {
-    builder ??= new BlockBuilder(parser!.index - 1, blockSize, parser!.hasExpression, options.ids === true);
+    const first = parser!.index - 1;
+    builder ??= new BlockBuilder(first, options.align ? blockSize - (first % blockSize) : blockSize, parser!.hasExpression, options.ids === true);
     builder.add(record);
   };
   reading: for await (const lines of readLineBlocks(path, options)) {
@@ -73,7 +79,7 @@ export async function* readRecordBlocks(path: string, options: StreamReadOptions
       if (!parser) continue;
       if (parser.index >= to) break reading;
       parser.line(lines, i, sink);
-      if (builder && builder.count === blockSize) {
+      if (builder && builder.count === builder.capacity) {
         yield builder.finish();
         builder = undefined;
       }
@@ -84,23 +90,57 @@ export async function* readRecordBlocks(path: string, options: StreamReadOptions
   if (builder && builder.count) yield builder.finish();
 }
 
-/** Number of records in a promoter file (what `readRecordBlocks` would return without a range), in one pass. */
-export async function countRecords(path: string, options: ReadOptions & LineReaderOptions = {}): Promise<number> {
+/** What a promoter file holds, from one pass: its format, a delimited file's columns, and its number of records. */
+export interface RecordSurvey {
+  format: Format;
+  /** Column names of a TSV/CSV header (empty for DREAM and FASTA). */
+  columns: string[];
+  records: number;
+}
+
+/** Format, columns and record count of a promoter file (the records `readRecordBlocks` returns without a range). */
+export async function surveyRecords(path: string, options: ReadOptions & LineReaderOptions = {}): Promise<RecordSurvey> {
   let format: Format | undefined;
+  let columns: string[] = [];
   let count = 0;
   for await (const lines of readLineBlocks(path, options)) {
     for (let i = 0; i < lines.count; i++) {
       if (isBlankLine(lines, i)) continue;
       if (!format) {
-        format = checkedFormat(options.format ?? guessFormat([lineText(lines, i)], path));
-        if (format === 'tsv' || format === 'csv') continue; // the header
+        const text = lineText(lines, i);
+        format = checkedFormat(options.format ?? guessFormat([text], path));
+        if (format === 'tsv' || format === 'csv') {
+          columns = splitFields(text, format === 'tsv' ? '\t' : ',');
+          continue; // the header is no record
+        }
       }
       if (format !== 'fasta') count++;
       else if (firstNonSpace(lines, i) === 0x3e) count++;
     }
   }
   if (!format) throw new InputError('file is empty', { file: path });
-  return count;
+  return { format, columns, records: count };
+}
+
+/** Number of records in a promoter file. */
+export async function countRecords(path: string, options: ReadOptions & LineReaderOptions = {}): Promise<number> {
+  return (await surveyRecords(path, options)).records;
+}
+
+/**
+ * The records of a block as base codes 0–4, `length` per record, for a model that takes exactly `length` nt.
+ * A record of another length is an InputError naming its line (`source` names the file).
+ */
+export function blockCodes(block: RecordBlock, length: number, source: string, what = 'the model'): Uint8Array {
+  const codes = new Uint8Array(block.count * length);
+  for (let k = 0; k < block.count; k++) {
+    if (block.lengths[k] !== length) {
+      throw new InputError(`sequence has ${block.lengths[k]} nt but ${what} takes ${length}; preprocess the file to ${length} nt first (every output row matches one input row, so nothing is padded or dropped here)`, { file: source, line: block.lines[k]! });
+    }
+    const start = block.starts[k]!;
+    for (let i = 0; i < length; i++) codes[k * length + i] = BASE_INDEX[block.letters[start + i]!]!;
+  }
+  return codes;
 }
 
 /** The rows `[from, to)` of an in-memory promoter table (`sequence`, optional `expression`, `id`, extra columns) as record blocks. */
@@ -113,9 +153,10 @@ export function* tableRecordBlocks(table: ColumnTable, options: Omit<StreamReadO
   const expression = names.includes('expression') ? (table.array('expression') as ArrayLike<number>) : undefined;
   const ids = names.includes('id') ? (table.array('id') as ArrayLike<unknown>) : undefined;
   const extra = (options.columns ?? []).filter((c) => names.includes(c)).map((c) => [c, table.array(c) as ArrayLike<unknown>] as const);
-  for (let first = options.from ?? 0; first < to; first += blockSize) {
-    const builder = new BlockBuilder(first, blockSize, expression !== undefined, options.ids === true);
-    for (let row = first; row < Math.min(first + blockSize, to); row++) {
+  for (let first = options.from ?? 0; first < to;) {
+    const size = options.align ? blockSize - (first % blockSize) : blockSize;
+    const builder = new BlockBuilder(first, size, expression !== undefined, options.ids === true);
+    for (let row = first; row < Math.min(first + size, to); row++) {
       const sequence = normalizeSequence(sequences[row]!, { field: 'sequence', line: row + 1 });
       builder.add({
         letters: Buffer.from(sequence, 'latin1'), start: 0, end: sequence.length, line: row + 1,
@@ -124,12 +165,15 @@ export function* tableRecordBlocks(table: ColumnTable, options: Omit<StreamReadO
         columns: Object.fromEntries(extra.map(([c, values]) => [c, String(values[row])])),
       });
     }
+    first += size;
     yield builder.finish();
   }
 }
 
 class BlockBuilder {
   count = 0;
+  /** Records this block takes before it is full. */
+  readonly capacity: number;
   private letters = Buffer.allocUnsafe(1 << 16);
   private used = 0;
   private readonly starts: Int32Array;
@@ -140,6 +184,7 @@ class BlockBuilder {
   private readonly columns: Record<string, string[]> = {};
 
   constructor(private readonly first: number, size: number, hasExpression: boolean, withIds: boolean) {
+    this.capacity = size;
     this.starts = new Int32Array(size);
     this.lengths = new Int32Array(size);
     this.lines = new Int32Array(size);

@@ -4,3 +4,6 @@ export { ismScores, ismContributions, ismEntropy, type BatchPredictor, type IsmO
 export { gradCam, averageGradCam, resample, GRADCAM_VARIANTS, type GradCamOptions, type GradCamVariant } from './gradcam';
 export { layerActivations, filterKnockout, filterPwms, type LayerActivations, type KnockoutOptions, type FilterPwm } from './activations';
 export * from './motif-pairs';
+export { ismDense, variantsOf, type DenseIsm, type DenseIsmOptions, type IsmRegion } from './ism-dense';
+export { appendTidyIsm, emptyIsmColumns, sequenceCodes, ISM_COLUMNS, type IsmColumns } from './ism';
+export * from './ism-store';
