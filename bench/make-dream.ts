@@ -4,10 +4,11 @@
  * 0–17 with a share of non-integer (multi-cell) values, and rows that preprocessing must pad, truncate or drop
  * (off-length, too many N). The file is streamed (any size, bounded memory) and written atomically.
  *
- *   npx tsx bench/make-dream.ts --rows 1000000 --out /tmp/dream-1m.txt [--seed 1] [--gzip]
+ *   npx tsx bench/make-dream.ts --rows 1000000 --out /tmp/dream-1m.txt [--seed 1] [--gzip] [--clean]
  *
  * Shares of rows (fixed, so preprocessing has work): 1 % length 104/116 (dropped), 2 % length 108/109/111/112
  * (padded or truncated), 0.5 % with 4 N (dropped), 0.5 % with 1–3 N (kept), 20 % non-integer expression.
+ * `--clean` writes only 110-nt rows without N (an input for `cislab predict`, which neither pads nor drops).
  */
 import { createGzip } from 'node:zlib';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
@@ -19,7 +20,7 @@ const args = process.argv.slice(2);
 const arg = (name: string, fallback?: string): string | undefined => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
 
 /** Writes `rows` synthetic DREAM-format lines to `out`; resolves once the file is renamed into place. */
-export async function makeDream(out: string, rows: number, seed = 1, gzip = false): Promise<void> {
+export async function makeDream(out: string, rows: number, seed = 1, gzip = false, clean = false): Promise<void> {
   const rng = createRandom(seed);
   const temporary = temporaryBeside(out);
   const file = createWriteStream(temporary);
@@ -33,7 +34,7 @@ export async function makeDream(out: string, rows: number, seed = 1, gzip = fals
       let region = '';
       for (let k = 0; k < 80; k++) region += bases[rng.int(4)];
       let sequence = DREAM_FLANK_5 + region + DREAM_FLANK_3;
-      const kind = rng.float();
+      const kind = clean ? 1 : rng.float();
       if (kind < 0.01) sequence = rng.float() < 0.5 ? sequence.slice(0, 104) : sequence + 'ACGTAC';
       else if (kind < 0.03) sequence = [sequence.slice(0, 108), sequence.slice(0, 109), sequence + 'A', sequence + 'AC'][rng.int(4)]!;
       else if (kind < 0.035) sequence = sequence.slice(0, 30) + 'NNNN' + sequence.slice(34);
@@ -61,11 +62,11 @@ if (require.main === module) {
   const out = arg('out');
   const rows = Number(arg('rows', '1000000'));
   if (!out || !Number.isInteger(rows) || rows < 1) {
-    console.error('usage: npx tsx bench/make-dream.ts --rows N --out FILE [--seed 1] [--gzip]');
+    console.error('usage: npx tsx bench/make-dream.ts --rows N --out FILE [--seed 1] [--gzip] [--clean]');
     process.exit(2);
   }
   const started = performance.now();
-  makeDream(out, rows, Number(arg('seed', '1')), args.includes('--gzip')).then(() => {
+  makeDream(out, rows, Number(arg('seed', '1')), args.includes('--gzip'), args.includes('--clean')).then(() => {
     console.log(`wrote ${rows.toLocaleString()} rows to ${out} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   });
 }

@@ -21,9 +21,10 @@ import { SequenceStore, type SequenceStoreOptions } from './store';
 import { storeRows } from './store-rows';
 
 /**
- * Rows above which cislab keeps base codes rather than an Arquero table of strings. A table row of a 110-nt
- * promoter costs ~300 bytes (the string, its id, the column arrays; measured with bench/scale.bench.ts), the
- * store 51: at 250,000 rows the table is ~75 MB and displays fine; at 6.7 M it would be ~2 GB.
+ * Rows above which cislab keeps base codes rather than an Arquero table of strings. A DREAM-format table row of
+ * a 110-nt promoter holds ~700 bytes once read (its sequence and id strings, the column arrays: 173 MB for
+ * 250,000 rows, measured after GC), the store 51: at 250,000 rows the table is fine to show and filter; at 6.7 M
+ * it would be ~4.6 GB, and its file cannot even be read as one string (V8's ~512 MB limit).
  */
 export const TABLE_ROWS_LIMIT = 250_000;
 
