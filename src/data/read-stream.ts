@@ -192,7 +192,8 @@ class BlockBuilder {
     if (withIds) this.ids = [];
   }
 
-  add(r: { letters: Uint8Array; start: number; end: number; line: number; expression: number; id: string | (() => string); columns?: Record<string, string> }): void {
+  /** Adds one record; `id` left out means its line number (the DREAM format's id). */
+  add(r: { letters: Uint8Array; start: number; end: number; line: number; expression: number; id?: string; columns?: Record<string, string> }): void {
     const length = r.end - r.start;
     if (this.used + length > this.letters.length) {
       const grown = Buffer.allocUnsafe(Math.max(this.letters.length * 2, this.used + length));
@@ -206,7 +207,7 @@ class BlockBuilder {
     this.lines[k] = r.line;
     this.used += length;
     if (this.expression) this.expression[k] = r.expression;
-    this.ids?.push(typeof r.id === 'function' ? r.id() : r.id);
+    this.ids?.push(r.id ?? String(r.line));
     for (const [name, value] of Object.entries(r.columns ?? {})) (this.columns[name] ??= []).push(value);
   }
 
@@ -263,7 +264,7 @@ function dreamParser(file: string, from: number): RecordParser {
       while (b > a && bytes[b - 1]! <= 32) b--;
       checkLetters(bytes, a, b, { file, line, field: 'sequence' });
       const expression = parseNumber(bytes.toString('latin1', tab + 1, e), { file, line, field: 'expression' });
-      sink({ letters: bytes, start: a, end: b, line, expression, id: () => String(line) });
+      sink({ letters: bytes, start: a, end: b, line, expression });
     },
     end() {},
   };

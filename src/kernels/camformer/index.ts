@@ -8,7 +8,7 @@ export { Model, buildModel, countParameters, type BuildOptions, type ForwardOpti
 export { fit, splitValidation, seedEnsemble, type FitOptions, type ProgressEvent, type TrainingData } from './train';
 export { trainStep } from './step';
 export { saveModel, loadModel, MODEL_FORMAT } from './persistence';
-export { predict, predictStream, ensemble, inferenceEngine, INFERENCE_ENGINES, type Ensemble, type Predictor, type PredictOptions, type InferenceEngine } from './predict';
+export { predict, predictStream, predictRows, ensemble, inferenceEngine, INFERENCE_ENGINES, type Ensemble, type Predictor, type PredictOptions, type PredictRowsOptions, type InferenceEngine } from './predict';
 export { modelToOnnx } from './onnx/export';
 export { PredictPool } from './workers/pool';
 export { modelSummary, type ModelSummaryOptions } from './summary';
