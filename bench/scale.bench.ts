@@ -2,18 +2,19 @@
  * Scale: peak resident memory and throughput of cislab's data path on synthetic DREAM-format training files of
  * 1 M and 6.7 M rows (the size of the real DREAM training set), beside the Camformer authors' in-memory data path
  * (bench/reference/dream_data_path.py: pandas, nested lists, one float32 tensor) in the same run. Each segment
- * runs in its own process, so its peak RSS is its own:
+ * step reports its time and the peak RSS of its process up to then (`read` runs alone in one process, the
+ * others one after another in a second, as a pipeline would):
  *
  *   read     stream and validate every record (readRecordBlocks)
  *   load     the same plus Camformer preprocessing into the 2-bit store (loadTrainingSet)
- *   encode   load, then encode every kept row once, 256 rows per batch (what an epoch of training encodes)
- *   predict  load, then camformer-mini predictions for the first --predict-rows stored rows (predictRows)
- *   ism      load, then dense ISM of the first --ism stored rows over 18–97 (ismDense, 32 sequences per call)
+ *   encode   encode every kept row once, 256 rows per batch (what an epoch of training encodes)
+ *   predict  camformer-mini predictions for the first --predict-rows stored rows (predictRows)
+ *   ism      dense ISM of the first --ism stored rows over 18–97 (ismDense, 32 sequences per call)
  *   train    not measured yet: needs fit({ maxSteps }) from the training-loop rewrite (issue 14 part 2); the
  *            hook `trainSegment` below is where it goes.
  *
  *   npx tsx bench/scale.bench.ts [--sizes 1000000,6739258] [--dir /tmp/cislab-scale] [--predict-rows 20000]
- *                                [--ism 1000] [--reference-rows 1000000] [--segments read,load,encode,predict,ism]
+ *                                [--ism 1000] [--reference-rows 1000000]
  *
  * Files are generated (seed 1) into --dir when missing, never inside the repository.
  */
@@ -32,77 +33,77 @@ interface SegmentResult {
   /** Rows (or variants for ism) per second of the measured step. */
   rate: number;
   unit: string;
+  /** Peak RSS of the process up to the end of this step. */
   maxRssMb: number;
   detail?: string;
 }
 
-async function segment(name: string, file: string): Promise<SegmentResult> {
-  const started = () => performance.now();
-  const seconds = (t: number) => (performance.now() - t) / 1000;
-  const rss = () => process.resourceUsage().maxRSS / 1024;
+const seconds = (t: number) => (performance.now() - t) / 1000;
+const rss = () => process.resourceUsage().maxRSS / 1024;
+
+/** `read` alone in its process; `pipeline` = load → encode → predict → ism in one process (peak RSS after each). */
+async function segment(name: string, file: string): Promise<SegmentResult[]> {
   const { readRecordBlocks } = await import('../src/data/read-stream');
   const { loadTrainingSet } = await import('../src/data/load-store');
   if (name === 'read') {
-    const t = started();
+    const t = performance.now();
     let rows = 0;
     for await (const block of readRecordBlocks(file, { blockSize: 8192 })) rows += block.count;
     const s = seconds(t);
-    return { segment: name, rows, seconds: s, rate: rows / s, unit: 'rows/s', maxRssMb: rss() };
+    return [{ segment: name, rows, seconds: s, rate: rows / s, unit: 'rows/s', maxRssMb: rss() }];
   }
-  let t = started();
+  if (name !== 'pipeline') throw new Error(`unknown segment ${name}`);
+  const results: SegmentResult[] = [];
+  let t = performance.now();
   const set = await loadTrainingSet(file);
-  const loadSeconds = seconds(t);
+  let s = seconds(t);
   const kept = set.store.count;
-  if (name === 'load') {
-    return { segment: name, rows: set.read, seconds: loadSeconds, rate: set.read / loadSeconds, unit: 'rows/s', maxRssMb: rss(), detail: `${kept} kept; store ${(set.store.byteLength / 1e6).toFixed(0)} MB` };
+  results.push({ segment: 'load', rows: set.read, seconds: s, rate: set.read / s, unit: 'rows/s', maxRssMb: rss(), detail: `${kept} kept; store ${(set.store.byteLength / 1e6).toFixed(0)} MB` });
+
+  const encodeRows = set.rows('onehotWithP');
+  const out = new Float32Array(256 * encodeRows.length * encodeRows.channels);
+  const batch = new Int32Array(256);
+  t = performance.now();
+  for (let first = 0; first < kept; first += 256) {
+    const n = Math.min(256, kept - first);
+    for (let i = 0; i < n; i++) batch[i] = first + i;
+    encodeRows.encodeRows(batch.subarray(0, n), out);
   }
-  if (name === 'encode') {
-    const rows = set.rows('onehotWithP');
-    const out = new Float32Array(256 * rows.length * rows.channels);
-    const batch = new Int32Array(256);
-    t = started();
-    for (let first = 0; first < kept; first += 256) {
-      const n = Math.min(256, kept - first);
-      for (let i = 0; i < n; i++) batch[i] = first + i;
-      rows.encodeRows(batch.subarray(0, n), out);
-    }
-    const s = seconds(t);
-    return { segment: name, rows: kept, seconds: s, rate: kept / s, unit: 'rows/s', maxRssMb: rss(), detail: `onehotWithP, batches of 256 (load took ${loadSeconds.toFixed(1)} s)` };
-  }
+  s = seconds(t);
+  results.push({ segment: 'encode', rows: kept, seconds: s, rate: kept / s, unit: 'rows/s', maxRssMb: rss(), detail: 'every kept row once, onehotWithP, batches of 256' });
+
   const { initBackend } = await import('../src/kernels/tensor/backend');
   const { buildModel } = await import('../src/kernels/camformer/model');
   const { predict, predictRows, inferenceEngine } = await import('../src/kernels/camformer/predict');
   const { subsetRows } = await import('../src/data/store-rows');
+  const { ismDense } = await import('../src/interpret/ism-dense');
   await initBackend();
   const model = buildModel('camformer-mini', { seed: 0 });
   const rows = set.rows(model.encoding);
   const engine = inferenceEngine();
-  if (name === 'predict') {
-    const n = Math.min(kept, Number(arg('predict-rows', '20000')));
-    t = started();
-    await predictRows(model, subsetRows(rows, Int32Array.from({ length: n }, (_, i) => i)));
-    const s = seconds(t);
-    return { segment: name, rows: n, seconds: s, rate: n / s, unit: 'seq/s', maxRssMb: rss(), detail: `camformer-mini on ${engine}` };
+
+  const nPredict = Math.min(kept, Number(arg('predict-rows', '20000')));
+  t = performance.now();
+  await predictRows(model, subsetRows(rows, Int32Array.from({ length: nPredict }, (_, i) => i)));
+  s = seconds(t);
+  results.push({ segment: 'predict', rows: nPredict, seconds: s, rate: nPredict / s, unit: 'seq/s', maxRssMb: rss(), detail: `camformer-mini on ${engine}` });
+
+  const nIsm = Math.min(kept, Number(arg('ism', '1000')));
+  const codes = new Uint8Array(32 * set.store.length);
+  let variants = 0;
+  t = performance.now();
+  for (let first = 0; first < nIsm; first += 32) {
+    const k = Math.min(32, nIsm - first);
+    for (let i = 0; i < k; i++) set.store.readCodes(first + i, codes, i * set.store.length);
+    const dense = await ismDense((b) => predict(model, b), codes.subarray(0, k * set.store.length), set.store.length, {
+      region: { start: 18, end: 97 }, encoding: model.encoding, intChannel: set.multiCell.subarray(first, first + k),
+    });
+    variants += dense.predictions.length * 0.75 + dense.refCodes.filter((c) => c === 4).length;
   }
-  if (name === 'ism') {
-    const { ismDense } = await import('../src/interpret/ism-dense');
-    const n = Math.min(kept, Number(arg('ism', '1000')));
-    const codes = new Uint8Array(32 * set.store.length);
-    let variants = 0;
-    t = started();
-    for (let first = 0; first < n; first += 32) {
-      const k = Math.min(32, n - first);
-      for (let i = 0; i < k; i++) set.store.readCodes(first + i, codes, i * set.store.length);
-      const dense = await ismDense((batch) => predict(model, batch), codes.subarray(0, k * set.store.length), set.store.length, {
-        region: { start: 18, end: 97 }, encoding: model.encoding, intChannel: set.multiCell.subarray(first, first + k),
-      });
-      variants += dense.predictions.length * 0.75 + dense.refCodes.filter((c) => c === 4).length;
-    }
-    const s = seconds(t);
-    return { segment: name, rows: n, seconds: s, rate: variants / s, unit: 'variants/s', maxRssMb: rss(), detail: `${n} sequences, ${variants} variants, camformer-mini on ${engine}` };
-  }
-  if (name === 'train') return trainSegment();
-  throw new Error(`unknown segment ${name}`);
+  s = seconds(t);
+  results.push({ segment: 'ism', rows: nIsm, seconds: s, rate: variants / s, unit: 'variants/s', maxRssMb: rss(), detail: `${nIsm} sequences, ${variants} variants, camformer-mini on ${engine}` });
+  results.push(trainSegment());
+  return results;
 }
 
 /**
@@ -113,9 +114,9 @@ function trainSegment(): SegmentResult {
   return { segment: 'train', rows: 0, seconds: NaN, rate: NaN, unit: 'steps/s', maxRssMb: NaN, detail: 'not measured: needs fit({ maxSteps }) over SequenceRows' };
 }
 
-function runSegment(name: string, file: string): SegmentResult {
+function runSegment(name: string, file: string): SegmentResult[] {
   const out = execFileSync(process.execPath, ['--import', 'tsx', __filename, '--segment', name, '--file', file, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  return JSON.parse(out.trim().split('\n').pop()!) as SegmentResult;
+  return JSON.parse(out.trim().split('\n').pop()!) as SegmentResult[];
 }
 
 function runReference(file: string, rows: number): Record<string, unknown> {
@@ -132,16 +133,14 @@ async function main(): Promise<void> {
   const dir = arg('dir', '/tmp/cislab-scale');
   mkdirSync(dir, { recursive: true });
   const sizes = arg('sizes', '1000000,6739258').split(',').map(Number);
-  const segments = arg('segments', 'read,load,encode,predict,ism').split(',');
   console.log(`scale benchmark: synthetic DREAM-format files in ${dir}; each segment a separate process (load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)} on ${(await import('node:os')).availableParallelism()} cores)`);
   for (const size of sizes) {
     const file = join(dir, `dream-${size}.txt`);
     if (!existsSync(file)) await makeDream(file, size, 1);
     console.log(`\n${size.toLocaleString('en')} rows (${(statSync(file).size / 1e6).toFixed(0)} MB)`);
     const results = new Map<string, SegmentResult>();
-    for (const name of [...new Set([...segments, 'load']), 'train']) {
-      const r = runSegment(name, file);
-      results.set(name, r);
+    for (const r of ['read', 'pipeline'].flatMap((name) => runSegment(name, file))) {
+      results.set(r.segment, r);
       console.log(`  cislab ${r.segment.padEnd(8)} ${Number.isFinite(r.seconds) ? `${r.seconds.toFixed(1)} s, ${Math.round(r.rate).toLocaleString('en')} ${r.unit}, peak RSS ${r.maxRssMb.toFixed(0)} MB` : ''}${r.detail ? ` (${r.detail})` : ''}`);
     }
     const referenceRows = Math.min(size, Number(arg('reference-rows', '1000000')));
