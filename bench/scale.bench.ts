@@ -1,7 +1,7 @@
 /**
  * Scale: peak resident memory and throughput of cislab's data path on synthetic DREAM-format training files of
  * 1 M and 6.7 M rows (the size of the real DREAM training set), beside the Camformer authors' in-memory data path
- * (bench/reference/dream_data_path.py: pandas, nested lists, one float32 tensor) in the same run. Each segment
+ * (bench/reference/dream_data_path.py: pandas, nested lists, one float32 tensor) in the same run. Each
  * step reports its time and the peak RSS of its process up to then (`read` runs alone in one process, the
  * others one after another in a second, as a pipeline would):
  *
