@@ -7,13 +7,14 @@ import { LOSSES, type LossName } from '../kernels/tensor/losses';
 import type { OptimizerName } from '../kernels/tensor/optimizers';
 import type { ScheduleName } from '../kernels/tensor/schedules';
 import { saveModel } from '../kernels/camformer/persistence';
-import type { ProgressEvent } from '../kernels/camformer/train';
+import type { ProgressEvent } from '../kernels/tensor/loop';
 import { choiceOption, numberOption, parseCommandArgs, requireOption, type Command } from './args';
 import { dataArgument } from './common';
 
 const trainUsage =
   'cislab train --model NAME --data FILE --out DIR [--epochs 20] [--batch-size 256] [--lr 1e-3] [--loss l1|mse|huber] ' +
-  '[--optimizer adamw|lion] [--schedule plateau|onecycle|cosine|constant] [--patience 5] [--seed 0] [--workers 2] [--checkpoint DIR] [--resume] [--data-dir DIR]';
+  '[--optimizer adamw|lion] [--schedule plateau|onecycle|cosine|constant] [--patience 5] [--seed 0] [--workers 2] [--max-steps N] ' +
+  '[--checkpoint DIR] [--checkpoint-every STEPS] [--resume] [--data-dir DIR]';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -25,7 +26,7 @@ export const trainCommand: Command = {
       epochs: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, loss: { type: 'string' },
       optimizer: { type: 'string' }, schedule: { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
       resume: { type: 'boolean', default: false }, checkpoint: { type: 'string' }, 'data-dir': { type: 'string' },
-      workers: { type: 'string' },
+      workers: { type: 'string' }, 'max-steps': { type: 'string' }, 'checkpoint-every': { type: 'string' },
     });
     const name = requireOption(values['model'] as string, 'model', trainUsage);
     const data = requireOption(values['data'] as string, 'data', trainUsage);
@@ -48,28 +49,35 @@ export const trainCommand: Command = {
       workers: numberOption(values['workers'] as string, 'workers', 2, { integer: true, min: 1 }),
       // Beside the model, not inside it: the model directory is replaced atomically when saved.
       checkpointDir: (values['checkpoint'] as string | undefined) ?? `${out}.checkpoint`,
+      checkpointEvery: values['checkpoint-every'] === undefined ? undefined : numberOption(values['checkpoint-every'] as string, 'checkpoint-every', 1, { integer: true, min: 1 }),
+      maxSteps: values['max-steps'] === undefined ? undefined : numberOption(values['max-steps'] as string, 'max-steps', 1, { integer: true, min: 1 }),
       resume: values['resume'] as boolean,
       onProgress: terminalProgress,
     });
     saveModel(model, out);
     const last = model.history[model.history.length - 1];
-    console.log(`saved ${model.config.name} to ${out} (${model.history.length} epochs; last val r ${last?.valPearson.toFixed(4) ?? 'n/a'})`);
+    console.log(`saved ${model.config.name} to ${out} (${model.history.length} epochs; last val r ${last?.valPearson?.toFixed(4) ?? 'n/a'})`);
     return 0;
   },
 };
 
 /** One line per epoch on stderr; a carriage-return line per batch on a terminal. */
 export function terminalProgress(event: ProgressEvent): void {
-  const rate = `${Math.round(event.seqPerSecond)} seq/s`;
+  const rate = `${Math.round(event.examplesPerSecond)} seq/s`;
   if (event.type === 'batch') {
-    if (process.stderr.isTTY) process.stderr.write(`\repoch ${event.epoch}/${event.epochs} batch ${event.batch}/${event.batches} loss ${event.loss.toFixed(4)} ${rate} ETA ${Math.round(event.etaSeconds)} s   `);
+    if (process.stderr.isTTY) {
+      process.stderr.write(`\repoch ${event.epoch}/${event.epochs} batch ${event.batch}/${event.batches} step ${event.step}/${event.steps} loss ${event.loss.toFixed(4)} ${rate} ETA ${Math.round(event.etaSeconds)} s   `);
+    }
   } else if (event.type === 'epoch') {
     if (process.stderr.isTTY) process.stderr.write('\n');
+    const { valPearson, valSpearman } = event.metrics;
     process.stderr.write(
-      `epoch ${event.epoch}/${event.epochs} loss ${event.loss.toFixed(4)} val loss ${event.valLoss?.toFixed(4)} ` +
-        `val r ${event.valPearson?.toFixed(4)} ρ ${event.valSpearman?.toFixed(4)} ${rate}${event.best ? ' (best)' : ''}\n`,
+      `epoch ${event.epoch}/${event.epochs} step ${event.step} loss ${event.loss.toFixed(4)} val loss ${event.valLoss?.toFixed(4)} ` +
+        `val r ${valPearson?.toFixed(4)} ρ ${valSpearman?.toFixed(4)} ${rate}${event.best ? ' (best)' : ''}\n`,
     );
-  } else if (event.stoppedEarly) {
+  } else if (event.stopped === 'early-stopping') {
     process.stderr.write(`stopped early after epoch ${event.epoch}\n`);
+  } else if (event.stopped === 'max-steps') {
+    process.stderr.write(`stopped after ${event.step} steps (--max-steps)\n`);
   }
 }

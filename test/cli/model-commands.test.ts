@@ -23,7 +23,7 @@ describe('cislab train → predict → ism → scan', () => {
     const model = join(dir, 'model');
     expect(await runCli(['train', '--model', join(dir, 'tiny.json'), '--data', data, '--out', model, '--epochs', '2', '--batch-size', '32'])).toBe(0);
     expect(existsSync(join(model, 'config.json'))).toBe(true);
-    expect(existsSync(join(`${model}.checkpoint`, 'config.json'))).toBe(true);
+    expect(existsSync(join(`${model}.checkpoint`, 'checkpoint.bin'))).toBe(true);
     // Resuming a finished run trains no further epochs and saves the same model again.
     expect(await runCli(['train', '--model', join(dir, 'tiny.json'), '--data', data, '--out', model, '--epochs', '2', '--batch-size', '32', '--resume'])).toBe(0);
     expect(out.join('\n')).toMatch(/saved cli-tiny .*\(2 epochs/);

@@ -4,8 +4,8 @@ export {
   presetConfig, resolveConfig, validateConfig, blockShapes, countConfigParameters, PRESETS,
   type CnnConfig, type ConvLayerConfig, type PresetName,
 } from './config';
-export { Model, buildModel, countParameters, type BuildOptions, type ForwardOptions, type ForwardResult, type HistoryRow } from './model';
-export { fit, splitValidation, seedEnsemble, type FitOptions, type ProgressEvent, type TrainingData } from './train';
+export { Model, buildModel, countParameters, type BuildOptions, type ForwardOptions, type ForwardResult } from './model';
+export { fit, validationIndices, seedEnsemble, type FitOptions, type TrainingData } from './train';
 export { trainStep } from './step';
 export { saveModel, loadModel, MODEL_FORMAT } from './persistence';
 export { predict, predictStream, predictRows, ensemble, inferenceEngine, INFERENCE_ENGINES, type Ensemble, type Predictor, type PredictOptions, type PredictRowsOptions, type InferenceEngine } from './predict';

@@ -14,6 +14,7 @@ import { ModelError } from '../../errors';
 import type { Encoded } from '../../data/encode';
 import { createRandom } from '../../stats/random';
 import { blockShapes, convPadding, countConfigParameters, flattenSize, resolveConfig, type CnnConfig, type PresetName } from './config';
+import type { HistoryRow } from '../tensor/loop';
 import { dropoutMask, foldNorm, normReluInference, normReluTraining, type NormState } from '../tensor/ops';
 
 export interface BuildOptions {
@@ -34,18 +35,6 @@ export interface ForwardOptions {
 export interface ForwardResult {
   output: tf.Tensor1D;
   taps: Record<string, tf.Tensor>;
-}
-
-/** One row of training history (one epoch). */
-export interface HistoryRow {
-  epoch: number;
-  trainLoss: number;
-  valLoss: number;
-  valPearson: number;
-  valSpearman: number;
-  learningRate: number;
-  seconds: number;
-  seqPerSecond: number;
 }
 
 export class Model {

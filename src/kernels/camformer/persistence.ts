@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../../errors';
 import { writeDirectoryAtomic } from '../../io/atomic';
 import { validateConfig, type CnnConfig } from './config';
-import { Model, type HistoryRow } from './model';
+import type { HistoryRow } from '../tensor/loop';
+import { Model } from './model';
 
 export const MODEL_FORMAT = 'cislab-model';
 export const MODEL_FORMAT_VERSION = 1;

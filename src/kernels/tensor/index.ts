@@ -4,3 +4,5 @@ export { initBackend, currentBackend, BACKENDS, type BackendName, type BackendOp
 export { loss, LOSSES, type LossName } from './losses';
 export { createOptimizer, type Optimizer, type OptimizerName, type OptimizerOptions } from './optimizers';
 export { Schedule, type ScheduleName, type ScheduleOptions } from './schedules';
+export { trainLoop, type TrainingRun, type LoopOptions, type LoopCallback, type ProgressEvent, type HistoryRow, type StepResult, type Validation } from './loop';
+export { writeCheckpointFile, readCheckpointFile, CHECKPOINT_FILE, type NamedArray } from './checkpoint';

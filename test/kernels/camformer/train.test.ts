@@ -29,7 +29,7 @@ describe('fit', () => {
     expect(events.filter((e) => e.type === 'epoch')).toHaveLength(10);
     const batch = events.find((e) => e.type === 'batch')!;
     expect(batch.batches).toBe(Math.ceil(552 / 16)); // 8% held out
-    expect(batch.seqPerSecond).toBeGreaterThan(0);
+    expect(batch.examplesPerSecond).toBeGreaterThan(0);
     expect(events.at(-1)!.type).toBe('end');
     model.dispose();
   });
