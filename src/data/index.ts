@@ -9,3 +9,7 @@ export * from './expression-matrix';
 export * from './tracks';
 export * from './rows';
 export * from './variants';
+export * from './store';
+export * from './store-rows';
+export * from './read-stream';
+export * from './load-store';

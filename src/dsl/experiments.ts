@@ -108,7 +108,7 @@ export async function dreamSnvStage(stage: ModelPipeline, options: DreamSnvOptio
   const s = await setUp(stage, { engine, workers });
   if (!isDreamTest(s.data)) throw new OptionError('DREAM SNV effects need the DREAM2022 test set: promoters.dream2022(\'test\')', { option: 'data' });
   // A filtered or head() pipeline scores the pairs whose two members it holds (as evaluate() does).
-  const present = new Set(s.data.table.array('idx') as ArrayLike<number>);
+  const present = new Set(Array.from(s.data.table.array('idx') as ArrayLike<number>));
   const pairs = (s.data.extras['pairs'] ?? readDream2022Pairs())
     .filter(aq.escape((d: { alt_idx: number; ref_idx: number }) => present.has(d.alt_idx) && present.has(d.ref_idx)));
   const r = await dreamSnvEffects(s.batch, s.data.table, pairs, { ...rest, encoding: s.encoding });

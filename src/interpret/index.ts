@@ -21,3 +21,6 @@ export { variantEffects, applyVariant, variantKind, type VariantEffectOptions, t
 export { dreamSnvEffects, type DreamSnvOptions, type DreamSnvResult } from './dream-variants';
 export { greedyDesign, evolveDesign, type DesignOptions, type GreedyOptions, type EvolveOptions, type EvolveResult } from './design';
 export { substitute, centeredStart, predictSequences, type InsertedMotif, type SequenceLookup } from './sequence-edits';
+export { ismDense, variantsOf, type DenseIsm, type DenseIsmOptions, type IsmRegion } from './ism-dense';
+export { appendTidyIsm, emptyIsmColumns, sequenceCodes, ISM_COLUMNS, type IsmColumns } from './ism';
+export * from './ism-store';

@@ -5,3 +5,6 @@ export * from './atomic';
 export * from './atomic-writer';
 export * from './package-root';
 export * from './archive';
+export * from './line-reader';
+export * from './atomic-stream';
+export * from './npz';

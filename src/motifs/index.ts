@@ -14,3 +14,4 @@ export * from './enrichment';
 export * from './pairs';
 export * from './compare';
 export * from './motif-table';
+export * from './fimo-text';
