@@ -7,10 +7,9 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { tf } from '../kernels/tensor/tf';
 import { OptionError } from '../errors';
-import type { Encoded } from '../data/encode';
 import type { Model } from '../kernels/camformer/model';
 import { convPadding } from '../kernels/camformer/config';
-import { sliceEncoded } from '../data/encode';
+import { encodedBatches, type Encoded } from '../data/encode';
 import { topWindowMatrices, type ActivationBatch } from '../motifs/top-windows';
 
 export interface LayerActivations {
@@ -28,9 +27,8 @@ export function layerActivations(model: Model, encoded: Encoded, layer: string, 
   const [n] = encoded.shape;
   let data: Float32Array | undefined;
   let features = 0;
-  for (let first = 0; first < n; first += batchSize) {
-    const count = Math.min(batchSize, n - first);
-    const x = model.toTensor(sliceEncoded(encoded, first, count), 'encoded');
+  for (const { first, count, batch } of encodedBatches(encoded, batchSize)) {
+    const x = model.toTensor(batch, 'encoded');
     const out = model.activations(x, [layer])[layer]!;
     const values = out.dataSync() as Float32Array;
     features = values.length / count;
@@ -60,9 +58,8 @@ export function filterKnockout(model: Model, encoded: Encoded, filters: readonly
   const { batchSize = 256 } = options;
   const ids = options.ids ?? Array.from({ length: n }, (_, i) => `seq_${i + 1}`);
   const columns = { id: [] as string[], filter: [] as number[], prediction: [] as number[], knockout: [] as number[], change: [] as number[] };
-  for (let first = 0; first < n; first += batchSize) {
-    const count = Math.min(batchSize, n - first);
-    const x = model.toTensor(sliceEncoded(encoded, first, count), 'encoded');
+  for (const { first, count, batch } of encodedBatches(encoded, batchSize)) {
+    const x = model.toTensor(batch, 'encoded');
     const base = tf.tidy(() => model.forward(x).output.dataSync() as Float32Array);
     const relu1 = model.activations(x, ['relu1'])['relu1']!;
     for (const f of filters) {
@@ -115,10 +112,9 @@ export function filterPwms(model: Model, encoded: Encoded, sequences: readonly s
 
 /** The first conv layer's activations after norm + ReLU ('relu1'), one batch of sequences at a time. */
 function* firstLayerBatches(model: Model, encoded: Encoded, batchSize: number): Generator<ActivationBatch> {
-  const [n, length] = encoded.shape;
-  for (let first = 0; first < n; first += batchSize) {
-    const count = Math.min(batchSize, n - first);
-    const x = model.toTensor(sliceEncoded(encoded, first, count), 'encoded');
+  const length = encoded.shape[1];
+  for (const { first, count, batch } of encodedBatches(encoded, batchSize)) {
+    const x = model.toTensor(batch, 'encoded');
     const out = model.activations(x, ['relu1'])['relu1']!;
     const [, positions, channels] = out.shape as [number, number, number];
     const values = out.dataSync() as Float32Array;
