@@ -130,7 +130,7 @@ export function consensus(motif: Motif): string {
  * Information content of each position in bits, relative to `background` (uniform by default, the logo
  * convention): IC_i = Σ_a p_ia log2(p_ia / b_a). A logo draws letter a at height p_ia · IC_i.
  */
-export function informationContent(motif: Motif, background: readonly number[] = UNIFORM_BACKGROUND): Float64Array {
+export function informationContent(motif: Pick<PwmLike, 'length' | 'probabilities'>, background: readonly number[] = UNIFORM_BACKGROUND): Float64Array {
   const ic = new Float64Array(motif.length);
   for (let i = 0; i < motif.length; i++) {
     let sum = 0;
