@@ -124,13 +124,28 @@ export function sliceEncoded(encoded: Encoded, first: number, count: number): En
   return { data: encoded.data.subarray(first * size, (first + count) * size), shape: [count, length, channels], encoding: encoded.encoding };
 }
 
+/**
+ * Consecutive slices of at most `batchSize` sequences (views, not copies), with the index of each slice's
+ * first sequence and its size: the one batching loop of everything that runs a model over encoded rows.
+ *
+ * @example
+ * for (const { first, count, batch } of encodedBatches(encoded, 256)) predictions.set(run(batch), first);
+ */
+export function* encodedBatches(x: Encoded, batchSize: number): Generator<{ first: number; count: number; batch: Encoded }> {
+  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new OptionError(`batch size must be a positive integer, got ${batchSize}`, { option: 'batchSize' });
+  const n = x.shape[0];
+  for (let first = 0; first < n; first += batchSize) {
+    const count = Math.min(batchSize, n - first);
+    yield { first, count, batch: sliceEncoded(x, first, count) };
+  }
+}
+
 /** `fn` on consecutive slices of at most `batchSize` sequences, its one value per sequence gathered in order. */
 export async function mapBatches(
   x: Encoded, batchSize: number, fn: (batch: Encoded) => ArrayLike<number> | Promise<ArrayLike<number>>,
 ): Promise<Float32Array> {
-  const n = x.shape[0];
-  const out = new Float32Array(n);
-  for (let first = 0; first < n; first += batchSize) out.set(await fn(sliceEncoded(x, first, Math.min(batchSize, n - first))), first);
+  const out = new Float32Array(x.shape[0]);
+  for (const { first, batch } of encodedBatches(x, batchSize)) out.set(await fn(batch), first);
   return out;
 }
 
