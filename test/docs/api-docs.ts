@@ -4,10 +4,11 @@
 // interface's fields need a summary (an option's default goes in its field's comment); every other export (constants, types) needs a summary. Kept beside its test
 // so `npx tsx test/docs/api-docs.ts` prints the same list without vitest.
 import ts from 'typescript';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 /** One documentation gap: the export (or `Export.member`) and what it lacks. */
-export interface DocGap { name: string; missing: string }
+export interface DocGap { name: string; missing: string; file: string }
+type Gap = Omit<DocGap, 'file'>;
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -35,7 +36,7 @@ function documentedDecl<T extends ts.Node>(decls: readonly T[]): T {
   return decls.find((d) => ts.getJSDocCommentsAndTags(d).length > 0) ?? decls[0];
 }
 
-function checkCallable(name: string, decl: ts.SignatureDeclaration, checker: ts.TypeChecker, gaps: DocGap[], needExample: boolean): void {
+function checkCallable(name: string, decl: ts.SignatureDeclaration, checker: ts.TypeChecker, gaps: Gap[], needExample: boolean): void {
   const tags = tagNames(decl);
   if (needExample && !tags.some((t) => t.tagName.text === 'example')) gaps.push({ name, missing: '@example' });
   const params = new Set(tags.filter(ts.isJSDocParameterTag).map((t) => t.name.getText()));
@@ -52,7 +53,7 @@ function checkCallable(name: string, decl: ts.SignatureDeclaration, checker: ts.
   }
 }
 
-function checkMembers(name: string, symbol: ts.Symbol, checker: ts.TypeChecker, gaps: DocGap[]): void {
+function checkMembers(name: string, symbol: ts.Symbol, checker: ts.TypeChecker, gaps: Gap[]): void {
   for (const [key, member] of symbol.members ?? new Map<ts.__String, ts.Symbol>()) {
     const k = String(key);
     if (k === '__constructor' || k.startsWith('#') || k === '__index') continue;
@@ -71,12 +72,13 @@ export function apiDocGaps(entry = join(ROOT, 'src', 'index.ts')): { exports: st
   if (!source) throw new Error(`cannot read ${entry}`);
   const moduleSymbol = checker.getSymbolAtLocation(source);
   if (!moduleSymbol) throw new Error(`${entry} is not a module`);
-  const gaps: DocGap[] = [];
+  const all: DocGap[] = [];
   const exported = checker.getExportsOfModule(moduleSymbol);
   for (const alias of exported) {
     const name = alias.getName();
     const symbol = alias.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(alias) : alias;
     const decls = symbol.declarations ?? [];
+    const gaps: Gap[] = [];
     if (!summary(symbol, checker)) gaps.push({ name, missing: 'summary' });
     const fns = decls.filter(ts.isFunctionDeclaration);
     if (fns.length > 0) {
@@ -95,13 +97,15 @@ export function apiDocGaps(entry = join(ROOT, 'src', 'index.ts')): { exports: st
       checkMembers(name, symbol, checker, gaps);
     }
     if (decls.some(ts.isInterfaceDeclaration)) checkMembers(name, symbol, checker, gaps);
+    const file = decls[0] ? relative(ROOT, decls[0].getSourceFile().fileName) : '?';
+    all.push(...gaps.map((g) => ({ ...g, file })));
   }
-  return { exports: exported.map((s) => s.getName()), gaps };
+  return { exports: exported.map((s) => s.getName()), gaps: all };
 }
 
 if (require.main === module) {
   const { exports, gaps } = apiDocGaps();
-  for (const g of gaps) console.log(`${g.name}\t${g.missing}`);
+  for (const g of gaps) console.log(`${g.file}\t${g.name}\t${g.missing}`);
   const names = new Set(gaps.map((g) => g.name.split('.')[0]));
   console.log(`${exports.length} root exports; ${exports.length - names.size} fully documented; ${gaps.length} gaps in ${names.size}`);
 }
