@@ -63,7 +63,7 @@ export function pearsonUnchecked(x: Numbers, y: Numbers): number {
  * Pearson correlation coefficient r of paired samples.
  * @param x - First sample (any array of numbers).
  * @param y - Second sample, paired with `x` (same length).
- * @param options - `omitNaN` (default false): drop pairs with a NaN instead of throwing an InputError.
+ * @param options - `omitNaN` (default false): drop pairs with a NaN instead of throwing an OptionError.
  * @returns r in [−1, 1]; NaN when either sample is constant.
  * @example
  * pearson([1, 2, 3, 4], [2, 4, 5, 9]); // ≈ 0.96
