@@ -21,21 +21,13 @@ export interface ErrorPlace {
  * try { readPromoters('train.txt'); } catch (e) { if (e instanceof CislabError) console.log(e.file, e.line); }
  */
 export class CislabError extends Error {
-  /**
-   * Path of the file being read, if any.
-   */
+  /** Path of the file being read, if any. */
   readonly file?: string;
-  /**
-   * 1-based line number in that file.
-   */
+  /** 1-based line number in that file. */
   readonly line?: number;
-  /**
-   * Column, field or record name.
-   */
+  /** Column, field or record name. */
   readonly field?: string;
-  /**
-   * Name of the option or argument that was wrong.
-   */
+  /** Name of the option or argument that was wrong. */
   readonly option?: string;
 
   constructor(problem: string, place: ErrorPlace = {}) {

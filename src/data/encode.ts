@@ -6,13 +6,9 @@
 import { OptionError } from '../errors';
 import { BASE_INDEX } from './alphabet';
 
-/**
- * The input encodings of the Camformer paper: one-hot (4 channels) and its 5- and 6-channel variants.
- */
+/** The input encodings of the Camformer paper: one-hot (4 channels) and its 5- and 6-channel variants. */
 export const ENCODINGS = ['onehot', 'onehotWithN', 'onehotWithP', 'onehotWithInt', 'onehotWithBoth'] as const;
-/**
- * One of {@link ENCODINGS}.
- */
+/** One of {@link ENCODINGS}. */
 export type Encoding = (typeof ENCODINGS)[number];
 
 export interface EncodeOptions {
@@ -24,21 +20,13 @@ export interface EncodeOptions {
   expression?: ArrayLike<number>;
 }
 
-/**
- * Encoded sequences: a flat Float32Array of shape [n, length, channels].
- */
+/** Encoded sequences: a flat Float32Array of shape [n, length, channels]. */
 export interface Encoded {
-  /**
-   * The values, row-major [n, length, channels].
-   */
+  /** The values, row-major [n, length, channels]. */
   data: Float32Array;
-  /**
-   * [number of sequences, sequence length, channels].
-   */
+  /** [number of sequences, sequence length, channels]. */
   shape: [n: number, length: number, channels: number];
-  /**
-   * The encoding that produced `data`.
-   */
+  /** The encoding that produced `data`. */
   encoding: Encoding;
 }
 

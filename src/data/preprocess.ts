@@ -8,9 +8,7 @@ import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
 import { countN } from './alphabet';
 
-/**
- * Options of {@link preprocess}; {@link CAMFORMER_PREPROCESSING} holds the defaults.
- */
+/** Options of {@link preprocess}; {@link CAMFORMER_PREPROCESSING} holds the defaults. */
 export interface PreprocessOptions {
   /** Target length (default 110, the DREAM promoter). */
   length?: number;
@@ -26,9 +24,7 @@ export interface Preprocessed {
   report: ColumnTable;
 }
 
-/**
- * Camformer's preprocessing: 110-nt target, length margin 3, at most 3 N letters.
- */
+/** Camformer's preprocessing: 110-nt target, length margin 3, at most 3 N letters. */
 export const CAMFORMER_PREPROCESSING: Required<PreprocessOptions> = { length: 110, margin: 3, maxN: 3 };
 
 /**

@@ -13,9 +13,7 @@ import { readTextFile, splitLines } from '../io/text-file';
 export const FORMATS = ['dream', 'tsv', 'csv', 'fasta'] as const;
 export type Format = (typeof FORMATS)[number];
 
-/**
- * Options of {@link readPromoters}.
- */
+/** Options of {@link readPromoters}. */
 export interface ReadOptions {
   /** File format; guessed from the content and name when left out. */
   format?: Format;

@@ -6,17 +6,13 @@
 import { OptionError } from '../errors';
 import type { Encoded, Encoding } from './encode';
 
-/**
- * Sequences that encode themselves per batch of rows, so a large set is never encoded whole.
- */
+/** Sequences that encode themselves per batch of rows, so a large set is never encoded whole. */
 export interface SequenceRows {
   /** Number of sequences. */
   readonly count: number;
   /** Length of every sequence, in nucleotides. */
   readonly length: number;
-  /**
-   * The encoding rows are produced in.
-   */
+  /** The encoding rows are produced in. */
   readonly encoding: Encoding;
   /** Values per position of `encoding`. */
   readonly channels: number;

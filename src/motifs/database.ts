@@ -10,16 +10,12 @@ import { resolveDataDir } from '../data/data-dir';
 import { readMotifs } from './formats';
 import type { Motif } from './motif';
 
-/**
- * The JASPAR collections {@link jaspar} can load, and the MEME file each is read from.
- */
+/** The JASPAR collections {@link jaspar} can load, and the MEME file each is read from. */
 export const JASPAR_COLLECTIONS = {
   fungi: 'JASPAR2024_CORE_fungi_non-redundant_pfms_meme.txt',
   'fungi-union': 'JASPAR_fungi_union_2020-2024_meme.txt',
 } as const;
-/**
- * Name of a JASPAR collection: 'fungi' (JASPAR 2024 CORE fungi non-redundant, 178 motifs) or 'fungi-union' (364).
- */
+/** Name of a JASPAR collection: 'fungi' (JASPAR 2024 CORE fungi non-redundant, 178 motifs) or 'fungi-union' (364). */
 export type JasparCollection = keyof typeof JASPAR_COLLECTIONS;
 
 export interface MotifDataOptions {

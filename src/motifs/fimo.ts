@@ -19,9 +19,7 @@ import type { Motif } from './motif';
 
 type Table = ReturnType<typeof aq.table>;
 
-/**
- * Options of {@link scanFimo}, FIMO's options under their FIMO meaning.
- */
+/** Options of {@link scanFimo}, FIMO's options under their FIMO meaning. */
 export interface FimoOptions extends PssmOptions {
   /** Report windows with p-value ≤ this (FIMO --thresh, default 1e-4). */
   threshold?: number;

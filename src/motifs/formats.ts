@@ -7,9 +7,7 @@ import { InputError } from '../errors';
 import { readTextFile } from '../io/text-file';
 import { makeMotif, type Motif } from './motif';
 
-/**
- * A motif file format {@link readMotifs} and {@link parseMotifs} understand.
- */
+/** A motif file format {@link readMotifs} and {@link parseMotifs} understand. */
 export type MotifFormat = 'meme' | 'jaspar' | 'transfac';
 
 /**

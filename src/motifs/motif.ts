@@ -36,13 +36,9 @@ export interface Motif {
  * from a model's filter; functions that need only the matrix (comparison, simulation) accept this.
  */
 export interface PwmLike {
-  /**
-   * Identifier (a database id, or e.g. a filter's name).
-   */
+  /** Identifier (a database id, or e.g. a filter's name). */
   id: string;
-  /**
-   * Alternative identifier (e.g. the TF name); optional.
-   */
+  /** Alternative identifier (e.g. the TF name); optional. */
   altId?: string;
   /** Width (number of positions). */
   length: number;

@@ -8,9 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { inKernel, publishDisplay } from './kernel';
 
-/**
- * Options of {@link progress}.
- */
+/** Options of {@link progress}. */
 export interface ProgressOptions {
   /** Work units in total (epochs, batches, sequences). */
   total: number;
@@ -22,9 +20,7 @@ export interface ProgressOptions {
   throttleMs?: number;
 }
 
-/**
- * A running progress display: advance it with `tick`/`update`, close it with `done`.
- */
+/** A running progress display: advance it with `tick`/`update`, close it with `done`. */
 export interface Progress {
   /** Advances by `n` units (default 1); `info` (e.g. 'loss 0.31') is shown after the bar. */
   tick(n?: number, info?: string): void;

@@ -26,9 +26,7 @@ import { join } from 'node:path';
 
 export const YEAST_PROMOTERS_1KB = 'Scer_promoters_1kb_upstream_ATG_nondubiousORFs.fa.gz';
 
-/**
- * Options of {@link simulateDeepRage}.
- */
+/** Options of {@link simulateDeepRage}. */
 export interface SimulateDeepRageOptions {
   /** Candidate regulator motifs (e.g. `jaspar('fungi')` from src/motifs); regulators are drawn from them. */
   motifs: readonly PwmLike[];
@@ -54,17 +52,13 @@ export interface SimulateDeepRageOptions {
   ruleEffect?: number;
   /** Noise sd of expression (default 0.3) and of the regulators' expression around their activity (default 0.2). */
   noise?: number;
-  /**
-   * Noise sd of the regulators' expression around their activity (default 0.2).
-   */
+  /** Noise sd of the regulators' expression around their activity (default 0.2). */
   regulatorNoise?: number;
   /** Sd of the gene baselines b[g] (default 0.2). */
   geneBaseline?: number;
   /** p-value threshold of motif hits (default 1e-4). */
   pValue?: number;
-  /**
-   * Seed (default 1).
-   */
+  /** Seed (default 1). */
   seed?: number;
 }
 
@@ -85,9 +79,7 @@ export interface DeepRageSimulation extends DeepRageData {
   regulatorMotifs: PwmLike[];
   /** Latent truth: regulator activity, row-major conditions × regulators, and the gene baselines b[g]. */
   activity: Float64Array;
-  /**
-   * Gene baselines b[g].
-   */
+  /** Gene baselines b[g]. */
   baseline: Float64Array;
 }
 

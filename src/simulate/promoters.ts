@@ -30,25 +30,15 @@ export interface InteractionRule {
   effect: number;
 }
 
-/**
- * Options of {@link simulatePromoters}.
- */
+/** Options of {@link simulatePromoters}. */
 export interface SimulateOptions {
-  /**
-   * Number of sequences (default 1000).
-   */
+  /** Number of sequences (default 1000). */
   n?: number;
-  /**
-   * Seed (default 1): the same seed repeats the simulation exactly.
-   */
+  /** Seed (default 1): the same seed repeats the simulation exactly. */
   seed?: number;
-  /**
-   * Motifs planted, with their effects and frequencies (default REB1 +1.5, CBF1 +1.0, UME6 −0.5).
-   */
+  /** Motifs planted, with their effects and frequencies (default REB1 +1.5, CBF1 +1.0, UME6 −0.5). */
   motifs?: SimulatedMotif[];
-  /**
-   * Interaction rules (default REB1 with UME6: −2.5).
-   */
+  /** Interaction rules (default REB1 with UME6: −2.5). */
   logic?: InteractionRule[];
   /** Expression with no motif (default 8, mid-range of DREAM's 0–17 bins). */
   baseline?: number;

@@ -11,9 +11,7 @@ import { OptionError } from '../errors';
 import { requireLength, requireLevel, requireSameLength, type Numbers } from './input';
 import { createRandom, type Seed } from './random';
 
-/**
- * Options of {@link bootstrap}.
- */
+/** Options of {@link bootstrap}. */
 export interface BootstrapOptions {
   /** Number of replicates (default 10,000). */
   n?: number;
@@ -23,21 +21,15 @@ export interface BootstrapOptions {
   level?: number;
 }
 
-/**
- * What {@link bootstrap} returns: the estimate, its percentile interval, standard error, bias and the replicates.
- */
+/** What {@link bootstrap} returns: the estimate, its percentile interval, standard error, bias and the replicates. */
 export interface BootstrapResult {
   /** The statistic on the original data. */
   estimate: number;
   /** Percentile interval [lower, upper] at `level`, from the replicates that are not NaN. */
   lower: number;
-  /**
-   * Upper end of the percentile interval.
-   */
+  /** Upper end of the percentile interval. */
   upper: number;
-  /**
-   * Confidence level of the interval.
-   */
+  /** Confidence level of the interval. */
   level: number;
   /** Standard deviation of the (non-NaN) replicates. */
   standardError: number;
@@ -47,9 +39,7 @@ export interface BootstrapResult {
   replicates: Float64Array;
   /** Replicates whose statistic was NaN (e.g. a resample with constant values); excluded from the CI. */
   nanReplicates: number;
-  /**
-   * The seed used, as a 32-bit integer.
-   */
+  /** The seed used, as a 32-bit integer. */
   seed: number;
 }
 

@@ -11,9 +11,7 @@ import { FONT } from './theme';
 import { OptionError } from '../errors';
 import type { VegaLiteSpec } from './spec';
 
-/**
- * Output format of {@link render}: an SVG string or PNG bytes.
- */
+/** Output format of {@link render}: an SVG string or PNG bytes. */
 export type RenderFormat = 'svg' | 'png';
 
 export interface RenderOptions {

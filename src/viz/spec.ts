@@ -6,26 +6,18 @@ import { THEME_CONFIG, VEGA_LITE_SCHEMA } from './theme';
  * package `exports`, which tslab's TypeScript 5.0 (Node10 resolution) cannot see.
  */
 export interface VegaLiteSpec {
-  /**
-   * The Vega-Lite schema URL.
-   */
+  /** The Vega-Lite schema URL. */
   $schema: string;
   [key: string]: unknown;
 }
 
 /** Options every builder accepts (Observable-Plot style: flat, optional, with defaults). */
 export interface FigureOptions {
-  /**
-   * Figure title (default none, or one the builder derives).
-   */
+  /** Figure title (default none, or one the builder derives). */
   title?: string;
-  /**
-   * Width in pixels (default: the builder's, usually 320).
-   */
+  /** Width in pixels (default: the builder's, usually 320). */
   width?: number;
-  /**
-   * Height in pixels (default: the builder's, usually 240).
-   */
+  /** Height in pixels (default: the builder's, usually 240). */
   height?: number;
 }
 

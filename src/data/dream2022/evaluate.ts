@@ -8,29 +8,21 @@ import { InputError, OptionError } from '../../errors';
 import { readDream2022, readDream2022Pairs } from './read';
 import { dreamScore, type DreamScore } from './score';
 
-/**
- * What {@link evaluateDream} returns: the scores of {@link dreamScore} plus a per-subset table.
- */
+/** What {@link evaluateDream} returns: the scores of {@link dreamScore} plus a per-subset table. */
 export interface DreamEvaluation extends DreamScore {
   /** One row per subset: `subset`, `kind`, `weight`, `n`, `r`, `r2`, `rho`. */
   table: ColumnTable;
 }
 
-/**
- * Options of {@link evaluateDream}.
- */
+/** Options of {@link evaluateDream}. */
 export interface EvaluateDreamOptions {
   /** Which leaderboard split to score (default `private`, the official final leaderboard). */
   split?: 'private' | 'public' | 'all';
-  /**
-   * Data folder (default: see {@link resolveDataDir}).
-   */
+  /** Data folder (default: see {@link resolveDataDir}). */
   dataDir?: string;
   /** Already-loaded test set and pairs (from `readDream2022('test')`, `readDream2022Pairs()`), to avoid re-reading. */
   test?: ColumnTable;
-  /**
-   * The pairs table from `readDream2022Pairs()` (default: read).
-   */
+  /** The pairs table from `readDream2022Pairs()` (default: read). */
   pairs?: ColumnTable;
   /** Names the predictions' source in errors (a file path, say). */
   source?: string;

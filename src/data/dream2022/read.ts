@@ -11,23 +11,15 @@ import { readPromoters } from '../read';
 import { readTextFile, splitLines } from '../../io/text-file';
 import { DREAM_SUBSETS } from './score';
 
-/**
- * The DREAM2022 files {@link readDream2022} reads: the 71,103-sequence test set and the demo train/validation sets.
- */
+/** The DREAM2022 files {@link readDream2022} reads: the 71,103-sequence test set and the demo train/validation sets. */
 export const DREAM2022_SETS = ['test', 'demo_train', 'demo_val'] as const;
-/**
- * One of {@link DREAM2022_SETS}.
- */
+/** One of {@link DREAM2022_SETS}. */
 export type Dream2022Set = (typeof DREAM2022_SETS)[number];
 
 
-/**
- * The constant 17-nt 5′ flank of every DREAM2022 promoter.
- */
+/** The constant 17-nt 5′ flank of every DREAM2022 promoter. */
 export const DREAM_FLANK_5 = 'TGCATTTTTTTCACATC';
-/**
- * The constant 13-nt 3′ flank of every DREAM2022 promoter.
- */
+/** The constant 13-nt 3′ flank of every DREAM2022 promoter. */
 export const DREAM_FLANK_3 = 'GGTTACGGCTGTT';
 /** 1-based inclusive variable region of the 110-nt DREAM promoter (after the 17-nt 5′ flank). */
 export const DREAM_VARIABLE_REGION = { start: 18, end: 97 } as const;

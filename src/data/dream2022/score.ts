@@ -32,9 +32,7 @@ export const DREAM_SUBSET_WEIGHTS: ReadonlyArray<{ readonly subset: DreamSubset;
 export const DREAM_SUBSETS = [
   'all', 'high', 'low', 'yeast', 'random', 'challenging', 'SNVs', 'motif_perturbation', 'motif_tiling',
 ] as const;
-/**
- * One of {@link DREAM_SUBSETS}.
- */
+/** One of {@link DREAM_SUBSETS}. */
 export type DreamSubset = (typeof DREAM_SUBSETS)[number];
 
 /** Subsets scored on alt − ref differences of sequence pairs. */
