@@ -17,6 +17,7 @@ import { blockShapes, convPadding, countConfigParameters, flattenSize, resolveCo
 import type { HistoryRow } from '../tensor/loop';
 import { dropoutMask, foldNorm, normReluInference, normReluTraining, type NormState } from '../tensor/ops';
 
+/** Options of {@link buildModel}. */
 export interface BuildOptions {
   /** Seed of the He initialisation (and default seed of training). */
   seed?: number;
@@ -50,7 +51,15 @@ export interface ForwardResult {
   taps: Record<string, tf.Tensor>;
 }
 
+/**
+ * A Camformer-family CNN on tfjs: its config, weights and batch-norm statistics, and the forward pass with taps.
+ * Build one with {@link buildModel}, {@link loadModel} or {@link importTorch}; call {@link fit}, {@link predict}.
+ * @example
+ * const model = buildModel('camformer-mini', { seed: 7 });
+ * console.log(model.encoding, model.inputLength, model.layerNames());
+ */
 export class Model {
+  /** The architecture. */
   readonly config: CnnConfig;
   /** Trainable parameters in a fixed order (names like conv1/kernel, bn1/gamma, dense1/kernel). */
   readonly params: Map<string, tf.Variable>;
@@ -58,6 +67,7 @@ export class Model {
   readonly state: Map<string, tf.Variable>;
   /** Preprocessing applied to the sequences before encoding (recorded for predict-time reuse). */
   preprocessing: Record<string, unknown> = {};
+  /** Training history, one row per epoch (kept across save and load). */
   history: HistoryRow[] = [];
   /** Increments whenever weights change, so cached folded inference weights are rebuilt. */
   version = 0;
@@ -69,8 +79,11 @@ export class Model {
     this.state = state;
   }
 
+  /** The input encoding, from the config. */
   get encoding(): CnnConfig['encoding'] { return this.config.encoding; }
+  /** The sequence length the model takes. */
   get inputLength(): number { return this.config.inputLength; }
+  /** Channels per position. */
   get inputChannels(): number { return this.config.inputChannels; }
 
   /** Names of every tap the forward pass offers, in order. */
@@ -266,7 +279,14 @@ function normAffine(x: tf.Tensor4D, s: NormState, epsilon: number): tf.Tensor4D 
 
 let variableCounter = 0;
 
-/** Builds a model from a preset name or a config, with He-normal weights (fan-in) and zero biases. */
+/**
+ * Builds a model from a preset name or a config, with He-normal weights (fan-in) and zero biases.
+ * @param nameOrConfig - A preset name or a (partial) config, as {@link resolveConfig} takes.
+ * @param options - `seed` of the initialisation (default 0).
+ * @returns A new untrained model.
+ * @example
+ * const model = buildModel({ base: 'camformer-mini', encoding: 'onehot' }, { seed: 1 });
+ */
 export function buildModel(nameOrConfig: PresetName | (Partial<CnnConfig> & { base?: PresetName }), options: BuildOptions = {}): Model {
   const config = resolveConfig(nameOrConfig);
   const rng = createRandom(options.seed ?? 0);
@@ -305,6 +325,10 @@ export function buildModel(nameOrConfig: PresetName | (Partial<CnnConfig> & { ba
 /**
  * Number of trainable parameters (PyTorch's count: running statistics excluded) of a model, a config or a
  * preset name.
+ * @param model - A model, a config or a preset name.
+ * @returns The number of trainable parameters.
+ * @example
+ * countParameters('camformer'); // 16611073
  */
 export function countParameters(model: Model | PresetName | (Partial<CnnConfig> & { base?: PresetName })): number {
   if (!(model instanceof Model)) return countConfigParameters(resolveConfig(model));
