@@ -1,6 +1,7 @@
 // The documentation check of the public API: walks every name exported from the root entry (src/index.ts) with
 // the TypeScript compiler and lists what lacks TSDoc. A function or class needs a summary, an `@example`, an
-// `@param` per named parameter and (unless it returns void) `@returns`; a class's public members and an
+// `@param` per named parameter and (unless it returns void) `@returns`; a class's public methods need a summary,
+// `@param`s and `@returns` (and, for the DSL's stages, an `@example`); other public class members and an
 // interface's fields need a summary (an option's default goes in its field's comment); every other export (constants, types) needs a summary. Kept beside its test
 // so `npx tsx test/docs/api-docs.ts` prints the same list without vitest.
 import ts from 'typescript';
@@ -60,7 +61,14 @@ function checkMembers(name: string, symbol: ts.Symbol, checker: ts.TypeChecker, 
     const decls = member.declarations ?? [];
     const isPrivate = decls.some((d) => ts.getCombinedModifierFlags(d as ts.Declaration) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected));
     if (isPrivate || decls.length === 0) continue;
+    if (member.flags & ts.SymbolFlags.TypeParameter) continue;
     if (!summary(member, checker)) gaps.push({ name: `${name}.${k}`, missing: 'summary' });
+    const methods = decls.filter(ts.isMethodDeclaration);
+    if (methods.length > 0) {
+      const overloads = methods.filter((d) => !d.body);
+      const dsl = relative(ROOT, methods[0]!.getSourceFile().fileName).startsWith(join('src', 'dsl'));
+      checkCallable(`${name}.${k}`, documentedDecl(overloads.length > 0 ? overloads : methods), checker, gaps, dsl);
+    }
   }
 }
 

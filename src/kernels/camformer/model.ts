@@ -86,7 +86,10 @@ export class Model {
   /** Channels per position. */
   get inputChannels(): number { return this.config.inputChannels; }
 
-  /** Names of every tap the forward pass offers, in order. */
+  /**
+   * Names of every tap the forward pass offers, in order.
+   * @returns Per block conv{i}, relu{i}, block{i} (and sum{i} where a residual add is), then flatten, dense{j}, output.
+   */
   layerNames(): string[] {
     const names: string[] = [];
     this.config.convs.forEach((_, k) => {
@@ -98,7 +101,11 @@ export class Model {
     return names;
   }
 
-  /** Throws a ModelError naming the input when its shape does not fit this model. */
+  /**
+   * Throws a ModelError naming the input when its shape does not fit this model.
+   * @param shape - The input's shape, [n, length, channels].
+   * @param option - The option name the error should give (default 'x').
+   */
   checkInput(shape: readonly number[], option = 'x'): void {
     const [, length, channels] = shape;
     if (shape.length !== 3 || length !== this.inputLength || channels !== this.inputChannels) {
@@ -110,7 +117,12 @@ export class Model {
     }
   }
 
-  /** Encoded batch → tensor, after checking shape and encoding. */
+  /**
+   * Encoded batch → tensor, after checking shape and encoding.
+   * @param encoded - An encoded batch in the model's encoding and length.
+   * @param option - The option name an error should give (default 'x').
+   * @returns A [n, length, channels] tensor (the caller disposes it).
+   */
   toTensor(encoded: Encoded, option = 'x'): tf.Tensor3D {
     this.checkInput(encoded.shape, option);
     if (encoded.encoding && encoded.encoding !== this.encoding) {
@@ -122,6 +134,10 @@ export class Model {
   /**
    * The forward pass: [n, length, channels] → [n]. Inference without taps uses folded weights and fused
    * kernels; training, taps and replacements use the differentiable path.
+   * @param x - Input [n, length, channels].
+   * @param options - `training` (default false), `dropoutSeed`, `taps` (layer outputs to return), `replace`
+   *   (layer outputs to substitute), `ops` (replacement nonlinearities, eval mode).
+   * @returns `output` [n] and the requested `taps` (the caller disposes them).
    */
   forward(x: tf.Tensor3D, options: ForwardOptions = {}): ForwardResult {
     this.checkInput(x.shape);
@@ -196,17 +212,30 @@ export class Model {
     return { output, taps: out };
   }
 
-  /** Eval-mode predictions for a tensor batch (caller disposes). */
+  /**
+   * Eval-mode predictions for a tensor batch (caller disposes).
+   * @param x - Input [n, length, channels].
+   * @returns Predictions [n].
+   */
   apply(x: tf.Tensor3D): tf.Tensor1D {
     return tf.tidy(() => this.forward(x).output);
   }
 
-  /** Outputs of the named layers (eval mode) for one batch; caller disposes. */
+  /**
+   * Outputs of the named layers (eval mode) for one batch; caller disposes.
+   * @param x - Input [n, length, channels].
+   * @param layers - Layer names from {@link Model.layerNames}.
+   * @returns Each layer's output by name.
+   */
   activations(x: tf.Tensor3D, layers: readonly string[]): Record<string, tf.Tensor> {
     return tf.tidy(() => this.forward(x, { taps: layers }).taps);
   }
 
-  /** Eval-mode output and its gradient wrt the input [n, length, channels] (per sequence; outputs summed). */
+  /**
+   * Eval-mode output and its gradient wrt the input [n, length, channels] (per sequence; outputs summed).
+   * @param x - Input [n, length, channels].
+   * @returns `output` [n] and `gradient` [n, length, channels].
+   */
   inputGradients(x: tf.Tensor3D): { output: tf.Tensor1D; gradient: tf.Tensor3D } {
     return tf.tidy(() => {
       const { value, grad } = tf.valueAndGrad((input: tf.Tensor3D) => tf.sum(this.forward(input).output))(x);
@@ -216,7 +245,12 @@ export class Model {
     });
   }
 
-  /** Activation of a layer and the gradient of the (summed) output wrt it — standard Grad-CAM's inputs. */
+  /**
+   * Activation of a layer and the gradient of the (summed) output wrt it — standard Grad-CAM's inputs.
+   * @param x - Input [n, length, channels].
+   * @param layer - A layer name from {@link Model.layerNames}.
+   * @returns The layer's `activation`, the `gradient` of the summed output wrt it, and `output` [n].
+   */
   layerGradients(x: tf.Tensor3D, layer: string): { activation: tf.Tensor; gradient: tf.Tensor; output: tf.Tensor1D } {
     return tf.tidy(() => {
       const { output, taps } = this.forward(x, { taps: [layer] });
