@@ -246,7 +246,7 @@ export interface DeepRageRead {
 /**
  * The DeepRAGE pipeline over `data`; `deeprage.simulate(options)` and `deeprage.read(files)` start one on the
  * simulator or on real files.
- * @param data - {@link DeepRageData} (e.g. a simulation), or a function giving it, run once when first needed.
+ * @param data - `DeepRageData` (e.g. a simulation), or a function giving it, run once when first needed.
  * @returns A lazy {@link DeepRageStage}.
  * @example
  * const stage = deeprage(simulateDeepRage({ motifs: jaspar('fungi'), seed: 3 }));

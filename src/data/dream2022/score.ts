@@ -87,9 +87,13 @@ export interface DreamSubsetScore {
 }
 
 export interface DreamScore {
+  /** The leaderboard split scored. */
   split: 'private' | 'public' | 'all';
+  /** One entry per scored subset, in {@link DREAM_SUBSETS} order. */
   subsets: DreamSubsetScore[];
+  /** Σ weight · r² / Σ weight over the subsets (the challenge's Pearson score). */
   pearsonScore: number;
+  /** Σ weight · ρ / Σ weight over the subsets (the challenge's Spearman score). */
   spearmanScore: number;
 }
 
@@ -122,7 +126,7 @@ function parseCategories(entry: ReadonlyArray<string> | string, idx: number): st
  * Subsets with fewer than two members get NaN correlations (and so NaN scores) rather than an error.
  * @param input - `measured`, `predicted`, `categories` and `split` per test index, and the scored `pairs`.
  * @param options - `split` ('private', 'public' or 'all' (default)), `indices` (default: every index).
- * @returns Per-subset scores and the weighted Pearson (Σ w·r²) and Spearman (Σ w·ρ) scores.
+ * @returns Per-subset scores and the weighted Pearson (Σ w·r² / Σ w) and Spearman (Σ w·ρ / Σ w) scores.
  * @example
  * const score = dreamScore({ measured, predicted, categories, pairs, split }, { split: 'private' });
  */
