@@ -24,7 +24,7 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * A result from a table, the function that draws it, and named extras.
- * @example result(scores, (t) => groupedBars(t, { x: 'subset', y: 'r2' }), { scores: { pearson: 0.41 } })
+ * @example result(scores, (t) => groupedBars(t, { x: 'subset', y: 'r2', color: 'model' }), { scores: { pearson: 0.41 } })
  * @param table - The tidy table.
  * @param draw - Draws the table as a Vega-Lite spec (with the options `plot()` is given).
  * @param extra - Named extras (scores, other tables), default none.

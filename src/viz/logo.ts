@@ -128,7 +128,7 @@ export function informationContent(pwm: LogoMatrix, options: PwmLogoOptions = {}
  * @param options - As {@link ismLogo}, plus `background` (default uniform) and `pseudocount` (default 0).
  * @returns A Vega-Lite spec in bits of information content.
  * @example
- * pwmLogo(jaspar('fungi').find((m) => m.name === 'UME6')!);
+ * pwmLogo(jaspar('fungi').find((m) => m.altId === 'UME6')!);
  */
 export function pwmLogo(pwm: LogoMatrix | TableLike | MotifLike, options: PwmLogoOptions = {}): VegaLiteSpec {
   const { matrix, start } = toLogoMatrix(pwm, options);
