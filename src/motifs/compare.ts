@@ -111,7 +111,8 @@ function shuffleColumns(motif: Motif, random: ReturnType<typeof createRandom>): 
  * @param targets - Database motifs.
  * @param options - `minOverlap` (default 5), `bothStrands` (default true), `nullShuffles` per target (default 10),
  *   `seed` of the shuffles (default 1).
- * @returns One row per (query, target) with the alignment (score, offset, overlap, strand) and its p-, E- and q-values.
+ * @returns One row per (query, target) pair that can align: query_id, target_id, target_alt_id, offset, overlap,
+ *   strand, score, p-value, E-value, q-value.
  * @example
  * const matches = bestMatches(compareMotifs(filterMotifs, jaspar('fungi')), { maxQ: 0.05 });
  */

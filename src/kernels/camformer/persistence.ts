@@ -68,7 +68,7 @@ export function unpackTensors(entries: TensorEntry[], data: Float32Array, file: 
 /**
  * Saves a model directory (config.json + weights.bin), atomically.
  * @param model - The model.
- * @param dir - The model directory (created if needed).
+ * @param dir - The model directory (written atomically: config.json and weights.bin).
  * @param extra - `extra` JSON and named `tensors` stored beside the weights (default none).
  * @example
  * saveModel(model, 'models/mini');
