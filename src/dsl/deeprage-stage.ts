@@ -89,6 +89,7 @@ export class DeepRageStage extends Lazy<DeepRageData> {
    * @param trained - A {@link TrainedDeepRage}.
    * @returns A {@link DeepRageFit} that does not train.
    * @example
+   * const fitted = deeprage.simulate({ seed: 1 }).fit({ epochs: 8 });
    * const other = deeprage.simulate({ seed: 2 }).with(await fitted);
    */
   with(trained: TrainedDeepRage): DeepRageFit {
@@ -127,6 +128,7 @@ export class DeepRageFit extends Lazy<TrainedDeepRage> {
    * One row per epoch (the training loop's history: `trainLoss`, `valLoss`, `learningRate`, …); `plot()` draws the two loss curves (Fig. 3).
    * @returns A result: the history table.
    * @example
+   * const fitted = deeprage.simulate({ seed: 1 }).fit({ epochs: 8 });
    * (await fitted.history()).plot();
    */
   async history(): Promise<Result> {
@@ -139,6 +141,7 @@ export class DeepRageFit extends Lazy<TrainedDeepRage> {
    * majority-class baseline for classification; `plot()` draws them per subset.
    * @returns A result: one row per subset.
    * @example
+   * const fitted = deeprage.simulate({ seed: 1 }).fit({ epochs: 8 });
    * const { table } = await fitted.evaluate();
    */
   async evaluate(): Promise<Result> {
@@ -170,6 +173,7 @@ export class DeepRageFit extends Lazy<TrainedDeepRage> {
    * @param options - `top` windows per filter (default 100), `matches` per filter (default 1).
    * @returns A result: `filter, motif_id, motif_alt_id, similarity`.
    * @example
+   * const fitted = deeprage.simulate({ seed: 1 }).fit({ epochs: 8 });
    * const { table } = await fitted.filterMotifs(undefined, { matches: 3 });
    */
   async filterMotifs(motifs?: readonly PwmLike[], options: { top?: number; matches?: number } = {}): Promise<Result> {
@@ -185,6 +189,7 @@ export class DeepRageFit extends Lazy<TrainedDeepRage> {
    * @param options - `filters` to knock out (default all).
    * @returns A result: `filter, gene, effect`.
    * @example
+   * const fitted = deeprage.simulate({ seed: 1 }).fit({ epochs: 8 });
    * const { table } = await fitted.knockouts({ filters: [0, 1] });
    */
   async knockouts(options: { filters?: number[] } = {}): Promise<Result> {

@@ -28,7 +28,7 @@ export type MotifPairsResult = Result<Omit<MotifPairs, 'pairs'>>;
 /**
  * `.model(m).ism()`: lazy saturation mutagenesis; awaiting it gives the tidy variant table as a result.
  * @example
- * const ism = test.head(100).model(model).ism();
+ * const ism = promoters.dream2022('test').head(100).model('models/mini').ism();
  * const logic = await ism.motifPairs(jaspar('fungi'), { motifs: ['IME1', 'UME6'] });
  */
 export class IsmStage extends Lazy<Result> {
@@ -59,6 +59,7 @@ export class IsmStage extends Lazy<Result> {
    * Per-position contribution of the reference base (−mean effect of its substitutions); `plot({ id })` = its logo.
    * @returns A result: `id, position, ref, contribution`.
    * @example
+   * const ism = promoters.dream2022('test').head(100).model('models/mini').ism();
    * const { table } = await ism.contributions();
    */
   async contributions(): Promise<Result> {
@@ -70,6 +71,7 @@ export class IsmStage extends Lazy<Result> {
    * Sequences ranked by the entropy of their ISM logo (low = a few distinct motifs); `plot()` = its histogram.
    * @returns A result: `id, entropy, total`, lowest entropy first.
    * @example
+   * const ism = promoters.dream2022('test').head(100).model('models/mini').ism();
    * const { table } = await ism.entropy();
    */
   async entropy(): Promise<Result> {
@@ -85,6 +87,7 @@ export class IsmStage extends Lazy<Result> {
    * @param options - `motifs` to pair (default the 8 most frequent), `a`/`b`, and FIMO options.
    * @returns A result: the pair table as `table`, plus `difference`, `occurrences`, `correlations`, `overlap`, `ismAB`, `hits`.
    * @example
+   * const ism = promoters.dream2022('test').head(1000).model('models/mini').ism();
    * const logic = await ism.motifPairs(jaspar('fungi'), { motifs: ['IME1', 'UME6'] });
    */
   async motifPairs(motifs: readonly Motif[], options: MotifPairsOptions = {}): Promise<MotifPairsResult> {
@@ -98,7 +101,7 @@ export class IsmStage extends Lazy<Result> {
    * @param id - A sequence id of the pipeline.
    * @returns The logo's Vega-Lite spec.
    * @example
-   * const spec = await ism.logo('sequence_0');
+   * const spec = await promoters.dream2022('test').head(10).model('models/mini').ism().logo('sequence_0');
    */
   async logo(id: string): Promise<VegaLiteSpec> {
     return logoOf((await this.contributions()).table, id);

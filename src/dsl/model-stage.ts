@@ -105,7 +105,7 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
    * The model this stage uses (built, loaded, trained or given), once; refuses an untrained one (see options).
    * @returns The model or ensemble; a ModelError when it is untrained and `untrained` was not set.
    * @example
-   * const predictor = await train.model('models/mini').predictor();
+   * const predictor = await promoters.dream2022('test').model('models/mini').predictor();
    */
   async predictor(): Promise<Predictor> {
     const { predictor, trained } = await this.resolve();
@@ -221,6 +221,7 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
    *   method's settings.
    * @returns A lazy attribution stage.
    * @example
+   * const stage = promoters.dream2022('test').head(100).model('models/mini');
    * const attributions = await stage.attribute({ method: 'integrated-gradients' });
    */
   attribute(options: AttributionStageOptions = {}): AttributionStage {
@@ -233,6 +234,7 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
    * @param options - Where and how (see src/interpret's `marginalize`), and `engine`/`workers`.
    * @returns A promise of a result: per motif × sequence the change, with a per-motif `summary`.
    * @example
+   * const stage = promoters.dream2022('test').head(100).model('models/mini');
    * const m = await stage.marginalize(jaspar('fungi', { ids: ['UME6', 'IME1'] }));
    */
   marginalize(motifs: ReadonlyArray<Motif | InsertedMotif>, options: Parameters<typeof marginalizeStage>[2] = {}) {
@@ -245,6 +247,7 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
    *   `shuffles`, `replacement`, `seed`, and `engine`/`workers`.
    * @returns A promise of a result: the effect per sequence, with a `summary`.
    * @example
+   * const stage = promoters.dream2022('test').head(100).model('models/mini');
    * const a = await stage.ablate({ start: 40, end: 60 });
    */
   ablate(options: Parameters<typeof ablateStage>[1]) {
@@ -258,6 +261,7 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
    * @param options - `region`, `start` of A, `spacings`, `orientations`, and `engine`/`workers`.
    * @returns A promise of a result, with the interaction matrix as `summary`.
    * @example
+   * const stage = promoters.dream2022('test').head(100).model('models/mini');
    * const s = await stage.space({ name: 'REB1', sequence: 'TTACCCGG' }, { name: 'UME6', sequence: 'TAGCCGCCGA' });
    */
   space(a: Motif | InsertedMotif, b: Motif | InsertedMotif, options: Parameters<typeof spaceStage>[3] = {}) {
@@ -271,7 +275,9 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
    * @param options - The experiment's options (see src/interpret's spacing), and `engine`/`workers`.
    * @returns A promise of a result with a `summary` and the `sites` used.
    * @example
-   * const s = await stage.spacing(ume6, ime1, { spacings: [0, 5, 10, 20] });
+   * const stage = promoters.dream2022('test').head(100).model('models/mini');
+   * const [ume6, ime1] = jaspar('fungi', { ids: ['UME6', 'IME1'] });
+   * const s = await stage.spacing(ume6!, ime1!, { spacings: [0, 5, 10, 20] });
    */
   spacing(a: Motif | InsertedMotif, b: Motif | InsertedMotif, options: Parameters<typeof spacingStage>[3] = {}) {
     return spacingStage(this, a, b, options);
@@ -282,7 +288,8 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
    * @param options - `region`, `batchSize`, `onProgress`, and `engine`/`workers`.
    * @returns A promise of a result: epistasis per pair of positions.
    * @example
-   * const p = await stage.head(5).pairwise({ region: { start: 40, end: 70 } });
+   * const stage = promoters.dream2022('test').head(5).model('models/mini');
+   * const p = await stage.pairwise({ region: { start: 40, end: 70 } });
    */
   pairwise(options: Parameters<typeof pairwiseStage>[1] = {}) {
     return pairwiseStage(this, options);
@@ -294,6 +301,7 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
    * @param options - Prediction settings, and `engine`/`workers`.
    * @returns A promise of a result: one row per variant with its predicted effect.
    * @example
+   * const stage = promoters.dream2022('test').head(100).model('models/mini');
    * const v = await stage.variants([{ id: 'sequence_0', position: 45, ref: 'A', alt: 'G' }]);
    */
   variants(variants: Parameters<typeof variantsStage>[1], options: Parameters<typeof variantsStage>[2] = {}) {
@@ -317,7 +325,8 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
    *   settings, and `engine`/`workers`.
    * @returns A promise of a result: the design trajectory, and `designs`.
    * @example
-   * const d = await stage.head(3).design({ method: 'greedy', target: 14 });
+   * const stage = promoters.dream2022('test').head(3).model('models/mini');
+   * const d = await stage.design({ method: 'greedy', target: 14 });
    */
   design(options: DesignStageOptions = {}) {
     return designStage(this, options);
@@ -328,7 +337,8 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
    * @param options - `variant` (default 'standard'), `layers`, `batchSize` (default 64).
    * @returns A result: the tidy maps; `plot()` draws the mean map per layer.
    * @example
-   * const maps = await stage.head(200).gradCam({ variant: 'gradient-input' });
+   * const stage = promoters.dream2022('test').head(200).model('models/mini');
+   * const maps = await stage.gradCam({ variant: 'gradient-input' });
    */
   async gradCam(options: Omit<GradCamOptions, 'ids'> = {}): Promise<Result> {
     const [predictor, data] = await Promise.all([this.predictor(), this.data.run()]);
@@ -343,6 +353,7 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
    * Sequences encoded for this stage's model (for direct kernel calls).
    * @returns The sequences, encoded as the stage's model expects.
    * @example
+   * const stage = promoters.dream2022('test').head(100).model('models/mini');
    * const x = await stage.encoded();
    */
   async encoded(): Promise<Encoded> {

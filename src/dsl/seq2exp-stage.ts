@@ -108,6 +108,7 @@ export class Seq2ExpFit extends Lazy<TrainedSeq2Exp> {
    * Predictions and the expected mask [n × L] for every region (predictSeq2Exp, once).
    * @returns `prediction` per region and `mask` [n × length].
    * @example
+   * const fitted = seq2exp.simulate({ seed: 1 }).fit({ epochs: 15 });
    * const { mask } = await fitted.predicted();
    */
   predicted(): Promise<{ prediction: Float64Array; mask: Float32Array }> {
@@ -118,6 +119,7 @@ export class Seq2ExpFit extends Lazy<TrainedSeq2Exp> {
    * Per region `region, subset, expression, prediction`; `plot()` draws measured vs predicted.
    * @returns A result: one row per region.
    * @example
+   * const fitted = seq2exp.simulate({ seed: 1 }).fit({ epochs: 15 });
    * (await fitted.predict()).plot();
    */
   async predict(): Promise<Result> {
@@ -129,6 +131,7 @@ export class Seq2ExpFit extends Lazy<TrainedSeq2Exp> {
    * One row per epoch (the training loop's history: `trainLoss`, `kl`, `valMse`, …); `plot()` draws the training loss and validation MSE.
    * @returns A result: the history table.
    * @example
+   * const fitted = seq2exp.simulate({ seed: 1 }).fit({ epochs: 15 });
    * (await fitted.history()).plot();
    */
   async history(): Promise<Result> {
@@ -142,6 +145,7 @@ export class Seq2ExpFit extends Lazy<TrainedSeq2Exp> {
    * Scores per subset (evaluateSeq2Exp): `subset, regions, mse, mae, pearson, maskRatio`; `plot()` draws them.
    * @returns A result: one row per subset.
    * @example
+   * const fitted = seq2exp.simulate({ seed: 1 }).fit({ epochs: 15 });
    * const { table } = await fitted.evaluate();
    */
   async evaluate(): Promise<Result> {
@@ -159,6 +163,7 @@ export class Seq2ExpFit extends Lazy<TrainedSeq2Exp> {
    * @param options - `ratio` (one or several; default 0.05), `subset` (default 'test'), `peaks`, `seed`.
    * @returns A result: coverage and precision per ratio and selector.
    * @example
+   * const fitted = seq2exp.simulate({ seed: 1 }).fit({ epochs: 15 });
    * const { table } = await fitted.compareRegions({ ratio: [0.05, 0.1] });
    */
   async compareRegions(options: { ratio?: number | number[]; subset?: 'train' | 'validation' | 'test' | 'all'; peaks?: PeakOptions; seed?: number } = {}): Promise<Result> {
@@ -178,6 +183,7 @@ export class Seq2ExpFit extends Lazy<TrainedSeq2Exp> {
    * @param options - Training options (default: this fit's), `ratio` (default 0.1), `peaks`.
    * @returns A result: `selection, ratio, mse, mae, pearson`.
    * @example
+   * const fitted = seq2exp.simulate({ seed: 1 }).fit({ epochs: 15 });
    * const { table } = await fitted.retrain({ ratio: 0.1 });
    */
   async retrain(options: TrainSeq2ExpOptions & { ratio?: number; peaks?: PeakOptions } = {}): Promise<Result> {
