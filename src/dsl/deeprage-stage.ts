@@ -260,11 +260,23 @@ export function deeprage(data: DeepRageSource): DeepRageStage {
   return new DeepRageStage(data);
 }
 
-/** The simulator (real yeast promoters, JASPAR fungi motifs unless `motifs` is given). */
+/**
+ * The simulator (real yeast promoters, JASPAR fungi motifs unless `motifs` is given).
+ * @param options - As {@link simulateDeepRage} (every field optional; `motifs` default `jaspar('fungi')`).
+ * @returns A lazy {@link DeepRageStage}.
+ * @example
+ * const fitted = deeprage.simulate({ genes: 300, conditions: 24, seed: 2 }).fit({ epochs: 8 });
+ */
 deeprage.simulate = (options: Partial<SimulateDeepRageOptions> = {}): DeepRageStage =>
   new DeepRageStage((): DeepRageSimulation => simulateDeepRage({ ...options, motifs: options.motifs ?? jaspar('fungi') }));
 
-/** Real data: a matrix, a regulator list and promoters, assembled (assembleDeepRageData) when first needed. */
+/**
+ * Real data: a matrix, a regulator list and promoters, assembled (assembleDeepRageData) when first needed.
+ * @param files - Paths of the expression `matrix`, the `regulators` list and the `promoters`.
+ * @returns The lazy `stage`, and `dropped()`: what could not be matched (`kind, name, reason`).
+ * @example
+ * const { stage, dropped } = deeprage.read({ matrix: 'expression.tsv', regulators: 'regulators.txt', promoters: 'promoters.fa' });
+ */
 deeprage.read = (files: DeepRageFiles): DeepRageRead => {
   const assembled = () => assembleDeepRageData(readExpressionMatrix(files.matrix), readRegulatorList(files.regulators), readPromoters(files.promoters));
   let cache: ReturnType<typeof assembled> | undefined;

@@ -212,6 +212,10 @@ export function promoters(source: PromoterSource, options: PromotersOptions = {}
  * A DREAM2022 set (`test`, `demo_train`, `demo_val`), Camformer-preprocessed; the test set carries its pairs and
  * its identity, so `evaluate()` scores it as the challenge did.
  * @example promoters.dream2022('test').filter((d) => d.split === 'private', 'private split')
+ * @param set - 'test', 'demo_train' or 'demo_val'.
+ * @param options - `dataDir` (default: see {@link resolveDataDir}), `preprocess` (default true; false, or
+ *   {@link PreprocessOptions}).
+ * @returns A lazy {@link Promoters} stage that knows it is DREAM2022 data.
  */
 promoters.dream2022 = function dream2022(set: Dream2022Set, options: Dream2022Options & { preprocess?: boolean | PreprocessOptions } = {}) {
   const { preprocess: pre = true, ...read } = options;
@@ -225,6 +229,8 @@ promoters.dream2022 = function dream2022(set: Dream2022Set, options: Dream2022Op
 /**
  * Simulated DREAM-style promoters with planted motifs; the ground truth is the extra table `sites`.
  * @example promoters.simulate({ n: 2000, seed: 1 })
+ * @param options - As {@link simulatePromoters}: `n` (default 1000), `seed` (default 1), `motifs`, `logic`, ….
+ * @returns A lazy {@link Promoters} stage; `extra('sites')` gives the planted sites.
  */
 promoters.simulate = function simulate(options: SimulateOptions = {}) {
   return new Promoters(() => {

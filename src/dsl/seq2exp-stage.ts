@@ -213,5 +213,11 @@ export function seq2exp(data: Seq2ExpSource): Seq2ExpStage {
   return new Seq2ExpStage(data);
 }
 
-/** The simulator (planted enhancers, decoy peaks, closed motifs; causal positions as the ground truth). */
+/**
+ * The simulator (planted enhancers, decoy peaks, closed motifs; causal positions as the ground truth).
+ * @param options - As {@link simulateSeq2Exp}: `n` (default 400), `length` (default 1000), `seed` (default 1), ….
+ * @returns A lazy {@link Seq2ExpStage}.
+ * @example
+ * const fitted = seq2exp.simulate({ n: 400, seed: 1 }).fit({ epochs: 15 });
+ */
 seq2exp.simulate = (options: SimulateSeq2ExpOptions = {}): Seq2ExpStage => new Seq2ExpStage(() => simulateSeq2Exp(options));

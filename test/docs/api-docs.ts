@@ -1,7 +1,8 @@
 // The documentation check of the public API: walks every name exported from the root entry (src/index.ts) with
 // the TypeScript compiler and lists what lacks TSDoc. A function or class needs a summary, an `@example`, an
 // `@param` per named parameter and (unless it returns void) `@returns`; a class's public methods need a summary,
-// `@param`s and `@returns` (and, for the DSL's stages, an `@example`); other public class members and an
+// `@param`s and `@returns` (and, for the DSL's stages, an `@example`); a function's properties
+// (`promoters.dream2022`) are checked as functions; other public class members and an
 // interface's fields need a summary (an option's default goes in its field's comment); every other export (constants, types) needs a summary. Kept beside its test
 // so `npx tsx test/docs/api-docs.ts` prints the same list without vitest.
 import ts from 'typescript';
@@ -98,6 +99,14 @@ export function apiDocGaps(entry = join(ROOT, 'src', 'index.ts')): { exports: st
         const stmt = d.parent.parent;
         if (!tagNames(stmt).some((t) => t.tagName.text === 'example') && !tagNames(d).some((t) => t.tagName.text === 'example')) gaps.push({ name, missing: '@example' });
       }
+    }
+    // Functions with properties (`promoters.dream2022 = function …`): each property as an export of its own.
+    for (const [key, member] of symbol.flags & ts.SymbolFlags.Function ? symbol.exports ?? new Map<ts.__String, ts.Symbol>() : []) {
+      const full = `${name}.${String(key)}`;
+      if (!summary(member, checker)) gaps.push({ name: full, missing: 'summary' });
+      const assigned = member.declarations?.[0]?.parent;
+      const value = assigned && ts.isBinaryExpression(assigned) ? assigned.right : undefined;
+      if (value && (ts.isFunctionExpression(value) || ts.isArrowFunction(value))) checkCallable(full, value, checker, gaps, true);
     }
     if (decls.some(ts.isClassDeclaration)) {
       const cls = decls.find(ts.isClassDeclaration)!;

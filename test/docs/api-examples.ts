@@ -39,6 +39,12 @@ export function collectExamples(program: ts.Program): { examples: DocExample[]; 
     const name = alias.getName();
     const symbol = alias.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(alias) : alias;
     if (symbol.flags & ts.SymbolFlags.Value) names.push(name);
+    for (const [key, member] of symbol.flags & ts.SymbolFlags.Function ? symbol.exports ?? new Map<ts.__String, ts.Symbol>() : []) {
+      const statement = member.declarations?.[0]?.parent?.parent;
+      if (statement && ts.isExpressionStatement(statement)) {
+        for (const code of examplesOf(statement)) examples.push({ owner: `${name}.${String(key)}`, code });
+      }
+    }
     for (const decl of symbol.declarations ?? []) {
       const host = ts.isVariableDeclaration(decl) ? decl.parent.parent : decl;
       for (const code of examplesOf(host)) examples.push({ owner: name, code });
