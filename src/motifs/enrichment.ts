@@ -41,7 +41,7 @@ export interface EnrichmentOptions extends PssmOptions {
  *   `seed` (default 1), `siteThreshold` (p-value of a site, default 1e-4), `region` (1-based inclusive), and the
  *   PSSM options of {@link FimoOptions}.
  * @returns One row per motif: tp, fp, n_primary, n_control, fractions, enrichment, odds ratios, p-, E- and
- *   q-values (Fisher's exact test), most significant first.
+ *   q-values (one-sided Fisher's exact test: enriched in primary), most significant first.
  * @example
  * motifEnrichment(jaspar('fungi'), topSequences, { region: { start: 18, end: 97 } });
  */
