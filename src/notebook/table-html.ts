@@ -4,6 +4,7 @@ import { isTable, type TableLike } from '../viz/data';
 export interface TableViewOptions {
   /** Rows shown from the top and from the bottom (default 5 each; all rows when there are ≤ 2×head + 2). */
   head?: number;
+  /** Rows shown from the bottom (default: `head`). */
   tail?: number;
   /** Significant digits of printed numbers (default 4). */
   digits?: number;

@@ -25,7 +25,17 @@ export interface HeatmapOptions extends FigureOptions {
   valueTitle?: string;
 }
 
-/** Heat map of a value over two categorical columns, with the values printed in readable contrast. */
+/**
+ * Heat map of a value over two categorical columns, with the values printed in readable contrast.
+ * @param data - An Arquero table or an array of row objects.
+ * @param options - `x`, `y` (categorical columns), `value` (numeric column), `text` (print values; default true
+ *   up to 400 cells), `format` (default '.2f'), `diverging` (default: true when values have both signs),
+ *   `scheme` (default viridis, or redblue when diverging), `xTitle`, `yTitle`, `valueTitle`, and
+ *   `title`/`width`/`height` (default: 40 px per column, 30 px per row).
+ * @returns A Vega-Lite spec.
+ * @example
+ * heatmap(logic, { x: 'motifB', y: 'motifA', value: 'difference' });
+ */
 export function heatmap(data: TableLike, options: HeatmapOptions): VegaLiteSpec {
   const rows = rowsOf(data);
   for (const f of ['x', 'y', 'value'] as const) requireField(rows, options[f], f);
@@ -71,7 +81,15 @@ export interface GroupedBarsOptions extends FigureOptions {
   yTitle?: string;
 }
 
-/** Bars grouped side by side per category (xOffset), optionally with error bars. */
+/**
+ * Bars grouped side by side per category (xOffset), optionally with error bars.
+ * @param data - An Arquero table or an array of row objects.
+ * @param options - `x` (category on the axis), `y` (bar height), `color` (group within a category), `yMin`/`yMax`
+ *   (optional error-bar columns), `xTitle`, `yTitle`, and `title`/`width`/`height`.
+ * @returns A Vega-Lite spec.
+ * @example
+ * groupedBars(evaluation.table, { x: 'subset', y: 'r2', color: 'model' });
+ */
 export function groupedBars(data: TableLike, options: GroupedBarsOptions): VegaLiteSpec {
   const rows = rowsOf(data);
   for (const f of ['x', 'y', 'color'] as const) requireField(rows, options[f], f);
@@ -110,7 +128,16 @@ export interface LineBandOptions extends FigureOptions {
   yTitle?: string;
 }
 
-/** Mean line with a shaded band: given (yMin/yMax columns) or summarised from repeated rows (e.g. seeds). */
+/**
+ * Mean line with a shaded band: given (yMin/yMax columns) or summarised from repeated rows (e.g. seeds).
+ * @param data - An Arquero table or an array of row objects.
+ * @param options - `x`, `y`, `color` (one line per value), `yMin`/`yMax` (band columns; without them rows sharing
+ *   x are summarised), `band` ('stdev' (default), 'ci' for ± 1.96 SE, 'minmax'), `xTitle`, `yTitle`, and
+ *   `title`/`width`/`height`.
+ * @returns A Vega-Lite spec.
+ * @example
+ * lineBand(history, { x: 'epoch', y: 'valLoss', color: 'preset', band: 'ci' });
+ */
 export function lineBand(data: TableLike, options: LineBandOptions): VegaLiteSpec {
   const rows = rowsOf(data);
   for (const f of ['x', 'y'] as const) requireField(rows, options[f], f);

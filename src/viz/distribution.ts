@@ -46,7 +46,15 @@ function finiteValues(rows: readonly Row[], field: string): number[] {
   return out;
 }
 
-/** Histogram of one column, optionally one overlaid histogram per group. */
+/**
+ * Histogram of one column, optionally one overlaid histogram per group.
+ * @param data - An Arquero table or an array of row objects.
+ * @param options - `x` (the value column), `color` (a grouping column: one overlaid histogram per group), `bins`
+ *   (default 40), `normalize` (densities instead of counts, default false), `xTitle`, and `title`/`width`/`height`.
+ * @returns A Vega-Lite spec.
+ * @example
+ * histogram(train, { x: 'expression', bins: 60, title: 'DREAM2022 training expression' });
+ */
 export function histogram(data: TableLike, options: HistogramOptions): VegaLiteSpec {
   const rows = rowsOf(data);
   requireField(rows, options.x, 'x');
@@ -108,7 +116,15 @@ function categories(rows: readonly Row[], options: CategoryOptions): [string, nu
   return order.map((c) => [c, finiteValues(groups.get(c) ?? [], options.y)]);
 }
 
-/** Box plot per category (Tukey whiskers; at most 200 outliers per box are drawn, chosen evenly). */
+/**
+ * Box plot per category (Tukey whiskers; at most 200 outliers per box are drawn, chosen evenly).
+ * @param data - An Arquero table or an array of row objects.
+ * @param options - `x` (category column), `y` (value column), `order` (default: first-seen order), `xTitle`,
+ *   `yTitle`, and `title`/`width`/`height`.
+ * @returns A Vega-Lite spec.
+ * @example
+ * boxPlot(scores, { x: 'model', y: 'rho', title: 'ρ over seeds' });
+ */
 export function boxPlot(data: TableLike, options: CategoryOptions): VegaLiteSpec {
   const cats = categories(rowsOf(data), options);
   const boxes: Row[] = [], outliers: Row[] = [];
@@ -164,6 +180,12 @@ function silverman(v: readonly number[]): number {
 /**
  * Violin per category, drawn as a horizontal-orient area around the category's index on a numeric x axis
  * (no faceting, so the figure keeps one width and one y axis), with the median as a white dot.
+ * @param data - An Arquero table or an array of row objects.
+ * @param options - As {@link boxPlot}, plus `bandwidth` (default: Silverman's rule per group) and `resolution`
+ *   (density points per violin, default 60).
+ * @returns A Vega-Lite spec.
+ * @example
+ * violin(predictions, { x: 'subset', y: 'prediction', resolution: 80 });
  */
 export function violin(data: TableLike, options: ViolinOptions): VegaLiteSpec {
   const cats = categories(rowsOf(data), options).filter(([, v]) => v.length > 1);

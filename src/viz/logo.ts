@@ -84,7 +84,16 @@ export function toLogoMatrix(data: LogoMatrix | TableLike | MotifLike, options: 
   return { matrix, start: lo };
 }
 
-/** Logo of signed contributions (e.g. ISM: per position, the effect of each base). */
+/**
+ * Logo of signed contributions (e.g. ISM: per position, the effect of each base).
+ * @param data - A position × base matrix (columns A, C, G, T) or a long table (`position`, `base`, `value`).
+ * @param options - `start` (position of the first row, default 1), `step` (pixels per position, default 18,
+ *   used without `width`), `position`/`base`/`value` (long-table column names), `yTitle`, and
+ *   `title`/`width`/`height`.
+ * @returns A Vega-Lite spec.
+ * @example
+ * ismLogo([[0.1, -0.4, 0, 0.2], [0, 0.9, -0.1, 0]], { start: 18, title: 'ISM' });
+ */
 export function ismLogo(data: LogoMatrix | TableLike, options: LogoOptions = {}): VegaLiteSpec {
   const { matrix, start } = toLogoMatrix(data, options);
   return logoSpec(stackLetters(matrix, start), matrix.length, start, { yTitle: 'contribution', ...options }, true);
@@ -115,6 +124,11 @@ export function informationContent(pwm: LogoMatrix, options: PwmLogoOptions = {}
 /**
  * Information-content logo of a PWM: a matrix of counts or probabilities (rows = positions, columns A, C, G, T),
  * a long table, or a cislab motif (its counts when it has them, its background, its name as the title).
+ * @param pwm - A matrix of counts or probabilities (columns A, C, G, T), a long table, or a cislab {@link Motif}.
+ * @param options - As {@link ismLogo}, plus `background` (default uniform) and `pseudocount` (default 0).
+ * @returns A Vega-Lite spec in bits of information content.
+ * @example
+ * pwmLogo(jaspar('fungi').find((m) => m.altId === 'UME6')!);
  */
 export function pwmLogo(pwm: LogoMatrix | TableLike | MotifLike, options: PwmLogoOptions = {}): VegaLiteSpec {
   const { matrix, start } = toLogoMatrix(pwm, options);

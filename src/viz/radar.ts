@@ -34,6 +34,11 @@ export interface RadarOptions extends FigureOptions {
  *
  * @example
  * radar(scores, { axis: 'subset', value: 'rho', series: 'model', title: 'ρ per test subset' })
+ * @param data - An Arquero table or an array of row objects.
+ * @param options - `axis` (spoke column), `value` (radius column), `series` (one outline per value; default one
+ *   outline), `error` (± column), `order` (default first appearance), `domain` (default the data's range padded by
+ *   5 %), `rings` (default 4), and `title`/`width`/`height` (default 320 × 320).
+ * @returns A Vega-Lite spec.
  */
 export function radar(data: TableLike, options: RadarOptions): VegaLiteSpec {
   const rows = rowsOf(data);

@@ -11,6 +11,7 @@ import { FONT } from './theme';
 import { OptionError } from '../errors';
 import type { VegaLiteSpec } from './spec';
 
+/** Output format of {@link render}: an SVG string or PNG bytes. */
 export type RenderFormat = 'svg' | 'png';
 
 export interface RenderOptions {
@@ -40,7 +41,15 @@ export function compileVegaLiteSync(spec: VegaLiteSpec): Record<string, unknown>
   return vl.compile(spec).spec;
 }
 
-/** Renders a Vega-Lite spec to an SVG string or PNG bytes. */
+/**
+ * Renders a Vega-Lite spec to an SVG string or PNG bytes.
+ * @param spec - A Vega-Lite spec (any of the builders' results).
+ * @param format - 'svg' or 'png'.
+ * @param options - `scale`: pixel ratio of the PNG (default 2).
+ * @returns The SVG text, or the PNG as a Buffer.
+ * @example
+ * const svg = await render(histogram(train, { x: 'expression' }), 'svg');
+ */
 export async function render(spec: VegaLiteSpec, format: 'svg', options?: RenderOptions): Promise<string>;
 export async function render(spec: VegaLiteSpec, format: 'png', options?: RenderOptions): Promise<Buffer>;
 export async function render(spec: VegaLiteSpec, format: RenderFormat, options: RenderOptions = {}): Promise<string | Buffer> {
@@ -95,7 +104,15 @@ export function svgToPng(svg: string, scale = 2): Buffer {
   return resvg.render().asPng();
 }
 
-/** Writes a figure to `file`: `.svg`, `.png` (2× by default) or `.json`/`.vl.json` (the spec itself). */
+/**
+ * Writes a figure to `file`: `.svg`, `.png` (2× by default) or `.json`/`.vl.json` (the spec itself).
+ * @param spec - A Vega-Lite spec.
+ * @param file - Target path; its extension picks the format (an OptionError for any other).
+ * @param options - `scale`: pixel ratio of a PNG (default 2).
+ * @returns The path written.
+ * @example
+ * await saveFigure(densityScatter(predictions, { x: 'measured', y: 'predicted' }), 'out/scatter.png');
+ */
 export async function saveFigure(spec: VegaLiteSpec, file: string, options: RenderOptions = {}): Promise<string> {
   const { writeFile } = await import('node:fs/promises');
   const lower = file.toLowerCase();

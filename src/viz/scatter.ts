@@ -32,7 +32,16 @@ function pairs(rows: readonly Row[], xf: string, yf: string): { x: number[]; y: 
   return { x, y };
 }
 
-/** Binned scatter: one rect per non-empty grid cell coloured by count; optional identity line and r/ρ. */
+/**
+ * Binned scatter: one rect per non-empty grid cell coloured by count; optional identity line and r/ρ.
+ * @param data - An Arquero table or an array of row objects.
+ * @param options - `x`, `y` (numeric columns), `bins` per axis (default √n / 2, clamped to 12–80), `identity`
+ *   (draw y = x, default false), `correlation` (r, ρ and n in the title, default true), `logCount` (log colour
+ *   scale, default true), `xTitle`, `yTitle`, and `title`/`width`/`height` (default 300 × 300).
+ * @returns A Vega-Lite spec.
+ * @example
+ * densityScatter(predictions, { x: 'measured', y: 'predicted', identity: true });
+ */
 export function densityScatter(data: TableLike, options: DensityScatterOptions): VegaLiteSpec {
   const rows = rowsOf(data);
   requireField(rows, options.x, 'x');
@@ -100,7 +109,16 @@ export function quantileClasses(values: readonly number[], k: number): { labels:
   return { labels, classOf: (v) => labels[Math.max(0, cuts.findIndex((c) => v <= c))] };
 }
 
-/** 2-D embedding (UMAP, t-SNE, PCA) as points, coloured by quantile class of a value or by category. */
+/**
+ * 2-D embedding (UMAP, t-SNE, PCA) as points, coloured by quantile class of a value or by category.
+ * @param data - An Arquero table or an array of row objects (e.g. from {@link embeddingTable}).
+ * @param options - `x`, `y` (coordinate columns), `color` (numeric: coloured by quantile class; otherwise by
+ *   value), `quantiles` (default 5), `maxPoints` (default 20,000, chosen evenly), `xTitle`, `yTitle`, and
+ *   `title`/`width`/`height`.
+ * @returns A Vega-Lite spec.
+ * @example
+ * embeddingScatter(points, { x: 'x', y: 'y', color: 'expression', title: 'UMAP of the last conv layer' });
+ */
 export function embeddingScatter(data: TableLike, options: EmbeddingScatterOptions): VegaLiteSpec {
   const rows = rowsOf(data);
   requireField(rows, options.x, 'x');

@@ -21,7 +21,15 @@ export interface MarkSitesOptions {
   color?: string;
 }
 
-/** A copy of a logo spec (from `ismLogo` or `pwmLogo`) with `sites` drawn over it. */
+/**
+ * A copy of a logo spec (from `ismLogo` or `pwmLogo`) with `sites` drawn over it.
+ * @param spec - A logo spec from {@link ismLogo} or {@link pwmLogo}; it is not modified.
+ * @param sites - Sites to draw: `start`, `end` (inclusive, in the logo's positions), `label`, `strand` ('+' → , '-' ←).
+ * @param options - `color` of the bars and labels (default dark grey).
+ * @returns A new spec with the sites layered over the logo.
+ * @example
+ * markSites(ismLogo(contributions, { start: 18 }), [{ start: 40, end: 47, label: 'UME6', strand: '+' }]);
+ */
 export function markSites(spec: VegaLiteSpec, sites: readonly SiteMark[], options: MarkSitesOptions = {}): VegaLiteSpec {
   const layers = (spec as { layer?: Array<{ encoding?: { y?: { scale?: { domain?: number[] } } } }> }).layer;
   const domain = layers?.[0]?.encoding?.y?.scale?.domain;

@@ -6,14 +6,18 @@ import { THEME_CONFIG, VEGA_LITE_SCHEMA } from './theme';
  * package `exports`, which tslab's TypeScript 5.0 (Node10 resolution) cannot see.
  */
 export interface VegaLiteSpec {
+  /** The Vega-Lite schema URL. */
   $schema: string;
   [key: string]: unknown;
 }
 
 /** Options every builder accepts (Observable-Plot style: flat, optional, with defaults). */
 export interface FigureOptions {
+  /** Figure title (default none, or one the builder derives). */
   title?: string;
+  /** Width in pixels (default: the builder's, usually 320). */
   width?: number;
+  /** Height in pixels (default: the builder's, usually 240). */
   height?: number;
 }
 
@@ -53,7 +57,13 @@ export function figure(body: Record<string, unknown>, options: FigureOptions, de
   return attachInspector(spec);
 }
 
-/** True for anything that looks like a Vega-Lite spec (used by display and the notebook runner). */
+/**
+ * True for anything that looks like a Vega-Lite spec (used by display and the notebook runner).
+ * @param x - Any value.
+ * @returns True when `x` is an object with a Vega-Lite `$schema`.
+ * @example
+ * if (isVegaLiteSpec(value)) await saveFigure(value, 'figure.svg');
+ */
 export function isVegaLiteSpec(x: unknown): x is VegaLiteSpec {
   return typeof x === 'object' && x !== null && typeof (x as { $schema?: unknown }).$schema === 'string' &&
     (x as { $schema: string }).$schema.includes('vega-lite');
