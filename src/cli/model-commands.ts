@@ -20,7 +20,7 @@ import { terminalProgress } from './progress';
 
 const trainUsage =
   'cislab train --model NAME --data FILE --out DIR [--epochs 20] [--batch-size 256] [--lr 1e-3] [--loss l1|mse|huber] ' +
-  '[--optimizer adamw|lion] [--schedule plateau|onecycle|cosine|constant] [--patience 5] [--seed 0] [--workers 2] [--max-steps N] ' +
+  '[--optimizer adamw|lion] [--schedule plateau|onecycle|cosine|constant] [--patience 5] [--seed 0] [--workers 2] [--max-steps N] [--validation 0.08] ' +
   '[--checkpoint DIR] [--checkpoint-every STEPS] [--resume] [--data-dir DIR]';
 
 export const trainCommand: Command = {
@@ -33,7 +33,7 @@ export const trainCommand: Command = {
       epochs: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, loss: { type: 'string' },
       optimizer: { type: 'string' }, schedule: { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
       resume: { type: 'boolean', default: false }, checkpoint: { type: 'string' }, 'data-dir': { type: 'string' },
-      workers: { type: 'string' }, 'max-steps': { type: 'string' }, 'checkpoint-every': { type: 'string' },
+      workers: { type: 'string' }, 'max-steps': { type: 'string' }, validation: { type: 'string' }, 'checkpoint-every': { type: 'string' },
     });
     const name = requireOption(values['model'] as string, 'model', trainUsage);
     const data = requireOption(values['data'] as string, 'data', trainUsage);
@@ -42,7 +42,7 @@ export const trainCommand: Command = {
     const seed = numberOption(values['seed'] as string, 'seed', 0, { integer: true, min: 0 });
     const backend = await initBackend();
     console.error(`cislab train: backend ${backend}`);
-    const fitOptions: Omit<FitOptions, 'validation'> = {
+    const fitOptions: CliFitOptions = {
       epochs: numberOption(values['epochs'] as string, 'epochs', 20, { integer: true, min: 1 }),
       batchSize: numberOption(values['batch-size'] as string, 'batch-size', 256, { integer: true, min: 1 }),
       lr: numberOption(values['lr'] as string, 'lr', 1e-3, { min: 0 }),
@@ -56,6 +56,8 @@ export const trainCommand: Command = {
       // Beside the model, not inside it: the model directory is replaced atomically when saved.
       checkpointDir: (values['checkpoint'] as string | undefined) ?? `${out}.checkpoint`,
       checkpointEvery: values['checkpoint-every'] === undefined ? undefined : numberOption(values['checkpoint-every'] as string, 'checkpoint-every', 1, { integer: true, min: 1 }),
+      // A share of the rows held out for early stopping (validated 1,024 rows at a time, so memory does not grow with it).
+      validation: numberOption(values['validation'] as string, 'validation', 0.08, { min: 0 }),
       maxSteps: values['max-steps'] === undefined ? undefined : numberOption(values['max-steps'] as string, 'max-steps', 1, { integer: true, min: 1 }),
       resume: values['resume'] as boolean,
       onProgress: terminalProgress,
@@ -70,11 +72,14 @@ export const trainCommand: Command = {
   },
 };
 
+/** What the command passes to training: fit's options with the validation share as a number. */
+type CliFitOptions = Omit<FitOptions, 'validation'> & { validation?: number };
+
 /**
  * Streams `file` into a sequence store with Camformer preprocessing, says what preprocessing dropped, padded or
  * truncated, and trains a new network named `name` (preset or config .json) on it.
  */
-async function trainOnFile(name: string, file: string, seed: number, options: Omit<FitOptions, 'validation'>): Promise<Model> {
+async function trainOnFile(name: string, file: string, seed: number, options: CliFitOptions): Promise<Model> {
   const { predictor, trained } = resolvePredictor(name, { seed });
   if (trained || !(predictor instanceof Model)) {
     throw new ModelError(`--model names the network to train: a preset or a config .json file, not a saved model ('${name}')`, { option: 'model' });
