@@ -1,0 +1,59 @@
+/**
+ * Figures in a real browser: every Vega-Lite output stored in notebooks/*.ipynb, the main job's figure and one
+ * spec per builder are rendered with vega-embed in headless Chromium inside a notebook-column-wide container.
+ * A chart fails on any Vega warning or error, a blank canvas, no data marks, a width beyond the column, an item
+ * outside the canvas or text cut short. Screenshots (one per notebook) go to out/browser/ (git-ignored).
+ *
+ * Skipped, saying why, where Chromium is missing (Debian: `apt-get install chromium`; or set CHROMIUM_PATH).
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOTEBOOK_COLUMN_WIDTH } from '../../src/viz';
+import { browserUnavailable, startBrowser, vegaLiteOutputs, type BrowserChecker } from '../helpers/browser';
+import { REPO_ROOT } from '../helpers/paths';
+import { gallery, mainJobFigure } from './gallery';
+
+const why = browserUnavailable();
+if (why) console.log(`browser test skipped: ${why}`);
+
+const SHOTS = join(REPO_ROOT, 'out', 'browser');
+const NOTEBOOKS = join(REPO_ROOT, 'notebooks');
+const notebooks = readdirSync(NOTEBOOKS).filter((f) => f.endsWith('.ipynb')).sort();
+
+describe.skipIf(why !== undefined)('figures in headless Chromium (vega-embed)', () => {
+  let browser: BrowserChecker;
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    browser = await startBrowser({ columnWidth: NOTEBOOK_COLUMN_WIDTH });
+  });
+  afterAll(async () => { await browser?.close(); });
+
+  /** Checks each spec, screenshots the lot, and fails listing every chart that has problems. */
+  async function checkAll(name: string, specs: Array<{ label: string; spec: object }>): Promise<void> {
+    await browser.clear();
+    const failures: string[] = [];
+    for (const { label, spec } of specs) {
+      const r = await browser.check(spec, `${name}: ${label}`);
+      if (r.problems.length) failures.push(`${label} (${Math.round(r.width)}×${Math.round(r.height)} px): ${r.problems.join(' | ')}`);
+    }
+    await browser.screenshot(join(SHOTS, `${name.replace(/[^A-Za-z0-9.-]+/g, '_')}.png`));
+    expect(failures, `${name}: ${failures.length} of ${specs.length} charts fail`).toEqual([]);
+  }
+
+  it('renders one spec per builder cleanly', async () => {
+    await checkAll('builders', gallery());
+  });
+
+  it("renders the main job's figure cleanly", async () => {
+    const specs = [{ label: 'densityScatter as src/cli/main-job.ts calls it', spec: mainJobFigure() as object }];
+    const stored = join(REPO_ROOT, 'out', 'main', 'figure.vl.json');
+    if (existsSync(stored)) specs.push({ label: 'out/main/figure.vl.json', spec: JSON.parse(readFileSync(stored, 'utf8')) });
+    await checkAll('main-job', specs);
+  });
+
+  it.each(notebooks)('renders every Vega-Lite output of %s cleanly', async (file) => {
+    const specs = vegaLiteOutputs(JSON.parse(readFileSync(join(NOTEBOOKS, file), 'utf8')));
+    await checkAll(file.replace(/\.ipynb$/, ''), specs);
+  });
+});
