@@ -8,6 +8,8 @@
  */
 import { importEsm, importedEsm } from './esm';
 import { FONT } from './theme';
+import { vegaTextWidth } from './text-width';
+import { NOTEBOOK_COLUMN_WIDTH } from './layout';
 import { OptionError } from '../errors';
 import type { VegaLiteSpec } from './spec';
 
@@ -20,7 +22,18 @@ export interface RenderOptions {
 
 /** Starts loading vega and vega-lite; resolves when `renderSync` can be used. */
 export async function loadRenderer(): Promise<void> {
-  await Promise.all([importEsm('vega'), importEsm('vega-lite')]);
+  const [vega] = await Promise.all([importEsm('vega'), importEsm('vega-lite')]);
+  measureTextWithTheFont(vega);
+}
+
+/**
+ * Without a canvas (Node), vega guesses every character 0.8 em wide, so a long title makes the canvas up to
+ * twice the chart's width (half of the PNG empty). vega lets a host supply `textMetrics.width` (vl-convert does
+ * the same); we give it DejaVu Sans's real advance widths. A browser keeps its own canvas measurement.
+ */
+function measureTextWithTheFont(vega: any): void {
+  const metrics = vega.textMetrics;
+  if (metrics && metrics.width === metrics.estimateWidth) metrics.width = vegaTextWidth;
 }
 
 /** True when vega and vega-lite are loaded (so synchronous rendering is possible). */
@@ -37,7 +50,12 @@ export async function compileVegaLite(spec: VegaLiteSpec): Promise<Record<string
 export function compileVegaLiteSync(spec: VegaLiteSpec): Record<string, unknown> {
   const vl = importedEsm('vega-lite');
   if (!vl) throw new Error('cislab: vega-lite not loaded yet (await loadRenderer() first)');
-  return vl.compile(spec).spec;
+  return vl.compile(headless(spec)).spec;
+}
+
+/** Without a page there is no container to fill: a `'container'`-wide spec renders as wide as a notebook column. */
+function headless(spec: VegaLiteSpec): VegaLiteSpec {
+  return spec.width === 'container' ? { ...spec, width: NOTEBOOK_COLUMN_WIDTH } : spec;
 }
 
 /** Renders a Vega-Lite spec to an SVG string or PNG bytes. */

@@ -6,16 +6,20 @@ import { OptionError } from '../errors';
 import { SEQUENTIAL_SCHEME } from './theme';
 import { figure, type FigureOptions, type VegaLiteSpec } from './spec';
 import { pearsonUnchecked, rankWithTies } from '../stats/correlation';
+import { robustDomain, words } from './layout';
 import { extent, quantileSorted, round, rowsOf, requireField, type Row, type TableLike } from './data';
 
 export interface DensityScatterOptions extends FigureOptions {
   x: string;
   y: string;
-  /** Grid cells per axis (default √n / 2, between 12 and 80: dense enough to read, coarse enough to fill). */
+  /**
+   * Grid cells per axis (default √n / 2, between 12 and 60: dense enough to read, coarse enough to fill, and at
+   * most 3,600 cells so the SVG stays under ~200 KB).
+   */
   bins?: number;
   /** Draw the y = x line (default false): for predicted vs measured. */
   identity?: boolean;
-  /** Put Pearson r and Spearman ρ (and n) in the title (default true). */
+  /** Put Pearson r and Spearman ρ (and n) in the subtitle (default true). */
   correlation?: boolean;
   /** Colour counts on a log scale (default true: dense cores otherwise hide the tails). */
   logCount?: boolean;
@@ -38,7 +42,7 @@ export function densityScatter(data: TableLike, options: DensityScatterOptions):
   requireField(rows, options.x, 'x');
   requireField(rows, options.y, 'y');
   const { x, y } = pairs(rows, options.x, options.y);
-  const bins = options.bins ?? Math.max(12, Math.min(80, Math.round(Math.sqrt(x.length) / 2)));
+  const bins = options.bins ?? Math.max(12, Math.min(60, Math.round(Math.sqrt(x.length) / 2)));
   if (!(bins >= 1)) throw new OptionError(`bins must be ≥ 1, got ${bins}`, { option: 'bins' });
   let [x0, x1] = extent(x), [y0, y1] = extent(y);
   if (options.identity) { x0 = y0 = Math.min(x0, y0); x1 = y1 = Math.max(x1, y1); }
@@ -53,30 +57,36 @@ export function densityScatter(data: TableLike, options: DensityScatterOptions):
     const bx = Math.floor(key / bins), by = key % bins;
     return { x: round(x0 + bx * wx), x2: round(x0 + (bx + 1) * wx), y: round(y0 + by * wy), y2: round(y0 + (by + 1) * wy), count };
   });
-  let title = options.title;
+  let subtitle = options.subtitle;
   if (options.correlation ?? true) {
     const rho = pearsonUnchecked(rankWithTies(x).ranks, rankWithTies(y).ranks);
     const stats = `r = ${pearsonUnchecked(x, y).toFixed(3)}, ρ = ${rho.toFixed(3)}, n = ${x.length}`;
-    title = title ? `${title} (${stats})` : stats;
+    subtitle = subtitle ? `${subtitle} (${stats})` : stats;
   }
-  const xEnc = { field: 'x', type: 'quantitative', title: options.xTitle ?? options.x, scale: { domain: [round(x0), round(x1)], nice: false, zero: false } };
-  const yEnc = { field: 'y', type: 'quantitative', title: options.yTitle ?? options.y, scale: { domain: [round(y0), round(y1)], nice: false, zero: false } };
+  const xTitle = options.xTitle ?? words(options.x), yTitle = options.yTitle ?? words(options.y);
+  const xEnc = { field: 'x', type: 'quantitative', title: xTitle, scale: { domain: [round(x0), round(x1)], nice: false, zero: false } };
+  const yEnc = { field: 'y', type: 'quantitative', title: yTitle, scale: { domain: [round(y0), round(y1)], nice: false, zero: false } };
   const layers: Record<string, unknown>[] = [{
     data: { values },
-    mark: { type: 'rect' },
+    // aria: false drops a per-cell aria-label from the SVG (≈170 of ≈300 bytes a cell); the tooltip stays.
+    mark: { type: 'rect', aria: false },
     encoding: {
       x: xEnc, x2: { field: 'x2' }, y: yEnc, y2: { field: 'y2' },
       color: { field: 'count', type: 'quantitative', scale: { type: options.logCount ?? true ? 'log' : 'linear', scheme: SEQUENTIAL_SCHEME }, title: 'points' },
+      tooltip: [
+        { field: 'x', title: `${xTitle} from` }, { field: 'x2', title: 'to' },
+        { field: 'y', title: `${yTitle} from` }, { field: 'y2', title: 'to ' }, { field: 'count', title: 'points' },
+      ],
     },
   }];
   if (options.identity) {
     layers.push({
       data: { values: [{ x: round(x0), y: round(y0) }, { x: round(x1), y: round(y1) }] },
-      mark: { type: 'line', color: '#d62728', strokeDash: [4, 3], strokeWidth: 1 },
+      mark: { type: 'line', color: '#d62728', strokeDash: [4, 3], strokeWidth: 1, tooltip: 'y = x' },
       encoding: { x: xEnc, y: yEnc },
     });
   }
-  return figure({ layer: layers }, { ...options, title }, { width: 300, height: 300 });
+  return figure({ layer: layers, description: `binned scatter of ${yTitle} against ${xTitle}` }, { ...options, subtitle }, { width: 300, height: 300 });
 }
 
 export interface EmbeddingScatterOptions extends FigureOptions {
@@ -90,6 +100,13 @@ export interface EmbeddingScatterOptions extends FigureOptions {
   maxPoints?: number;
   xTitle?: string;
   yTitle?: string;
+  /** Columns shown in each point's tooltip besides x, y and colour (default: `id` when the data has it). */
+  tooltip?: readonly string[];
+  /**
+   * Clip the axes to the 0.5–99.5 % quantiles when a few far outliers would squeeze the rest into a corner
+   * (default true); the subtitle says how many points fall outside and are not drawn.
+   */
+  robust?: boolean;
 }
 
 /** Quantile class labels like 'Q1 ≤ 0.12', 'Q2 ≤ 0.53', … for each value. */
@@ -112,21 +129,39 @@ export function embeddingScatter(data: TableLike, options: EmbeddingScatterOptio
   const cf = options.color;
   const numeric = cf !== undefined && kept.every((r) => typeof r[cf] === 'number' || r[cf] == null);
   const q = numeric ? quantileClasses(rows.map((r) => Number(r[cf!])), options.quantiles ?? 5) : undefined;
-  const values = kept.map((r) => {
+  const extra = options.tooltip ?? (rows.length && 'id' in rows[0]! ? ['id'] : []);
+  for (const f of extra) requireField(rows, f, 'tooltip');
+  const all = kept.map((r) => {
     const o: Row = { x: round(Number(r[options.x])), y: round(Number(r[options.y])) };
     if (cf !== undefined) o.group = q ? q.classOf(Number(r[cf])) : String(r[cf]);
+    for (const f of extra) o[f] = typeof r[f] === 'number' ? round(r[f] as number) : r[f] ?? null;
     return o;
   });
-  const title = stride > 1 ? `${options.title ?? ''}${options.title ? ' ' : ''}(every ${stride}th of ${rows.length} points)` : options.title;
+  const rx = robustDomain(all.map((v) => v.x as number)), ry = robustDomain(all.map((v) => v.y as number));
+  const clip = (options.robust ?? true) && (rx.clipped || ry.clipped);
+  const inside = (v: Row) => (v.x as number) >= rx.domain[0] && (v.x as number) <= rx.domain[1] && (v.y as number) >= ry.domain[0] && (v.y as number) <= ry.domain[1];
+  const values = clip ? all.filter(inside) : all;
+  const notes: string[] = [];
+  if (options.subtitle) notes.push(options.subtitle);
+  if (stride > 1) notes.push(`every ${stride}th of ${rows.length} points drawn`);
+  if (clip) notes.push(`axes clipped to the 0.5–99.5 % quantiles: ${all.length - values.length} point${all.length - values.length === 1 ? '' : 's'} outside not drawn`);
+  const scale = (d: typeof rx) => (clip ? { domain: d.domain.map((v) => round(v)), nice: false, zero: false } : { zero: false });
+  const xTitle = options.xTitle ?? words(options.x), yTitle = options.yTitle ?? words(options.y);
+  const colorTitle = cf === undefined ? '' : q ? `${words(cf)} quantile` : words(cf);
   return figure({
     data: { values },
     mark: { type: 'circle', size: values.length > 5000 ? 6 : 16, opacity: 0.7 },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: options.xTitle ?? options.x, scale: { zero: false } },
-      y: { field: 'y', type: 'quantitative', title: options.yTitle ?? options.y, scale: { zero: false } },
+      x: { field: 'x', type: 'quantitative', title: xTitle, scale: scale(rx) },
+      y: { field: 'y', type: 'quantitative', title: yTitle, scale: scale(ry) },
       ...(cf !== undefined
-        ? { color: q ? { field: 'group', type: 'ordinal', title: `${cf} quantile`, sort: q.labels, scale: { scheme: SEQUENTIAL_SCHEME } } : { field: 'group', type: 'nominal', title: cf } }
+        ? { color: q ? { field: 'group', type: 'ordinal', title: colorTitle, sort: q.labels, scale: { scheme: SEQUENTIAL_SCHEME } } : { field: 'group', type: 'nominal', title: colorTitle } }
         : {}),
+      tooltip: [
+        ...extra.map((f) => ({ field: f, title: words(f) })),
+        { field: 'x', type: 'quantitative', title: xTitle }, { field: 'y', type: 'quantitative', title: yTitle },
+        ...(cf !== undefined ? [{ field: 'group', title: colorTitle }] : []),
+      ],
     },
-  }, { ...options, title }, { width: 300, height: 300 });
+  }, { ...options, subtitle: notes.length ? notes.join('; ') : undefined }, { width: 300, height: 300 });
 }

@@ -31,7 +31,7 @@ export const THEME_CONFIG = {
   axis: { labelFont: FONT, titleFont: FONT, labelFontSize: 11, titleFontSize: 12, grid: false, tickColor: '#888', domainColor: '#888' },
   legend: { labelFont: FONT, titleFont: FONT, labelFontSize: 11, titleFontSize: 12 },
   header: { labelFont: FONT, titleFont: FONT },
-  title: { font: FONT, fontSize: 13, fontWeight: 'normal', anchor: 'start' },
+  title: { font: FONT, fontSize: 13, fontWeight: 'normal', anchor: 'start', subtitleFont: FONT, subtitleFontSize: 11, subtitleColor: '#555' },
   text: { font: FONT },
   range: { category: [...CATEGORY_COLORS] },
 } as const;

@@ -81,7 +81,7 @@ export async function startBrowser(options: { columnWidth: number }): Promise<Br
         await page.screenshot({ path: file as `${string}.png`, fullPage: true });
       },
       async clear() {
-        await page.evaluate(() => { document.getElementById('column')!.innerHTML = ''; });
+        await page.evaluate(() => { (globalThis as any).document.getElementById('column').innerHTML = ''; });
       },
       close: () => browser.close(),
     };
@@ -93,14 +93,16 @@ export async function startBrowser(options: { columnWidth: number }): Promise<Br
 
 /** Runs inside the page (serialised by puppeteer): no closures over Node values. */
 async function inPage(spec: any, label: string): Promise<ChartReport> {
-  const w = window as any;
-  const column = document.getElementById('column')!;
-  const cell = document.createElement('div');
+  // Typed loosely: the project compiles without the DOM library, and this code only ever runs in the page.
+  const w = globalThis as any;
+  const doc = w.document;
+  const column = doc.getElementById('column');
+  const cell = doc.createElement('div');
   cell.className = 'cell';
-  const caption = document.createElement('div');
+  const caption = doc.createElement('div');
   caption.className = 'label';
   caption.textContent = label;
-  const host = document.createElement('div');
+  const host = doc.createElement('div');
   cell.append(caption, host);
   column.appendChild(cell);
 
@@ -132,7 +134,7 @@ async function inPage(spec: any, label: string): Promise<ChartReport> {
     return { problems, notices, width: 0, height: 0, markItems: 0 };
   }
 
-  const canvas = host.querySelector('canvas') as HTMLCanvasElement | null;
+  const canvas = host.querySelector('canvas');
   if (!canvas) {
     problems.push('no canvas rendered');
     return { problems, notices, width: 0, height: 0, markItems: 0 };
@@ -145,7 +147,7 @@ async function inPage(spec: any, label: string): Promise<ChartReport> {
   if (width < 1 || height < 1) problems.push(`canvas is ${width}×${height} px`);
 
   // Empty canvas: no pixel differs from the background.
-  const ctx = canvas.getContext('2d')!;
+  const ctx = canvas.getContext('2d');
   const img = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
   let inked = 0;
   for (let i = 0; i < img.length; i += 4) if (img[i + 3] > 0 && (img[i] < 250 || img[i + 1] < 250 || img[i + 2] < 250)) inked++;
@@ -154,7 +156,7 @@ async function inPage(spec: any, label: string): Promise<ChartReport> {
   // Walk the scenegraph in absolute (canvas) coordinates.
   const origin = view.origin ? view.origin() : [0, 0];
   const pad = view.padding();
-  const measure = document.createElement('canvas').getContext('2d')!;
+  const measure = doc.createElement('canvas').getContext('2d');
   let markItems = 0;
   const outside: string[] = [];
   const truncated: string[] = [];
