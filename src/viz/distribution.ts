@@ -4,7 +4,7 @@
  */
 import { OptionError } from '../errors';
 import { figure, type FigureOptions, type VegaLiteSpec } from './spec';
-import { allIntegers, INTEGER_AXIS, MAX_PLOT_WIDTH, words } from './layout';
+import { allIntegers, categoryColors, INTEGER_AXIS, MAX_PLOT_WIDTH, words } from './layout';
 import { extent, quantileSorted, round, rowsOf, requireField, type Row, type TableLike } from './data';
 
 export interface HistogramOptions extends FigureOptions {
@@ -77,7 +77,7 @@ export function histogram(data: TableLike, options: HistogramOptions): VegaLiteS
       x: { field: 'start', type: 'quantitative', bin: { binned: true }, title: xTitle, axis: integer ? { ...INTEGER_AXIS, labelOverlap: true } : { labelOverlap: true } },
       x2: { field: 'end' },
       y: { field: 'count', type: 'quantitative', stack: null, title: y },
-      ...(options.color !== undefined ? { color: { field: options.color, type: 'nominal', title: words(options.color) } } : {}),
+      ...(options.color !== undefined ? { color: { field: options.color, type: 'nominal', title: words(options.color), ...categoryColors([...groupsOf(rows, options.color).keys()]) } } : {}),
       tooltip: [
         ...(options.color !== undefined ? [{ field: options.color, title: words(options.color) }] : []),
         { field: 'start', title: `${xTitle} from` }, { field: 'end', title: 'to' }, { field: 'count', title: y },
@@ -136,7 +136,7 @@ export function boxPlot(data: TableLike, options: CategoryOptions): VegaLiteSpec
   return figure({
     layer: [
       { data: { values: boxes }, mark: { type: 'rule', color: '#444' }, encoding: { x, y: { ...y, field: 'lower' }, y2: { field: 'upper' }, tooltip: box } },
-      { data: { values: boxes }, mark: { type: 'bar', size: 24, stroke: '#444' }, encoding: { x, y: { ...y, field: 'q1' }, y2: { field: 'q3' }, color: { field: 'category', type: 'nominal', legend: null }, tooltip: box } },
+      { data: { values: boxes }, mark: { type: 'bar', size: 24, stroke: '#444' }, encoding: { x, y: { ...y, field: 'q1' }, y2: { field: 'q3' }, color: { field: 'category', type: 'nominal', legend: null, ...categoryColors(cats.map(([c]) => c)) }, tooltip: box } },
       { data: { values: boxes }, mark: { type: 'tick', size: 24, color: 'white', thickness: 2 }, encoding: { x, y: { ...y, field: 'median' }, tooltip: box } },
       // No outliers, no layer: an empty layer's scale extent is infinite (a Vega warning).
       ...(outliers.length ? [{ data: { values: outliers }, mark: { type: 'point', size: 12, color: '#444', opacity: 0.6 }, encoding: { x, y: { ...y, field: 'value' }, tooltip: [{ field: 'category', title: xTitle }, { field: 'value', title: `${yTitle} (outlier)` }] } }] : []),
@@ -202,7 +202,7 @@ export function violin(data: TableLike, options: ViolinOptions): VegaLiteSpec {
   for (const v of values) { const m = medianOf.get(v.category as string)!; v.median = m.median; v.n = m.n; }
   return figure({
     layer: [
-      { data: { values }, mark: { type: 'area', orient: 'horizontal', opacity: 0.8 }, encoding: { y: { ...y, field: 'y' }, x: { ...x, field: 'left' }, x2: { field: 'right' }, color: { field: 'category', type: 'nominal', legend: null, sort: cats.map(([c]) => c) }, detail: { field: 'category' }, tooltip } },
+      { data: { values }, mark: { type: 'area', orient: 'horizontal', opacity: 0.8 }, encoding: { y: { ...y, field: 'y' }, x: { ...x, field: 'left' }, x2: { field: 'right' }, color: { field: 'category', type: 'nominal', legend: null, ...categoryColors(cats.map(([c]) => c)) }, detail: { field: 'category' }, tooltip } },
       { data: { values: medians }, mark: { type: 'point', filled: true, color: 'white', stroke: '#333', strokeWidth: 1, size: 30, opacity: 1 }, encoding: { x: { ...x, field: 'index' }, y: { ...y, field: 'median' }, tooltip } },
     ],
   }, options, { width: Math.max(160, Math.min(MAX_PLOT_WIDTH, 70 * cats.length)), height: 240 });

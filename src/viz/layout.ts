@@ -8,6 +8,7 @@
  * A plot of at most 520 px leaves room for a y axis (~60 px) and a legend on the right (~160 px).
  */
 import { quantileSorted } from './data';
+import { CATEGORY_COLORS } from './theme';
 
 /** Width of a notebook output column in CSS pixels: every chart's full width (axes, legend, padding) fits it. */
 export const NOTEBOOK_COLUMN_WIDTH = 760;
@@ -72,4 +73,13 @@ export function robustDomain(values: readonly number[], options: { q?: number; r
     return { domain: [qlo - pad, qhi + pad], clipped: true };
   }
   return { domain: [lo, hi], clipped: false };
+}
+
+/**
+ * Sort and scale of a categorical colour: categories in the given (first-seen) order take the theme's colours
+ * in order, so the same categories get the same colours in every figure (not vega's alphabetical order).
+ */
+export function categoryColors(order: readonly string[]): { sort: string[]; scale: { domain: string[]; range: string[] } } {
+  const domain = [...order];
+  return { sort: domain, scale: { domain, range: domain.map((_, i) => CATEGORY_COLORS[i % CATEGORY_COLORS.length]!) } };
 }

@@ -11,13 +11,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './paths';
+import { ensureChromium } from '../../src/notebook/install';
 
 /** Where Chromium is looked for: $CHROMIUM_PATH, else Debian's `chromium` package. */
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
-/** Why the browser check cannot run here, or undefined when it can. */
+/**
+ * Why the browser check cannot run here, or undefined when it can. Installs Debian's `chromium` first when it
+ * is missing and we are root (like the notebook test installs Jupyter).
+ */
 export function browserUnavailable(): string | undefined {
-  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+  if (!ensureChromium({ verbose: true })) return `no Chromium at ${CHROMIUM} and it could not be installed here (apt-get install chromium as root, or set CHROMIUM_PATH)`;
   for (const p of ['puppeteer-core', 'vega-embed']) {
     if (!existsSync(join(REPO_ROOT, 'node_modules', p, 'package.json'))) return `npm package ${p} is not installed`;
   }
