@@ -5,8 +5,8 @@
  * that was computed but is undefined, e.g. a correlation of a constant), counts with correct plurals.
  */
 
-/** Column names read as p- or q-values: p, q, pvalue, p_value, qval, fdr, padj, p_adj, adj_p, …_p, …_q. */
-const P_OR_Q = /^(p|q|pval(ue)?s?|qval(ue)?s?|p[_.-]?values?|q[_.-]?values?|fdr|padj|p[_.-]adj(usted)?|adj[_.-]?p(val(ue)?)?|.*[_.-](p|q|pval(ue)?|qval(ue)?|fdr))$/i;
+/** Column names read as p- or q-values: p, q, pvalue, p_value, qval, fdr, padj, p_adj, adj_p, …_p, …_q, p_…, q_…. */
+const P_OR_Q = /^(p|q|pval(ue)?s?|qval(ue)?s?|p[_.-]?values?|q[_.-]?values?|fdr|padj|p[_.-]adj(usted)?|adj[_.-]?p(val(ue)?)?|.*[_.-](p|q|pval(ue)?|qval(ue)?|fdr)|[pq][_.-].*)$/i;
 
 /** True when a column named `name` holds p- or q-values. */
 export function isPValueColumn(name: string): boolean {

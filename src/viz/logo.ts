@@ -183,7 +183,7 @@ function logoSpec(letters: Letter[], length: number, start: number, options: Log
         },
       },
     ];
-    if (signed) layers.push({ mark: { type: 'rule', color: '#555', strokeWidth: 0.75 }, encoding: { y: { datum: 0, type: 'quantitative' } } });
+    if (signed) layers.push({ mark: { type: 'rule', color: '#555', strokeWidth: 0.75, tooltip: null }, encoding: { y: { datum: 0, type: 'quantitative' } } });
     const mine = perRow === length ? values : values.filter((v) => v.position >= first && v.position < first + count);
     return { data: { values: mine }, width: round(count * pxPerPosition), height, layer: layers };
   };

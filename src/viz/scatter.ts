@@ -82,7 +82,7 @@ export function densityScatter(data: TableLike, options: DensityScatterOptions):
   if (options.identity) {
     layers.push({
       data: { values: [{ x: round(x0), y: round(y0) }, { x: round(x1), y: round(y1) }] },
-      mark: { type: 'line', color: '#d62728', strokeDash: [4, 3], strokeWidth: 1, tooltip: 'y = x' },
+      mark: { type: 'line', color: '#d62728', strokeDash: [4, 3], strokeWidth: 1, tooltip: null },
       encoding: { x: xEnc, y: yEnc },
     });
   }
