@@ -117,7 +117,7 @@ export function groupedBars(data: TableLike, options: GroupedBarsOptions): VegaL
     ...(options.yMin !== undefined ? [{ field: 'lo', title: 'lower' }, { field: 'hi', title: 'upper' }] : [])];
   const layers: Record<string, unknown>[] = [{
     mark: { type: 'bar' },
-    encoding: { ...shared, y: { field: 'y', type: 'quantitative', title: yTitle }, color: { field: 'group', type: 'nominal', sort: gOrder, title: colorTitle }, tooltip },
+    encoding: { ...shared, y: { field: 'y', type: 'quantitative', title: yTitle }, color: { field: 'group', type: 'nominal', sort: gOrder, title: colorTitle, ...(gOrder.length > CATEGORY_COLORS.length ? { scale: { scheme: 'tableau20' } } : {}) }, tooltip },
   }];
   if (options.yMin !== undefined) layers.push({ mark: { type: 'rule', color: '#333' }, encoding: { ...shared, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, tooltip } });
   return figure({ data: { values }, layer: layers }, options, { width: Math.min(MAX_PLOT_WIDTH, 30 * xOrder.length * Math.max(1, gOrder.length) + 40), height: 240 });

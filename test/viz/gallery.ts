@@ -37,7 +37,19 @@ export function gallery(): Array<{ label: string; spec: VegaLiteSpec }> {
     ['Camformer', 'DREAM-RNN', 'baseline'].map((model) => ({ subset, model, pearson: 0.5 + 0.4 * rng.float() })));
   const byCategory = ['native', 'random', 'designed'].flatMap((category) => Array.from({ length: 300 }, () => ({ category, expression: rng.normal(category === 'native' ? 11 : 9, 2) })));
   const pwm = [[0.8, 0.1, 0.05, 0.05], [0.1, 0.1, 0.7, 0.1], [0.25, 0.25, 0.25, 0.25], [0, 0, 0, 1], [0.05, 0.85, 0.05, 0.05], [0.4, 0.1, 0.1, 0.4]];
+  // Shapes of the stored outputs that were too wide or warned: 08's 19 × 19 motif matrices, 08a's 28 motifs,
+  // 04's leaderboard of a dozen teams over 8 subsets, 09's box plots without outliers.
+  const motifs19 = ['YAP7', 'TEA1', 'YPR015C', 'RPH1', 'TBF1', 'RAP1', 'NRG1', 'USV1', 'TOD6', 'UME6', 'SNT2', 'NSI1', 'IME1', 'PDR3', 'REB1', 'STE12', 'CBF1', 'TYE7', 'ABF1'];
+  const matrix19 = motifs19.flatMap((a, i) => motifs19.filter((_, j) => (i * 7 + j * 3) % 4 === 0).map((b) => ({ a, b, predicted_mean: rng.normal(10, 1) })));
+  const enriched = Array.from({ length: 28 }, (_, i) => ({ motif_alt_id: i === 20 ? 'MBP1::SWI6' : `MOTIF${i}`, decile: 'top', log2_odds_ratio: 4 - i / 10 }));
+  const teams = ['high', 'low', 'yeast', 'random', 'challenging', 'SNVs', 'perturbation', 'tiling'].flatMap((subset) =>
+    ['cislab camformer', 'Autosome.org', 'BHI', 'Unlock_DNA', 'Camformer', 'NAD', 'SYSU_SAIL_2022', 'Wan&Barton_BBK', 'Mt_Bre', 'BUGF', 'mt', 'Peppa'].map((team) => ({ subset, team, value: 0.5 + 0.4 * rng.float() })));
+  const boxes = ['adamw', 'lion'].flatMap((optimizer) => [0.23, 0.26, 0.29, 0.3, 0.35, 0.4].map((r) => ({ optimizer, r: optimizer === 'lion' ? r - 0.05 : r })));
   return [
+    { label: 'heatmap 19 × 19 (Fig. 8b as stored in 08)', spec: heatmap(matrix19, { x: 'b', y: 'a', value: 'predicted_mean', text: false, xTitle: 'motif B', yTitle: 'motif A', title: 'Fig. 8b: mean predicted expression (tiny), n ≥ 3' }) },
+    { label: 'groupedBars 28 motifs (Fig. 8a)', spec: groupedBars(enriched, { x: 'motif_alt_id', y: 'log2_odds_ratio', color: 'decile', xTitle: 'motif', yTitle: 'log2 odds ratio (top vs bottom decile)', title: 'Fig. 8a: motifs enriched (q < 0.05) in the top or bottom expression decile' }) },
+    { label: 'groupedBars 12 teams × 8 subsets (Fig. 4)', spec: groupedBars(teams, { x: 'subset', y: 'value', color: 'team', yTitle: 'ρ', title: 'Fig. 4 / S6 · ρ per test subset (private split)' }) },
+    { label: 'boxPlot without outliers (Fig. S4)', spec: boxPlot(boxes, { x: 'optimizer', y: 'r', order: ['adamw', 'lion'], yTitle: 'Pearson r (test)', width: 220, title: 'Fig. S4: r by optimizer (12 runs)' }) },
     { label: 'densityScatter (main job)', spec: mainJobFigure(20000) },
     { label: 'densityScatter with identity', spec: densityScatter(byCategory.map((r) => ({ measured: r.expression, predicted: r.expression + rng.normal(0, 1) })), { x: 'measured', y: 'predicted', identity: true, title: 'held-out promoters' }) },
     { label: 'heatmap (Fig. 8b)', spec: heatmap(pairs, { x: 'motif_a', y: 'motif_b', value: 'predicted_difference', title: 'predicted difference of motif pairs (Fig. 8b)' }) },
