@@ -13,6 +13,7 @@ import { NOTEBOOK_COLUMN_WIDTH } from '../../src/viz';
 import { browserUnavailable, startBrowser, vegaLiteOutputs, type BrowserChecker } from '../helpers/browser';
 import { REPO_ROOT } from '../helpers/paths';
 import { gallery, mainJobFigure } from './gallery';
+import { rebuildStored } from './rebuild';
 
 const why = browserUnavailable();
 if (why) console.log(`browser test skipped: ${why}`);
@@ -55,5 +56,13 @@ describe.skipIf(why !== undefined)('figures in headless Chromium (vega-embed)', 
   it.each(notebooks)('renders every Vega-Lite output of %s cleanly', async (file) => {
     const specs = vegaLiteOutputs(JSON.parse(readFileSync(join(NOTEBOOKS, file), 'utf8')));
     await checkAll(file.replace(/\.ipynb$/, ''), specs);
+  });
+
+  // What the stored charts become when their notebooks run again: each one whose inline data is its builder's
+  // input (heat maps, grouped bars, logos) rebuilt with today's builders.
+  it.each(notebooks)('renders the rebuildable outputs of %s cleanly when rebuilt with the current builders', async (file) => {
+    const specs = vegaLiteOutputs(JSON.parse(readFileSync(join(NOTEBOOKS, file), 'utf8')))
+      .flatMap(({ label, spec }) => { const rebuilt = rebuildStored(spec); return rebuilt ? [{ label: `${label} rebuilt`, spec: rebuilt as object }] : []; });
+    await checkAll(`${file.replace(/\.ipynb$/, '')}.rebuilt`, specs);
   });
 });
