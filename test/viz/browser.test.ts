@@ -42,6 +42,19 @@ describe.skipIf(why !== undefined)('figures in headless Chromium (vega-embed)', 
     expect(failures, `${name}: ${failures.length} of ${specs.length} charts fail`).toEqual([]);
   }
 
+  it('flags what a reader would stumble on (the check itself)', async () => {
+    await browser.clear();
+    const base = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json' };
+    const points = { values: [{ a: 1, b: 2, c: 'x' }, { a: 2, b: 3, c: 'y' }] };
+    const problems = async (spec: object) => (await browser.check({ ...base, ...spec }, 'self-test')).problems.join(' | ');
+    expect(await problems({ data: points, mark: 'point', encoding: { x: { field: 'a', type: 'quantitative' }, y: { field: 'b', type: 'quantitative' } } })).toBe('');
+    expect(await problems({ width: 1200, data: points, mark: 'point', encoding: { x: { field: 'a', type: 'quantitative' } } })).toMatch(/wide, its container 760 px/);
+    expect(await problems({ data: points, mark: 'point', encoding: { x: { field: 'nope', type: 'quantitative' }, y: { field: 'b', type: 'temporal', timeUnit: 'bogus' } } })).toMatch(/Vega (warning|error)|embed failed/);
+    expect(await problems({ data: { values: [] }, mark: 'point', encoding: { x: { field: 'a', type: 'quantitative' } } })).toMatch(/no data marks/);
+    expect(await problems({ data: points, mark: 'point', encoding: { x: { field: 'a', type: 'quantitative' }, color: { field: 'c', type: 'nominal', title: 'a legend title far longer than the one hundred and eighty pixels vega allows' } } })).toMatch(/cut short by Vega/);
+    expect(await problems({ autosize: 'none', width: 200, height: 100, title: 'a title', data: points, mark: 'point', encoding: { x: { field: 'a', type: 'quantitative', title: 'x' }, y: { field: 'b', type: 'quantitative' } } })).toMatch(/clipped by the canvas edge/);
+  });
+
   it('renders one spec per builder cleanly', async () => {
     await checkAll('builders', gallery());
   });
