@@ -50,10 +50,14 @@ function formatValue(v: unknown, format: (v: unknown) => string | undefined, max
   const number = format(v);
   if (number !== undefined) return number;
   if (v instanceof Date) return v.toISOString();
-  if (typeof v === 'string') return v.length > maxText ? v.slice(0, maxText - 1) + '…' : v;
+  // A file path is never cut: half a path is useless, and the notebook runner can only mask a whole one.
+  if (typeof v === 'string') return v.length > maxText && !looksLikePath(v) ? v.slice(0, maxText - 1) + '…' : v;
   if (typeof v === 'bigint') return String(v);
   return JSON.stringify(v) ?? String(v);
 }
+
+/** A single token with a slash, like /data/dream/train.txt.gz or ../shared/data/x.tsv. */
+const looksLikePath = (s: string) => /^[^\s]*\/[^\s]*$/.test(s);
 
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 

@@ -57,6 +57,10 @@ describe('table views', () => {
     expect(text).toContain('3.02e-7');
     expect(text).not.toMatch(/NaN|0\.30000/);
     expect(tableText([{ a: 1 }]).split('\n')[0]).toBe('1 row × 1 column');
+    // Long text is cut in the text view, a path never (the notebook runner masks whole paths).
+    const path = '/a/much/longer/path/to/the/reference/data/dream2022/native_complex.tsv.gz';
+    expect(tableText([{ file: path, detail: 'y'.repeat(80) }])).toContain(path);
+    expect(tableText([{ file: path, detail: 'y'.repeat(80) }])).toContain('y'.repeat(59) + '…');
   });
 
   it('styles HTML with a <style> block, classes and align attributes (no inline style maps), full text in cells', () => {
