@@ -28,20 +28,27 @@ export interface HeatmapOptions extends FigureOptions {
   valueTitle?: string;
   /**
    * Category order on both axes. Default: when the x and y columns share categories (a motif × motif matrix)
-   * both axes use one order — first seen on x, then on y — so the diagonal is the diagonal; otherwise each axis
-   * keeps its own first-seen order.
+   * both axes use one order, so the diagonal is the diagonal: by the diagonal's value, highest first, as the
+   * Camformer paper orders Fig. 8b (manuscript_figures/Figure_8/Figure8bc.R, `order_real`/`order_pred`), or
+   * first seen on x, then y, when the diagonal is missing or constant (Fig. 8c's is 0: pass 8b's order).
+   * Otherwise each axis keeps its own first-seen order.
    */
   order?: readonly string[];
 }
 
 /** The order of a matrix's two axes: shared when their categories overlap, so row i and column i match. */
-export function matrixOrder(xs: readonly string[], ys: readonly string[], order?: readonly string[]): { x: string[]; y: string[] } {
+export function matrixOrder(xs: readonly string[], ys: readonly string[], order?: readonly string[], diagonal?: ReadonlyMap<string, number>): { x: string[]; y: string[] } {
   const ux = [...new Set(xs)], uy = [...new Set(ys)];
   const rank = (wanted: readonly string[], present: string[]) => [...wanted.filter((c) => present.includes(c)), ...present.filter((c) => !wanted.includes(c))];
   if (order) return { x: rank(order, ux), y: rank(order, uy) };
   const shared = ux.some((c) => uy.includes(c));
   if (!shared) return { x: ux, y: uy };
-  const both = [...new Set([...ux, ...uy])];
+  let both = [...new Set([...ux, ...uy])];
+  const d = diagonal ? both.map((c) => diagonal.get(c)).filter((v): v is number => v !== undefined && Number.isFinite(v)) : [];
+  if (d.length === both.length && Math.max(...d) > Math.min(...d)) {
+    // Stable: ties keep their first-seen order.
+    both = both.map((c, i) => ({ c, i, v: diagonal!.get(c)! })).sort((a, b) => b.v - a.v || a.i - b.i).map((e) => e.c);
+  }
   return { x: rank(both, ux), y: rank(both, uy) };
 }
 
@@ -59,7 +66,8 @@ export function heatmap(data: TableLike, options: HeatmapOptions): VegaLiteSpec 
     const v = Number(r[options.value]);
     return { x: String(r[options.x]), y: String(r[options.y]), value: Number.isFinite(v) ? round(v) : null, ink: Number.isFinite(v) && dark(v) ? 'white' : 'black' };
   });
-  const order = matrixOrder(values.map((v) => v.x), values.map((v) => v.y), options.order);
+  const diagonal = new Map(values.filter((v) => v.x === v.y && v.value !== null).map((v) => [v.x, v.value as number]));
+  const order = matrixOrder(values.map((v) => v.x), values.map((v) => v.y), options.order, diagonal);
   const xTitle = options.xTitle ?? words(options.x), yTitle = options.yTitle ?? words(options.y), valueTitle = options.valueTitle ?? words(options.value);
   const x = { field: 'x', type: 'nominal', sort: order.x, scale: { domain: order.x }, title: xTitle, axis: { labelAngle: order.x.some((s) => s.length > 6) ? -45 : 0 } };
   const y = { field: 'y', type: 'nominal', sort: order.y, scale: { domain: order.y }, title: yTitle };

@@ -77,6 +77,9 @@ describe('matrices share one category order on both axes', () => {
     expect(matrixOrder(['B', 'A'], ['A', 'C'])).toEqual({ x: ['B', 'A'], y: ['A', 'C'] }); // union order, restricted to each axis
     expect(matrixOrder(['x1', 'x2'], ['y2', 'y1'])).toEqual({ x: ['x1', 'x2'], y: ['y2', 'y1'] });
     expect(matrixOrder(['B', 'A'], ['A', 'B'], ['A', 'B'])).toEqual({ x: ['A', 'B'], y: ['A', 'B'] });
+    // Like the paper's Fig. 8b: by the diagonal (A alone), highest first; a constant diagonal keeps first-seen.
+    expect(matrixOrder(['B', 'A', 'C'], ['A', 'C', 'B'], undefined, new Map([['A', 1], ['B', 3], ['C', 2]]))).toEqual({ x: ['B', 'C', 'A'], y: ['B', 'C', 'A'] });
+    expect(matrixOrder(['B', 'A'], ['A', 'B'], undefined, new Map([['A', 0], ['B', 0]]))).toEqual({ x: ['B', 'A'], y: ['B', 'A'] });
   });
 
   it("puts a motif × motif heat map's diagonal on the diagonal", () => {
