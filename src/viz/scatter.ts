@@ -19,6 +19,12 @@ export interface DensityScatterOptions extends FigureOptions {
   bins?: number;
   /** Draw the y = x line (default false): for predicted vs measured. */
   identity?: boolean;
+  /**
+   * Draw the least-squares line of y on x, dashed red, as the Camformer paper's Fig. 3a does
+   * (manuscript_figures/Figure_3_S3/Figure_3a_S3a.R: `abline(lm(pred ~ true), col = "#FF3333", lty = 2)`).
+   * Default false.
+   */
+  fit?: boolean;
   /** Put Pearson r and Spearman ρ (and n) in the subtitle (default true). */
   correlation?: boolean;
   /** Colour counts on a log scale (default true: dense cores otherwise hide the tails). */
@@ -86,7 +92,40 @@ export function densityScatter(data: TableLike, options: DensityScatterOptions):
       encoding: { x: xEnc, y: yEnc },
     });
   }
+  if (options.fit && x.length > 1) {
+    const line = fitSegment(x, y, [x0, x1], [y0, y1]);
+    if (line) {
+      layers.push({
+        data: { values: line.points },
+        mark: { type: 'line', color: '#FF3333', strokeDash: [5, 3], strokeWidth: 1.25 },
+        encoding: { x: xEnc, y: yEnc, tooltip: [{ field: 'fit', title: 'least squares' }] },
+      });
+    }
+  }
   return figure({ layer: layers, description: `binned scatter of ${yTitle} against ${xTitle}` }, { ...options, subtitle }, { width: 300, height: 300 });
+}
+
+/**
+ * The least-squares line y = a + b·x over the x domain, cut where it leaves the y domain (so it never draws
+ * outside the plot). Undefined when x is constant or the line misses the plot.
+ */
+export function fitSegment(x: readonly number[], y: readonly number[], xd: [number, number], yd: [number, number]): { slope: number; intercept: number; points: Row[] } | undefined {
+  const n = x.length;
+  const mx = x.reduce((s, v) => s + v, 0) / n, my = y.reduce((s, v) => s + v, 0) / n;
+  let sxy = 0, sxx = 0;
+  for (let i = 0; i < n; i++) { sxy += (x[i]! - mx) * (y[i]! - my); sxx += (x[i]! - mx) ** 2; }
+  if (!(sxx > 0)) return undefined;
+  const slope = sxy / sxx, intercept = my - slope * mx;
+  const at = (v: number) => intercept + slope * v;
+  let [a, b] = xd;
+  // Clip to the y domain: solve a + b·x = y for the domain's ends.
+  if (slope !== 0) {
+    const xs = [(yd[0] - intercept) / slope, (yd[1] - intercept) / slope].sort((p, q) => p - q);
+    a = Math.max(a, xs[0]!); b = Math.min(b, xs[1]!);
+  } else if (at(a) < yd[0] || at(a) > yd[1]) return undefined;
+  if (!(b > a)) return undefined;
+  const fit = `y = ${round(intercept, 3)} + ${round(slope, 3)}·x`;
+  return { slope, intercept, points: [{ x: round(a), y: round(at(a)), fit }, { x: round(b), y: round(at(b)), fit }] };
 }
 
 export interface EmbeddingScatterOptions extends FigureOptions {

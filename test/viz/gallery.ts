@@ -52,6 +52,7 @@ export function gallery(): Array<{ label: string; spec: VegaLiteSpec }> {
     { label: 'boxPlot without outliers (Fig. S4)', spec: boxPlot(boxes, { x: 'optimizer', y: 'r', order: ['adamw', 'lion'], yTitle: 'Pearson r (test)', width: 220, title: 'Fig. S4: r by optimizer (12 runs)' }) },
     { label: 'densityScatter (main job)', spec: mainJobFigure(20000) },
     { label: 'densityScatter with identity', spec: densityScatter(byCategory.map((r) => ({ measured: r.expression, predicted: r.expression + rng.normal(0, 1) })), { x: 'measured', y: 'predicted', identity: true, title: 'held-out promoters' }) },
+    { label: 'densityScatter with fit line (Fig. 3a)', spec: densityScatter(byCategory.map((r) => ({ measured: r.expression, predicted: 0.6 * r.expression + rng.normal(4, 1) })), { x: 'measured', y: 'predicted', fit: true, title: 'Fig. 3a: predicted vs measured' }) },
     { label: 'heatmap (Fig. 8b)', spec: heatmap(pairs, { x: 'motif_a', y: 'motif_b', value: 'predicted_difference', title: 'predicted difference of motif pairs (Fig. 8b)' }) },
     { label: 'ismLogo + markSites (Fig. 8h)', spec: markSites(ismLogo(ism, { title: 'ISM of a native promoter (Fig. 8h)' }), [{ start: 83, end: 90, label: 'Reb1', strand: '+' }, { start: 88, end: 95, label: 'Abf1', strand: '-' }]) },
     { label: 'pwmLogo', spec: pwmLogo(pwm, { title: 'a motif' }) },

@@ -158,6 +158,19 @@ describe('colour legends match the marks', () => {
   });
 });
 
+describe("the paper's encodings", () => {
+  it('draws the least-squares line (Fig. 3a) inside the plot', () => {
+    const rows = Array.from({ length: 500 }, (_, i) => ({ m: i / 50, p: 2 + 0.5 * (i / 50) + Math.sin(i) }));
+    const spec = densityScatter(rows, { x: 'm', y: 'p', fit: true }) as View;
+    const line = spec.layer.at(-1);
+    expect(line.mark).toMatchObject({ type: 'line', color: '#FF3333' });
+    const [a, b] = line.data.values as Array<{ x: number; y: number }>;
+    expect((b!.y - a!.y) / (b!.x - a!.x)).toBeCloseTo(0.5, 1);
+    const [y0, y1] = spec.layer[0].encoding.y.scale.domain as [number, number];
+    for (const p of [a!, b!]) { expect(p.y).toBeGreaterThanOrEqual(y0 - 1e-3); expect(p.y).toBeLessThanOrEqual(y1 + 1e-3); }
+  });
+});
+
 describe('binned density SVG stays small', () => {
   it("renders the main job's figure (71,103 points) to under 200 KB of SVG", async () => {
     const svg = await render(mainJobFigure(), 'svg');
