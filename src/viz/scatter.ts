@@ -142,11 +142,21 @@ export interface EmbeddingScatterOptions extends FigureOptions {
   /** Columns shown in each point's tooltip besides x, y and colour (default: `id` when the data has it). */
   tooltip?: readonly string[];
   /**
+   * Brushing: drag a rectangle on the points and a list under the plot names them by `label` (default: on when
+   * there is a label column). Needs an interactive renderer (JupyterLab); a static image shows the plot.
+   */
+  select?: boolean;
+  /** Column naming each point in the brushed list (one of the tooltip columns; default 'id' when present). */
+  label?: string;
+  /**
    * Clip the axes to the 0.5–99.5 % quantiles when a few far outliers would squeeze the rest into a corner
    * (default true); the subtitle says how many points fall outside and are not drawn.
    */
   robust?: boolean;
 }
+
+/** Rows the brushed list shows. */
+const LIST_ROWS = 10;
 
 /** Quantile class labels like 'Q1 ≤ 0.12', 'Q2 ≤ 0.53', … for each value. */
 export function quantileClasses(values: readonly number[], k: number): { labels: string[]; classOf: (v: number) => string } {
@@ -187,9 +197,8 @@ export function embeddingScatter(data: TableLike, options: EmbeddingScatterOptio
   const scale = (d: typeof rx) => (clip ? { domain: d.domain.map((v) => round(v)), nice: false, zero: false } : { zero: false });
   const xTitle = options.xTitle ?? words(options.x), yTitle = options.yTitle ?? words(options.y);
   const colorTitle = cf === undefined ? '' : q ? `${words(cf)} quantile` : words(cf);
-  return figure({
-    data: { values },
-    mark: { type: 'circle', size: values.length > 5000 ? 6 : 16, opacity: 0.7 },
+  const points = {
+    mark: { type: 'circle', size: values.length > 5000 ? 6 : 16 },
     encoding: {
       x: { field: 'x', type: 'quantitative', title: xTitle, scale: scale(rx) },
       y: { field: 'y', type: 'quantitative', title: yTitle, scale: scale(ry) },
@@ -202,5 +211,32 @@ export function embeddingScatter(data: TableLike, options: EmbeddingScatterOptio
         ...(cf !== undefined ? [{ field: 'group', title: colorTitle }] : []),
       ],
     },
-  }, { ...options, subtitle: notes.length ? notes.join('; ') : undefined }, { width: 300, height: 300 });
+  };
+  const figureOptions = { ...options, subtitle: notes.length ? notes.join('; ') : undefined };
+  const label = options.label ?? (extra.includes('id') ? 'id' : undefined);
+  if (!(options.select ?? label !== undefined) || label === undefined) {
+    return figure({ data: { values }, ...points, mark: { ...points.mark, opacity: 0.7 } }, figureOptions, { width: 300, height: 300 });
+  }
+  if (!extra.includes(label)) throw new OptionError(`label '${label}' must be one of the tooltip columns (${extra.join(', ') || 'none'})`, { option: 'label' });
+  // Brushing: drag a rectangle on the points; the view below lists the first LIST_ROWS of them by `label`.
+  const width = typeof options.width === 'number' ? options.width : 300, height = options.height ?? 300;
+  const brushed = {
+    ...points,
+    width, height,
+    params: [{ name: 'brush', select: { type: 'interval', encodings: ['x', 'y'] } }],
+    encoding: { ...points.encoding, opacity: { condition: { param: 'brush', value: 0.8 }, value: 0.15 } },
+  };
+  const list = {
+    width, height: LIST_ROWS * 13,
+    title: { text: `${words(label)} of the brushed points (first ${LIST_ROWS}; drag on the plot to choose)`, fontSize: 11, color: '#555' },
+    transform: [{ filter: { param: 'brush', empty: false } }, { window: [{ op: 'row_number', as: 'rank' }] }, { filter: `datum.rank <= ${LIST_ROWS}` }],
+    mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: 11 },
+    encoding: {
+      y: { field: 'rank', type: 'ordinal', axis: null },
+      x: { value: 0 },
+      text: { field: label, type: 'nominal' },
+      tooltip: points.encoding.tooltip,
+    },
+  };
+  return figure({ data: { values }, vconcat: [brushed, list], spacing: 12 }, { ...figureOptions, width }, { width, height });
 }

@@ -44,6 +44,11 @@ export interface ChartReport {
 export interface BrowserChecker {
   /** Renders one spec in a fresh cell of the column and checks it; the cell stays until `clear()`. */
   check(spec: object, label: string): Promise<ChartReport>;
+  /**
+   * Drags the mouse over the last chart checked, between two points given as fractions of its canvas, and
+   * returns the texts its data text marks show afterwards (what a brush selected, for example).
+   */
+  dragOnLast(from: [number, number], to: [number, number]): Promise<string[]>;
   /** Writes a PNG of the whole page (every chart checked since the last `clear()`). */
   screenshot(file: string): Promise<void>;
   /** Removes every cell. */
@@ -80,6 +85,29 @@ export async function startBrowser(options: { columnWidth: number }): Promise<Br
         const report = (await page.evaluate(inPage, spec, label)) as ChartReport;
         report.problems.push(...pageErrors.map((e) => `page error: ${e}`));
         return report;
+      },
+      async dragOnLast(from, to) {
+        const box = await page.evaluate(() => {
+          const r = (globalThis as any).__lastCanvas.getBoundingClientRect();
+          return { x: r.left, y: r.top, w: r.width, h: r.height };
+        });
+        await page.mouse.move(box.x + from[0] * box.w, box.y + from[1] * box.h);
+        await page.mouse.down();
+        await page.mouse.move(box.x + to[0] * box.w, box.y + to[1] * box.h, { steps: 8 });
+        await page.mouse.up();
+        return page.evaluate(async () => {
+          const view = (globalThis as any).__lastView;
+          await view.runAsync();
+          const texts: string[] = [];
+          const walk = (mark: any) => {
+            for (const it of mark.items ?? []) {
+              if (mark.marktype === 'text' && mark.role === 'mark' && it.text != null && String(it.text) !== '') texts.push(String(it.text));
+              if (mark.marktype === 'group') for (const child of it.items ?? []) walk(child);
+            }
+          };
+          walk(view.scenegraph().root);
+          return texts;
+        });
       },
       async screenshot(file) {
         await page.screenshot({ path: file as `${string}.png`, fullPage: true });
@@ -139,6 +167,8 @@ async function inPage(spec: any, label: string): Promise<ChartReport> {
   }
 
   const canvas = host.querySelector('canvas');
+  w.__lastView = view;
+  w.__lastCanvas = canvas;
   if (!canvas) {
     problems.push('no canvas rendered');
     return { problems, notices, width: 0, height: 0, markItems: 0 };

@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NOTEBOOK_COLUMN_WIDTH } from '../../src/viz';
+import { embeddingScatter, NOTEBOOK_COLUMN_WIDTH } from '../../src/viz';
 import { browserUnavailable, startBrowser, vegaLiteOutputs, type BrowserChecker } from '../helpers/browser';
 import { REPO_ROOT } from '../helpers/paths';
 import { gallery, mainJobFigure } from './gallery';
@@ -53,6 +53,19 @@ describe.skipIf(why !== undefined)('figures in headless Chromium (vega-embed)', 
     expect(await problems({ data: { values: [] }, mark: 'point', encoding: { x: { field: 'a', type: 'quantitative' } } })).toMatch(/no data marks/);
     expect(await problems({ data: points, mark: 'point', encoding: { x: { field: 'a', type: 'quantitative' }, color: { field: 'c', type: 'nominal', title: 'a legend title far longer than the one hundred and eighty pixels vega allows' } } })).toMatch(/cut short by Vega/);
     expect(await problems({ autosize: 'none', width: 200, height: 100, title: 'a title', data: points, mark: 'point', encoding: { x: { field: 'a', type: 'quantitative', title: 'x' }, y: { field: 'b', type: 'quantitative' } } })).toMatch(/clipped by the canvas edge/);
+  });
+
+  it('lists the ids of the points brushed on an embedding', async () => {
+    await browser.clear();
+    const rows = Array.from({ length: 200 }, (_, i) => ({ u: (i % 20) / 2, v: Math.floor(i / 20), id: `seq_${i}` }));
+    const r = await browser.check(embeddingScatter(rows, { x: 'u', y: 'v', title: 'brush me' }), 'brushing');
+    expect(r.problems).toEqual([]);
+    const before = await browser.dragOnLast([0.5, 0.5], [0.5, 0.5]);
+    expect(before).toEqual([]);
+    const listed = await browser.dragOnLast([0.2, 0.12], [0.8, 0.5]);
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.length).toBeLessThanOrEqual(10);
+    for (const t of listed) expect(t).toMatch(/^seq_\d+$/);
   });
 
   it('renders one spec per builder cleanly', async () => {

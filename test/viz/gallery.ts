@@ -59,6 +59,7 @@ export function gallery(): Array<{ label: string; spec: VegaLiteSpec }> {
     { label: 'lineBand (training curves)', spec: lineBand(curves, { x: 'epoch', y: 'loss', color: 'split', title: 'loss over 3 seeds (mean ± sd)' }) },
     { label: 'lineBand (integer k)', spec: lineBand(sweep, { x: 'k', y: 'pearson', title: 'Pearson r by kernel count k' }) },
     { label: 'embeddingScatter (t-SNE with an outlier)', spec: embeddingScatter(tsne, { x: 't1', y: 't2', color: 'expression', title: 't-SNE of filter activations' }) },
+    { label: 'embeddingScatter with ids (brushing lists them)', spec: embeddingScatter(tsne.map((r, i) => ({ ...r, id: `sequence_${i}` })), { x: 't1', y: 't2', color: 'expression', title: 'UMAP of sequences (Fig. 7)' }) },
     { label: 'groupedBars', spec: groupedBars(scores, { x: 'subset', y: 'pearson', color: 'model', title: 'Pearson r per test subset' }) },
     { label: 'histogram', spec: histogram(byCategory, { x: 'expression', color: 'category', normalize: true, title: 'expression by category' }) },
     { label: 'boxPlot', spec: boxPlot(byCategory, { x: 'category', y: 'expression', title: 'expression by category' }) },
