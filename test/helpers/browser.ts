@@ -70,7 +70,7 @@ export async function startBrowser(options: { columnWidth: number }): Promise<Br
     const page = await browser.newPage();
     await page.setViewport({ width: options.columnWidth + 80, height: 900, deviceScaleFactor: 1 });
     const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(String((e as Error).message ?? e)));
+    page.on('pageerror', (e: unknown) => pageErrors.push(String((e as Error).message ?? e)));
     await page.setContent(`<!doctype html><html><head><meta charset="utf-8"><style>
       body { margin: 16px; font-family: 'DejaVu Sans', sans-serif; background: white; }
       #column { width: ${options.columnWidth}px; box-sizing: border-box; }
