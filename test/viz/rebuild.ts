@@ -1,13 +1,13 @@
 /**
  * Rebuilds a stored notebook chart with today's builders from the data inlined in it, for the kinds whose
  * inline data is the builder's input (or maps back to it exactly): heat maps (x, y, value), grouped bars
- * (x, group, y [, lo, hi]) and logos (letters → the position × base matrix; marked sites from their bars).
+ * (x, group, y [, lo, hi]), lines with a band (x, y, lo, hi [, group]) and logos (letters → the position × base matrix; marked sites from their bars).
  * Charts whose inline data is a summary (box plots, densities) return undefined.
  *
  * This shows what a stored output will look like once its notebook is run again, without running it:
  * the browser test renders both.
  */
-import { groupedBars, heatmap, ismLogo, markSites, titleText, type SiteMark, type VegaLiteSpec } from '../../src/viz';
+import { groupedBars, heatmap, ismLogo, lineBand, markSites, titleText, type SiteMark, type VegaLiteSpec } from '../../src/viz';
 
 type View = Record<string, any>;
 
@@ -29,6 +29,11 @@ export function rebuildStored(stored: object): VegaLiteSpec | undefined {
   if (type === 'rect' && values.every((v) => 'x' in v && 'y' in v && 'value' in v && 'ink' in v)) {
     const text = spec.layer.length > 1;
     return heatmap(values, { x: 'x', y: 'y', value: 'value', text, title, xTitle: titleOf(enc.x), yTitle: titleOf(enc.y), valueTitle: titleOf(enc.color), diverging: Boolean(enc.color?.scale?.domainMid === 0) });
+  }
+  const second = spec.layer?.[1] as View | undefined;
+  if (type === 'area' && (typeof second?.mark === 'string' ? second.mark : second?.mark?.type) === 'line' && values.every((v) => 'lo' in v && 'hi' in v)) {
+    const grouped = values.every((v) => 'group' in v);
+    return lineBand(values, { x: 'x', y: 'y', yMin: 'lo', yMax: 'hi', ...(grouped ? { color: 'group' } : {}), title, xTitle: titleOf(enc.x), yTitle: titleOf(enc.y) });
   }
   if (type === 'bar' && enc.xOffset) {
     const ci = values.every((v) => 'lo' in v && 'hi' in v);
