@@ -53,10 +53,24 @@ export function compileVegaLiteSync(spec: VegaLiteSpec): Record<string, unknown>
   return vl.compile(headless(spec)).spec;
 }
 
-/** Without a page there is no container to fill: a `'container'`-wide spec renders as wide as a notebook column. */
+/**
+ * A spec as a static image shows it: without a page there is no container to fill (a `'container'`-wide spec
+ * renders as wide as a notebook column), and views that only work interactively (`usermeta.interactiveOnly`,
+ * e.g. the list of brushed points) are left out.
+ */
 function headless(spec: VegaLiteSpec): VegaLiteSpec {
-  return spec.width === 'container' ? { ...spec, width: NOTEBOOK_COLUMN_WIDTH } : spec;
+  let out = spec;
+  if (out.width === 'container') out = { ...out, width: NOTEBOOK_COLUMN_WIDTH };
+  const views = out.vconcat;
+  if (Array.isArray(views) && views.some(interactiveOnly)) {
+    const kept = views.filter((v) => !interactiveOnly(v));
+    out = { ...out, vconcat: kept };
+  }
+  return out;
 }
+
+const interactiveOnly = (view: unknown): boolean =>
+  typeof view === 'object' && view !== null && (view as { usermeta?: { interactiveOnly?: unknown } }).usermeta?.interactiveOnly === true;
 
 /** Renders a Vega-Lite spec to an SVG string or PNG bytes. */
 export async function render(spec: VegaLiteSpec, format: 'svg', options?: RenderOptions): Promise<string>;

@@ -227,6 +227,8 @@ export function embeddingScatter(data: TableLike, options: EmbeddingScatterOptio
     encoding: { ...points.encoding, opacity: { condition: { param: 'brush', value: 0.8 }, value: 0.15 } },
   };
   const list = {
+    // Static images (PNG/SVG, Notebook 6's fallback) cannot brush: headless rendering leaves this view out.
+    usermeta: { interactiveOnly: true },
     width, height: LIST_ROWS * 13,
     title: { text: `${words(label)} of the brushed points (first ${LIST_ROWS}; drag on the plot to choose)`, fontSize: 11, color: '#555' },
     transform: [{ filter: { param: 'brush', empty: false } }, { window: [{ op: 'row_number', as: 'rank' }] }, { filter: `datum.rank <= ${LIST_ROWS}` }],

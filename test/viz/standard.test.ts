@@ -171,6 +171,20 @@ describe("the paper's encodings", () => {
   });
 });
 
+describe('interactive views', () => {
+  it('brushing lists ids under an embedding; static images leave the list out', async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => ({ u: i % 7, v: i % 5, id: `s${i}` }));
+    const spec = embeddingScatter(rows, { x: 'u', y: 'v' }) as View;
+    expect(spec.vconcat).toHaveLength(2);
+    expect(spec.vconcat[0].params[0]).toMatchObject({ name: 'brush', select: { type: 'interval' } });
+    expect(spec.vconcat[1].encoding.text.field).toBe('id');
+    const withList = await render(spec as VegaLiteSpec, 'svg');
+    const plain = await render(embeddingScatter(rows, { x: 'u', y: 'v', select: false }), 'svg');
+    expect(Number(/height="([\d.]+)"/.exec(withList)![1])).toBe(Number(/height="([\d.]+)"/.exec(plain)![1]));
+    expect(() => embeddingScatter(rows, { x: 'u', y: 'v', label: 'u' })).toThrow(/option 'label'/);
+  });
+});
+
 describe('binned density SVG stays small', () => {
   it("renders the main job's figure (71,103 points) to under 200 KB of SVG", async () => {
     const svg = await render(mainJobFigure(), 'svg');
