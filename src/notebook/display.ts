@@ -9,11 +9,12 @@
 import { execFileSync } from 'node:child_process';
 import { inspect } from 'node:util';
 import { isTable } from '../viz/data';
-import { isVegaLiteSpec, setSpecInspector, type VegaLiteSpec } from '../viz/spec';
+import { isVegaLiteSpec, setSpecInspector, titleText, type VegaLiteSpec } from '../viz/spec';
 import { ColumnTable } from 'arquero';
 import { loadRenderer, rendererLoaded, renderSync } from '../viz/render';
 import { inKernel, publishDisplay, type DisplayContent } from './kernel';
 import { tableHtml, tableText, type TableViewOptions } from './table-html';
+import { plural } from './number-format';
 
 /** Objects may define `[DISPLAY]()` returning a MIME bundle to display themselves. */
 export const DISPLAY = Symbol.for('cislab.display');
@@ -94,8 +95,9 @@ export function describeSpec(spec: VegaLiteSpec): string {
     if (s.spec) walk(s.spec);
   };
   walk(spec);
-  const title = typeof spec.title === 'string' ? ` "${spec.title}"` : '';
-  return `Vega-Lite chart${title} (${[...marks].join(' + ') || 'no mark'}; ${rows} data rows)`;
+  const text = titleText(spec);
+  const title = text ? ` "${text}"` : '';
+  return `Vega-Lite chart${title} (${[...marks].join(' + ') || 'no mark'}; ${plural(rows, 'data row')})`;
 }
 
 /** The MIME bundle for a value: what `show` and auto-display send. */
