@@ -5,6 +5,6 @@ export { show, displayBundle, enableAutoDisplay, inspectAsDisplay, setDisplayOpt
 export { inKernel, publishDisplay, type DisplayContent } from './kernel';
 export { tableHtml, tableText, type TableViewOptions } from './table-html';
 export { progress, progressMode, type Progress, type ProgressOptions } from './progress';
-export { installKernel, hasJupyterClient, defaultKernelPrefix, JUPYTER_APT_PACKAGES, type InstallKernelOptions, type InstalledKernel } from './install';
+export { installKernel, hasJupyterClient, userJupyterDataDir, findTslab, KERNEL_NAME, KERNEL_DISPLAY_NAME, JUPYTER_APT_PACKAGES, type InstallKernelOptions, type InstalledKernel } from './install';
 export { runNotebooks, runNotebook, notebooksTestCommand, findNotebooks, formatNotebookResult, ensureKernel, type RunNotebooksOptions, type NotebookResult, type NotebookError } from './runner';
 export { sanitize, compareNotebooks, DEFAULT_PRECISION, type Mismatch } from './compare';

@@ -7,7 +7,8 @@
  * - tslab's TypeScript (which type-checks every cell and fails it on "Cannot find module"): its `ts.sys`
  *   file-system functions see `<cwd>/node_modules/cislab/…` as this package (tslab fakes `node_modules/tslab`
  *   the same way), so Node10 resolution finds our .d.ts files wherever the notebook lives.
- * Usage (from kernel.json): node kernel-main.js --config-path {connection_file}
+ * Usage (from kernel.json): node kernel-main.js [--tslab TSLAB_PACKAGE_DIR] --config-path {connection_file}
+ * (`--tslab`: the tslab copy `cislab kernel install` found or installed; default: the one cislab's folder resolves).
  */
 import Module from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
@@ -61,13 +62,14 @@ function mapTypes(tslabDir: string, cwd: string): void {
 export function startCislabKernel(argv: string[] = process.argv.slice(2)): void {
   const i = argv.indexOf('--config-path');
   if (i < 0 || !argv[i + 1]) throw new Error('usage: node kernel-main.js --config-path CONNECTION_FILE');
-  const tslabMain = require.resolve('tslab/dist/main.js', { paths: [PACKAGE_ROOT] });
+  const t = argv.indexOf('--tslab');
+  const tslabMain = t >= 0 && argv[t + 1] ? join(argv[t + 1]!, 'dist', 'main.js') : require.resolve('tslab/dist/main.js', { paths: [PACKAGE_ROOT] });
   const tslabDir = dirname(dirname(tslabMain));
   mapRequests();
   mapTypes(tslabDir, process.cwd());
   // Tables and charts display themselves as a cell's value in this kernel (cislab itself patches nothing on import).
   (require('./display') as typeof import('./display')).enableAutoDisplay({ beforeKernelStart: true });
-  require(tslabMain).startKernel({ configPath: argv[i + 1], enableFindLocal: false, jsKernel: argv.includes('--js') });
+  require(tslabMain).startKernel({ configPath: argv[i + 1], enableFindLocal: false, jsKernel: false });
 }
 
 if (require.main === module) startCislabKernel();
