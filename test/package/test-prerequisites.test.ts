@@ -24,7 +24,7 @@ function fakeDebian(installed: string[]): { bin: string; aptLog: string; state: 
 }
 
 function run(bin: string, asUser = false) {
-  const env = { ...process.env, PATH: `${bin}:/usr/bin:/bin` };
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:/usr/bin:/bin` };
   delete env['CISLAB_TEST_PREREQUISITES'];
   const [cmd, args] = asUser
     ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, SCRIPT]]
