@@ -31,7 +31,8 @@ export default class NotRunReporter implements Reporter {
     const skipped: string[] = [];
     for (const module of testModules) {
       for (const test of module.children.allTests('skipped')) {
-        const note = test.result().note;
+        const result = test.result();
+        const note = result.state === 'skipped' ? result.note : undefined;
         skipped.push(`  ${relative(process.cwd(), module.moduleId)} > ${test.fullName}${note ? ` (${note})` : ''}`);
       }
     }

@@ -110,11 +110,18 @@ export interface DreamScore {
   scoredWeight: number;
 }
 
+/** Σ w of the subsets not in `unscored`. */
+export function scoredWeight(unscored: readonly UnscoredSubset[]): number {
+  const out = new Set(unscored.map((u) => u.subset));
+  return DREAM_SUBSET_WEIGHTS.reduce((sum, w) => (out.has(w.subset) ? sum : sum + w.weight), 0);
+}
+
 /** One sentence naming the unscored subsets and why, or '' when every subset was scored. */
-export function unscoredMessage(score: Pick<DreamScore, 'unscored' | 'scoredWeight'>): string {
+export function unscoredMessage(score: Pick<DreamScore, 'unscored'>): string {
   if (!score.unscored.length) return '';
   const list = score.unscored.map((u) => `${u.subset} (${u.reason})`).join(', ');
-  return `DREAM scores over ${9 - score.unscored.length} of 9 subsets (weight ${score.scoredWeight.toFixed(2)} of 4.65); not scored: ${list}`;
+  const of = DREAM_SUBSET_WEIGHTS.length;
+  return `DREAM scores over ${of - score.unscored.length} of ${of} subsets (weight ${scoredWeight(score.unscored).toFixed(2)} of 4.65); not scored: ${list}`;
 }
 
 function correlate(measured: Float64Array, predicted: Float64Array): { r: number; rho: number } {
