@@ -35,9 +35,11 @@ function* declarations(dir) {
 function withResolutionMode(text) {
   const names = ESM_ONLY.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|');
   const statement = new RegExp(`^import (type )?(.+?) from (['"])(${names})\\3;`, 'gm');
+  const reexport = new RegExp(`^export (type )?(\\{.+?\\}) from (['"])(${names})\\3;`, 'gm');
   const inline = new RegExp(`import\\((['"])(${names})\\1\\)`, 'g');
   return text
     .replace(statement, (_all, _type, clause, quote, name) => `import type ${clause} from ${quote}${name}${quote} with { 'resolution-mode': 'import' };`)
+    .replace(reexport, (_all, _type, clause, quote, name) => `export type ${clause} from ${quote}${name}${quote} with { 'resolution-mode': 'import' };`)
     .replace(inline, (_all, quote, name) => `import(${quote}${name}${quote}, { with: { 'resolution-mode': 'import' } })`);
 }
 
