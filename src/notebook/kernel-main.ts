@@ -38,17 +38,31 @@ function mapRequests(): void {
 
 /**
  * In tslab's TypeScript, `<cwd>/node_modules/cislab/<rest>` becomes `<PACKAGE_ROOT>/<rest>`, and any other
- * `<cwd>/node_modules/<pkg>` that does not exist falls back to cislab's own `node_modules/<pkg>` (so
- * `import * as aq from 'arquero'` type-checks next to cislab anywhere).
+ * `<cwd>/node_modules/<pkg>/<rest>` that does not exist is looked up where Node would find `<pkg>` from cislab's
+ * folder (its own node_modules or, installed, the project's beside it), then from tslab's (whose `@types/node`
+ * types `console` and `process`). So `import * as aq from 'arquero'` type-checks next to cislab anywhere.
  */
 function mapTypes(tslabDir: string, cwd: string): void {
   const ts = require(require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] }));
   const modules = join(cwd, 'node_modules');
+  const nodeModulePaths = (Module as unknown as { _nodeModulePaths: (from: string) => string[] })._nodeModulePaths;
+  const searched = [...nodeModulePaths(PACKAGE_ROOT), ...nodeModulePaths(tslabDir)];
+  const found = new Map<string, string | undefined>();
+  const packageDir = (name: string): string | undefined => {
+    if (!found.has(name)) found.set(name, searched.map((dir) => join(dir, name)).find((dir) => existsSync(dir)));
+    return found.get(name);
+  };
   const forward = (p: string): string => {
     const rel = relative(modules, p);
     if (rel === '' || rel.startsWith('..') || rel.startsWith(sep)) return p;
     if (rel === NAME || rel.startsWith(NAME + sep)) return join(PACKAGE_ROOT, rel.slice(NAME.length));
-    return existsSync(p) ? p : join(PACKAGE_ROOT, 'node_modules', rel);
+    if (existsSync(p)) return p;
+    const parts = rel.split(sep);
+    const nameLength = parts[0]!.startsWith('@') ? 2 : 1;
+    // A scope folder alone (`@types`, which TypeScript lists for its default type roots) maps to the first that exists.
+    const dir = packageDir(parts.slice(0, Math.min(nameLength, parts.length)).join(sep));
+    if (parts.length < nameLength) return dir ?? p;
+    return dir ? join(dir, ...parts.slice(nameLength)) : p;
   };
   const sys = ts.sys;
   for (const fn of ['fileExists', 'readFile', 'directoryExists', 'getFileSize', 'getModifiedTime', 'realpath', 'readDirectory', 'getDirectories'] as const) {
