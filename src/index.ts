@@ -16,6 +16,10 @@ export { seq2exp, Seq2ExpStage, Seq2ExpFit, type Seq2ExpSource } from './dsl/seq
 export { result, isResult, type Result, type PlotOptions } from './dsl/result';
 export type { LogRow, PromoterData, DatasetIdentity } from './dsl/pipeline';
 
+// Arquero's table type, re-exported so that a notebook cell (tslab emits declarations) can name the type of any
+// result holding a table through 'cislab' even where 'arquero' itself does not resolve from the notebook's folder.
+export type { ColumnTable } from 'arquero';
+
 // Errors a user can cause.
 export { CislabError, InputError, OptionError, ModelError } from './errors';
 

@@ -9,6 +9,7 @@ import * as aq from 'arquero';
 import { ModelError } from '../errors';
 import type { Encoded } from '../data/encode';
 import { evaluateDream } from '../data/dream2022/evaluate';
+import { unscoredMessage, type UnscoredSubset } from '../data/dream2022/score';
 import { evaluatePredictions } from '../stats/agreement';
 import { initBackend } from '../kernels/tensor/backend';
 import { modelInputs } from '../kernels/camformer/inputs';
@@ -65,6 +66,8 @@ export interface FitStageOptions extends Omit<FitOptions, 'validation'> {
 export interface DreamScores {
   /** The challenge's weighted scores (Pearson score: weighted r²; Spearman score: weighted ρ). */
   scores: { pearson: number; spearman: number };
+  /** Subsets the data left without a correlation (e.g. after a filter), with the reason; the scores are over the rest. */
+  unscored: UnscoredSubset[];
   /** The leaderboard split scored. */
   split: 'private' | 'public' | 'all';
   /** The pipeline's table with its `prediction` column. */
@@ -196,9 +199,12 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
     const predicted = table.array('prediction') as ArrayLike<number>;
     if (isDreamTest(data)) {
       const e = evaluateDream(table.array('idx') as ArrayLike<number>, predicted, { split: split ?? 'private', pairs: data.extras['pairs'], test: table });
+      // A filtered or head() test set may empty some subsets: say which, on stderr (the scores are over the rest).
+      const note = unscoredMessage(e);
+      if (note) console.warn(note);
       const long = aq.from(e.subsets.flatMap((s) => [{ subset: s.subset, metric: 'r²', value: s.r2 }, { subset: s.subset, metric: 'ρ', value: s.rho }]));
       return result(e.table, (_, o) => groupedBars(long, { x: 'subset', y: 'value', color: 'metric', title: `DREAM2022 ${e.split} split`, ...o }), {
-        scores: { pearson: e.pearsonScore, spearman: e.spearmanScore }, split: e.split, predictions: table,
+        scores: { pearson: e.pearsonScore, spearman: e.spearmanScore }, unscored: e.unscored, split: e.split, predictions: table,
       });
     }
     return result(evaluatePredictions(table.array('expression') as ArrayLike<number>, predicted), () => predictions.plot(), { predictions: table });

@@ -1,12 +1,13 @@
 /**
  * 2-D embeddings of activations (Camformer Figures 7 and S9): Barnes-Hut t-SNE with scikit-learn's defaults, the
- * paper's method (`./tsne`, ours), and UMAP from druidjs (`@saehrimnir/druidjs`, maintained, LGPL-3.0). Seeded:
- * one seed gives one layout on one Node build. Points are coloured by expression quantile (Q1–Q6) and by error
- * quantile.
+ * paper's method (`./tsne`, ours), and UMAP from `umap-js` (MIT; the PAIR-code port of McInnes' umap-learn) with
+ * its random numbers drawn from cislab's seeded stream. Seeded: one seed gives one layout on one Node build.
+ * Points are coloured by expression quantile (Q1–Q6) and by error quantile.
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
+import { createRandom } from '../stats/random';
 import { tsne } from './tsne';
 
 /** The 2-D embeddings {@link embed2d} offers: Barnes-Hut t-SNE and UMAP. */
@@ -48,11 +49,12 @@ export function embed2d(data: Float32Array | Float64Array, shape: [number, numbe
     const { x, y } = tsne(data, shape, { seed, perplexity: Math.min(options.perplexity ?? 30, (n - 1) / 3), iterations: options.iterations });
     return { x, y };
   }
-  // druidjs is loaded lazily: most users of this package never embed anything.
-  const druid = require('@saehrimnir/druidjs') as typeof import('@saehrimnir/druidjs');
+  // umap-js is loaded lazily: most users of this package never embed anything.
+  const { UMAP } = require('umap-js') as typeof import('umap-js');
   const rows = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * features, (i + 1) * features)));
-  const Y = new druid.UMAP(druid.Matrix.from(rows), { d: 2, seed, n_neighbors: Math.min(options.neighbors ?? 15, n - 1) }).transform(options.iterations ?? 350);
-  const points = (Y as InstanceType<typeof druid.Matrix>).to2dArray();
+  const random = createRandom(seed);
+  const umap = new UMAP({ nComponents: 2, nNeighbors: Math.min(options.neighbors ?? 15, n - 1), nEpochs: options.iterations ?? 350, random: () => random.float() });
+  const points = umap.fit(rows);
   return { x: Float64Array.from(points, (p) => p[0]!), y: Float64Array.from(points, (p) => p[1]!) };
 }
 

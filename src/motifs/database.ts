@@ -1,12 +1,15 @@
 /**
- * Named motif collections read from the reference data folder: `jaspar('fungi')` is the JASPAR 2024 CORE
- * fungi non-redundant set (178 motifs), `jaspar('fungi-union')` adds the older versions (364 motifs, e.g.
- * MA0412.2). The data folder is found as every reader finds it (`resolveDataDir`: the `dataDir` option,
- * `$CISLAB_DATA`, `../shared/data` beside the package or the working directory).
+ * Named motif collections: `jaspar('fungi')` is the JASPAR 2024 CORE fungi non-redundant set (178 motifs), which
+ * cislab ships in `data/jaspar/` (CC BY 4.0; attribution in its README) so that it works in any installation;
+ * `jaspar('fungi-union')` adds the older versions (364 motifs, e.g. MA0412.2) and is read from the reference
+ * data folder, found as every reader finds it (`resolveDataDir`: the `dataDir` option, `$CISLAB_DATA`,
+ * `../shared/data` beside the package or the working directory). An explicit `dataDir` is always read.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { OptionError } from '../errors';
 import { resolveDataDir } from '../data/data-dir';
+import { PACKAGE_ROOT } from '../io/package-root';
 import { readMotifs } from './formats';
 import type { Motif } from './motif';
 
@@ -38,8 +41,16 @@ export function jaspar(collection: JasparCollection = 'fungi', options: MotifDat
   if (!fileName) {
     throw new OptionError(`unknown JASPAR collection '${collection}'; expected one of ${Object.keys(JASPAR_COLLECTIONS).join(', ')}`, { option: 'collection' });
   }
-  const motifs = readMotifs(join(resolveDataDir('jaspar', options.dataDir), fileName), 'meme');
+  const motifs = readMotifs(jasparFile(collection, options.dataDir), 'meme');
   return options.ids ? selectMotifs(motifs, options.ids) : motifs;
+}
+
+/** The file a collection is read from: the `dataDir` option's copy, else the shipped one, else the data folder's. */
+export function jasparFile(collection: JasparCollection, dataDir?: string): string {
+  const fileName = JASPAR_COLLECTIONS[collection];
+  const shipped = join(PACKAGE_ROOT, 'data', 'jaspar', fileName);
+  if (dataDir === undefined && existsSync(shipped)) return shipped;
+  return join(resolveDataDir('jaspar', dataDir), fileName);
 }
 
 /**

@@ -6,6 +6,7 @@
  * Every function is `(inputs, options) → Arquero table`, tidy: one observation per row.
  */
 import * as aq from 'arquero';
+import * as ss from 'simple-statistics';
 import { OptionError } from '../errors';
 import { pearson, spearman } from '../stats';
 
@@ -77,9 +78,7 @@ export function motifOccurrences(hits: Table, sequenceNames: readonly string[], 
 function meanSd(values: number[]): [number, number] {
   const v = values.filter((x) => !Number.isNaN(x));
   if (v.length === 0) return [NaN, NaN];
-  const mean = v.reduce((s, x) => s + x, 0) / v.length;
-  const sd = v.length > 1 ? Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / (v.length - 1)) : NaN;
-  return [mean, sd];
+  return [ss.mean(v), v.length > 1 ? ss.sampleStandardDeviation(v) : NaN];
 }
 
 /** Sequence name → set of motifs with a site, restricted to `motifs`. */

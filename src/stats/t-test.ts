@@ -3,6 +3,7 @@
  * (one-sample on x − y), two-sample with pooled variance (Student) and with unequal variances (Welch, with
  * the Welch–Satterthwaite degrees of freedom).
  */
+import * as ss from 'simple-statistics';
 import { OptionError } from '../errors';
 import { studentTQuantile } from './distributions';
 import { checkAlternative, requireLength, requireLevel, requireNoNaN, requireSameLength, type Alternative, type Numbers } from './input';
@@ -27,14 +28,11 @@ export interface TTestResult extends TestResult {
   level: number;
 }
 
+/** Mean and sample variance (n − 1) from simple-statistics (compensated sums); NaN where undefined. */
 function meanAndVariance(values: Numbers): { mean: number; variance: number; n: number } {
-  const n = values.length;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += values[i]!;
-  const mean = s / n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (values[i]! - mean) * (values[i]! - mean);
-  return { mean, variance: n > 1 ? ss / (n - 1) : NaN, n };
+  const list = Array.from(values);
+  const n = list.length;
+  return { mean: n > 0 ? ss.mean(list) : NaN, variance: n > 1 ? ss.sampleVariance(list) : NaN, n };
 }
 
 function finish(
