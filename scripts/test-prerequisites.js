@@ -2,7 +2,7 @@
 /**
  * `npm test`'s first step (package.json `pretest`): makes sure the Debian packages the tests need are installed.
  * They are the Jupyter client and kernel machinery the notebooks run in, numpy/scipy for the independent
- * reference implementations some tests compare against, pyBigWig to write bigWig test files, the font figures are
+ * reference implementations some tests compare against (and PyTorch and scikit-learn), pyBigWig to write bigWig test files, the font figures are
  * rendered in, and Chromium for the figures' browser test. As root, missing ones are installed with apt-get;
  * otherwise this stops and prints the exact `sudo apt-get install …` line. A machine without dpkg (not Debian)
  * gets the same list by name. `CISLAB_TEST_PREREQUISITES=skip` goes on without them: what could then not run is
@@ -15,6 +15,8 @@ const { spawnSync } = require('node:child_process');
 const PACKAGES = [
   'jupyter-nbconvert', 'python3-nbclient', 'jupyter-client', 'python3-ipykernel',
   'python3-numpy', 'python3-scipy', 'python3-pybigwig', 'fonts-dejavu-core', 'chromium',
+  // PyTorch and scikit-learn: the references the PyTorch import and t-SNE tests compare against.
+  'python3-torch', 'python3-sklearn',
 ];
 
 const log = (line) => process.stderr.write(`test prerequisites: ${line}\n`);
