@@ -9,12 +9,14 @@ import type { ScheduleName } from '../kernels/tensor/schedules';
 import { saveModel } from '../kernels/camformer/persistence';
 import { choiceOption, numberOption, parseCommandArgs, requireOption, type Command } from './args';
 import { dataArgument } from './common';
+import { guardCheckpoint } from './outputs';
+import { guardOutput, recoverDirectory } from '../io/output-guard';
 import { terminalProgress } from './progress';
 
 const trainUsage =
   'cislab train --model NAME --data FILE --out DIR [--epochs 20] [--batch-size 256] [--lr 1e-3] [--loss l1|mse|huber] ' +
   '[--optimizer adamw|lion] [--schedule plateau|onecycle|cosine|constant] [--patience 5] [--seed 0] [--workers 2] [--max-steps N] ' +
-  '[--checkpoint DIR] [--checkpoint-every STEPS] [--resume] [--data-dir DIR]';
+  '[--checkpoint DIR] [--checkpoint-every STEPS] [--resume] [--force] [--data-dir DIR]';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -27,12 +29,20 @@ export const trainCommand: Command = {
       optimizer: { type: 'string' }, schedule: { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
       resume: { type: 'boolean', default: false }, checkpoint: { type: 'string' }, 'data-dir': { type: 'string' },
       workers: { type: 'string' }, 'max-steps': { type: 'string' }, 'checkpoint-every': { type: 'string' },
+      force: { type: 'boolean', default: false },
     });
     const name = requireOption(values['model'] as string, 'model', trainUsage);
     const data = requireOption(values['data'] as string, 'data', trainUsage);
     const out = requireOption(values['out'] as string, 'out', trainUsage);
     const loss: LossName = choiceOption(values['loss'] as string | undefined, 'loss', LOSSES, 'l1');
     const seed = numberOption(values['seed'] as string, 'seed', 0, { integer: true, min: 0 });
+    const force = values['force'] as boolean;
+    const resume = values['resume'] as boolean;
+    // Everything about the outputs is checked before any work: a refusal after hours of training helps no one.
+    const checkpointDir = (values['checkpoint'] as string | undefined) ?? `${out}.checkpoint`;
+    recoverDirectory(out);
+    guardOutput(out, { kind: 'directory', force, inputs: [data, name, values['data-dir'] as string | undefined] });
+    guardCheckpoint(checkpointDir, { resume, force, inputs: [data, name] });
     const backend = await initBackend();
     console.error(`cislab train: backend ${backend}`);
     const stage = dataArgument(data, values['data-dir'] as string).preprocess();
@@ -48,13 +58,13 @@ export const trainCommand: Command = {
       // Data parallel: half of each batch in a worker thread (wasm is one core per thread).
       workers: numberOption(values['workers'] as string, 'workers', 2, { integer: true, min: 1 }),
       // Beside the model, not inside it: the model directory is replaced atomically when saved.
-      checkpointDir: (values['checkpoint'] as string | undefined) ?? `${out}.checkpoint`,
+      checkpointDir,
       checkpointEvery: values['checkpoint-every'] === undefined ? undefined : numberOption(values['checkpoint-every'] as string, 'checkpoint-every', 1, { integer: true, min: 1 }),
       maxSteps: values['max-steps'] === undefined ? undefined : numberOption(values['max-steps'] as string, 'max-steps', 1, { integer: true, min: 1 }),
-      resume: values['resume'] as boolean,
+      resume,
       onProgress: terminalProgress,
     });
-    saveModel(model, out);
+    saveModel(model, out, { replace: force });
     const last = model.history[model.history.length - 1];
     console.log(`saved ${model.config.name} to ${out} (${model.history.length} epochs; last val r ${last?.valPearson?.toFixed(4) ?? 'n/a'})`);
     return 0;

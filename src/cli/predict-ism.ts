@@ -24,7 +24,7 @@ import { openRecordSource } from './data-source';
 import { guardOutput, progressReporter } from './outputs';
 import { modelFingerprint, parseShard, partLine, shardRange, type PartInfo } from './shard';
 
-const predictUsage = 'cislab predict --model DIR --data FILE --out FILE [--reverse-complement] [--engine auto|onnx|tfjs] [--workers N] [--shard K/N] [--data-dir DIR]';
+const predictUsage = 'cislab predict --model DIR --data FILE --out FILE [--reverse-complement] [--engine auto|onnx|tfjs] [--workers N] [--shard K/N] [--force] [--data-dir DIR]';
 
 export const predictCommand: Command = {
   name: 'predict',
@@ -34,7 +34,7 @@ export const predictCommand: Command = {
     const { values } = parseCommandArgs({ name: 'predict', usage: predictUsage }, argv, {
       model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' },
       'reverse-complement': { type: 'boolean', default: false }, workers: { type: 'string' }, 'data-dir': { type: 'string' },
-      engine: { type: 'string' }, shard: { type: 'string' },
+      engine: { type: 'string' }, shard: { type: 'string' }, force: { type: 'boolean', default: false },
     });
     const dir = requireOption(values['model'] as string, 'model', predictUsage);
     const data = requireOption(values['data'] as string, 'data', predictUsage);
@@ -43,7 +43,7 @@ export const predictCommand: Command = {
     const workers = numberOption(values['workers'] as string, 'workers', 1, { integer: true, min: 1 });
     const engine = choiceOption(values['engine'] as string | undefined, 'engine', INFERENCE_ENGINES);
     const shard = parseShard(values['shard'] as string | undefined);
-    guardOutput(out, 'predict');
+    guardOutput(out, 'predict', { force: values['force'] as boolean, inputs: [data, dir] });
     await initBackend();
     const model = savedModel(dir);
     const source = await openRecordSource(data, values['data-dir'] as string);
@@ -81,7 +81,7 @@ export const predictCommand: Command = {
   },
 };
 
-const ismUsage = 'cislab ism --model DIR --data FILE [--region 18-97] [--limit N] [--engine auto|onnx|tfjs] [--workers N] [--shard K/N] --out FILE.npz|FILE.tsv [--data-dir DIR]';
+const ismUsage = 'cislab ism --model DIR --data FILE [--region 18-97] [--limit N] [--engine auto|onnx|tfjs] [--workers N] [--shard K/N] --out FILE.npz|FILE.tsv [--force] [--data-dir DIR]';
 
 export const ismCommand: Command = {
   name: 'ism',
@@ -91,6 +91,7 @@ export const ismCommand: Command = {
     const { values } = parseCommandArgs({ name: 'ism', usage: ismUsage }, argv, {
       model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, region: { type: 'string' },
       limit: { type: 'string' }, 'data-dir': { type: 'string' }, engine: { type: 'string' }, workers: { type: 'string' }, shard: { type: 'string' },
+      force: { type: 'boolean', default: false },
     });
     const dir = requireOption(values['model'] as string, 'model', ismUsage);
     const data = requireOption(values['data'] as string, 'data', ismUsage);
@@ -102,7 +103,7 @@ export const ismCommand: Command = {
     const workers = numberOption(values['workers'] as string, 'workers', 1, { integer: true, min: 1 });
     const limit = values['limit'] === undefined ? Infinity : numberOption(values['limit'] as string, 'limit', 0, { integer: true, min: 1 });
     const shard = parseShard(values['shard'] as string | undefined);
-    guardOutput(out, 'ism');
+    guardOutput(out, 'ism', { force: values['force'] as boolean, inputs: [data, dir] });
     await initBackend();
     const model = savedModel(dir);
     if (region.end > model.inputLength) throw new OptionError(`region ${region.start}–${region.end} ends beyond the model's ${model.inputLength} nt`, { option: 'region' });

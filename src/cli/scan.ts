@@ -19,7 +19,7 @@ import { openRecordSource } from './data-source';
 import { guardOutput, progressReporter } from './outputs';
 import { parseShard, partLine, shardRange } from './shard';
 
-const usage = 'cislab scan --motifs FILE [--ids ID,...] --data FILE [--region START-END] [--thresh 1e-4] [--text] [--shard K/N] [--out FILE.tsv] [--data-dir DIR]';
+const usage = 'cislab scan --motifs FILE [--ids ID,...] --data FILE [--region START-END] [--thresh 1e-4] [--text] [--shard K/N] [--out FILE.tsv] [--force] [--data-dir DIR]';
 
 export const scanCommand: Command = {
   name: 'scan',
@@ -29,6 +29,7 @@ export const scanCommand: Command = {
     const { values } = parseCommandArgs({ name: 'scan', usage }, argv, {
       motifs: { type: 'string' }, ids: { type: 'string' }, data: { type: 'string' }, region: { type: 'string' },
       thresh: { type: 'string' }, out: { type: 'string' }, 'data-dir': { type: 'string' }, text: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
       shard: { type: 'string' },
     });
     const file = requireOption(values['motifs'] as string, 'motifs', usage);
@@ -40,7 +41,7 @@ export const scanCommand: Command = {
     if (shard && !values['text']) {
       throw new OptionError('--shard needs --text: q-values and the p-value order depend on every sequence, so only --text output can be cut into shards and merged', { option: 'shard' });
     }
-    if (out) guardOutput(out, 'scan');
+    if (out) guardOutput(out, 'scan', { force: values['force'] as boolean, inputs: [values['data'] as string | undefined, values['motifs'] as string | undefined] });
     let motifs = readMotifs(file);
     if (values['ids']) motifs = selectMotifs(motifs, (values['ids'] as string).split(',').map((s) => s.trim()));
     if (values['text']) return scanText(motifs, data, { threshold, region, shard, out, dataDir: values['data-dir'] as string | undefined, motifFile: file });

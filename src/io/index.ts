@@ -7,3 +7,4 @@ export * from './archive';
 export * from './line-reader';
 export * from './atomic-stream';
 export * from './npz';
+export * from './output-guard';

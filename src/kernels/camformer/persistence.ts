@@ -6,8 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tf } from '../tensor/tf';
-import { InputError } from '../../errors';
+import { InputError, ModelError } from '../../errors';
 import { writeDirectoryAtomic } from '../../io/atomic';
+import { previousBeside } from '../../io/output-guard';
 import { validateConfig, type CnnConfig } from './config';
 import type { HistoryRow } from '../tensor/loop';
 import { Model } from './model';
@@ -65,8 +66,11 @@ export function unpackTensors(entries: TensorEntry[], data: Float32Array, file: 
   return out;
 }
 
-/** Saves a model directory (config.json + weights.bin), atomically. */
-export function saveModel(model: Model, dir: string, extra?: { extra?: Record<string, unknown>; tensors?: Map<string, tf.Tensor> }): void {
+/**
+ * Saves a model directory (config.json + weights.bin), atomically. An existing cislab output of that name is
+ * replaced unless `replace` is false; anything else there is refused (an `OutputError`).
+ */
+export function saveModel(model: Model, dir: string, extra?: { extra?: Record<string, unknown>; tensors?: Map<string, tf.Tensor>; replace?: boolean }): void {
   const params = packTensors(model.params);
   const state = packTensors(model.state, params.data.length);
   const more = extra?.tensors ? packTensors(extra.tensors, params.data.length + state.data.length) : undefined;
@@ -83,7 +87,7 @@ export function saveModel(model: Model, dir: string, extra?: { extra?: Record<st
   writeDirectoryAtomic(dir, {
     'config.json': JSON.stringify(file, null, 1),
     'weights.bin': new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength),
-  });
+  }, { kind: 'model', replace: extra?.replace ?? true, option: 'out' });
 }
 
 export interface LoadedModel {
@@ -98,9 +102,12 @@ export function loadModel(dir: string): Model {
   return loadModelWithExtras(dir).model;
 }
 
-export function loadModelWithExtras(dir: string): LoadedModel {
+export function loadModelWithExtras(saved: string): LoadedModel {
+  // A replace killed between its two renames leaves the complete previous copy parked beside the name.
+  const dir = !fs.existsSync(saved) && fs.existsSync(previousBeside(saved)) ? previousBeside(saved) : saved;
   const configPath = path.join(dir, 'config.json');
-  if (!fs.existsSync(configPath)) throw new InputError('not a cislab model directory (no config.json)', { file: dir });
+  if (!fs.existsSync(dir)) throw new InputError('no such model directory', { file: saved });
+  if (!fs.existsSync(configPath)) throw new InputError('not a cislab model directory (no config.json)', { file: saved });
   let file: ModelFile;
   try {
     file = JSON.parse(fs.readFileSync(configPath, 'utf8')) as ModelFile;
@@ -112,8 +119,19 @@ export function loadModelWithExtras(dir: string): LoadedModel {
     throw new InputError(`format version ${file.version} is newer than this cislab reads (${MODEL_FORMAT_VERSION})`, { file: configPath, field: 'version' });
   }
   const weightsPath = path.join(dir, 'weights.bin');
+  if (!fs.existsSync(weightsPath)) throw new InputError('the model has no weights.bin (an incomplete copy?)', { file: weightsPath });
   const raw = fs.readFileSync(weightsPath);
+  const extraEntriesDeclared = (file.extra?.tensors as TensorEntry[] | undefined) ?? [];
+  const expected = [...(file.params ?? []), ...(file.state ?? []), ...extraEntriesDeclared].reduce((end, e) => Math.max(end, e.offset + e.shape.reduce((a, b) => a * b, 1)), 0);
+  if (raw.byteLength !== 4 * expected) {
+    throw new InputError(`weights.bin has ${raw.byteLength} bytes, config.json describes ${4 * expected} (a truncated or foreign file)`, { file: weightsPath });
+  }
   const data = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  const bad = data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    const entry = [...file.params, ...file.state].find((e) => bad >= e.offset && bad < e.offset + e.shape.reduce((a, b) => a * b, 1));
+    throw new ModelError(`weights contain ${String(data[bad])}${entry ? ` (tensor ${entry.name})` : ''}; a model with non-finite weights predicts nothing meaningful (a diverged training run?)`, { file: weightsPath, field: entry?.name });
+  }
   const config = validateConfig(file.architecture);
   const variables = (entries: TensorEntry[], trainable: boolean) => {
     const tensors = unpackTensors(entries, data, weightsPath);
