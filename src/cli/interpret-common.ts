@@ -4,18 +4,18 @@
  */
 import type { ColumnTable } from 'arquero';
 import { initBackend } from '../kernels/tensor/backend';
-import { loadModel } from '../kernels/camformer/persistence';
 import type { Model } from '../kernels/camformer/model';
 import { predict, type InferenceEngine } from '../kernels/camformer/predict';
 import type { BatchPredictor } from '../interpret/ism';
 import { writeAtomically } from '../io/atomic-stream';
 import { numberOption } from './args';
 import { dataArgument } from './common';
+import { savedModel } from './predict-ism';
 
 /** Loads a saved model directory after initialising the tfjs backend. */
 export async function modelArgument(dir: string): Promise<Model> {
   await initBackend();
-  return loadModel(dir);
+  return savedModel(dir);
 }
 
 /** Ids and sequences of a `--data` argument, the first `--limit` rows when given. */

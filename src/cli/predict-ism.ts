@@ -5,7 +5,9 @@
  * block of rows, for jobs spread over machines and joined with `cislab merge`.
  */
 import { existsSync } from 'node:fs';
-import { OptionError, ModelError } from '../errors';
+import { OptionError } from '../errors';
+import { previousBeside } from '../io/output-guard';
+import { PRESETS } from '../kernels/camformer/config';
 import { AtomicFileWriter } from '../io/atomic-stream';
 import { blockCodes, type RecordBlock } from '../data/read-stream';
 import { codeRows } from '../data/store-rows';
@@ -184,6 +186,12 @@ function rowIndices(n: number): Int32Array {
 
 /** A model saved by `cislab train` (a directory with config.json and weights.bin). */
 export function savedModel(dir: string): Model {
-  if (!existsSync(dir)) throw new ModelError(`no saved model at '${dir}' (expected a directory written by cislab train, with config.json and weights.bin)`, { option: 'model' });
+  if (!existsSync(dir) && !existsSync(previousBeside(dir))) {
+    // A preset name builds an untrained model: predicting with random weights would be a silent wrong answer.
+    if ((PRESETS as readonly string[]).includes(dir)) {
+      throw new OptionError(`'${dir}' is a preset (an untrained architecture), not a trained model; train one first: cislab train --model ${dir} --data FILE --out DIR, then --model DIR`, { option: 'model' });
+    }
+    throw new OptionError(`no saved model at '${dir}' (expected a directory written by cislab train, with config.json and weights.bin)`, { option: 'model' });
+  }
   return loadModel(dir);
 }
