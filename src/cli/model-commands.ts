@@ -2,6 +2,7 @@
  * `cislab train`: training on the command line, a thin layer over the DSL (which calls the kernels). The
  * streamed `predict` and `ism` commands are in predict-ism.ts.
  */
+import { InputError } from '../errors';
 import { initBackend } from '../kernels/tensor/backend';
 import { LOSSES, type LossName } from '../kernels/tensor/losses';
 import type { OptimizerName } from '../kernels/tensor/optimizers';
@@ -46,6 +47,12 @@ export const trainCommand: Command = {
     const backend = await initBackend();
     console.error(`cislab train: backend ${backend}`);
     const stage = dataArgument(data, values['data-dir'] as string).preprocess();
+    // Say what reading and preprocessing kept, padded, truncated and dropped, and refuse to train on nothing.
+    const log = (await stage.summary()).objects() as { step: string; rows: number; detail: string }[];
+    for (const row of log) console.error(`cislab train: ${row.step}: ${row.rows} rows (${row.detail})`);
+    if (!log.length || log[log.length - 1]!.rows === 0) {
+      throw new InputError('no sequences left to train on after reading and preprocessing (see the lines above)', { file: data });
+    }
     const model = await stage.model(name, { seed }).fit({
       epochs: numberOption(values['epochs'] as string, 'epochs', 20, { integer: true, min: 1 }),
       batchSize: numberOption(values['batch-size'] as string, 'batch-size', 256, { integer: true, min: 1 }),

@@ -10,6 +10,7 @@
 import type { ColumnTable } from 'arquero';
 import { InputError, OptionError } from '../errors';
 import { isBlankLine, lineText, readLineBlocks, type LineBlock, type LineReaderOptions } from '../io/line-reader';
+import { separatorHint } from '../io/text-encoding';
 import { BASE_INDEX, normalizeSequence } from './alphabet';
 import { FORMATS, guessFormat, parseNumber, splitFields, type Format, type ReadOptions } from './read';
 
@@ -287,7 +288,7 @@ function delimitedParser(file: string, delimiter: string, options: StreamReadOpt
         const names = header;
         const need = (name: string, option: string) => {
           const at = names.indexOf(name);
-          if (at < 0) throw new InputError(`missing column '${name}' (columns are: ${names.join(', ')}); set option '${option}'`, { file, line });
+          if (at < 0) throw new InputError(`missing column '${name}' (columns are: ${names.join(', ')}); set option '${option}'${separatorHint(names, delimiter)}`, { file, line });
           return at;
         };
         sequenceAt = need(options.sequenceColumn ?? 'sequence', 'sequenceColumn');

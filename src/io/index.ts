@@ -8,3 +8,4 @@ export * from './line-reader';
 export * from './atomic-stream';
 export * from './npz';
 export * from './output-guard';
+export * from './text-encoding';

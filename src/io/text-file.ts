@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../errors';
+import { checkTextStart } from './text-encoding';
 
 /** Whole file as text, gunzipped when it starts with the gzip magic bytes. */
 export function readTextFile(path: string): string {
@@ -22,7 +23,7 @@ export function readTextFile(path: string): string {
       throw new InputError('looks gzip-compressed but cannot be decompressed (truncated or corrupt?)', { file: path });
     }
   }
-  return bytes.toString('utf8');
+  return bytes.toString('utf8', checkTextStart(bytes, path));
 }
 
 /** Lines without their terminators (\n or \r\n); a final empty line after the last newline is dropped. */
