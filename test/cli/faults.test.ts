@@ -254,11 +254,24 @@ describe('fault injection', () => {
   });
 
   it('kill -9 of training at random moments, then --resume: the final weights equal an uninterrupted run', async () => {
-    const args = (out: string) => ['train', '--model', tiny, '--data', data, '--out', out, '--epochs', '3', '--batch-size', '32', '--workers', '1', '--checkpoint-every', '2', '--seed', '3'];
+    const args = (out: string) => ['train', '--model', tiny, '--data', data, '--out', out, '--epochs', '6', '--batch-size', '32', '--workers', '1', '--checkpoint-every', '3', '--seed', '3'];
+    /** Runs the CLI; `killAfter` ms after training starts (its backend line), kill -9. Resolves to the ms trained and whether it finished. */
+    const train = (extra: string[], killAfter = Infinity) => new Promise<{ ms: number; finished: boolean; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      let begun = 0;
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (!begun && /backend/.test(stderr)) {
+          begun = performance.now();
+          if (Number.isFinite(killAfter)) setTimeout(() => child.kill('SIGKILL'), killAfter);
+        }
+      });
+      child.on('exit', (code) => resolve({ ms: performance.now() - begun, finished: code === 0, stderr }));
+    });
     const reference = join(dir, 'reference');
-    const started = performance.now();
-    expect(cli(args(reference), dir).status).toBe(0);
-    const wall = performance.now() - started;
+    const uninterrupted = await train(args(reference));
+    expect(uninterrupted.finished, uninterrupted.stderr).toBe(true);
 
     const out = join(dir, 'killed');
     const checkpoint = join(`${out}.checkpoint`, 'checkpoint.bin');
@@ -266,14 +279,8 @@ describe('fault injection', () => {
     let lastStep = 0;
     let kills = 0;
     for (let kill = 0; kill < 3; kill++) {
-      const child = spawn(process.execPath, [CLI, ...args(out), ...(kill ? ['--resume'] : [])], { stdio: 'ignore' });
-      const delay = wall * (0.25 + 0.7 * rng.float());
-      const ended = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => (child.kill('SIGKILL'), resolve(false)), delay);
-        child.on('exit', () => (clearTimeout(timer), resolve(true)));
-      });
-      await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.on('exit', resolve)));
-      if (ended) break;
+      const run = await train([...args(out), ...(kill ? ['--resume'] : [])], uninterrupted.ms * (0.1 + 0.6 * rng.float()));
+      if (run.finished) break;
       kills++;
       // Whatever the moment, the checkpoint under its name is whole and never older than the last one seen.
       if (existsSync(checkpoint)) {
@@ -283,9 +290,10 @@ describe('fault injection', () => {
       }
     }
     expect(kills).toBeGreaterThan(0);
+    console.warn(`kill -9 test: ${kills} kills, last checkpoint step ${lastStep}`);
     const resumed = cli([...args(out), '--resume', '--force'], dir);
-    expect(resumed.stderr).toMatch(lastStep ? /resuming from/ : /no checkpoint .* yet/);
     expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(lastStep ? /resuming from/ : /no checkpoint .* yet/);
     expect(readFileSync(join(out, 'weights.bin')).equals(readFileSync(join(reference, 'weights.bin')))).toBe(true);
     expect(temporaries(dir)).toEqual([]);
     expect(temporaries(`${out}.checkpoint`)).toEqual([]);
