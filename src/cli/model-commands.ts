@@ -3,6 +3,7 @@
  * streamed `predict` and `ism` commands are in predict-ism.ts.
  */
 import { InputError } from '../errors';
+import { CAMFORMER_PREPROCESSING } from '../data/preprocess';
 import { initBackend } from '../kernels/tensor/backend';
 import { LOSSES, type LossName } from '../kernels/tensor/losses';
 import type { OptimizerName } from '../kernels/tensor/optimizers';
@@ -71,6 +72,8 @@ export const trainCommand: Command = {
       resume,
       onProgress: terminalProgress,
     });
+    // The model carries the preprocessing it was trained with, so predict applies the same length rule.
+    model.preprocessing = { ...CAMFORMER_PREPROCESSING, ...model.preprocessing };
     saveModel(model, out, { replace: force });
     const last = model.history[model.history.length - 1];
     console.log(`saved ${model.config.name} to ${out} (${model.history.length} epochs; last val r ${last?.valPearson?.toFixed(4) ?? 'n/a'})`);

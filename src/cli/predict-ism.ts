@@ -9,7 +9,7 @@ import { OptionError } from '../errors';
 import { previousBeside } from '../io/output-guard';
 import { PRESETS } from '../kernels/camformer/config';
 import { AtomicFileWriter } from '../io/atomic-stream';
-import { blockCodes, type RecordBlock } from '../data/read-stream';
+import { blockCodes, type BlockFit, type RecordBlock } from '../data/read-stream';
 import { codeRows } from '../data/store-rows';
 import { encodeBatch } from '../data/rows';
 import { currentBackend, initBackend } from '../kernels/tensor/backend';
@@ -54,6 +54,7 @@ export const predictCommand: Command = {
     // Training-format files carry single-cell (integer) vs multi-cell values for the Int channel; the test set (idx) does not.
     const useExpression = !withIdx;
     const progress = progressReporter(`predict${shard ? ` shard ${shard.index}/${shard.count}` : ''}`, to - from);
+    const fit = modelFit(model);
 
     const writer = new AtomicFileWriter(out);
     try {
@@ -61,7 +62,7 @@ export const predictCommand: Command = {
       writer.write(withIdx ? 'id\tidx\tprediction\n' : 'id\tprediction\n');
       let done = 0;
       for await (const block of source.blocks({ from, to, blockSize: 4096, columns: ['idx'] })) {
-        const rows = codeRows(blockCodes(block, model.inputLength, source.label, `model '${model.config.name}'`), model.inputLength, {
+        const rows = codeRows(blockCodes(block, model.inputLength, source.label, `model '${model.config.name}'`, fit), model.inputLength, {
           encoding: model.encoding, expression: useExpression ? block.expression : undefined,
         });
         const predicted = await predict(model, encodeBatch(rows, rowIndices(block.count)), { reverseComplement, workers, engine });
@@ -74,6 +75,7 @@ export const predictCommand: Command = {
       }
       writer.commit();
       progress.finish(done);
+      reportFit(fit, model, 'predict');
       console.log(`wrote ${done} predictions to ${out}${shard ? ` (shard ${shard.index}/${shard.count}: rows ${from + 1}–${to} of ${source.total})` : ''}`);
     } catch (error) {
       writer.abort();
@@ -122,9 +124,10 @@ export const ismCommand: Command = {
       : tsvSink(out, part);
     let done = 0;
     let variants = 0;
+    const fit = modelFit(model);
     try {
       for await (const block of source.blocks({ from, to, blockSize: 32 })) {
-        const result = await ismDense((batch) => predict(model, batch, { engine, workers }), blockCodes(block, model.inputLength, source.label, `model '${model.config.name}'`), model.inputLength, { region, encoding: model.encoding });
+        const result = await ismDense((batch) => predict(model, batch, { engine, workers }), blockCodes(block, model.inputLength, source.label, `model '${model.config.name}'`, fit), model.inputLength, { region, encoding: model.encoding });
         sink.append(result, block);
         done += block.count;
         variants += (result.predictions.length / 4) * 3 + countN(result.refCodes);
@@ -136,6 +139,7 @@ export const ismCommand: Command = {
       throw error;
     }
     progress.finish(done);
+    reportFit(fit, model, 'ism');
     const seconds = (performance.now() - started) / 1000;
     console.log(`wrote ${variants} variants of ${done} sequences to ${out} in ${seconds.toFixed(1)} s (${Math.round(variants / seconds)} variants/s)`);
     return 0;
@@ -168,6 +172,22 @@ function tsvSink(out: string, part?: PartInfo): IsmSink {
     commit: () => writer.commit(),
     abort: () => writer.abort(),
   };
+}
+
+/**
+ * The length rule a model was trained with (saved by `cislab train` in its preprocessing: 110 ± 3, padded with N
+ * or truncated), applied to each row it predicts; undefined for a model saved without one (rows must fit exactly).
+ */
+function modelFit(model: Model): BlockFit | undefined {
+  const { length, margin } = model.preprocessing as { length?: unknown; margin?: unknown };
+  if (length !== model.inputLength || typeof margin !== 'number' || !Number.isInteger(margin) || margin < 0) return undefined;
+  return { margin, padded: 0, truncated: 0 };
+}
+
+function reportFit(fit: BlockFit | undefined, model: Model, command: string): void {
+  if (fit && (fit.padded || fit.truncated)) {
+    console.error(`cislab ${command}: as in training, ${fit.padded} rows padded with N at the 3′ end and ${fit.truncated} truncated to ${model.inputLength} nt`);
+  }
 }
 
 function countN(codes: Uint8Array): number {

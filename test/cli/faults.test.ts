@@ -194,6 +194,18 @@ describe('fault injection', () => {
     });
   });
 
+  it('a model applies the preprocessing it was trained with: a 109-nt row is padded (and counted), a 120-nt row refused', async () => {
+    const mixed = join(dir, 'mixed.txt');
+    writeFileSync(mixed, [`${rows[0]!.sequence.slice(0, 109)}\t1`, `${rows[1]!.sequence}\t2`, `${rows[2]!.sequence}AAA\t3`].join('\n') + '\n');
+    expect(await runCli(['predict', '--model', model, '--data', mixed, '--out', join(dir, 'mixed.tsv')])).toBe(0);
+    expect(err.join('\n')).toMatch(/1 rows padded with N at the 3′ end and 1 truncated to 110 nt/);
+    const far = join(dir, 'far.txt');
+    writeFileSync(far, [`${rows[0]!.sequence}\t1`, `${rows[1]!.sequence}${'A'.repeat(10)}\t2`].join('\n') + '\n');
+    expect(await runCli(['predict', '--model', model, '--data', far, '--out', join(dir, 'far.tsv')])).toBe(1);
+    expect(err.pop()).toMatch(/far\.txt:2: sequence has 120 nt/);
+    expect(existsSync(join(dir, 'far.tsv'))).toBe(false);
+  });
+
   it('help and version exit 0; a child prints one line and no stack trace for a user error', () => {
     const root = cli(['--help'], dir);
     expect(root.status).toBe(0);
