@@ -70,7 +70,10 @@ export function fileSystemError(error: unknown): FileSystemError | undefined {
   const e = error as NodeJS.ErrnoException | undefined;
   if (!e || typeof e !== 'object' || typeof e.code !== 'string' || !(e.code in SYSTEM_PROBLEMS)) return undefined;
   const action = e.syscall ? ` (${e.syscall})` : '';
-  const typed = new FileSystemError(`${SYSTEM_PROBLEMS[e.code]}${action}`, e.code, e.path ? { file: e.path } : {});
+  const problem = e.code === 'EEXIST' && e.syscall === 'mkdir' ? 'is a file, so no folder can be made there' : `${SYSTEM_PROBLEMS[e.code]}${action}`;
+  // Name what the user asked for, not the temporary beside it (`.NAME.tmp-PID-…`, see io/atomic.ts).
+  const file = e.path?.replace(/(^|\/)\.([^/]+)\.tmp-\d+-\d+-[a-z0-9]+(?=\/|$)/, '$1$2');
+  const typed = new FileSystemError(problem, e.code, file ? { file } : {});
   typed.stack = e.stack;
   return typed;
 }

@@ -30,7 +30,8 @@ export function checkTextStart(bytes: Uint8Array, file: string): number {
     if (b === 13 && firstCr < 0) firstCr = i;
     if (b === 10 && firstLf < 0) firstLf = i;
   }
-  if (firstCr >= 0 && bytes[firstCr + 1] !== 10 && (firstLf < 0 || firstCr < firstLf)) {
+  // A CR that ends the probe may be the first half of a CRLF split across reads: judged only with a byte after it.
+  if (firstCr >= 0 && firstCr + 1 < bytes.length && bytes[firstCr + 1] !== 10 && (firstLf < 0 || firstCr < firstLf)) {
     throw new InputError(`has CR-only line endings (classic Mac); cislab reads LF or CRLF: convert them, e.g. tr '\\r' '\\n' < IN > OUT`, { file, line: 1 });
   }
   return skip;
