@@ -147,6 +147,12 @@ describe('fault injection', () => {
       const bad = await thrown(() => loadModel(copy('nan', nan)));
       expect(bad).toBeInstanceOf(ModelError);
       expect(bad.field).toBeTypeOf('string');
+      const edited = copy('edited', weights);
+      const json = JSON.parse(readFileSync(join(edited, 'config.json'), 'utf8'));
+      json.architecture = { ...json.architecture, encoding: 'onehot', inputChannels: 4 };
+      writeFileSync(join(edited, 'config.json'), JSON.stringify(json));
+      const mismatch = await thrown(() => loadModel(edited));
+      expect([mismatch.constructor, mismatch.file]).toEqual([ModelError, join(edited, 'config.json')]);
       const preset = await thrown(() => savedModel('camformer-mini'));
       expect([preset.constructor, preset.option]).toEqual([OptionError, 'model']);
       expect(await runCli(['predict', '--model', 'camformer-mini', '--data', data, '--out', join(dir, 'random.tsv')])).toBe(2);

@@ -11,7 +11,7 @@ import { writeDirectoryAtomic } from '../../io/atomic';
 import { previousBeside } from '../../io/output-guard';
 import { validateConfig, type CnnConfig } from './config';
 import type { HistoryRow } from '../tensor/loop';
-import { Model } from './model';
+import { buildModel, Model } from './model';
 
 export const MODEL_FORMAT = 'cislab-model';
 export const MODEL_FORMAT_VERSION = 1;
@@ -133,6 +133,7 @@ export function loadModelWithExtras(saved: string): LoadedModel {
     throw new ModelError(`weights contain ${String(data[bad])}${entry ? ` (tensor ${entry.name})` : ''}; a model with non-finite weights predicts nothing meaningful (a diverged training run?)`, { file: weightsPath, field: entry?.name });
   }
   const config = validateConfig(file.architecture);
+  checkTensorShapes(config, file, configPath);
   const variables = (entries: TensorEntry[], trainable: boolean) => {
     const tensors = unpackTensors(entries, data, weightsPath);
     const vars = new Map<string, tf.Variable>();
@@ -147,6 +148,29 @@ export function loadModelWithExtras(saved: string): LoadedModel {
   model.history = file.history ?? [];
   const extraEntries = (file.extra?.tensors as TensorEntry[] | undefined) ?? [];
   return { model, file, extraTensors: unpackTensors(extraEntries, data, weightsPath) };
+}
+
+/**
+ * Refuses a config.json whose tensors do not fit its own architecture (an edited encoding or channel count, a
+ * foreign file): the shapes a fresh model of that architecture has must be the ones listed, name by name.
+ */
+function checkTensorShapes(config: CnnConfig, file: ModelFile, configPath: string): void {
+  const fresh = buildModel(config);
+  try {
+    const expected = new Map([...fresh.params, ...fresh.state].map(([name, v]) => [name, v.shape.join('×')]));
+    const listed = [...(file.params ?? []), ...(file.state ?? [])];
+    for (const entry of listed) {
+      const want = expected.get(entry.name);
+      if (want === undefined) throw new ModelError(`tensor ${entry.name} is not part of the architecture in config.json`, { file: configPath, field: entry.name });
+      if (want !== entry.shape.join('×')) {
+        throw new ModelError(`tensor ${entry.name} has shape ${entry.shape.join('×')}, but the architecture (encoding ${config.encoding}, ${config.inputChannels} input channels) needs ${want}`, { file: configPath, field: entry.name });
+      }
+      expected.delete(entry.name);
+    }
+    if (expected.size) throw new ModelError(`config.json lists no tensor ${[...expected.keys()][0]} (and ${expected.size - 1} more) that the architecture needs`, { file: configPath, field: [...expected.keys()][0] });
+  } finally {
+    fresh.dispose();
+  }
 }
 
 /** Packs every parameter, then every running statistic, into one array (the order of the maps). */
