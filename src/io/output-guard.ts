@@ -144,6 +144,13 @@ function processAlive(pid: number): boolean {
  * Returns the paths removed.
  */
 export function removeStaleTemporaries(target: string): string[] {
+  const stale = staleTemporaries(target);
+  for (const file of stale) fs.rmSync(file, { recursive: true, force: true });
+  return stale;
+}
+
+/** The temporaries beside `target` whose writing process is gone, oldest name first. */
+export function staleTemporaries(target: string): string[] {
   const resolved = path.resolve(target);
   const dir = path.dirname(resolved);
   const prefix = `.${path.basename(resolved)}.tmp-`;
@@ -153,15 +160,14 @@ export function removeStaleTemporaries(target: string): string[] {
   } catch {
     return [];
   }
-  const removed: string[] = [];
-  for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (!Number.isInteger(pid) || processAlive(pid)) continue;
-    fs.rmSync(path.join(dir, name), { recursive: true, force: true });
-    removed.push(path.join(dir, name));
-  }
-  return removed;
+  return names
+    .filter((name) => {
+      if (!name.startsWith(prefix)) return false;
+      const pid = Number(name.slice(prefix.length).split('-')[0]);
+      return Number.isInteger(pid) && !processAlive(pid);
+    })
+    .sort()
+    .map((name) => path.join(dir, name));
 }
 
 /**

@@ -17,7 +17,7 @@ import { guardOutput, OUTPUT_MARKER, previousBeside } from '../../src/io/output-
 import { writeDirectoryAtomic } from '../../src/io/atomic';
 import { checkTextStart } from '../../src/io/text-encoding';
 import { loadModel } from '../../src/kernels/camformer/persistence';
-import { readCheckpointFile } from '../../src/kernels/tensor/checkpoint';
+import { readCheckpointFile, recoverCheckpoint, writeCheckpointFile } from '../../src/kernels/tensor/checkpoint';
 import { initBackend } from '../../src/kernels/tensor/backend';
 import { simulatePromoters } from '../../src/simulate/promoters';
 import { createRandom } from '../../src/stats/random';
@@ -269,6 +269,21 @@ describe('fault injection', () => {
       if (m.status !== 0) expect(m.stderr.trim().split('\n').pop()).toMatch(/FileSystemError/);
       expect(readdirSync(mount).filter((f) => f.includes('.tmp-'))).toEqual([]);
     });
+  });
+
+  it('a checkpoint temporary left whole by a kill before its rename is recovered; a cut one is removed', () => {
+    const ck = join(dir, 'recover');
+    mkdirSync(ck);
+    const file = join(ck, 'checkpoint.bin');
+    const arrays = [{ name: 'w', shape: [2], data: Float32Array.of(1, 2) }];
+    writeCheckpointFile(file, { loop: { step: 3 } }, arrays);
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid; // a process that has exited
+    writeCheckpointFile(join(ck, 'newer.bin'), { loop: { step: 6 } }, arrays);
+    execFileSync('mv', [join(ck, 'newer.bin'), join(ck, `.checkpoint.bin.tmp-${dead}-1-a`)]);
+    writeFileSync(join(ck, `.checkpoint.bin.tmp-${dead}-2-b`), readFileSync(file).subarray(0, 20));
+    expect(recoverCheckpoint(file)).toBe(6);
+    expect((readCheckpointFile(file).info['loop'] as { step: number }).step).toBe(6);
+    expect(readdirSync(ck)).toEqual(['checkpoint.bin']);
   });
 
   it('kill -9 of training at random moments, then --resume: the final weights equal an uninterrupted run', async () => {
