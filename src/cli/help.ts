@@ -34,28 +34,43 @@ interface OptionLine {
 }
 
 /** What the usage line says about `--name`: its value placeholder or default, and whether it is optional. */
-function usageOf(usage: string, name: string): { value?: string; optional: boolean; found: boolean } {
+function usageOf(usage: string, name: string): { value?: string; optional: boolean; found: boolean; stated?: string } {
   const match = new RegExp(`(\\[|\\(|\\| )?--${name.replace(/[-]/g, '\\-')}(?=[\\s\\]|)]|$)(?:[ =]([^\\s\\]|)][^\\s\\])]*))?`).exec(usage);
   if (!match) return { optional: true, found: false };
   const value = match[2] && !match[2].startsWith('--') ? match[2] : undefined;
-  return { value, optional: match[1] !== undefined, found: true };
+  // `[--checkpoint DIR (default: OUT.checkpoint)]`: a default the usage line spells out.
+  const stated = /^\s*\(default:?\s*([^)]*)\)/.exec(usage.slice(match.index + match[0].length));
+  return { value, optional: match[1] !== undefined, found: true, stated: stated?.[1] };
 }
 
 function describe(name: string, spec: OptionSpec[string], usage: string): OptionLine {
-  if (spec.type === 'boolean') return { flag: `--${name}`, detail: `flag (default ${spec.default === true ? 'on' : 'off'})` };
-  const { value, optional, found } = usageOf(usage, name);
+  if (spec.type === 'boolean') return { flag: `--${name}`, detail: `flag (default ${spec.default === true ? 'on' : 'off'})${grouped(usage, name) ? ', in one form of the command (see usage)' : ''}` };
+  const { value, optional, found, stated } = usageOf(usage, name);
   const placeholder = value ?? 'VALUE';
-  const isPlaceholder = /^[A-Z][A-Z0-9_.|…-]*$/.test(placeholder.replace(/\.\.\.$/, ''));
+  const isPlaceholder = /^[A-Z]/.test(placeholder);
+  const isChoice = /^[a-z0-9+-]+(\|[a-z0-9+-]+)+$/.test(placeholder);
   let detail: string;
-  if (!optional && found) detail = 'required';
+  if (stated) detail = `default ${stated}`;
+  else if (grouped(usage, name)) detail = 'in one form of the command (see usage)';
+  else if (!optional && found) detail = isChoice ? `required, one of ${placeholder.split('|').join(', ')}` : 'required';
+  else if (isChoice) detail = `optional, one of ${placeholder.split('|').join(', ')}`;
   else if (value === undefined || isPlaceholder) detail = 'optional, no default';
-  else if (placeholder.includes('|')) detail = `one of ${placeholder.split('|').join(', ')} (default ${placeholder.split('|')[0]})`;
   else detail = `default ${placeholder}`;
-  return { flag: `--${name} ${isPlaceholder ? placeholder : placeholder.includes('|') ? placeholder : valueKind(placeholder)}`, detail };
+  return { flag: `--${name} ${isPlaceholder || isChoice ? placeholder : valueKind(placeholder)}`, detail };
+}
+
+/** True when `--name` sits inside a `( … | … )` group of the usage line (one of several forms). */
+function grouped(usage: string, name: string): boolean {
+  const at = usage.search(new RegExp(`--${name.replace(/[-]/g, '\\-')}(?=[\\s\\]|)=]|$)`));
+  if (at < 0) return false;
+  let depth = 0;
+  for (const ch of usage.slice(0, at).replace(/\(default[^)]*\)/g, '')) depth += ch === '(' ? 1 : ch === ')' ? -1 : 0;
+  return depth > 0;
 }
 
 function valueKind(example: string): string {
-  return /^-?[\d.e+-]+$/i.test(example) ? (/^\d+$/.test(example) ? 'N' : 'X') : 'VALUE';
+  if (/^\d+$/.test(example)) return 'N';
+  return /^-?\d*\.?\d+(e[+-]?\d+)?$/i.test(example) ? 'X' : 'VALUE';
 }
 
 /** The help text of `command`, from the option table its parser uses. */

@@ -16,9 +16,9 @@ import { guardOutput, recoverDirectory } from '../io/output-guard';
 import { terminalProgress } from './progress';
 
 const trainUsage =
-  'cislab train --model NAME --data FILE --out DIR [--epochs 20] [--batch-size 256] [--lr 1e-3] [--loss l1|mse|huber] ' +
-  '[--optimizer adamw|lion] [--schedule plateau|onecycle|cosine|constant] [--patience 5] [--seed 0] [--workers 2] [--max-steps N] ' +
-  '[--checkpoint DIR] [--checkpoint-every STEPS] [--resume] [--force] [--data-dir DIR]';
+  'cislab train --model NAME --data FILE --out DIR [--epochs 20] [--batch-size 256] [--lr 1e-3] [--loss l1|mse|huber (default: l1)] ' +
+  '[--optimizer adamw|lion (default: adamw)] [--schedule plateau|onecycle|cosine|constant (default: plateau)] [--patience 5] [--seed 0] [--workers 2] [--max-steps N (default: no limit)] ' +
+  '[--checkpoint DIR (default: OUT.checkpoint)] [--checkpoint-every STEPS (default: epoch ends only)] [--resume] [--force] [--data-dir DIR]';
 
 export const trainCommand: Command = {
   name: 'train',

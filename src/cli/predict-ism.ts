@@ -5,7 +5,7 @@
  * block of rows, for jobs spread over machines and joined with `cislab merge`.
  */
 import { existsSync } from 'node:fs';
-import { OptionError } from '../errors';
+import { ModelError, OptionError } from '../errors';
 import { previousBeside } from '../io/output-guard';
 import { PRESETS } from '../kernels/camformer/config';
 import { AtomicFileWriter } from '../io/atomic-stream';
@@ -67,6 +67,11 @@ export const predictCommand: Command = {
         });
         const predicted = await predict(model, encodeBatch(rows, rowIndices(block.count)), { reverseComplement, workers, engine });
         const idx = block.columns['idx'];
+        for (let k = 0; k < block.count; k++) {
+          if (!Number.isFinite(predicted[k]!)) {
+            throw new ModelError(`the model predicted ${predicted[k]} for this row; a diverged or corrupt model (nothing was written)`, { file: source.label, line: block.lines[k]! });
+          }
+        }
         const lines: string[] = new Array(block.count);
         for (let k = 0; k < block.count; k++) lines[k] = `${block.ids![k]}${withIdx ? `\t${idx![k]}` : ''}\t${predicted[k]}`;
         writer.write(lines.join('\n') + '\n');
