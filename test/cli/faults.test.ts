@@ -221,10 +221,14 @@ describe('fault injection', () => {
     expect(help.status).toBe(0);
     for (const option of ['--model', '--data', '--out', '--epochs', '--checkpoint-every', '--resume', '--force']) expect(help.stdout).toContain(option);
     expect(help.stdout).toMatch(/--epochs N\s+default 20/);
-    const bad = cli(['predict', '--model', join(dir, 'truncated'), '--data', data, '--out', join(dir, 'y.tsv')], dir);
+    const cut = join(dir, 'cut-model');
+    mkdirSync(cut, { recursive: true });
+    writeFileSync(join(cut, 'config.json'), readFileSync(join(model, 'config.json')));
+    writeFileSync(join(cut, 'weights.bin'), readFileSync(join(model, 'weights.bin')).subarray(0, 16));
+    const bad = cli(['predict', '--model', cut, '--data', data, '--out', join(dir, 'y.tsv')], dir);
     expect(bad.status).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    const debug = spawnSync(process.execPath, [CLI, 'predict', '--model', join(dir, 'truncated'), '--data', data, '--out', join(dir, 'y.tsv')], { encoding: 'utf8', env: { ...process.env, CISLAB_DEBUG: '1' } });
+    const debug = spawnSync(process.execPath, [CLI, 'predict', '--model', cut, '--data', data, '--out', join(dir, 'y.tsv')], { encoding: 'utf8', env: { ...process.env, CISLAB_DEBUG: '1' } });
     expect(debug.stderr).toMatch(/\n\s+at /);
   });
 
