@@ -56,7 +56,8 @@ export function parseCommandArgs(command: Pick<Command, 'name' | 'usage'>, argv:
 }
 
 export function requireOption(value: string | undefined, name: string, usage: string): string {
-  if (value === undefined || value === '') throw new OptionError(`--${name} is required\nusage: ${usage}`, { option: name });
+  // One line: the usage is a --help away (the command's name is the usage line's second word).
+  if (value === undefined || value === '') throw new OptionError(`--${name} is required (cislab ${usage.split(' ')[1] ?? ''} --help lists the options)`, { option: name });
   return value;
 }
 

@@ -38,7 +38,7 @@ export const deeprageCommand: Command = {
     const seed = numberOption(values['seed'] as string, 'seed', 1, { integer: true, min: 0 });
     const epochs = numberOption(values['epochs'] as string, 'epochs', 10, { integer: true, min: 1 });
     const files = ['matrix', 'regulators', 'promoters'].filter((name) => values[name] !== undefined);
-    if (values['simulate'] === (files.length > 0)) throw new OptionError(`give either --simulate or --matrix, --regulators and --promoters\nusage: ${deeprageUsage}`, { option: 'simulate' });
+    if (values['simulate'] === (files.length > 0)) throw new OptionError(`give either --simulate or --matrix, --regulators and --promoters (cislab deeprage --help)`, { option: 'simulate' });
     console.error(`cislab deeprage: backend ${await initBackend()}`);
     guardOutput(out, { kind: 'directory', force: values['force'] as boolean });
     createOutputDirectory(out, 'deeprage');

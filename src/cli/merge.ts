@@ -22,7 +22,7 @@ export const mergeCommand: Command = {
     const { values, positionals } = parseCommandArgs({ name: 'merge', usage }, argv, { out: { type: 'string' }, force: { type: 'boolean', default: false } }, { positionals: true });
     const force = values['force'] as boolean;
     const out = requireOption(values['out'] as string, 'out', usage);
-    if (!positionals.length) throw new OptionError(`no parts given\nusage: ${usage}`, { option: 'parts' });
+    if (!positionals.length) throw new OptionError(`no parts given (cislab merge --out FILE PART...)`, { option: 'parts' });
     if (positionals.some((p) => isZipFile(p)) && !positionals.every((p) => isZipFile(p))) {
       throw new OptionError('parts mix .npz and TSV files; merge the outputs of one command at a time', { option: 'parts' });
     }
