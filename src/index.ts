@@ -4,6 +4,7 @@
  * reachable per layer (`cislab/data`, `cislab/kernels`, …; see package.json `exports`). Importing cislab has no
  * side effects: no tfjs backend is loaded (the first `initBackend()`, DSL call or CLI command chooses one) and
  * nothing is patched (the cislab notebook kernel turns rich display on; so does the first `show()`).
+ * @packageDocumentation
  */
 
 // The pipeline and its results.

@@ -9,20 +9,35 @@ import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
 import { tsne } from './tsne';
 
+/** The 2-D embeddings {@link embed2d} offers: Barnes-Hut t-SNE and UMAP. */
 export const EMBEDDING_METHODS = ['tsne', 'umap'] as const;
+/** One of {@link EMBEDDING_METHODS}. */
 export type EmbeddingMethod = (typeof EMBEDDING_METHODS)[number];
 
+/** Options of {@link embed2d}. */
 export interface EmbedOptions {
+  /** 'tsne' (default) or 'umap'. */
   method?: EmbeddingMethod;
+  /** Seed of the layout (default 1). */
   seed?: number;
   /** t-SNE perplexity (default 30) or UMAP neighbours (default 15). */
   perplexity?: number;
+  /** UMAP neighbours (default 15, at most n − 1). */
   neighbors?: number;
   /** Optimisation iterations (t-SNE default 1000, as scikit-learn and the paper; UMAP default 350). */
   iterations?: number;
 }
 
-/** [n, features] row-major → `x`, `y` per row. */
+/**
+ * [n, features] row-major → `x`, `y` per row.
+ * @param data - Row-major [n, features] (e.g. `layerActivations(...).data`, or PCA scores).
+ * @param shape - [n, features].
+ * @param options - `method` (default 'tsne'), `seed` (default 1), `perplexity` (t-SNE, default 30),
+ *   `neighbors` (UMAP, default 15), `iterations` (t-SNE 1000, UMAP 350).
+ * @returns The coordinates.
+ * @example
+ * const { x, y } = embed2d(scores.data, scores.shape, { method: 'umap', seed: 2 });
+ */
 export function embed2d(data: Float32Array | Float64Array, shape: [number, number], options: EmbedOptions = {}): { x: Float64Array; y: Float64Array } {
   const { method = 'tsne', seed = 1 } = options;
   if (!EMBEDDING_METHODS.includes(method)) throw new OptionError(`unknown method '${method}'; expected tsne or umap`, { option: 'method' });
@@ -41,7 +56,14 @@ export function embed2d(data: Float32Array | Float64Array, shape: [number, numbe
   return { x: Float64Array.from(points, (p) => p[0]!), y: Float64Array.from(points, (p) => p[1]!) };
 }
 
-/** Labels `Q1`…`Q{k}` by rank (equal-count bins; ties broken by order), lowest values in Q1. */
+/**
+ * Labels `Q1`…`Q{k}` by rank (equal-count bins; ties broken by order), lowest values in Q1.
+ * @param values - The values.
+ * @param k - Number of classes (default 6).
+ * @returns One label per value, in input order.
+ * @example
+ * quantileLabels([0.1, 5, 2, 9], 2); // ['Q1', 'Q2', 'Q1', 'Q2']
+ */
 export function quantileLabels(values: ArrayLike<number>, k = 6): string[] {
   const order = Array.from({ length: values.length }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
   const labels: string[] = new Array(values.length);
@@ -52,6 +74,13 @@ export function quantileLabels(values: ArrayLike<number>, k = 6): string[] {
 /**
  * An embedding table: `id`, `x`, `y`, plus `expression_quantile` and `error_quantile` (of |predicted − measured|)
  * when measured and predicted values are given.
+ * @param ids - One id per point.
+ * @param points - The coordinates from {@link embed2d}.
+ * @param values - `measured` and `predicted` per point (optional).
+ * @param k - Quantile classes (default 6).
+ * @returns The table, ready for {@link embeddingScatter}.
+ * @example
+ * embeddingScatter(embeddingTable(ids, points, { measured, predicted }), { x: 'x', y: 'y', color: 'expression_quantile' });
  */
 export function embeddingTable(
   ids: readonly string[],

@@ -13,6 +13,7 @@ import { tf } from '../kernels/tensor/tf';
 import { OptionError } from '../errors';
 import { createRandom } from '../stats/random';
 
+/** Options of {@link pca}. */
 export interface PcaOptions {
   /** Number of components (default 50, capped at min(n, features)). */
   components?: number;
@@ -26,9 +27,11 @@ export interface PcaOptions {
   seed?: number;
 }
 
+/** What {@link pca} returns: the scores and the variance of each component. */
 export interface PcaResult {
   /** Row-major [n, components]: the scores (projections of the centred, scaled rows). */
   data: Float64Array;
+  /** [n, components]. */
   shape: [n: number, components: number];
   /** Variance along each component (eigenvalue of the covariance, divisor n − 1). */
   variance: Float64Array;
@@ -36,7 +39,17 @@ export interface PcaResult {
   explained: Float64Array;
 }
 
-/** Top principal components of `data` ([n, features], row-major), by randomized SVD. */
+/**
+ * Top principal components of `data` ([n, features], row-major), by randomized SVD.
+ * @param data - Row-major [n, features].
+ * @param shape - [n, features].
+ * @param options - `components` (default 50), `standardize` (default true), `oversampling` (default 10),
+ *   `powerIterations` (default 3), `seed` (default 1).
+ * @returns Scores, variances and explained fractions.
+ * @example
+ * const acts = layerActivations(model, x, 'block1');
+ * const scores = pca(acts.data, acts.shape, { components: 50 });
+ */
 export function pca(data: ArrayLike<number>, shape: [number, number], options: PcaOptions = {}): PcaResult {
   const [n, p] = shape;
   if (!(Number.isInteger(n) && Number.isInteger(p) && n >= 2 && p >= 1)) {

@@ -16,6 +16,7 @@ import { OptionError } from '../errors';
 import { createRandom } from '../stats/random';
 import { pca } from './pca';
 
+/** Options of {@link tsne}: scikit-learn's defaults. */
 export interface TsneOptions {
   /** Effective number of neighbours (default 30). Must be below n / 3. */
   perplexity?: number;
@@ -25,16 +26,21 @@ export interface TsneOptions {
   theta?: number;
   /** Factor on the input similarities during the first `exaggerationIterations` (default 12 for 250). */
   earlyExaggeration?: number;
+  /** Iterations with early exaggeration (default 250). */
   exaggerationIterations?: number;
   /** Step size (default 'auto': max(n / earlyExaggeration / 4, 50)). */
   learningRate?: number | 'auto';
   /** Initial layout: the first two principal components scaled to sd 1e-4 (default), or normal(0, 1e-4). */
   init?: 'pca' | 'random';
+  /** Seed of the initial layout (default 1). */
   seed?: number;
 }
 
+/** What {@link tsne} returns: the layout and its final KL divergence. */
 export interface TsneResult {
+  /** First coordinate per row. */
   x: Float64Array;
+  /** Second coordinate per row. */
   y: Float64Array;
   /** KL(P ‖ Q) of the final layout, with Q's normaliser from the Barnes-Hut sum (as scikit-learn reports it). */
   klDivergence: number;
@@ -47,7 +53,16 @@ export interface SparseAffinities {
   value: Float64Array;
 }
 
-/** 2-D t-SNE of the rows of `data` ([n, features], row-major). */
+/**
+ * 2-D t-SNE of the rows of `data` ([n, features], row-major).
+ * @param data - Row-major [n, features].
+ * @param shape - [n, features].
+ * @param options - `perplexity` (default 30), `iterations` (1000), `theta` (0.5), `earlyExaggeration` (12) for
+ *   `exaggerationIterations` (250), `learningRate` ('auto'), `init` ('pca'), `seed` (1).
+ * @returns `x`, `y` and `klDivergence`.
+ * @example
+ * const { x, y } = tsne(scores.data, scores.shape, { perplexity: 30, seed: 1 });
+ */
 export function tsne(data: ArrayLike<number>, shape: [number, number], options: TsneOptions = {}): TsneResult {
   const [n, features] = shape;
   if (!(Number.isInteger(n) && n >= 4)) throw new OptionError(`need at least 4 points to embed, got ${n}`, { option: 'data' });
@@ -95,7 +110,15 @@ export function tsne(data: ArrayLike<number>, shape: [number, number], options: 
   return { x, y, klDivergence: klDivergence(layout, p, z) };
 }
 
-/** The k nearest neighbours of every row (exact, brute force over pairs), nearest first. */
+/**
+ * The k nearest neighbours of every row (exact, brute force over pairs), nearest first.
+ * @param data - Row-major [n, features].
+ * @param shape - [n, features].
+ * @param k - Neighbours per row.
+ * @returns `index` and squared distance `distance2`, row-major [n, k], nearest first.
+ * @example
+ * const { index } = nearestNeighbours(points, [n, 2], 5);
+ */
 export function nearestNeighbours(data: ArrayLike<number>, shape: [number, number], k: number): { index: Int32Array; distance2: Float64Array } {
   const [n, d] = shape;
   if (!(Number.isInteger(k) && k >= 1 && k <= n - 1)) throw new OptionError(`k must be an integer in 1–${n - 1} (n − 1), got ${k}`, { option: 'k' });

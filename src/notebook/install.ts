@@ -51,8 +51,8 @@ export function hasJupyterClient(python = DEFAULT_PYTHON): boolean {
   return r.status === 0;
 }
 
-function aptInstall(log: (s: string) => void): void {
-  const args = ['install', '-y', '--no-install-recommends', ...JUPYTER_APT_PACKAGES];
+function aptInstall(log: (s: string) => void, packages: readonly string[] = JUPYTER_APT_PACKAGES): void {
+  const args = ['install', '-y', '--no-install-recommends', ...packages];
   log(`apt-get ${args.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   let r = spawnSync('apt-get', args, { stdio: 'inherit', env });
@@ -60,7 +60,33 @@ function aptInstall(log: (s: string) => void): void {
     spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
     r = spawnSync('apt-get', args, { stdio: 'inherit', env });
   }
-  if (r.status !== 0) throw new CislabError(`apt-get install ${JUPYTER_APT_PACKAGES.join(' ')} failed (exit ${r.status})`);
+  if (r.status !== 0) throw new CislabError(`apt-get install ${packages.join(' ')} failed (exit ${r.status})`);
+}
+
+/** Debian packages the browser check of figures needs: Chromium (driven headless) and the theme's font. */
+export const BROWSER_APT_PACKAGES = ['chromium', 'fonts-dejavu-core'] as const;
+
+/**
+ * The path of a headless-capable Chromium ($CHROMIUM_PATH, else Debian's /usr/bin/chromium), installing
+ * Debian's `chromium` with apt-get first when it is missing and we are root (as `installKernel` does for
+ * Jupyter). Returns undefined when there is none and it cannot be installed here.
+ *
+ * @example
+ * const chromium = ensureChromium({ verbose: false }); // '/usr/bin/chromium' or undefined
+ */
+export function ensureChromium(options: { apt?: boolean; verbose?: boolean } = {}): string | undefined {
+  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(path)) return path;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (process.env.CHROMIUM_PATH || !(options.apt ?? true) || !isRoot || !existsSync('/usr/bin/apt-get')) return undefined;
+  const log = options.verbose === false ? () => undefined : (s: string) => process.stderr.write(`cislab: ${s}\n`);
+  try {
+    aptInstall(log, BROWSER_APT_PACKAGES);
+  } catch (e) {
+    log(String((e as Error).message));
+    return undefined;
+  }
+  return existsSync(path) ? path : undefined;
 }
 
 /** Registers the kernel (see file comment); returns where it went. */

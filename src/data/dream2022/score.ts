@@ -32,6 +32,7 @@ export const DREAM_SUBSET_WEIGHTS: ReadonlyArray<{ readonly subset: DreamSubset;
 export const DREAM_SUBSETS = [
   'all', 'high', 'low', 'yeast', 'random', 'challenging', 'SNVs', 'motif_perturbation', 'motif_tiling',
 ] as const;
+/** One of {@link DREAM_SUBSETS}. */
 export type DreamSubset = (typeof DREAM_SUBSETS)[number];
 
 /** Subsets scored on alt − ref differences of sequence pairs. */
@@ -86,9 +87,13 @@ export interface DreamSubsetScore {
 }
 
 export interface DreamScore {
+  /** The leaderboard split scored. */
   split: 'private' | 'public' | 'all';
+  /** One entry per scored subset, in {@link DREAM_SUBSETS} order. */
   subsets: DreamSubsetScore[];
+  /** Σ weight · r² / Σ weight over the subsets (the challenge's Pearson score). */
   pearsonScore: number;
+  /** Σ weight · ρ / Σ weight over the subsets (the challenge's Spearman score). */
   spearmanScore: number;
 }
 
@@ -119,6 +124,11 @@ function parseCategories(entry: ReadonlyArray<string> | string, idx: number): st
 /**
  * Scores predictions of the DREAM2022 test set: per-subset n, r, r², ρ and the two weighted scores.
  * Subsets with fewer than two members get NaN correlations (and so NaN scores) rather than an error.
+ * @param input - `measured`, `predicted`, `categories` and `split` per test index, and the scored `pairs`.
+ * @param options - `split` ('private', 'public' or 'all' (default)), `indices` (default: every index).
+ * @returns Per-subset scores and the weighted Pearson (Σ w·r² / Σ w) and Spearman (Σ w·ρ / Σ w) scores.
+ * @example
+ * const score = dreamScore({ measured, predicted, categories, pairs, split }, { split: 'private' });
  */
 export function dreamScore(input: DreamScoreInput, options: DreamScoreOptions = {}): DreamScore {
   const { measured, predicted, categories, pairs, split } = input;

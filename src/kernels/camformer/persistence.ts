@@ -69,6 +69,12 @@ export function unpackTensors(entries: TensorEntry[], data: Float32Array, file: 
 /**
  * Saves a model directory (config.json + weights.bin), atomically. An existing cislab output of that name is
  * replaced unless `replace` is false; anything else there is refused (an `OutputError`).
+ * @param model - The model.
+ * @param dir - The model directory (written atomically: config.json, weights.bin and the output marker).
+ * @param extra - `extra` JSON and named `tensors` stored beside the weights (default none); `replace` (default
+ *   true) allows replacing an earlier cislab output of that name.
+ * @example
+ * saveModel(model, 'models/mini');
  */
 export function saveModel(model: Model, dir: string, extra?: { extra?: Record<string, unknown>; tensors?: Map<string, tf.Tensor>; replace?: boolean }): void {
   const params = packTensors(model.params);
@@ -97,7 +103,13 @@ export interface LoadedModel {
   extraTensors: Map<string, tf.Tensor>;
 }
 
-/** Loads a model directory written by saveModel. */
+/**
+ * Loads a model directory written by saveModel.
+ * @param dir - A directory written by {@link saveModel}.
+ * @returns The model, with its preprocessing and history.
+ * @example
+ * const model = loadModel('models/mini');
+ */
 export function loadModel(dir: string): Model {
   return loadModelWithExtras(dir).model;
 }
