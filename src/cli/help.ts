@@ -15,6 +15,8 @@ const EXAMPLES: Record<string, string> = {
   attribute: 'cislab attribute --model mini.model --data dream2022:test --limit 10 --method saliency --out attributions.tsv',
   seqlets: 'cislab seqlets --attributions attributions.tsv --out seqlets.tsv',
   marginalize: 'cislab marginalize --model mini.model --data dream2022:test --limit 100 --motif GATAAG --out marginalize.tsv',
+  ablate: 'cislab ablate --model mini.model --data dream2022:test --limit 50 --region 40-50 --out ablate.tsv',
+  pairwise: 'cislab pairwise --model mini.model --data dream2022:test --limit 2 --region 30-60 --out pairwise.tsv',
   space: 'cislab space --model mini.model --data dream2022:test --limit 50 --a GATAAG --b CACGTG --out spacing.tsv',
   variants: 'cislab variants --model mini.model --dream-snv --split public --out variants.tsv',
   design: 'cislab design --model mini.model --method greedy --data dream2022:test --limit 1 --out trajectory.tsv',
