@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli/main';
+import { COMMANDS, runCli } from '../../src/cli/main';
 import { parseCommandArgs } from '../../src/cli/args';
 import { savedModel } from '../../src/cli/predict-ism';
 import { openRecordSource } from '../../src/cli/data-source';
@@ -56,7 +56,7 @@ describe('fault injection', () => {
   const rows = table.objects() as { sequence: string; expression: number }[];
   writeFileSync(data, rows.map((r) => `${r.sequence}\t${r.expression}`).join('\n') + '\n');
   writeFileSync(tiny, JSON.stringify(config));
-  const { err } = captureConsole();
+  const { out, err } = captureConsole();
 
   beforeAll(async () => {
     await initBackend();
@@ -230,6 +230,16 @@ describe('fault injection', () => {
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     const debug = spawnSync(process.execPath, [CLI, 'predict', '--model', cut, '--data', data, '--out', join(dir, 'y.tsv')], { encoding: 'utf8', env: { ...process.env, CISLAB_DEBUG: '1' } });
     expect(debug.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('every command answers --help with exit 0, each option of its parser and a worked example', async () => {
+    for (const command of COMMANDS) {
+      out.length = 0;
+      expect(await runCli([command.name, '--help'])).toBe(0);
+      const text = out.join('\n');
+      expect(text).toMatch(new RegExp(`example:\\n  cislab ${command.name} \\S`));
+      for (const flag of command.usage.match(/--[a-z][a-z-]*/g) ?? []) expect(text, `${command.name} ${flag}`).toContain(flag);
+    }
   });
 
   it('writes everything into a slow pipe (> 128 KiB), then exits', () => {
