@@ -9,7 +9,7 @@ import * as aq from 'arquero';
 import { initBackend } from '../kernels/tensor/backend';
 import { saveModel } from '../kernels/camformer/persistence';
 import { writeFileAtomic } from '../io/atomic';
-import { createOutputDirectory, guardOutput } from '../io/output-guard';
+import { createOutputDirectory, guardOutput, outputMarkerKind } from '../io/output-guard';
 import { promoters, type Promoters } from '../dsl/promoters';
 import { densityScatter } from '../viz/scatter';
 import { render } from '../viz/render';
@@ -38,8 +38,10 @@ export const mainCommand: Command = {
     const epochs = numberOption(values['epochs'] as string, 'epochs', quick ? 1 : 3, { integer: true, min: 1 });
     const workers = numberOption(values['workers'] as string, 'workers', 2, { integer: true, min: 1 });
     const seed = numberOption(values['seed'] as string, 'seed', 7, { integer: true, min: 0 });
-    // An earlier main output is continued (its checkpoint) and replaced only with --force; nothing else is touched.
-    guardOutput(out, { kind: 'directory', force: values['force'] as boolean, inputs: [dataDir] });
+    // An earlier `cislab main` output is continued (its checkpoint resumes, its files are rewritten): that is what
+    // re-running the README's main job means. Any other existing folder is refused unless it is a cislab output and
+    // --force is given.
+    guardOutput(out, { kind: 'directory', force: (values['force'] as boolean) || outputMarkerKind(out) === 'main', inputs: [dataDir] });
     createOutputDirectory(out, 'main');
     const started = performance.now();
     console.log(`cislab main: tfjs backend ${await initBackend()}`);

@@ -110,6 +110,16 @@ export function guardOutput(target: string, options: OutputGuardOptions): { repl
   return { replaces: true };
 }
 
+/** The `kind` recorded in folder `dir`'s output marker, or undefined when it has none. */
+export function outputMarkerKind(dir: string): string | undefined {
+  try {
+    const marker = JSON.parse(fs.readFileSync(path.join(dir, OUTPUT_MARKER), 'utf8')) as { format?: unknown; kind?: unknown };
+    return marker.format === 'cislab-output' && typeof marker.kind === 'string' ? marker.kind : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The marker's content: which command wrote the folder and when. */
 export function outputMarker(kind: string): string {
   return JSON.stringify({ format: 'cislab-output', kind, savedAt: new Date().toISOString() }, null, 1) + '\n';
