@@ -58,6 +58,47 @@ export class OptionError extends CislabError {}
  */
 export class ModelError extends CislabError {}
 
+/**
+ * An output cislab refuses to write where asked: the path exists and is not a cislab output it may replace (a
+ * user's file or folder, the working directory, a folder holding an input). A usage error: choose another path.
+ */
+export class OutputError extends OptionError {}
+
+/**
+ * The file system refused an operation on a path (disk full, permission denied, a missing folder, a path that is
+ * a file where a folder was expected): `code` is the system's (ENOSPC, EACCES, ENOENT, …). A runtime failure.
+ */
+export class FileSystemError extends CislabError {
+  readonly code: string;
+
+  constructor(problem: string, code: string, place: ErrorPlace = {}) {
+    super(problem, place);
+    this.code = code;
+  }
+}
+
+const SYSTEM_PROBLEMS: Record<string, string> = {
+  ENOSPC: 'no space left on the device', EDQUOT: 'disk quota exceeded', EACCES: 'permission denied', EPERM: 'operation not permitted',
+  ENOENT: 'no such file or folder', ENOTDIR: 'a part of the path is a file, not a folder', EISDIR: 'is a folder, expected a file',
+  EROFS: 'read-only file system', EEXIST: 'already exists', ENOTEMPTY: 'folder is not empty', EMFILE: 'too many open files',
+};
+
+/**
+ * The typed form of a Node system error (one with `code` and `path`), or undefined for anything else: what the CLI
+ * prints instead of a stack trace.
+ */
+export function fileSystemError(error: unknown): FileSystemError | undefined {
+  const e = error as NodeJS.ErrnoException | undefined;
+  if (!e || typeof e !== 'object' || typeof e.code !== 'string' || !(e.code in SYSTEM_PROBLEMS)) return undefined;
+  const action = e.syscall ? ` (${e.syscall})` : '';
+  const problem = e.code === 'EEXIST' && e.syscall === 'mkdir' ? 'is a file, so no folder can be made there' : `${SYSTEM_PROBLEMS[e.code]}${action}`;
+  // Name what the user asked for, not the temporary beside it (`.NAME.tmp-PID-…`, see io/atomic.ts).
+  const file = e.path?.replace(/(^|\/)\.([^/]+)\.tmp-\d+-\d+-[a-z0-9]+(?=\/|$)/, '$1$2');
+  const typed = new FileSystemError(problem, e.code, file ? { file } : {});
+  typed.stack = e.stack;
+  return typed;
+}
+
 function describePlace({ file, line, field, option }: ErrorPlace): string {
   const parts: string[] = [];
   if (file !== undefined) parts.push(line !== undefined ? `${file}:${line}` : file);

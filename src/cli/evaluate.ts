@@ -9,7 +9,7 @@ import { InputError } from '../errors';
 import { readTextFile } from '../io/text-file';
 import { evaluateDream, type DreamEvaluation } from '../data/dream2022/evaluate';
 import { unscoredMessage } from '../data/dream2022/score';
-import { parseCommandArgs, requireOption, type Command } from './args';
+import { choiceOption, parseCommandArgs, requireOption, type Command } from './args';
 
 const usage = 'cislab evaluate --predictions FILE [--column NAME] [--split private|public|all] [--json] [--data-dir DIR]';
 
@@ -21,14 +21,15 @@ export const evaluateCommand: Command = {
     const { values } = parseCommandArgs({ name: 'evaluate', usage }, argv, {
       predictions: { type: 'string' },
       column: { type: 'string' },
-      split: { type: 'string', default: 'private' },
+      split: { type: 'string' },
       json: { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
     });
     const file = requireOption(values['predictions'] as string | undefined, 'predictions', usage);
+    const split = choiceOption(values['split'] as string | undefined, 'split', ['private', 'public', 'all'] as const, 'private');
     const { idx, predicted } = readPredictions(file, values['column'] as string | undefined);
     const result = evaluateDream(idx, predicted, {
-      split: values['split'] as 'private' | 'public' | 'all',
+      split,
       dataDir: values['data-dir'] as string | undefined,
       source: file,
     });
@@ -40,10 +41,12 @@ export const evaluateCommand: Command = {
 /** `idx` and one prediction column (named, or the only numeric column besides `idx`) of a TSV/CSV file. */
 export function readPredictions(file: string, column?: string): { idx: Float64Array; predicted: Float64Array } {
   const text = readTextFile(file);
+  if (!text.trim()) throw new InputError('is empty; expected a header line with idx and a prediction column, then one row per test sequence', { file });
   const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
   const delimiter = firstLine.includes('\t') ? '\t' : ',';
   const table: ColumnTable = aq.fromCSV(text, { delimiter, autoType: false });
   const names = table.columnNames();
+  if (table.numRows() === 0) throw new InputError('has a header but no prediction rows', { file, line: 2 });
   if (!names.includes('idx')) throw new InputError(`missing column 'idx' (columns are: ${names.join(', ')})`, { file, line: 1 });
   const candidates = names.filter((name) => name !== 'idx');
   const chosen = column ?? (candidates.length === 1 ? candidates[0] : candidates.find((name) => name === 'prediction'));
@@ -61,7 +64,15 @@ export function readPredictions(file: string, column?: string): { idx: Float64Ar
       }
       return value;
     });
-  return { idx: toNumbers('idx'), predicted: toNumbers(chosen) };
+  const idx = toNumbers('idx');
+  // A repeated idx would count one test sequence twice and silently change the score.
+  const firstRow = new Map<number, number>();
+  for (let row = 0; row < idx.length; row++) {
+    const seen = firstRow.get(idx[row]!);
+    if (seen !== undefined) throw new InputError(`idx ${idx[row]} appears again (first on line ${seen + 2}); each test sequence must be predicted once`, { file, line: row + 2, field: 'idx' });
+    firstRow.set(idx[row]!, row);
+  }
+  return { idx, predicted: toNumbers(chosen) };
 }
 
 /** The JSON shape of `--json`: `pearson_score`, `spearman_score`, and per subset `{n, r, r2, rho}`. */

@@ -4,6 +4,8 @@
  * GB; the named data sets (`dream2022:…`, `simulate:N`) go through the DSL. The streamed `predict` and `ism`
  * commands are in predict-ism.ts.
  */
+import { InputError, ModelError } from '../errors';
+import { CAMFORMER_PREPROCESSING } from '../data/preprocess';
 import { initBackend } from '../kernels/tensor/backend';
 import { LOSSES, type LossName } from '../kernels/tensor/losses';
 import type { OptimizerName } from '../kernels/tensor/optimizers';
@@ -13,15 +15,16 @@ import { resolvePredictor } from '../kernels/camformer/resolve';
 import { fit, type FitOptions } from '../kernels/camformer/train';
 import { Model } from '../kernels/camformer/model';
 import { loadTrainingSet } from '../data/load-store';
-import { ModelError } from '../errors';
 import { choiceOption, numberOption, parseCommandArgs, requireOption, type Command } from './args';
 import { dataArgument, isNamedDataSet } from './common';
+import { guardCheckpoint } from './outputs';
+import { guardOutput, recoverDirectory } from '../io/output-guard';
 import { terminalProgress } from './progress';
 
 const trainUsage =
-  'cislab train --model NAME --data FILE --out DIR [--epochs 20] [--batch-size 256] [--lr 1e-3] [--loss l1|mse|huber] ' +
-  '[--optimizer adamw|lion] [--schedule plateau|onecycle|cosine|constant] [--patience 5] [--seed 0] [--workers 2] [--max-steps N] [--validation 0.08] ' +
-  '[--checkpoint DIR] [--checkpoint-every STEPS] [--resume] [--data-dir DIR]';
+  'cislab train --model NAME --data FILE --out DIR [--epochs 20] [--batch-size 256] [--lr 1e-3] [--loss l1|mse|huber (default: l1)] ' +
+  '[--optimizer adamw|lion (default: adamw)] [--schedule plateau|onecycle|cosine|constant (default: plateau)] [--patience 5] [--seed 0] [--workers 2] [--max-steps N (default: no limit)] [--validation 0.08] ' +
+  '[--checkpoint DIR (default: OUT.checkpoint)] [--checkpoint-every STEPS (default: epoch ends only)] [--resume] [--force] [--data-dir DIR]';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -34,12 +37,20 @@ export const trainCommand: Command = {
       optimizer: { type: 'string' }, schedule: { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
       resume: { type: 'boolean', default: false }, checkpoint: { type: 'string' }, 'data-dir': { type: 'string' },
       workers: { type: 'string' }, 'max-steps': { type: 'string' }, validation: { type: 'string' }, 'checkpoint-every': { type: 'string' },
+      force: { type: 'boolean', default: false },
     });
     const name = requireOption(values['model'] as string, 'model', trainUsage);
     const data = requireOption(values['data'] as string, 'data', trainUsage);
     const out = requireOption(values['out'] as string, 'out', trainUsage);
     const loss: LossName = choiceOption(values['loss'] as string | undefined, 'loss', LOSSES, 'l1');
     const seed = numberOption(values['seed'] as string, 'seed', 0, { integer: true, min: 0 });
+    const force = values['force'] as boolean;
+    const resume = values['resume'] as boolean;
+    // Everything about the outputs is checked before any work: a refusal after hours of training helps no one.
+    const checkpointDir = (values['checkpoint'] as string | undefined) ?? `${out}.checkpoint`;
+    recoverDirectory(out);
+    guardOutput(out, { kind: 'directory', force, inputs: [data, name, values['data-dir'] as string | undefined] });
+    guardCheckpoint(checkpointDir, { resume, force, inputs: [data, name] });
     const backend = await initBackend();
     console.error(`cislab train: backend ${backend}`);
     const fitOptions: CliFitOptions = {
@@ -54,23 +65,32 @@ export const trainCommand: Command = {
       // Data parallel: half of each batch in a worker thread (wasm is one core per thread).
       workers: numberOption(values['workers'] as string, 'workers', 2, { integer: true, min: 1 }),
       // Beside the model, not inside it: the model directory is replaced atomically when saved.
-      checkpointDir: (values['checkpoint'] as string | undefined) ?? `${out}.checkpoint`,
+      checkpointDir,
       checkpointEvery: values['checkpoint-every'] === undefined ? undefined : numberOption(values['checkpoint-every'] as string, 'checkpoint-every', 1, { integer: true, min: 1 }),
       // A share of the rows held out for early stopping (validated 1,024 rows at a time, so memory does not grow with it).
       validation: numberOption(values['validation'] as string, 'validation', 0.08, { min: 0 }),
       maxSteps: values['max-steps'] === undefined ? undefined : numberOption(values['max-steps'] as string, 'max-steps', 1, { integer: true, min: 1 }),
-      resume: values['resume'] as boolean,
+      resume,
       onProgress: terminalProgress,
     };
-    const model = isNamedDataSet(data)
-      ? await dataArgument(data, values['data-dir'] as string).preprocess().model(name, { seed }).fit(fitOptions)
-      : await trainOnFile(name, data, seed, fitOptions);
-    saveModel(model, out);
+    const model = isNamedDataSet(data) ? await trainOnNamedSet(name, data, values['data-dir'] as string | undefined, seed, fitOptions) : await trainOnFile(name, data, seed, fitOptions);
+    // The model carries the preprocessing it was trained with, so predict applies the same length rule.
+    model.preprocessing = { ...CAMFORMER_PREPROCESSING, ...model.preprocessing };
+    saveModel(model, out, { replace: force });
     const last = model.history[model.history.length - 1];
     console.log(`saved ${model.config.name} to ${out} (${model.history.length} epochs; last val r ${last?.valPearson?.toFixed(4) ?? 'n/a'})`);
     return 0;
   },
 };
+
+/** Trains on `dream2022:…` or `simulate:N` through the DSL, saying what reading and preprocessing kept and dropped. */
+async function trainOnNamedSet(name: string, data: string, dataDir: string | undefined, seed: number, options: CliFitOptions): Promise<Model> {
+  const stage = dataArgument(data, dataDir).preprocess();
+  const log = (await stage.summary()).objects() as { step: string; rows: number; detail: string }[];
+  for (const row of log) console.error(`cislab train: ${row.step}: ${row.rows} rows (${row.detail})`);
+  if (!log.length || log[log.length - 1]!.rows === 0) throw new InputError('no sequences left to train on after preprocessing (see the lines above)', { option: 'data' });
+  return stage.model(name, { seed }).fit(options);
+}
 
 /** What the command passes to training: fit's options with the validation share as a number. */
 type CliFitOptions = Omit<FitOptions, 'validation'> & { validation?: number };

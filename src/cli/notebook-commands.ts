@@ -7,6 +7,8 @@ import { installKernel } from '../notebook/install';
 import { notebooksTestCommand as runNotebooksTest } from '../notebook/runner';
 import { PACKAGE_ROOT } from '../io/package-root';
 import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { InputError } from '../errors';
 import { numberOption, parseCommandArgs, type Command } from './args';
 
 const kernelUsage = 'cislab kernel install [--user | --sys-prefix | --prefix DIR] [--python PATH]';
@@ -18,8 +20,8 @@ export const kernelCommand: Command = {
   async run(argv) {
     const { values, positionals } = parseCommandArgs({ name: 'kernel', usage: kernelUsage }, argv, {
       user: { type: 'boolean', default: false }, 'sys-prefix': { type: 'boolean', default: false }, prefix: { type: 'string' }, python: { type: 'string' },
-    });
-    if (positionals[0] !== 'install') {
+    }, { positionals: true });
+    if (positionals[0] !== 'install' || positionals.length > 1) {
       console.error(`usage: ${kernelUsage}`);
       return 2;
     }
@@ -43,12 +45,13 @@ export const notebooksCommand: Command = {
   async run(argv) {
     const { values, positionals } = parseCommandArgs({ name: 'notebooks', usage: notebooksUsage }, argv, {
       update: { type: 'boolean', default: false }, full: { type: 'boolean', default: false }, 'cell-timeout': { type: 'string' },
-    });
+    }, { positionals: true });
     const [action, ...paths] = positionals;
     if (action !== 'test') {
       console.error(`usage: ${notebooksUsage}`);
       return 2;
     }
+    for (const path of paths) checkNotebookPath(path);
     return runNotebooksTest(paths.length ? paths : [join(PACKAGE_ROOT, 'notebooks')], {
       update: values['update'] as boolean,
       quick: !values['full'],
@@ -56,3 +59,17 @@ export const notebooksCommand: Command = {
     });
   },
 };
+
+/** A notebook argument is a folder of notebooks or an `.ipynb` file holding notebook JSON; anything else is an InputError. */
+function checkNotebookPath(path: string): void {
+  if (!existsSync(path)) throw new InputError('no such notebook or folder', { file: path });
+  if (statSync(path).isDirectory()) return;
+  if (!path.endsWith('.ipynb')) throw new InputError('not a notebook (expected a .ipynb file or a folder of them)', { file: path });
+  let notebook: { cells?: unknown; nbformat?: unknown };
+  try {
+    notebook = JSON.parse(readFileSync(path, 'utf8')) as typeof notebook;
+  } catch {
+    throw new InputError('not a notebook: the file is not JSON', { file: path });
+  }
+  if (!Array.isArray(notebook.cells) || typeof notebook.nbformat !== 'number') throw new InputError('not a notebook: no cells or nbformat', { file: path });
+}

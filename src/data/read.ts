@@ -9,6 +9,7 @@ import type { ColumnTable } from 'arquero';
 import { InputError, OptionError } from '../errors';
 import { normalizeSequence } from './alphabet';
 import { readTextFile, splitLines } from '../io/text-file';
+import { separatorHint } from '../io/text-encoding';
 
 export const FORMATS = ['dream', 'tsv', 'csv', 'fasta'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -128,7 +129,7 @@ function parseDelimited(lines: readonly string[], source: string, delimiter: str
   const need = (name: string, option: string) => {
     const at = header.indexOf(name);
     if (at < 0) {
-      throw new InputError(`missing column '${name}' (columns are: ${header.join(', ')}); set option '${option}'`, {
+      throw new InputError(`missing column '${name}' (columns are: ${header.join(', ')}); set option '${option}'${separatorHint(header, delimiter)}`, {
         file: source,
         line: headerIndex + 1,
       });

@@ -6,6 +6,7 @@ import { constants } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../errors';
+import { checkTextStart } from './text-encoding';
 
 /** Whole file as text, gunzipped when it starts with the gzip magic bytes. */
 export function readTextFile(path: string): string {
@@ -28,7 +29,7 @@ export function readTextFile(path: string): string {
     throw new InputError(`is ${Math.round(bytes.length / 1e6).toLocaleString('en')} MB of text, too large to read as one table; ` +
       'stream it instead: loadTrainingSet(path) for training, or the cislab train / predict / ism commands, which stream', { file: path });
   }
-  return bytes.toString('utf8');
+  return bytes.toString('utf8', checkTextStart(bytes, path));
 }
 
 /** Lines without their terminators (\n or \r\n); a final empty line after the last newline is dropped. */

@@ -11,6 +11,7 @@ import { FONT } from './theme';
 import { vegaTextWidth } from './text-width';
 import { NOTEBOOK_COLUMN_WIDTH } from './layout';
 import { OptionError } from '../errors';
+import { writeFileAtomic } from '../io/atomic';
 import type { VegaLiteSpec } from './spec';
 
 /** Output format of {@link render}: an SVG string or PNG bytes. */
@@ -146,11 +147,11 @@ export function svgToPng(svg: string, scale = 2): Buffer {
  * await saveFigure(densityScatter(predictions, { x: 'measured', y: 'predicted' }), 'out/scatter.png');
  */
 export async function saveFigure(spec: VegaLiteSpec, file: string, options: RenderOptions = {}): Promise<string> {
-  const { writeFile } = await import('node:fs/promises');
+  // Atomic like every cislab write: a reader (or a kill) never sees half a figure.
   const lower = file.toLowerCase();
-  if (lower.endsWith('.svg')) await writeFile(file, await render(spec, 'svg'));
-  else if (lower.endsWith('.png')) await writeFile(file, await render(spec, 'png', options));
-  else if (lower.endsWith('.json')) await writeFile(file, JSON.stringify(spec, null, 1) + '\n');
+  if (lower.endsWith('.svg')) writeFileAtomic(file, await render(spec, 'svg'));
+  else if (lower.endsWith('.png')) writeFileAtomic(file, await render(spec, 'png', options));
+  else if (lower.endsWith('.json')) writeFileAtomic(file, JSON.stringify(spec, null, 1) + '\n');
   else throw new OptionError(`cannot tell the format of '${file}': use .svg, .png or .json`, { option: 'file' });
   return file;
 }

@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import { OptionError } from '../../errors';
 import { createRandom, deriveSeed } from '../../stats/random';
-import { CHECKPOINT_FILE, readCheckpointFile, writeCheckpointFile, type NamedArray } from './checkpoint';
+import { CHECKPOINT_FILE, readCheckpointFile, recoverCheckpoint, writeCheckpointFile, type NamedArray } from './checkpoint';
 import { Schedule, type ScheduleName, type ScheduleOptions, type ScheduleState } from './schedules';
 
 /** What one optimiser step reports: the mean loss over its examples, and optional named metrics (means). */
@@ -191,6 +191,9 @@ export async function trainLoop(run: TrainingRun, options: LoopOptions): Promise
   };
   let bestWeights: NamedArray[] | undefined;
   const checkpointFile = o.checkpointDir ? `${o.checkpointDir}/${CHECKPOINT_FILE}` : undefined;
+  // A checkpoint write killed mid-way leaves its temporary (the checkpoint itself is the previous complete one);
+  // a whole newer one is put in place, the rest removed.
+  if (checkpointFile) recoverCheckpoint(checkpointFile);
   if (o.resume && checkpointFile && fs.existsSync(checkpointFile)) {
     const restored = await restoreCheckpoint(run, checkpointFile);
     state = restored.state;
