@@ -78,7 +78,9 @@ export function readPredictions(file: string, column?: string): { idx: Float64Ar
 /** The JSON shape of `--json`: `pearson_score`, `spearman_score`, and per subset `{n, r, r2, rho}`. */
 export function evaluationJson(result: DreamEvaluation): Record<string, unknown> {
   const subsets = Object.fromEntries(result.subsets.map(({ subset, n, r, r2, rho }) => [subset, { n, r, r2, rho }]));
-  return { split: result.split, pearson_score: result.pearsonScore, spearman_score: result.spearmanScore, ...subsets };
+  // The scores are over the scored subsets; which were not, and why, travels with them.
+  const unscored = (result.unscored ?? []).map(({ subset, reason }) => ({ subset, reason }));
+  return { split: result.split, pearson_score: result.pearsonScore, spearman_score: result.spearmanScore, unscored, ...subsets };
 }
 
 export function formatEvaluation(result: DreamEvaluation): string {
