@@ -58,7 +58,8 @@ export function backward(
     const carry = c.residual.includes(i) ? dOut : undefined;
     let grad = g.op('Where', [g.op('Greater', [b.output, g.scalar(0)]), dOut, g.scalar(0)]);
     if (b.poolIndices) {
-      const flat = g.op('Reshape', [b.relu, g.int64([-1])]);
+      // The pre-pool activation has the shape of `centred` (kept anyway; the ReLU output need not be).
+      const flat = g.op('Reshape', [b.centred, g.int64([-1])]);
       const zeros = g.op('ConstantOfShape', [g.op('Shape', [flat])], { value: { tensor: { type: g.float, dims: [1], values: [0] } } });
       const scattered = g.op('ScatterElements', [zeros, g.op('Reshape', [b.poolIndices, g.int64([-1])]), g.op('Reshape', [grad, g.int64([-1])])],
         { axis: 0, reduction: 'add' });
@@ -73,7 +74,7 @@ export function backward(
     const c2 = g.op('Mul', [g.op('Mul', [b.gain, g.op('Mul', [b.rstd, b.rstd])]), g.op('Mul', [sumGX, minusInvCount])]);
     const c3 = g.op('Mul', [b.gain, g.op('Mul', [sumG, minusInvCount])]);
     const dz = g.op('Add', [g.op('Add', [g.op('Mul', [grad, b.gain]), g.op('Mul', [b.centred, c2])]), c3]);
-    const patches = b.patches ?? patchesOf(g, b.padded, cin, layer.kernel, convLength);
+    const patches = b.patches ?? patchesOf(g, b.padded, cin, layer.kernel, convLength, true);
     grads[`conv${i}/kernel`] = g.op('Gemm', [g.op('Reshape', [dz, g.int64([C, -1])]), patches], { transB: 1 });
     if (k > 0 || options.inputGradient) {
       // dx[ci, j] = Σ_{co, t} W[co, ci, t] · dz[co, j + left − t]: windows over dz padded so every index exists.

@@ -12,7 +12,7 @@
  * max-pool → dropout → residual add; dense layers are ReLU then dropout; a final dense layer of size 1.
  */
 import { blockShapes, convPadding, type CnnConfig } from '../config';
-import type { Attribute, OnnxGraph } from './graph';
+import type { OnnxGraph } from './graph';
 
 /** Names of the graph values of one conv block that the backward pass reads. */
 export interface BlockValues {
@@ -26,8 +26,6 @@ export interface BlockValues {
   rstd: string;
   /** γ · rstd · dropout scale [C, 1, 1]. */
   gain: string;
-  /** The ReLU output before pooling (its shape is what pooling gradients scatter into). */
-  relu: string;
   /** Max-pool argmax indices (flat into [C, Lc, n]). */
   poolIndices?: string;
   /** The block output after pool and dropout, before any residual add [C, Lo, n]. */
@@ -66,9 +64,12 @@ export interface GraphInputs {
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
-/** Gather indices [k, outLength]: window t of output position l reads padded position l + t. */
-function windowIndices(g: OnnxGraph, k: number, outLength: number, offset = 0): string {
-  return g.int64(range(k).flatMap((t) => range(outLength).map((l) => l + t + offset)), [k, outLength]);
+/**
+ * Gather indices: window t of output position l reads padded position l + t + offset, as [k, outLength] or
+ * flat [k · outLength] (same gathered values, a different node: see patchesOf).
+ */
+function windowIndices(g: OnnxGraph, k: number, outLength: number, offset = 0, flat = false): string {
+  return g.int64(range(k).flatMap((t) => range(outLength).map((l) => l + t + offset)), flat ? [k * outLength] : [k, outLength]);
 }
 
 /** Zero padding of axis 1 of a [C, L, n] value; the value itself when there is none. */
@@ -76,9 +77,13 @@ export function padPositions(g: OnnxGraph, value: string, left: number, right: n
   return left || right ? g.op('Pad', [value, g.int64([0, left, 0, 0, right, 0])]) : value;
 }
 
-/** The patch matrix [in·k, Lc·n] of a padded [in, Lpad, n] value. */
-export function patchesOf(g: OnnxGraph, padded: string, cin: number, k: number, outLength: number): string {
-  return g.op('Reshape', [g.op('Gather', [padded, windowIndices(g, k, outLength)], { axis: 1 }), g.int64([cin * k, -1])]);
+/**
+ * The patch matrix [in·k, Lc·n] of a padded [in, Lpad, n] value. `rebuild` marks the backward pass's
+ * second copy: its Gather takes flat indices so that ONNX Runtime's common-subexpression elimination
+ * does not merge it with the forward one (which would keep the forward patches alive after all).
+ */
+export function patchesOf(g: OnnxGraph, padded: string, cin: number, k: number, outLength: number, rebuild = false): string {
+  return g.op('Reshape', [g.op('Gather', [padded, windowIndices(g, k, outLength, 0, rebuild)], { axis: 1 }), g.int64([cin * k, -1])]);
 }
 
 /** Gather indices for the input gradient: [k, Lin], window t' of input position j reads dz at j + offset + t'. */
@@ -132,7 +137,7 @@ export function forwardTraining(
     }
     if (masks[k]) out = g.op('Where', [masks[k]!, out, g.scalar(0)]);
     blocks.push({
-      patches: options.keepPatches ? patches : undefined, padded, centred, rstd, gain, relu, poolIndices, output: out,
+      patches: options.keepPatches ? patches : undefined, padded, centred, rstd, gain, poolIndices, output: out,
       mean: g.op('Add', [g.op('Reshape', [mean, g.int64([C])]), v[`conv${i}/bias`]!]),
       variance: g.op('Reshape', [variance, g.int64([C])]), count, scale,
     });
@@ -157,9 +162,10 @@ function denseForward(
     const name = `dense${j + 1}`;
     const scale = denseMasks[j] ? 1 / (1 - (c.denseDropouts[j] ?? 0)) : 1;
     const bias = g.op('Reshape', [v[`${name}/bias`]!, g.int64([size, 1])]);
-    const scaled: Record<string, Attribute> = scale === 1 ? {} : { alpha: { f: scale }, beta: { f: scale } };
     const input = h;
-    h = g.op('Relu', [g.op('Gemm', [v[`${name}/kernel`]!, input, bias], { transA: 1, ...scaled })]);
+    // The dropout scale goes before the ReLU (a Mul, not Gemm's float32 alpha: exact in float64 graphs too).
+    const affine = g.op('Gemm', [v[`${name}/kernel`]!, input, bias], { transA: 1 });
+    h = g.op('Relu', [scale === 1 ? affine : g.op('Mul', [affine, g.scalar(scale)])]);
     if (denseMasks[j]) h = g.op('Where', [denseMasks[j]!, h, g.scalar(0)]);
     dense.push({ input, output: h, scale });
   });

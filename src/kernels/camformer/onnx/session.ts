@@ -45,6 +45,13 @@ export interface SessionOptions {
    * every operator but burns a core; on a shared machine it slows everyone else (and measurements).
    */
   spin?: boolean;
+  /**
+   * Keep freed buffers in ONNX Runtime's arena for reuse (default true). Off, every buffer goes back to the
+   * system allocator: lower peak memory for graphs whose intermediate sizes vary, at some speed.
+   */
+  memoryArena?: boolean;
+  /** Plan one block for all intermediate tensors per input shape (ONNX Runtime's memory pattern; default true). */
+  memoryPattern?: boolean;
 }
 
 /** A session for a serialized model with cislab's options. */
@@ -59,6 +66,8 @@ export async function createSession(model: Uint8Array, options: SessionOptions =
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
+    enableCpuMemArena: options.memoryArena ?? true,
+    enableMemPattern: options.memoryPattern ?? true,
     extra: { session: { intra_op: { allow_spinning: options.spin ? '1' : '0' }, inter_op: { allow_spinning: '0' } } },
   });
 }

@@ -209,11 +209,11 @@ export class OnnxTrainer {
     const feeds: Record<string, OrtTensor> = Object.fromEntries(this.current);
     feeds.x = this.tensor(x, [n, c.inputLength, c.inputChannels]);
     feeds.y = this.tensor(y, [n]);
-    feeds.lr = this.tensor(Float32Array.of(learningRate), []);
+    feeds.lr = this.scalar(learningRate);
     const t = this.t + 1;
     if (this.compiled.optimizer.name === 'adamw') {
-      feeds.c1 = this.tensor(Float32Array.of(1 - this.compiled.optimizer.beta1 ** t), []);
-      feeds.c2 = this.tensor(Float32Array.of(1 - this.compiled.optimizer.beta2 ** t), []);
+      feeds.c1 = this.scalar(1 - this.compiled.optimizer.beta1 ** t);
+      feeds.c2 = this.scalar(1 - this.compiled.optimizer.beta2 ** t);
     }
     const masks = options.masks ?? this.masks.draw(seed, n);
     for (const spec of this.compiled.masks) {
@@ -274,6 +274,11 @@ export class OnnxTrainer {
   private tensor(values: Float32Array, dims: readonly number[], own = false): OrtTensor {
     const data: OrtData = this.compiled.precision === 'double' ? Float64Array.from(values) : own ? Float32Array.from(values) : values;
     return new this.ort.Tensor(this.compiled.precision === 'double' ? 'float64' : 'float32', data, dims);
+  }
+
+  /** A scalar input, exact in the graph's precision. */
+  private scalar(value: number): OrtTensor {
+    return this.compiled.precision === 'double' ? new this.ort.Tensor('float64', Float64Array.of(value), []) : new this.ort.Tensor('float32', Float32Array.of(value), []);
   }
 
   private checkAlive(): void {
