@@ -4,9 +4,10 @@
  *
  *   node --require tsx/cjs bench/engine-server.ts --engine onnx|tfjs --model camformer-mini --mode train|predict|ism
  *     [--batch 256] [--threads 2]
+ * ONNX Runtime variants for A/B runs: [--keep-patches auto|1|0] [--memory-pattern 1|0] [--arena 1|0].
  * Prints {"ready": true, ...} once, then answers each "run" line on stdin with one JSON line: ms (one
  * training step on one batch, eval-mode prediction of one batch, or ISM of one sequence: its 240 variants of
- * positions 18–97), loss, rss_mb and peak_mb (this process's peak resident set so far). "quit" ends it.
+ * positions 18–97), cpu_ms (user + system time of the step), loss, rss_mb and peak_mb (this process's peak resident set so far). "quit" ends it.
  * ONNX Runtime: OnnxTrainer (compiled training step; fast ISM for ISM); tfjs: the wasm backend, one thread,
  * trainStep / predict / ismScores as cislab runs them today.
  */
@@ -22,6 +23,7 @@ import { trainStep } from '../src/kernels/camformer/step';
 import { createOptimizer } from '../src/kernels/tensor/optimizers';
 import { predict } from '../src/kernels/camformer/predict';
 import { ismScores } from '../src/interpret/ism';
+import { fastIsmScores } from '../src/interpret/ism-fast';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : fallback);
@@ -30,6 +32,13 @@ const modelName = arg('model', 'camformer-mini') as PresetName;
 const mode = arg('mode', 'train');
 const batch = Number(arg('batch', '256'));
 const threads = Number(arg('threads', '2'));
+// ONNX Runtime variants for A/B runs: --keep-patches auto|1|0, --memory-pattern 1|0, --arena 1|0.
+const keepArg = arg('keep-patches', 'auto');
+const variant = {
+  keepPatches: keepArg === 'auto' ? ('auto' as const) : keepArg === '1',
+  ...(args.includes('--memory-pattern') ? { memoryPattern: arg('memory-pattern', '0') === '1' } : {}),
+  ...(args.includes('--arena') ? { memoryArena: arg('arena', '1') === '1' } : {}),
+};
 
 function memory(): { rss_mb: number; peak_mb: number } {
   return { rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20), peak_mb: Math.round(process.resourceUsage().maxRSS / 1024) };
@@ -42,13 +51,13 @@ async function main() {
   let run: (i: number) => Promise<number>;
   let info: Record<string, unknown> = {};
   if (engine === 'onnx') {
-    const trainer = await OnnxTrainer.create(modelName, { seed: 1, threads });
+    const trainer = await OnnxTrainer.create(modelName, { seed: 1, threads, ...variant });
     const x = encode(sequences, trainer.config.encoding);
     info = { keepPatches: trainer.compiled.keepPatches, nodes: trainer.compiled.nodes };
     if (mode === 'train') run = (i) => trainer.step(x.data, y, 1e-3, i);
     else if (mode === 'predict') run = async () => (await trainer.predict(x.data))[0]!;
     else {
-      throw new Error('fast ISM: not yet');
+      run = async () => (await fastIsmScores(trainer, [sequences[0]!])).numRows();
     }
   } else {
     info = { backend: await initBackend({ backend: 'wasm' }) };
@@ -66,8 +75,10 @@ async function main() {
   for await (const line of readline.createInterface({ input: process.stdin })) {
     if (line.trim() === 'quit') break;
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const loss = await run(i++);
-    console.log(JSON.stringify({ ms: performance.now() - started, loss, ...memory() }));
+    const used = process.cpuUsage(cpu);
+    console.log(JSON.stringify({ ms: performance.now() - started, cpu_ms: (used.user + used.system) / 1000, loss, ...memory() }));
   }
   process.exit(0);
 }

@@ -5,7 +5,9 @@
  * process (bench/engine-server.ts, bench/reference/torch_engine_server.py) and the benchmark asks each for one
  * step in turn (A B C A B C …, 0.3 s apart so spinning threads go idle), so machine load hits all arms alike.
  * Reported: median ms per step, sequences/s, the median and range of the per-round throughput ratio to PyTorch,
- * and each process's peak resident memory.
+ * median CPU time per step (user + system, all threads: less sensitive to load than wall time, but it counts
+ * spin-waiting), and each process's peak resident memory. An ONNX Runtime variant is an engine such as
+ * `onnx:keep-patches=0+memory-pattern=1` (options of bench/engine-server.ts).
  *
  *   npx tsx bench/engine.bench.ts [--models camformer-mini,camformer-small,camformer] [--modes train,predict,ism]
  *     [--engines onnx,tfjs,torch] [--steps 200] [--steps-camformer 20] [--batch 256] [--predict-batch 1024]
@@ -30,11 +32,12 @@ const predictBatch = Number(arg('predict-batch', '1024'));
 const threads = arg('threads', '2');
 const warmup = Number(arg('warmup', '2'));
 
-interface Reply { ms: number; loss: number; rss_mb: number; peak_mb: number }
+interface Reply { ms: number; cpu_ms: number; loss: number; rss_mb: number; peak_mb: number }
 
 class Arm {
   private readonly lines: AsyncIterableIterator<string>;
   readonly times: number[] = [];
+  readonly cpu: number[] = [];
   peak = 0;
   ready: Record<string, unknown> = {};
   constructor(readonly name: string, private readonly child: ChildProcessWithoutNullStreams) {
@@ -49,7 +52,10 @@ class Arm {
   async run(record: boolean): Promise<Reply> {
     this.child.stdin.write('run\n');
     const r = JSON.parse(await this.next()) as Reply;
-    if (record) this.times.push(r.ms);
+    if (record) {
+      this.times.push(r.ms);
+      this.cpu.push(r.cpu_ms);
+    }
     this.peak = Math.max(this.peak, r.peak_mb);
     return r;
   }
@@ -65,13 +71,16 @@ class Arm {
   }
 }
 
+/** `onnx`, `tfjs`, `torch`, or an ONNX Runtime variant such as `onnx:keep-patches=0+memory-pattern=1`. */
 function startArm(engine: string, model: string, mode: string): Arm {
   const size = String(mode === 'predict' ? predictBatch : batch);
+  const [base, settings] = engine.split(':');
+  const extra = settings ? settings.split('+').flatMap((kv) => { const [k, v] = kv.split('='); return [`--${k}`, v!]; }) : [];
   if (engine === 'torch') {
     const env = { ...process.env, ...(process.env.TORCH_LD_LIBRARY_PATH ? { LD_LIBRARY_PATH: process.env.TORCH_LD_LIBRARY_PATH } : {}) };
     return new Arm(engine, spawn('/usr/bin/python3', ['bench/reference/torch_engine_server.py', '--model', model, '--mode', mode, '--batch', size, '--threads', threads], { env }));
   }
-  return new Arm(engine, spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), 'bench/engine-server.ts', '--engine', engine, '--model', model, '--mode', mode, '--batch', size, '--threads', threads]));
+  return new Arm(engine, spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), 'bench/engine-server.ts', '--engine', base!, '--model', model, '--mode', mode, '--batch', size, '--threads', threads, ...extra]));
 }
 
 const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2; };
@@ -96,7 +105,7 @@ async function measure(model: string, mode: string) {
   const rows = arms.map((a) => {
     const ratios = torch && a !== torch ? a.times.map((t, i) => torch.times[i]! / t) : [];
     return {
-      engine: a.name, medianMs: median(a.times), perSecond: (perStep * 1000) / median(a.times), peakMb: a.peak,
+      engine: a.name, medianMs: median(a.times), medianCpuMs: median(a.cpu), perSecond: (perStep * 1000) / median(a.times), peakMb: a.peak,
       ratio: ratios.length ? median(ratios) : undefined, ratioRange: ratios.length ? [Math.min(...ratios), Math.max(...ratios)] : undefined,
       memoryRatio: torch && a !== torch ? a.peak / torch.peak : undefined, ready: a.ready,
     };
@@ -107,15 +116,15 @@ async function measure(model: string, mode: string) {
 async function main() {
   const results = [];
   console.log(`engines ${engines.join(', ')}; ${threads} threads (tfjs wasm: 1); train batch ${batch}, predict batch ${predictBatch}; load average of this machine printed per line`);
-  console.log('| model | task | engine | median ms/step | per s | ratio to PyTorch (median, range) | peak MB | memory ratio |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| model | task | engine | median ms/step | per s | ratio to PyTorch (median, range) | CPU ms/step | peak MB | memory ratio |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const model of models) {
     for (const mode of modes) {
       const r = await measure(model, mode);
       results.push(r);
       for (const row of r.rows) {
         const ratio = row.ratio === undefined ? '—' : `${row.ratio.toFixed(2)} (${row.ratioRange!.map((v) => v.toFixed(2)).join('–')})`;
-        console.log(`| ${model} | ${mode} | ${row.engine} | ${row.medianMs.toFixed(0)} | ${row.perSecond.toFixed(1)} | ${ratio} | ${row.peakMb} | ${row.memoryRatio === undefined ? '—' : row.memoryRatio.toFixed(2)} |`);
+        console.log(`| ${model} | ${mode} | ${row.engine} | ${row.medianMs.toFixed(0)} | ${row.perSecond.toFixed(1)} | ${ratio} | ${row.medianCpuMs.toFixed(0)} | ${row.peakMb} | ${row.memoryRatio === undefined ? '—' : row.memoryRatio.toFixed(2)} |`);
       }
       console.log(`|   | ${r.rounds} interleaved rounds; load average median ${r.load.median.toFixed(2)}, max ${r.load.max.toFixed(2)} |`);
     }

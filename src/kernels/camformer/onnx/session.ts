@@ -7,8 +7,8 @@ import * as os from 'node:os';
 import { OptionError } from '../../../errors';
 import { onnxRuntime } from './runtime';
 
-export type OrtData = Float32Array | Float64Array | Uint8Array | BigInt64Array;
-export type OrtType = 'float32' | 'float64' | 'bool' | 'int64';
+export type OrtData = Float32Array | Float64Array | Uint8Array | Int32Array | BigInt64Array;
+export type OrtType = 'float32' | 'float64' | 'bool' | 'int32' | 'int64';
 
 export interface OrtTensor {
   readonly data: OrtData;
@@ -50,7 +50,11 @@ export interface SessionOptions {
    * system allocator: lower peak memory for graphs whose intermediate sizes vary, at some speed.
    */
   memoryArena?: boolean;
-  /** Plan one block for all intermediate tensors per input shape (ONNX Runtime's memory pattern; default true). */
+  /**
+   * Plan one block for all intermediate tensors per input shape (ONNX Runtime's memory pattern; default
+   * false: measured on the camformer-mini training step at batch 256, it raised peak memory from 1.3 to
+   * 2.2 GB for about 3 % less CPU time).
+   */
   memoryPattern?: boolean;
 }
 
@@ -67,7 +71,7 @@ export async function createSession(model: Uint8Array, options: SessionOptions =
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
     enableCpuMemArena: options.memoryArena ?? true,
-    enableMemPattern: options.memoryPattern ?? true,
+    enableMemPattern: options.memoryPattern ?? false,
     extra: { session: { intra_op: { allow_spinning: options.spin ? '1' : '0' }, inter_op: { allow_spinning: '0' } } },
   });
 }
