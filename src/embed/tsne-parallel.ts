@@ -1,0 +1,60 @@
+/**
+ * Barnes-Hut t-SNE on every core: the same optimisation as tsne.ts, with each iteration's per-point forces
+ * (repulsion through the quadtree — the bulk of the work — and attraction over P) shared by the main thread
+ * and worker threads. Layout, quadtree, P and the force buffers live in SharedArrayBuffers; threads claim
+ * chunks of points from a shared counter. Every point's forces are computed by the same code from the same
+ * inputs whoever computes them, and Z is summed in point order, so the layout equals `tsne`'s to the last bit.
+ */
+import * as os from 'node:os';
+import { OptionError } from '../errors';
+import { forcesOfClaimedChunks } from './embed-worker';
+import { QuadTree } from './quadtree';
+import { EmbedWorker, sharedFloat64, sharedInt32 } from './threads';
+import { combineForces, exaggerationAt, finishTsne, prepareTsne, stepLayout, type TsneOptions, type TsneResult } from './tsne';
+
+export interface ParallelTsneOptions extends TsneOptions {
+  /** Threads including this one (default: every core, os.availableParallelism()). */
+  threads?: number;
+}
+
+/**
+ * 2-D t-SNE of the rows of `data` ([n, features], row-major) using `threads` threads; resolves to what
+ * `tsne` returns for the same options.
+ *
+ * @example
+ * const { x, y, klDivergence } = await tsneParallel(activations, [n, 50], { seed: 1, threads: 2 });
+ */
+export async function tsneParallel(data: ArrayLike<number>, shape: [number, number], options: ParallelTsneOptions = {}): Promise<TsneResult> {
+  const threads = options.threads ?? os.availableParallelism();
+  if (!(Number.isInteger(threads) && threads >= 1)) throw new OptionError(`threads must be a positive integer, got ${threads}`, { option: 'threads' });
+  const s = prepareTsne(data, shape, options);
+  s.layout = sharedFloat64(s.layout);
+  const p = { rowStart: sharedInt32(s.p.rowStart), column: sharedInt32(s.p.column), value: sharedFloat64(s.p.value) };
+  const forces = { repulsion: sharedFloat64(3 * s.n), attraction: sharedFloat64(2 * s.n) };
+  const control = sharedInt32(2);
+  const shared = { layout: s.layout, p, forces, control };
+  const tree = new QuadTree(s.n, true);
+  const workers = Array.from({ length: threads - 1 }, () => new EmbedWorker({ kind: 'tsne', ...shared }));
+  const sent = workers.map(() => -1); // tree generation each worker has attached to
+  try {
+    for (let it = 0; it < s.iterations; it++) {
+      const exaggeration = exaggerationAt(s, it);
+      tree.build(s.layout);
+      Atomics.store(control, 1, 0);
+      Atomics.store(control, 0, 0); // publishes the layout and the tree before the workers start
+      const pending = workers.map((w, k) => {
+        const fresh = sent[k] !== tree.generation;
+        sent[k] = tree.generation;
+        return w.request({ type: 'forces', exaggeration, theta: s.theta, ...(fresh ? { tree: tree.buffers() } : {}) });
+      });
+      forcesOfClaimedChunks(shared, tree, exaggeration, s.theta);
+      await Promise.all(pending);
+      Atomics.load(control, 1); // acquires the workers' writes
+      s.z = combineForces(forces, s.n, s.gradient);
+      stepLayout(s, it);
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return finishTsne(s);
+}
