@@ -5,9 +5,10 @@
  *   node --require tsx/cjs bench/engine-server.ts --engine onnx|tfjs --model camformer-mini --mode train|predict|ism
  *     [--batch 256] [--threads 2]
  * ONNX Runtime variants for A/B runs: [--keep-patches auto|1|0] [--memory-pattern 1|0] [--arena 1|0].
+ * [--ism-sequences 4] sequences per ISM step.
  * Prints {"ready": true, ...} once, then answers each "run" line on stdin with one JSON line: ms (one
  * training step on one batch, eval-mode prediction of one batch, or ISM of one sequence: its 240 variants of
- * positions 18–97), cpu_ms (user + system time of the step), loss, rss_mb and peak_mb (this process's peak resident set so far). "quit" ends it.
+ * positions 18–97), items (sequences done), cpu_ms (user + system time of the step), loss, rss_mb and peak_mb (this process's peak resident set so far). "quit" ends it.
  * ONNX Runtime: OnnxTrainer (compiled training step; fast ISM for ISM); tfjs: the wasm backend, one thread,
  * trainStep / predict / ismScores as cislab runs them today.
  */
@@ -32,6 +33,8 @@ const modelName = arg('model', 'camformer-mini') as PresetName;
 const mode = arg('mode', 'train');
 const batch = Number(arg('batch', '256'));
 const threads = Number(arg('threads', '2'));
+/** ISM: sequences per step (their 240 variants each); fast ISM batches them in one graph run. */
+const ismSequences = Number(arg('ism-sequences', '4'));
 // ONNX Runtime variants for A/B runs: --keep-patches auto|1|0, --memory-pattern 1|0, --arena 1|0.
 const keepArg = arg('keep-patches', 'auto');
 const variant = {
@@ -46,29 +49,31 @@ function memory(): { rss_mb: number; peak_mb: number } {
 
 async function main() {
   const rng = createRandom(1);
-  const sequences = Array.from({ length: batch }, () => Array.from({ length: 110 }, () => 'ACGT'[rng.int(4)]).join(''));
+  const sequences = Array.from({ length: Math.max(batch, ismSequences) }, () => Array.from({ length: 110 }, () => 'ACGT'[rng.int(4)]).join(''));
   const y = Float32Array.from({ length: batch }, () => rng.normal());
+  const items = mode === 'ism' ? ismSequences : batch;
+  const ismBatch = sequences.slice(0, ismSequences);
   let run: (i: number) => Promise<number>;
   let info: Record<string, unknown> = {};
   if (engine === 'onnx') {
     const trainer = await OnnxTrainer.create(modelName, { seed: 1, threads, ...variant });
-    const x = encode(sequences, trainer.config.encoding);
+    const x = encode(sequences.slice(0, batch), trainer.config.encoding);
     info = { keepPatches: trainer.compiled.keepPatches, nodes: trainer.compiled.nodes };
     if (mode === 'train') run = (i) => trainer.step(x.data, y, 1e-3, i);
     else if (mode === 'predict') run = async () => (await trainer.predict(x.data))[0]!;
     else {
-      run = async () => (await fastIsmScores(trainer, [sequences[0]!])).numRows();
+      run = async () => (await fastIsmScores(trainer, ismBatch, { sequencesPerBatch: ismSequences })).numRows();
     }
   } else {
     info = { backend: await initBackend({ backend: 'wasm' }) };
     const model = buildModel(modelName, { seed: 1 });
-    const x = encode(sequences, model.encoding);
+    const x = encode(sequences.slice(0, batch), model.encoding);
     const optimizer = createOptimizer('adamw');
     const xt = tf.tensor3d(x.data, x.shape);
     const yt = tf.tensor1d(y);
     if (mode === 'train') run = (i) => trainStep(model, optimizer, xt, yt, { lr: 1e-3, dropoutSeed: i });
     else if (mode === 'predict') run = async () => (await predict(model, x, { engine: 'tfjs', batchSize: batch }))[0]!;
-    else run = async () => (await ismScores((b) => predict(model, b, { engine: 'tfjs', batchSize: 1024 }), [sequences[0]!], { encoding: model.encoding })).numRows();
+    else run = async () => (await ismScores((b) => predict(model, b, { engine: 'tfjs', batchSize: 1024 }), ismBatch, { encoding: model.encoding })).numRows();
   }
   console.log(JSON.stringify({ ready: true, engine, model: modelName, mode, batch, threads, ...info }));
   let i = 0;
@@ -78,7 +83,7 @@ async function main() {
     const cpu = process.cpuUsage();
     const loss = await run(i++);
     const used = process.cpuUsage(cpu);
-    console.log(JSON.stringify({ ms: performance.now() - started, cpu_ms: (used.user + used.system) / 1000, loss, ...memory() }));
+    console.log(JSON.stringify({ ms: performance.now() - started, items, cpu_ms: (used.user + used.system) / 1000, loss, ...memory() }));
   }
   process.exit(0);
 }

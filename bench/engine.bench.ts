@@ -4,14 +4,16 @@
  * PyTorch (Debian's torch 1.13, 2 threads), measured step-interleaved in one run: every arm is a long-lived
  * process (bench/engine-server.ts, bench/reference/torch_engine_server.py) and the benchmark asks each for one
  * step in turn (A B C A B C …, 0.3 s apart so spinning threads go idle), so machine load hits all arms alike.
- * Reported: median ms per step, sequences/s, the median and range of the per-round throughput ratio to PyTorch,
- * median CPU time per step (user + system, all threads: less sensitive to load than wall time, but it counts
+ * A training or prediction step is one batch; an ISM step is --ism-sequences sequences on the cislab arms
+ * (fast ISM batches them) and one sequence on PyTorch (torch_ism.py's measured best: one sequence's 241
+ * variants per forward pass). Reported: median ms per step, sequences/s, the median and range of the per-round throughput ratio to PyTorch,
+ * median CPU time per sequence (user + system, all threads: less sensitive to load than wall time, but it counts
  * spin-waiting), and each process's peak resident memory. An ONNX Runtime variant is an engine such as
  * `onnx:keep-patches=0+memory-pattern=1` (options of bench/engine-server.ts).
  *
  *   npx tsx bench/engine.bench.ts [--models camformer-mini,camformer-small,camformer] [--modes train,predict,ism]
  *     [--engines onnx,tfjs,torch] [--steps 200] [--steps-camformer 20] [--batch 256] [--predict-batch 1024]
- *     [--threads 2] [--warmup 2]
+ *     [--threads 2] [--warmup 2] [--ism-sequences 4]
  * PyTorch's BLAS is what its dynamic loader finds for libblas.so.3; for OpenBLAS (STACK-NOTES.md), either make it
  * the system's libblas.so.3 alternative or set TORCH_LD_LIBRARY_PATH=…/openblas-openmp for the PyTorch arm only.
  * Results also go to out/bench/engine-bench.json.
@@ -31,12 +33,15 @@ const batch = Number(arg('batch', '256'));
 const predictBatch = Number(arg('predict-batch', '1024'));
 const threads = arg('threads', '2');
 const warmup = Number(arg('warmup', '2'));
+const ismSequences = arg('ism-sequences', '4');
 
-interface Reply { ms: number; cpu_ms: number; loss: number; rss_mb: number; peak_mb: number }
+interface Reply { ms: number; items: number; cpu_ms: number; loss: number; rss_mb: number; peak_mb: number }
 
 class Arm {
   private readonly lines: AsyncIterableIterator<string>;
   readonly times: number[] = [];
+  /** Sequences per second of each recorded step. */
+  readonly rates: number[] = [];
   readonly cpu: number[] = [];
   peak = 0;
   ready: Record<string, unknown> = {};
@@ -54,7 +59,8 @@ class Arm {
     const r = JSON.parse(await this.next()) as Reply;
     if (record) {
       this.times.push(r.ms);
-      this.cpu.push(r.cpu_ms);
+      this.rates.push((r.items * 1000) / r.ms);
+      this.cpu.push(r.cpu_ms / r.items);
     }
     this.peak = Math.max(this.peak, r.peak_mb);
     return r;
@@ -80,7 +86,7 @@ function startArm(engine: string, model: string, mode: string): Arm {
     const env = { ...process.env, ...(process.env.TORCH_LD_LIBRARY_PATH ? { LD_LIBRARY_PATH: process.env.TORCH_LD_LIBRARY_PATH } : {}) };
     return new Arm(engine, spawn('/usr/bin/python3', ['bench/reference/torch_engine_server.py', '--model', model, '--mode', mode, '--batch', size, '--threads', threads], { env }));
   }
-  return new Arm(engine, spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), 'bench/engine-server.ts', '--engine', base!, '--model', model, '--mode', mode, '--batch', size, '--threads', threads, ...extra]));
+  return new Arm(engine, spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), 'bench/engine-server.ts', '--engine', base!, '--model', model, '--mode', mode, '--batch', size, '--threads', threads, '--ism-sequences', ismSequences, ...extra]));
 }
 
 const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2; };
@@ -100,23 +106,22 @@ async function measure(model: string, mode: string) {
     }
   }
   for (const a of arms) a.stop();
-  const perStep = mode === 'train' ? batch : mode === 'predict' ? predictBatch : 1;
   const torch = arms.find((a) => a.name === 'torch');
   const rows = arms.map((a) => {
-    const ratios = torch && a !== torch ? a.times.map((t, i) => torch.times[i]! / t) : [];
+    const ratios = torch && a !== torch ? a.rates.map((r, i) => r / torch.rates[i]!) : [];
     return {
-      engine: a.name, medianMs: median(a.times), medianCpuMs: median(a.cpu), perSecond: (perStep * 1000) / median(a.times), peakMb: a.peak,
+      engine: a.name, medianMs: median(a.times), cpuMsPerSequence: median(a.cpu), perSecond: median(a.rates), peakMb: a.peak,
       ratio: ratios.length ? median(ratios) : undefined, ratioRange: ratios.length ? [Math.min(...ratios), Math.max(...ratios)] : undefined,
       memoryRatio: torch && a !== torch ? a.peak / torch.peak : undefined, ready: a.ready,
     };
   });
-  return { model, mode, rounds, perStep, unit: mode === 'ism' ? 'sequences (241 variants each)' : 'sequences', load: { median: median(loads), max: Math.max(...loads) }, rows };
+  return { model, mode, rounds, unit: mode === 'ism' ? 'sequences (241 variants each)' : 'sequences', load: { median: median(loads), max: Math.max(...loads) }, rows };
 }
 
 async function main() {
   const results = [];
   console.log(`engines ${engines.join(', ')}; ${threads} threads (tfjs wasm: 1); train batch ${batch}, predict batch ${predictBatch}; load average of this machine printed per line`);
-  console.log('| model | task | engine | median ms/step | per s | ratio to PyTorch (median, range) | CPU ms/step | peak MB | memory ratio |');
+  console.log('| model | task | engine | median ms/step | per s | ratio to PyTorch (median, range) | CPU ms/sequence | peak MB | memory ratio |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const model of models) {
     for (const mode of modes) {
@@ -124,7 +129,7 @@ async function main() {
       results.push(r);
       for (const row of r.rows) {
         const ratio = row.ratio === undefined ? '—' : `${row.ratio.toFixed(2)} (${row.ratioRange!.map((v) => v.toFixed(2)).join('–')})`;
-        console.log(`| ${model} | ${mode} | ${row.engine} | ${row.medianMs.toFixed(0)} | ${row.perSecond.toFixed(1)} | ${ratio} | ${row.medianCpuMs.toFixed(0)} | ${row.peakMb} | ${row.memoryRatio === undefined ? '—' : row.memoryRatio.toFixed(2)} |`);
+        console.log(`| ${model} | ${mode} | ${row.engine} | ${row.medianMs.toFixed(0)} | ${row.perSecond.toFixed(1)} | ${ratio} | ${row.cpuMsPerSequence.toFixed(1)} | ${row.peakMb} | ${row.memoryRatio === undefined ? '—' : row.memoryRatio.toFixed(2)} |`);
       }
       console.log(`|   | ${r.rounds} interleaved rounds; load average median ${r.load.median.toFixed(2)}, max ${r.load.max.toFixed(2)} |`);
     }

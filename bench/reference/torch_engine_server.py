@@ -6,7 +6,7 @@ step of each engine at a time (A B A B ...) under the same machine load.
       [--batch 256] [--threads 2]
 Prints {"ready": ..., "blas": ...} once, then reads one command per line on stdin ("run" or "quit") and answers each
 "run" with one JSON line: ms (wall time of one step: a training step on one batch, eval-mode prediction of one
-batch, or the naive ISM of one sequence as torch_ism.py does it), cpu_ms (process CPU time of the step), loss, rss_mb, peak_mb (the process's peak
+batch, or the naive ISM of one sequence as torch_ism.py does it, one sequence per step: its measured best), items (sequences done), cpu_ms (process CPU time of the step), loss, rss_mb, peak_mb (the process's peak
 resident set so far). Same networks as torch_models.py; AdamW(1e-3, wd 1e-3), L1; random one-hot input.
 Which BLAS torch uses is what the dynamic loader finds for libblas.so.3 (LD_LIBRARY_PATH may point it to
 OpenBLAS, as STACK-NOTES.md describes); the ready line names the library it loaded.
@@ -76,7 +76,8 @@ def main():
         loss = run()
         ms, cpu_ms = (time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000
         rss, peak = memory()
-        print(json.dumps({"ms": ms, "cpu_ms": cpu_ms, "loss": loss, "rss_mb": rss, "peak_mb": peak}), flush=True)
+        items = 1 if a.mode == "ism" else a.batch
+        print(json.dumps({"ms": ms, "items": items, "cpu_ms": cpu_ms, "loss": loss, "rss_mb": rss, "peak_mb": peak}), flush=True)
 
 
 if __name__ == "__main__":

@@ -8,38 +8,10 @@
  * Runs only as a worker_threads entry point.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { QuadTree, type QuadTreeBuffers } from './quadtree';
-import { pointForces, type ForceBuffers, type SparseAffinities } from './tsne';
-
-/** Points claimed per counter increment: large enough to amortise the atomic, small enough to balance. */
-export const TSNE_CHUNK = 64;
-
-export interface TsneWorkerInit {
-  kind: 'tsne';
-  layout: Float64Array;
-  p: SparseAffinities;
-  forces: ForceBuffers;
-  /** [next point to claim, workers finished] */
-  control: Int32Array;
-}
-
-export interface ForcesRequest {
-  type: 'forces';
-  id: number;
-  exaggeration: number;
-  theta: number;
-  tree?: QuadTreeBuffers;
-}
-
-/** Claims chunks of points from `control[0]` until none are left, computing their forces. */
-export function forcesOfClaimedChunks(init: Omit<TsneWorkerInit, 'kind'>, tree: QuadTree, exaggeration: number, theta: number): void {
-  const n = init.layout.length / 2;
-  for (;;) {
-    const start = Atomics.add(init.control, 0, TSNE_CHUNK);
-    if (start >= n) return;
-    pointForces(init.layout, init.p, exaggeration, theta, tree, start, Math.min(n, start + TSNE_CHUNK), init.forces);
-  }
-}
+import { initBackend, type BackendName } from '../kernels/tensor/backend';
+import { timesRight, transposeTimes } from './pca';
+import { QuadTree } from './quadtree';
+import { forcesOfClaimedChunks, type ForcesRequest, type TsneWorkerInit } from './tsne-parallel';
 
 function serveTsne(init: TsneWorkerInit): void {
   let tree: QuadTree | undefined;
@@ -56,4 +28,46 @@ function serveTsne(init: TsneWorkerInit): void {
   });
 }
 
-if (parentPort && (workerData as { kind?: string } | undefined)?.kind === 'tsne') serveTsne(workerData as TsneWorkerInit);
+export interface PcaWorkerInit {
+  kind: 'pca';
+  /** The data's rows from `first` on (shared memory). */
+  data: Float32Array | Float64Array;
+  first: number;
+  p: number;
+  /** The main thread's tfjs backend, so that every block is computed by the same kernels. */
+  backend: string;
+}
+
+interface PcaRequest {
+  type: 'right' | 'left';
+  id: number;
+  r0: number;
+  r1: number;
+  mean: Float64Array;
+  scale: Float64Array;
+  m: Float64Array;
+  l: number;
+  out?: Float64Array;
+}
+
+function servePca(init: PcaWorkerInit): void {
+  const ready = initBackend({ backend: (['wasm', 'cpu', 'tensorflow'].includes(init.backend) ? init.backend : 'wasm') as BackendName });
+  parentPort!.on('message', async (req: PcaRequest) => {
+    try {
+      await ready;
+      if (req.type === 'right') {
+        timesRight(init.data, init.first, req.r0, req.r1, init.p, req.mean, req.scale, req.m, req.l, req.out!);
+        parentPort!.postMessage({ id: req.id });
+      } else {
+        const out = transposeTimes(init.data, init.first, req.r0, req.r1, init.p, req.mean, req.scale, req.m, req.l);
+        parentPort!.postMessage({ id: req.id, out }, [out.buffer as ArrayBuffer]);
+      }
+    } catch (err) {
+      parentPort!.postMessage({ id: req.id, error: (err as Error).message });
+    }
+  });
+}
+
+const kind = (workerData as { kind?: string } | undefined)?.kind;
+if (parentPort && kind === 'tsne') serveTsne(workerData as TsneWorkerInit);
+if (parentPort && kind === 'pca') servePca(workerData as PcaWorkerInit);

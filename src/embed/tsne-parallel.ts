@@ -7,10 +7,41 @@
  */
 import * as os from 'node:os';
 import { OptionError } from '../errors';
-import { forcesOfClaimedChunks } from './embed-worker';
-import { QuadTree } from './quadtree';
+import { QuadTree, type QuadTreeBuffers } from './quadtree';
 import { EmbedWorker, sharedFloat64, sharedInt32 } from './threads';
-import { combineForces, exaggerationAt, finishTsne, prepareTsne, stepLayout, type TsneOptions, type TsneResult } from './tsne';
+import { combineForces, exaggerationAt, finishTsne, pointForces, prepareTsne, stepLayout, type ForceBuffers, type SparseAffinities, type TsneOptions, type TsneResult } from './tsne';
+
+/** What a t-SNE worker shares with the main thread (embed-worker.ts). */
+export interface TsneWorkerInit {
+  kind: 'tsne';
+  layout: Float64Array;
+  p: SparseAffinities;
+  forces: ForceBuffers;
+  /** [next point to claim, workers finished] */
+  control: Int32Array;
+}
+
+/** Points claimed per counter increment: large enough to amortise the atomic, small enough to balance. */
+export const TSNE_CHUNK = 64;
+
+/** One iteration's request to a t-SNE worker; carries the tree's arrays when they were reallocated. */
+export interface ForcesRequest {
+  type: 'forces';
+  id: number;
+  exaggeration: number;
+  theta: number;
+  tree?: QuadTreeBuffers;
+}
+
+/** Claims chunks of points from `control[0]` until none are left, computing their forces. */
+export function forcesOfClaimedChunks(init: Omit<TsneWorkerInit, 'kind'>, tree: QuadTree, exaggeration: number, theta: number): void {
+  const n = init.layout.length / 2;
+  for (;;) {
+    const start = Atomics.add(init.control, 0, TSNE_CHUNK);
+    if (start >= n) return;
+    pointForces(init.layout, init.p, exaggeration, theta, tree, start, Math.min(n, start + TSNE_CHUNK), init.forces);
+  }
+}
 
 export interface ParallelTsneOptions extends TsneOptions {
   /** Threads including this one (default: every core, os.availableParallelism()). */
