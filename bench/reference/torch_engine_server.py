@@ -3,7 +3,7 @@
 step of each engine at a time (A B A B ...) under the same machine load.
 
   /usr/bin/python3 bench/reference/torch_engine_server.py --model camformer-mini --mode train|predict|ism \
-      [--batch 256] [--threads 2]
+      [--batch 256] [--threads 2] [--device cpu|cuda]
 Prints {"ready": ..., "blas": ...} once, then reads one command per line on stdin ("run" or "quit") and answers each
 "run" with one JSON line: ms (wall time of one step: a training step on one batch, eval-mode prediction of one
 batch, or the naive ISM of one sequence as torch_ism.py does it, one sequence per step: its measured best), items (sequences done), cpu_ms (process CPU time of the step), loss, rss_mb, peak_mb (the process's peak
@@ -40,15 +40,17 @@ def main():
     ap.add_argument("--mode", default="train", choices=["train", "predict", "ism"])
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="cpu", help="cpu, or cuda (bench/gpu-check.ts)")
     a = ap.parse_args()
+    dev = torch.device(a.device)
     torch.set_num_threads(a.threads)
     cfg = preset(a.model)
     torch.manual_seed(0)
     rng = np.random.RandomState(1)
-    m = CNN(cfg)
+    m = CNN(cfg).to(dev)
     seqs = ["".join(rng.choice(list("ACGT"), cfg["length"])) for _ in range(a.batch)]
-    x = torch.from_numpy(encode(seqs, cfg["encoding"]))
-    y = torch.from_numpy(rng.randn(a.batch).astype(np.float32))
+    x = torch.from_numpy(encode(seqs, cfg["encoding"])).to(dev)
+    y = torch.from_numpy(rng.randn(a.batch).astype(np.float32)).to(dev)
     opt = torch.optim.AdamW(m.parameters(), lr=1e-3, weight_decay=1e-3)
 
     def run():
@@ -65,15 +67,15 @@ def main():
                 return float(m(x).mean())
             # torch_ism.py's naive ISM of one sequence: 240 variants (positions 18-97) plus the reference.
             v = variants_of(seqs[0], 18, 97)
-            p = m(torch.from_numpy(encode(v, cfg["encoding"])))
+            p = m(torch.from_numpy(encode(v, cfg["encoding"])).to(dev))
             return float((p[1:] - p[0]).abs().mean())
 
-    print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads(), "blas": loaded_blas()}), flush=True)
+    print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads(), "device": a.device, "blas": loaded_blas()}), flush=True)
     for line in sys.stdin:
         if line.strip() == "quit":
             break
         t, c = time.perf_counter(), time.process_time()
-        loss = run()
+        loss = run()  # float() of a result waits for the device
         ms, cpu_ms = (time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000
         rss, peak = memory()
         items = 1 if a.mode == "ism" else a.batch
