@@ -33,7 +33,7 @@ const modelName = arg('model', 'camformer-mini') as PresetName;
 const mode = arg('mode', 'train');
 const batch = Number(arg('batch', '256'));
 const threads = Number(arg('threads', '2'));
-/** ISM: sequences per step (their 240 variants each); fast ISM batches them in one graph run. */
+/** ISM: sequences per step (their 240 variants each). */
 const ismSequences = Number(arg('ism-sequences', '4'));
 // ONNX Runtime variants for A/B runs: --keep-patches auto|1|0, --memory-pattern 1|0, --arena 1|0.
 const keepArg = arg('keep-patches', 'auto');
@@ -62,7 +62,7 @@ async function main() {
     if (mode === 'train') run = (i) => trainer.step(x.data, y, 1e-3, i);
     else if (mode === 'predict') run = async () => (await trainer.predict(x.data))[0]!;
     else {
-      run = async () => (await fastIsmScores(trainer, ismBatch, { sequencesPerBatch: ismSequences })).numRows();
+      run = async () => (await fastIsmScores(trainer, ismBatch)).numRows();
     }
   } else {
     info = { backend: await initBackend({ backend: 'wasm' }) };

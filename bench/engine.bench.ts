@@ -77,13 +77,21 @@ class Arm {
   }
 }
 
-/** `onnx`, `tfjs`, `torch`, or an ONNX Runtime variant such as `onnx:keep-patches=0+memory-pattern=1`. */
+/**
+ * `onnx`, `tfjs`, `torch`, `torch:passive` (OMP_WAIT_POLICY=PASSIVE), or an ONNX Runtime variant such as
+ * `onnx:keep-patches=0+memory-pattern=1`. The first `torch…` arm is the reference of the ratios.
+ */
 function startArm(engine: string, model: string, mode: string): Arm {
   const size = String(mode === 'predict' ? predictBatch : batch);
   const [base, settings] = engine.split(':');
   const extra = settings ? settings.split('+').flatMap((kv) => { const [k, v] = kv.split('='); return [`--${k}`, v!]; }) : [];
-  if (engine === 'torch') {
-    const env = { ...process.env, ...(process.env.TORCH_LD_LIBRARY_PATH ? { LD_LIBRARY_PATH: process.env.TORCH_LD_LIBRARY_PATH } : {}) };
+  if (base === 'torch') {
+    // torch:passive sets OMP_WAIT_POLICY=PASSIVE (OpenMP threads sleep instead of spinning between parallel regions).
+    const env = {
+      ...process.env,
+      ...(process.env.TORCH_LD_LIBRARY_PATH ? { LD_LIBRARY_PATH: process.env.TORCH_LD_LIBRARY_PATH } : {}),
+      ...(settings === 'passive' ? { OMP_WAIT_POLICY: 'PASSIVE' } : {}),
+    };
     return new Arm(engine, spawn('/usr/bin/python3', ['bench/reference/torch_engine_server.py', '--model', model, '--mode', mode, '--batch', size, '--threads', threads], { env }));
   }
   return new Arm(engine, spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), 'bench/engine-server.ts', '--engine', base!, '--model', model, '--mode', mode, '--batch', size, '--threads', threads, '--ism-sequences', ismSequences, ...extra]));
@@ -106,9 +114,10 @@ async function measure(model: string, mode: string) {
     }
   }
   for (const a of arms) a.stop();
-  const torch = arms.find((a) => a.name === 'torch');
+  const torch = arms.find((a) => a.name.startsWith('torch'));
   const rows = arms.map((a) => {
     const ratios = torch && a !== torch ? a.rates.map((r, i) => r / torch.rates[i]!) : [];
+    // (arms that share the reference's name prefix, e.g. a second PyTorch variant, get ratios too)
     return {
       engine: a.name, medianMs: median(a.times), cpuMsPerSequence: median(a.cpu), perSecond: median(a.rates), peakMb: a.peak,
       ratio: ratios.length ? median(ratios) : undefined, ratioRange: ratios.length ? [Math.min(...ratios), Math.max(...ratios)] : undefined,

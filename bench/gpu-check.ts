@@ -71,7 +71,7 @@ async function onnxArm(model: PresetName, provider: 'cpu' | 'webgpu' | 'cuda') {
   const tasks: Array<[string, number, (i: number) => Promise<unknown>]> = [
     ['train', batch, (i) => trainer.step(x.data, y, 1e-3, i)],
     ['predict', predictBatch, () => trainer.predict(xp.data)],
-    ['ism', ismSequences, () => fastIsmScores(trainer, seqs.slice(0, ismSequences), { provider, sequencesPerBatch: ismSequences })],
+    ['ism', ismSequences, () => fastIsmScores(trainer, seqs.slice(0, ismSequences), { provider })],
   ];
   for (const [task, items, run] of tasks) {
     try {
