@@ -4,6 +4,7 @@
  * - t-SNE (`kind: 'tsne'`): `forces` computes per-point repulsion and attraction (tsne.ts `pointForces`) for
  *   chunks of points claimed from a shared counter, the main thread claiming chunks of the same counter;
  *   a request may carry the quadtree's arrays when the main thread reallocated them.
+ * - neighbours (`kind: 'neighbours'`): the pairs of a range of rows into this worker's shared heaps.
  * - PCA (`kind: 'pca'`): `timesRight` / `transposeTimes` of pca.ts on this worker's rows.
  * Runs only as a worker_threads entry point.
  */
@@ -11,7 +12,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, type BackendName } from '../kernels/tensor/backend';
 import { timesRight, transposeTimes } from './pca';
 import { QuadTree } from './quadtree';
-import { forcesOfClaimedChunks, type ForcesRequest, type TsneWorkerInit } from './tsne-parallel';
+import { neighboursOfPairs } from './neighbours';
+import { forcesOfClaimedChunks, type ForcesRequest, type NeighboursRequest, type TsneWorkerInit } from './tsne-parallel';
 
 function serveTsne(init: TsneWorkerInit): void {
   let tree: QuadTree | undefined;
@@ -68,6 +70,18 @@ function servePca(init: PcaWorkerInit): void {
   });
 }
 
+function serveNeighbours(): void {
+  parentPort!.on('message', (req: NeighboursRequest) => {
+    try {
+      neighboursOfPairs(req.data, req.n, req.d, req.k, req.r0, req.r1, req.heaps);
+      parentPort!.postMessage({ id: req.id });
+    } catch (err) {
+      parentPort!.postMessage({ id: req.id, error: (err as Error).message });
+    }
+  });
+}
+
 const kind = (workerData as { kind?: string } | undefined)?.kind;
+if (parentPort && kind === 'neighbours') serveNeighbours();
 if (parentPort && kind === 'tsne') serveTsne(workerData as TsneWorkerInit);
 if (parentPort && kind === 'pca') servePca(workerData as PcaWorkerInit);

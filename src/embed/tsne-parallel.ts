@@ -9,7 +9,8 @@ import * as os from 'node:os';
 import { OptionError } from '../errors';
 import { QuadTree, type QuadTreeBuffers } from './quadtree';
 import { EmbedWorker, sharedFloat64, sharedInt32 } from './threads';
-import { combineForces, exaggerationAt, finishTsne, pointForces, prepareTsne, stepLayout, type ForceBuffers, type SparseAffinities, type TsneOptions, type TsneResult } from './tsne';
+import { checkK, emptyHeaps, mergeNeighbours, neighboursOfPairs, pairRanges, type NeighbourHeaps, type Neighbours } from './neighbours';
+import { combineForces, exaggerationAt, finishTsne, pointForces, prepareTsne, stepLayout, tsneSettings, type ForceBuffers, type SparseAffinities, type TsneOptions, type TsneResult } from './tsne';
 
 /** What a t-SNE worker shares with the main thread (embed-worker.ts). */
 export interface TsneWorkerInit {
@@ -58,7 +59,8 @@ export interface ParallelTsneOptions extends TsneOptions {
 export async function tsneParallel(data: ArrayLike<number>, shape: [number, number], options: ParallelTsneOptions = {}): Promise<TsneResult> {
   const threads = options.threads ?? os.availableParallelism();
   if (!(Number.isInteger(threads) && threads >= 1)) throw new OptionError(`threads must be a positive integer, got ${threads}`, { option: 'threads' });
-  const s = prepareTsne(data, shape, options);
+  const { neighbours: k } = tsneSettings(data, shape, options);
+  const s = prepareTsne(data, shape, options, threads > 1 ? await neighboursParallel(data, shape, k, threads) : undefined);
   s.layout = sharedFloat64(s.layout);
   const p = { rowStart: sharedInt32(s.p.rowStart), column: sharedInt32(s.p.column), value: sharedFloat64(s.p.value) };
   const forces = { repulsion: sharedFloat64(3 * s.n), attraction: sharedFloat64(2 * s.n) };
@@ -88,4 +90,38 @@ export async function tsneParallel(data: ArrayLike<number>, shape: [number, numb
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return finishTsne(s);
+}
+
+/** What a k-nearest-neighbours worker is asked: the pairs of rows [r0, r1) into its own heaps. */
+export interface NeighboursRequest {
+  type: 'neighbours';
+  id: number;
+  data: Float64Array;
+  n: number;
+  d: number;
+  k: number;
+  r0: number;
+  r1: number;
+  heaps: NeighbourHeaps;
+}
+
+/**
+ * Exact k nearest neighbours on `threads` threads: the pairs are split by rows into equal shares, each thread
+ * keeps its own heaps, and the heaps are merged; the same neighbours as `nearestNeighbours`.
+ */
+export async function neighboursParallel(data: ArrayLike<number>, shape: [number, number], k: number, threads: number): Promise<Neighbours> {
+  const [n, d] = shape;
+  checkK(n, k);
+  const x = sharedFloat64(data);
+  const bounds = pairRanges(n, threads);
+  const heaps = bounds.slice(0, -1).map((_, t) => emptyHeaps(n, k, t > 0));
+  const workers = Array.from({ length: threads - 1 }, () => new EmbedWorker({ kind: 'neighbours' }));
+  try {
+    const pending = workers.map((w, i) => w.request({ type: 'neighbours', data: x, n, d, k, r0: bounds[i + 1]!, r1: bounds[i + 2]!, heaps: heaps[i + 1]! }));
+    neighboursOfPairs(x, n, d, k, bounds[0]!, bounds[1]!, heaps[0]!);
+    await Promise.all(pending);
+    return mergeNeighbours(heaps, n, k);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
 }

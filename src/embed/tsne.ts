@@ -15,9 +15,11 @@
 import { OptionError } from '../errors';
 import { createRandom } from '../stats/random';
 import { pca } from './pca';
+import { nearestNeighbours, type Neighbours } from './neighbours';
 import { QuadTree } from './quadtree';
 
 export { QuadTree } from './quadtree';
+export { nearestNeighbours } from './neighbours';
 
 export interface TsneOptions {
   /** Effective number of neighbours (default 30). Must be below n / 3. */
@@ -67,8 +69,8 @@ export interface TsneState {
   z: number;
 }
 
-/** Checks the options, finds the neighbours, calibrates P and lays out the starting points. */
-export function prepareTsne(data: ArrayLike<number>, shape: [number, number], options: TsneOptions = {}): TsneState {
+/** The checked settings of a run; `neighbours` is how many neighbours P is built from (⌊3 · perplexity⌋ + 1). */
+export function tsneSettings(data: ArrayLike<number>, shape: [number, number], options: TsneOptions = {}) {
   const [n, features] = shape;
   if (!(Number.isInteger(n) && n >= 4)) throw new OptionError(`need at least 4 points to embed, got ${n}`, { option: 'data' });
   if (data.length !== n * features) throw new OptionError(`data has ${data.length} values, shape [${n}, ${features}] needs ${n * features}`, { option: 'data' });
@@ -83,14 +85,21 @@ export function prepareTsne(data: ArrayLike<number>, shape: [number, number], op
   const rate = options.learningRate === undefined || options.learningRate === 'auto' ? Math.max(n / exaggeration / 4, 50) : options.learningRate;
   if (!(rate > 0)) throw new OptionError(`learningRate must be positive or 'auto', got ${options.learningRate}`, { option: 'learningRate' });
   if (!(theta >= 0)) throw new OptionError(`theta must be ≥ 0, got ${theta}`, { option: 'theta' });
+  return { n, perplexity, iterations, theta, exaggeration, exaggerationIterations, rate, neighbours: Math.min(n - 1, Math.floor(3 * perplexity + 1)) };
+}
 
-  const k = Math.min(n - 1, Math.floor(3 * perplexity + 1));
-  const neighbours = nearestNeighbours(data, shape, k);
+/**
+ * Checks the options, finds the neighbours (unless given: tsneParallel finds them on every core), calibrates P
+ * and lays out the starting points.
+ */
+export function prepareTsne(data: ArrayLike<number>, shape: [number, number], options: TsneOptions = {}, given?: Neighbours): TsneState {
+  const { neighbours: k, perplexity, ...settings } = tsneSettings(data, shape, options);
+  const n = settings.n;
+  const neighbours = given ?? nearestNeighbours(data, shape, k);
   const p = jointProbabilities(conditionalProbabilities(neighbours.distance2, n, k, perplexity), neighbours.index, n, k);
   const layout = initialLayout(data, shape, options.init ?? 'pca', options.seed ?? 1);
   return {
-    n, p, layout, gradient: new Float64Array(2 * n), update: new Float64Array(2 * n), gains: new Float64Array(2 * n).fill(1),
-    iterations, theta, exaggeration, exaggerationIterations, rate, z: 1,
+    ...settings, p, layout, gradient: new Float64Array(2 * n), update: new Float64Array(2 * n), gains: new Float64Array(2 * n).fill(1), z: 1,
   };
 }
 
@@ -139,74 +148,6 @@ export function tsne(data: ArrayLike<number>, shape: [number, number], options: 
     stepLayout(s, it);
   }
   return finishTsne(s);
-}
-
-/** The k nearest neighbours of every row (exact, brute force over pairs), nearest first. */
-export function nearestNeighbours(data: ArrayLike<number>, shape: [number, number], k: number): { index: Int32Array; distance2: Float64Array } {
-  const [n, d] = shape;
-  if (!(Number.isInteger(k) && k >= 1 && k <= n - 1)) throw new OptionError(`k must be an integer in 1–${n - 1} (n − 1), got ${k}`, { option: 'k' });
-  const x = Float64Array.from(data as ArrayLike<number>);
-  // One bounded max-heap per row; each pair's distance is computed once and offered to both rows.
-  const heapIndex = new Int32Array(n * k);
-  const heapDist = new Float64Array(n * k);
-  const size = new Int32Array(n);
-  const offer = (row: number, j: number, dist: number) => {
-    const base = row * k;
-    let s = size[row]!;
-    if (s < k) {
-      let c = s++;
-      size[row] = s;
-      while (c > 0) {
-        const parent = (c - 1) >> 1;
-        if (heapDist[base + parent]! >= dist) break;
-        heapDist[base + c] = heapDist[base + parent]!;
-        heapIndex[base + c] = heapIndex[base + parent]!;
-        c = parent;
-      }
-      heapDist[base + c] = dist;
-      heapIndex[base + c] = j;
-    } else if (dist < heapDist[base]!) {
-      let c = 0;
-      for (;;) {
-        let child = 2 * c + 1;
-        if (child >= k) break;
-        if (child + 1 < k && heapDist[base + child + 1]! > heapDist[base + child]!) child++;
-        if (heapDist[base + child]! <= dist) break;
-        heapDist[base + c] = heapDist[base + child]!;
-        heapIndex[base + c] = heapIndex[base + child]!;
-        c = child;
-      }
-      heapDist[base + c] = dist;
-      heapIndex[base + c] = j;
-    }
-  };
-  for (let i = 0; i < n; i++) {
-    const oi = i * d;
-    for (let j = i + 1; j < n; j++) {
-      const oj = j * d;
-      let dist = 0;
-      for (let f = 0; f < d; f++) {
-        const diff = x[oi + f]! - x[oj + f]!;
-        dist += diff * diff;
-      }
-      offer(i, j, dist);
-      offer(j, i, dist);
-    }
-  }
-  // Heaps → ascending order.
-  const index = new Int32Array(n * k);
-  const distance2 = new Float64Array(n * k);
-  const order = Array.from({ length: k }, (_, m) => m);
-  for (let i = 0; i < n; i++) {
-    const base = i * k;
-    order.sort((a, b) => heapDist[base + a]! - heapDist[base + b]!);
-    for (let m = 0; m < k; m++) {
-      index[base + m] = heapIndex[base + order[m]!]!;
-      distance2[base + m] = heapDist[base + order[m]!]!;
-    }
-    for (let m = 0; m < k; m++) order[m] = m;
-  }
-  return { index, distance2 };
 }
 
 /**

@@ -40,3 +40,20 @@ describe('tsneParallel', () => {
     await expect(w.request({ type: 'forces', exaggeration: 1, theta: 0.5 })).rejects.toThrow(/exited/);
   });
 });
+
+describe('neighboursParallel', () => {
+  it('finds exactly the neighbours of nearestNeighbours, also with tied distances (duplicated points)', async () => {
+    const n = 301;
+    const d = 6;
+    const data = blobs(n, d, 5);
+    for (let i = 0; i < 40; i++) for (let f = 0; f < d; f++) data[(i + 100) * d + f] = data[i * d + f]!; // exact duplicates
+    const { nearestNeighbours } = await import('../../src/embed/neighbours');
+    const { neighboursParallel } = await import('../../src/embed/tsne-parallel');
+    const single = nearestNeighbours(data, [n, d], 20);
+    for (const threads of [2, 3]) {
+      const parallel = await neighboursParallel(data, [n, d], 20, threads);
+      expect(Array.from(parallel.index)).toEqual(Array.from(single.index));
+      expect(Array.from(parallel.distance2)).toEqual(Array.from(single.distance2));
+    }
+  });
+});
