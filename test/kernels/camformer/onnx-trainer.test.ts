@@ -10,7 +10,7 @@ import { predict } from '../../../src/kernels/camformer/predict';
 import { loadModel, saveModel } from '../../../src/kernels/camformer/persistence';
 import { onnxRuntime } from '../../../src/kernels/camformer/onnx/runtime';
 import { OnnxTrainer } from '../../../src/kernels/camformer/onnx/trainer';
-import { assignWeights, modelWeights } from '../../../src/kernels/camformer/onnx/bridge';
+import { assignWeights, modelWeights, trainerFromModel } from '../../../src/kernels/camformer/onnx/bridge';
 import { initialWeights } from '../../../src/kernels/camformer/onnx/initial-weights';
 import { fillKeepMask } from '../../../src/kernels/camformer/onnx/masks';
 import { compileInference, compileTraining } from '../../../src/kernels/camformer/onnx/train-graph';
@@ -165,7 +165,7 @@ describe.runIf(haveOrt)('OnnxTrainer', () => {
     const dir = `${tempDir()}/model`;
     saveModel(model, dir);
     const loaded = loadModel(dir);
-    const back = await OnnxTrainer.create(loaded.config, { weights: modelWeights(loaded) });
+    const back = await trainerFromModel(loaded);
     expect(Array.from(await back.predict(data.x.data))).toEqual(Array.from(ours));
     for (const t of [trainer, back]) t.dispose();
     model.dispose();
@@ -181,5 +181,22 @@ describe.runIf(haveOrt)('OnnxTrainer', () => {
     expect(() => trainer.setWeights(new Map())).toThrow(ModelError);
     trainer.dispose();
     await expect(trainer.predict(x)).rejects.toThrow(ModelError);
+  });
+});
+
+describe.runIf(haveOrt)('OnnxTrainer concurrency', () => {
+  it('runs steps and predictions one at a time in call order, even when not awaited in between', async () => {
+    const data = plantedData(24, 2);
+    const a = await OnnxTrainer.create(TINY, { seed: 4 });
+    const b = await OnnxTrainer.create(TINY, { seed: 4 });
+    const [, p1, , p2] = await Promise.all([a.step(data.x.data, data.y, 1e-2, 1), a.predict(data.x.data), a.step(data.x.data, data.y, 1e-2, 2), a.predict(data.x.data)]);
+    await b.step(data.x.data, data.y, 1e-2, 1);
+    const q1 = await b.predict(data.x.data);
+    await b.step(data.x.data, data.y, 1e-2, 2);
+    const q2 = await b.predict(data.x.data);
+    expect(Array.from(p1)).toEqual(Array.from(q1));
+    expect(Array.from(p2)).toEqual(Array.from(q2));
+    a.dispose();
+    b.dispose();
   });
 });

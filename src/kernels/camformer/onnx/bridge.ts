@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ModelError } from '../../../errors';
 import type { Model } from '../model';
+import { OnnxTrainer, type OnnxTrainerOptions } from './trainer';
 
 /** Copies of a model's parameters and running statistics by name. */
 export function modelWeights(model: Model): Map<string, Float32Array> {
@@ -26,4 +27,17 @@ export function assignWeights(model: Model, weights: ReadonlyMap<string, Float32
     for (const [name, v] of targets) v.assign(tf.tensor(weights.get(name)!, v.shape));
   });
   model.markChanged();
+}
+
+/**
+ * An ONNX Runtime trainer that starts from a tfjs model's weights (its architecture, parameters and running
+ * statistics); the model itself is not changed.
+ *
+ * @example
+ * const trainer = await trainerFromModel(loadModel('models/mini'), { loss: 'l1' });
+ * await trainer.step(x, y, 1e-3, seed);
+ * assignWeights(model, trainer.weights());
+ */
+export function trainerFromModel(model: Model, options: Omit<OnnxTrainerOptions, 'weights' | 'seed'> = {}): Promise<OnnxTrainer> {
+  return OnnxTrainer.create(model.config, { ...options, weights: modelWeights(model) });
 }

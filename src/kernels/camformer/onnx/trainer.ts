@@ -56,6 +56,8 @@ export class OnnxTrainer {
   private predictSession?: Promise<OrtSession>;
   private t = 0;
   private disposed = false;
+  /** Runs one operation at a time: a step swaps the state buffers a prediction in flight may be reading. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly compiled: CompiledTraining,
@@ -106,7 +108,7 @@ export class OnnxTrainer {
    * gives the same masks, so a seeded run repeats exactly). Resolves to the batch's mean loss.
    */
   async step(x: Float32Array, y: Float32Array, learningRate: number, seed: number, options: StepOptions = {}): Promise<number> {
-    const out = await this.run(x, y, learningRate, seed, options, false);
+    const out = await this.exclusive(() => this.run(x, y, learningRate, seed, options, false));
     return out.loss;
   }
 
@@ -118,12 +120,16 @@ export class OnnxTrainer {
     if (!this.session.outputNames.some((n) => n.endsWith('.grad'))) {
       throw new OptionError('gradients() needs a trainer created with { gradients: true }', { option: 'gradients' });
     }
-    const out = await this.run(x, y, 0, seed, options, true);
+    const out = await this.exclusive(() => this.run(x, y, 0, seed, options, true));
     return { loss: out.loss, grads: out.grads! };
   }
 
   /** Eval-mode predictions (running statistics, no dropout) for `x` [n, length, channels]. */
-  async predict(x: Float32Array): Promise<Float32Array> {
+  predict(x: Float32Array): Promise<Float32Array> {
+    return this.exclusive(() => this.predictNow(x));
+  }
+
+  private async predictNow(x: Float32Array): Promise<Float32Array> {
     this.checkAlive();
     const c = this.config;
     const row = c.inputLength * c.inputChannels;
@@ -241,6 +247,12 @@ export class OnnxTrainer {
     }
     this.t = t;
     return { loss };
+  }
+
+  private exclusive<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(operation, operation);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   private zeroMoments(): void {
