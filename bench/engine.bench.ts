@@ -121,7 +121,7 @@ async function measure(model: string, mode: string) {
     return {
       engine: a.name, medianMs: median(a.times), cpuMsPerSequence: median(a.cpu), perSecond: median(a.rates), peakMb: a.peak,
       ratio: ratios.length ? median(ratios) : undefined, ratioRange: ratios.length ? [Math.min(...ratios), Math.max(...ratios)] : undefined,
-      memoryRatio: torch && a !== torch ? a.peak / torch.peak : undefined, ready: a.ready,
+      memoryRatio: torch && a !== torch ? a.peak / torch.peak : undefined, ready: a.ready, rates: a.rates,
     };
   });
   return { model, mode, rounds, unit: mode === 'ism' ? 'sequences (241 variants each)' : 'sequences', load: { median: median(loads), max: Math.max(...loads) }, rows };
