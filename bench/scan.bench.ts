@@ -7,8 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import * as tf from '@tensorflow/tfjs';
-import { jaspar, scanFimoDetailed, scanFimoTensorDetailed, type NamedSequence } from '../src/motifs';
+import * as tf from '@tensorflow/tfjs-core';
+import { jaspar, scanFimoDetailed, type NamedSequence } from '../src/motifs';
+import { scanFimoTensorDetailed } from '../src/kernels/motifs';
 import { resolveDataDir } from '../src/data/data-dir';
 
 const REGION = { start: 18, end: 97 };

@@ -46,9 +46,9 @@ async function main() {
     epochs, seed, patience: 5, workers,
     onProgress: (e) => {
       if (e.type === 'epoch') {
-        process.stderr.write(`epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(4)} val r ${e.valPearson?.toFixed(4)} ρ ${e.valSpearman?.toFixed(4)} ${e.seqPerSecond.toFixed(1)} seq/s\n`);
+        process.stderr.write(`epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(4)} val r ${e.metrics.valPearson?.toFixed(4)} ρ ${e.metrics.valSpearman?.toFixed(4)} ${e.examplesPerSecond.toFixed(1)} seq/s\n`);
       } else if (e.type === 'batch' && e.batch % 5 === 0) {
-        process.stderr.write(`  batch ${e.batch}/${e.batches} loss ${e.loss.toFixed(4)} ${e.seqPerSecond.toFixed(1)} seq/s ETA ${e.etaSeconds.toFixed(0)} s\n`);
+        process.stderr.write(`  batch ${e.batch}/${e.batches} loss ${e.loss.toFixed(4)} ${e.examplesPerSecond.toFixed(1)} seq/s ETA ${e.etaSeconds.toFixed(0)} s\n`);
       }
     },
   });

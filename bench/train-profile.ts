@@ -4,7 +4,7 @@
  * benchmark (see train.bench.ts): it says which kernels to make faster.
  *   npx tsx bench/train-profile.ts [--batch 128]
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/kernels/tensor/backend';
 import { buildModel } from '../src/kernels/camformer/model';
 import { createOptimizer } from '../src/kernels/tensor/optimizers';
@@ -16,7 +16,7 @@ async function main() {
   console.log(`backend ${await initBackend()}, camformer-mini, batch ${n}`);
   const model = buildModel('camformer-mini', { seed: 1 });
   const optimizer = createOptimizer('adamw', {});
-  const x = tf.tidy(() => tf.oneHot(tf.randomUniform([n, 110], 0, 4, 'int32'), 5).toFloat()) as tf.Tensor3D;
+  const x = tf.tidy(() => tf.cast(tf.oneHot(tf.randomUniform([n, 110], 0, 4, 'int32'), 5), 'float32')) as tf.Tensor3D;
   const y = tf.randomNormal([n]) as tf.Tensor1D;
   await trainStep(model, optimizer, x, y, { lr: 1e-3, dropoutSeed: 1 }); // warm-up: kernels compiled, buffers allocated
   const info = await tf.profile(async () => {

@@ -13,7 +13,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/kernels/tensor/backend';
 import { buildModel, countParameters } from '../src/kernels/camformer/model';
 import { createOptimizer } from '../src/kernels/tensor/optimizers';

@@ -1,16 +1,99 @@
 /**
- * cislab's public API: the fluent DSL (`promoters`, `jaspar`) plus every plain function it strings together,
- * layer by layer, so a user who prefers functions to chains can call them directly.
+ * cislab's public API: what a user calls. The fluent pipeline (`promoters`, `deeprage`, `seq2exp`) and, layer by
+ * layer, the plain functions it strings together, for users who prefer functions to chains. Everything else is
+ * reachable per layer (`cislab/data`, `cislab/kernels`, …; see package.json `exports`). Importing cislab has no
+ * side effects: no tfjs backend is loaded (the first `initBackend()`, DSL call or CLI command chooses one) and
+ * nothing is patched (the cislab notebook kernel turns rich display on; so does the first `show()`).
  */
-export * from './errors';
-export * from './io';
-export * from './data';
-export * from './simulate';
-export * from './kernels';
-export * from './interpret';
-export * from './embed';
-export * from './stats';
-export * from './motifs';
-export * from './viz';
-export * from './notebook';
-export * from './dsl';
+
+// The pipeline and its results.
+export { promoters, Promoters, type PromoterSource, type PromotersOptions } from './dsl/promoters';
+export { ModelStage, type ModelSource, type ModelStageOptions, type FitStageOptions, type DreamScores } from './dsl/model-stage';
+export { IsmStage, type IsmStageOptions, type MotifPairsResult } from './dsl/ism-stage';
+export { deeprage, DeepRageStage, DeepRageFit, type DeepRageSource, type DeepRageFiles } from './dsl/deeprage-stage';
+export { seq2exp, Seq2ExpStage, Seq2ExpFit, type Seq2ExpSource } from './dsl/seq2exp-stage';
+export { result, isResult, type Result, type PlotOptions } from './dsl/result';
+export type { LogRow, PromoterData, DatasetIdentity } from './dsl/pipeline';
+
+// Errors a user can cause.
+export { CislabError, InputError, OptionError, ModelError } from './errors';
+
+// Data: reading, preprocessing, encodings, the DREAM2022 data set, simulators.
+export { readPromoters, type ReadOptions } from './data/read';
+export { preprocess, CAMFORMER_PREPROCESSING, type PreprocessOptions } from './data/preprocess';
+export { encode, reverseComplementEncoded, ENCODINGS, type Encoded, type Encoding } from './data/encode';
+export { encodedRows, type SequenceRows } from './data/rows';
+export { resolveDataDir } from './data/data-dir';
+export {
+  readDream2022, readDream2022Pairs, DREAM2022_SETS, DREAM_FLANK_5, DREAM_FLANK_3, DREAM_VARIABLE_REGION, type Dream2022Set,
+} from './data/dream2022/read';
+export { evaluateDream, type DreamEvaluation, type EvaluateDreamOptions } from './data/dream2022/evaluate';
+export { dreamScore, DREAM_SUBSETS, DREAM_PAIR_SUBSETS, DREAM_SUBSET_WEIGHTS, type DreamSubset } from './data/dream2022/score';
+export { simulatePromoters, type SimulateOptions } from './simulate/promoters';
+export { simulateDeepRage, type DeepRageSimulation, type SimulateDeepRageOptions } from './simulate/deeprage';
+export { simulateSeq2Exp, type Seq2ExpSimulation, type SimulateSeq2ExpOptions } from './simulate/seq2exp';
+
+// Models: the Camformer family, its training and prediction; the engines.
+export { initBackend, currentBackend, BACKENDS, type BackendName } from './kernels/tensor/backend';
+export { PRESETS, PRESET_INFO, presetConfig, resolveConfig, countConfigParameters, blockShapes, type CnnConfig, type ConvLayerConfig, type PresetName } from './kernels/camformer/config';
+export { Model, buildModel, countParameters, type BuildOptions } from './kernels/camformer/model';
+export { fit, fitSaved, seedEnsemble, type FitOptions, type FitSavedOptions, type TrainingData } from './kernels/camformer/train';
+export { saveModel, loadModel } from './kernels/camformer/persistence';
+export { predict, ensemble, inferenceEngine, INFERENCE_ENGINES, type Ensemble, type Predictor, type PredictOptions, type InferenceEngine } from './kernels/camformer/predict';
+export { modelSummary } from './kernels/camformer/summary';
+export { presetTable } from './kernels/camformer/presets';
+export { importTorch, loadWeights, type ImportTorchOptions, type ImportedModel } from './kernels/camformer/torch';
+export { modelToOnnx } from './kernels/camformer/onnx/export';
+export { trainLoop, type TrainingRun, type LoopOptions, type LoopCallback, type ProgressEvent, type HistoryRow } from './kernels/tensor/loop';
+export { LOSSES, type LossName } from './kernels/tensor/losses';
+export { OPTIMIZERS, type OptimizerName } from './kernels/tensor/optimizers';
+export type { ScheduleName } from './kernels/tensor/schedules';
+export { trainDeepRage, evaluateDeepRage, predictDeepRage, type TrainDeepRageOptions, type TrainedDeepRage } from './kernels/deeprage/train';
+export { filterPfms, filterMotifMatches, filterKnockouts, knockoutTargetRecovery } from './kernels/deeprage/knockout';
+export { trainSeq2Exp, evaluateSeq2Exp, predictSeq2Exp, type Seq2ExpData, type TrainSeq2ExpOptions, type TrainedSeq2Exp } from './kernels/seq2exp/train';
+
+// Questions asked of a model.
+export { ismScores, ismContributions, ismEntropy, CAMFORMER_ENTROPY_THRESHOLD, type IsmOptions } from './interpret/ism';
+export { gradCam, averageGradCam, GRADCAM_VARIANTS, type GradCamOptions, type GradCamVariant } from './interpret/gradcam';
+export { layerActivations, filterKnockout, filterPwms, type LayerActivations } from './interpret/activations';
+export { motifPairsFromIsm, type MotifPairs, type MotifPairsOptions } from './interpret/motif-pairs';
+export { embed2d, embeddingTable, quantileLabels, EMBEDDING_METHODS, type EmbedOptions, type EmbeddingMethod } from './embed/embedding';
+export { pca, type PcaOptions, type PcaResult } from './embed/pca';
+export { tsne, nearestNeighbours, type TsneOptions, type TsneResult } from './embed/tsne';
+
+// Motifs.
+export { jaspar, selectMotifs, JASPAR_COLLECTIONS, type JasparCollection } from './motifs/database';
+export { readMotifs, parseMotifs, type MotifFormat } from './motifs/formats';
+export { makeMotif, consensus, reverseComplementMotif, type Motif, type PwmLike } from './motifs/motif';
+export { scanFimo, type FimoOptions } from './motifs/fimo';
+export { toFimoTsv } from './motifs/fimo-tsv';
+export { motifEnrichment, type EnrichmentOptions } from './motifs/enrichment';
+export { compareMotifs, bestMatches, motifSimilarity } from './motifs/compare';
+export { motifOccurrences, pairLogic, pairDifference, motifCorrelations, motifOverlap, ismByCooccurrence } from './motifs/pairs';
+export { dinucleotideShuffle, shuffleSequences } from './motifs/shuffle';
+
+// Statistics.
+export { pearson, spearman, rank, rSquared } from './stats/correlation';
+export { evaluatePredictions } from './stats/agreement';
+export { bootstrap, type BootstrapOptions, type BootstrapResult } from './stats/bootstrap';
+export { improvement } from './stats/improvement';
+export { wilcoxonRankSum } from './stats/rank-sum';
+export { wilcoxonSignedRank } from './stats/signed-rank';
+export { oneSampleTTest, pairedTTest, studentTTest, welchTTest } from './stats/t-test';
+export { fisherExact } from './stats/fisher-exact';
+export { benjaminiHochberg, bonferroni, holm } from './stats/multiple-testing';
+export { createRandom, type Seed } from './stats/random';
+
+// Figures.
+export { histogram, boxPlot, violin } from './viz/distribution';
+export { densityScatter, embeddingScatter } from './viz/scatter';
+export { heatmap, groupedBars, lineBand } from './viz/categorical';
+export { ismLogo, pwmLogo } from './viz/logo';
+export { markSites } from './viz/sites';
+export { radar } from './viz/radar';
+export { render, saveFigure, type RenderFormat } from './viz/render';
+export { isVegaLiteSpec, type VegaLiteSpec, type FigureOptions } from './viz/spec';
+
+// Notebooks.
+export { show, setDisplayOptions, enableAutoDisplay, type DisplayOptions } from './notebook/display';
+export { progress, type Progress, type ProgressOptions } from './notebook/progress';

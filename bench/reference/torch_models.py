@@ -17,11 +17,14 @@ torch.set_num_threads(2)
 
 
 def preset(name):
-    if name in ("camformer", "camformer-small"):
-        ch = 512 if name == "camformer" else 256
-        convs = [dict(channels=ch, kernel=10, padding="same", dropout=0.3,
+    if name == "camformer":
+        convs = [dict(channels=512, kernel=10, padding="same", dropout=0.3,
                       pool=(10, 4) if i == 4 else None) for i in range(6)]
         return dict(encoding="onehot", in_ch=4, length=110, convs=convs, residual=[2, 4, 6], dense=[256, 256])
+    if name == "camformer-small":  # cislab's reconstruction (src/kernels/camformer/config.ts): every size halved
+        convs = [dict(channels=256, kernel=5, padding="same", dropout=0.3,
+                      pool=(5, 2) if i == 4 else None) for i in range(6)]
+        return dict(encoding="onehotWithP", in_ch=5, length=110, convs=convs, residual=[2, 4, 6], dense=[128, 128])
     if name == "camformer-mini":
         chs, ks = [384, 256, 128, 64, 128, 192], [5, 6, 6, 5, 5, 4]
         drops = [0.156, 0.194, 0.231, 0.269, 0.306, 0.344]

@@ -4,7 +4,7 @@
  */
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
-import { writeFileAtomic } from '../io/text-file';
+import { writeFileAtomic } from '../io/atomic';
 import { hasData } from '../data/data-dir';
 import { promoters, type Promoters } from '../dsl/promoters';
 

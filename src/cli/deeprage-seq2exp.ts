@@ -14,6 +14,7 @@ import { deeprage, type DeepRageStage } from '../dsl/deeprage-stage';
 import { seq2exp } from '../dsl/seq2exp-stage';
 import { choiceOption, numberOption, parseCommandArgs, requireOption, type Command } from './args';
 import { writeTsv } from './common';
+import { terminalProgress } from './progress';
 
 const deeprageUsage =
   'cislab deeprage (--simulate [--genes 1500] [--conditions 16] [--promoter-length 300] | --matrix FILE --regulators FILE --promoters FILE) ' +
@@ -65,23 +66,23 @@ export const deeprageCommand: Command = {
 
     const fit = stage.fit({
       join: joinKind, task, split, epochs, seed,
-      onEpoch: (r) => console.error(`epoch ${r.epoch}/${epochs} train loss ${r.trainLoss.toFixed(4)} val loss ${r.valLoss.toFixed(4)} lr ${r.learningRate} (${r.seconds.toFixed(1)} s)`),
+      onProgress: terminalProgress,
     });
-    write(await fit.history(), out, 'history.tsv');
+    write((await fit.history()).table, out, 'history.tsv');
     const scores = await fit.evaluate();
-    write(scores, out, 'scores.tsv');
-    const test = scores.objects()[2] as Record<string, number>;
+    write(scores.table, out, 'scores.tsv');
+    const test = scores.table.objects()[2] as Record<string, number>;
     if (task === 'regression') {
       console.log(`test (${split} split, ${joinKind} join): Pearson r ${test['pearson']!.toFixed(3)}, Spearman ρ ${test['spearman']!.toFixed(3)}, MSE ${test['mse']!.toFixed(4)} (${test['pairs']} pairs)`);
     } else {
-      write(await fit.confusion('test'), out, 'confusion.tsv');
+      write((await fit.confusion('test')).table, out, 'confusion.tsv');
       console.log(`test (${split} split, ${joinKind} join): accuracy ${(100 * test['accuracy']!).toFixed(1)}% (majority class ${(100 * test['majority']!).toFixed(1)}%; ${test['pairs']} pairs)`);
     }
-    write(await fit.filterMotifs(), out, 'filter-motifs.tsv');
+    write((await fit.filterMotifs()).table, out, 'filter-motifs.tsv');
     if (values['simulate'] && task === 'regression') {
       const recovery = await fit.targetRecovery();
-      write(recovery, out, 'target-recovery.tsv');
-      const aurocs = recovery.array('filterAuroc') as number[];
+      write(recovery.table, out, 'target-recovery.tsv');
+      const aurocs = recovery.table.array('filterAuroc') as number[];
       console.log(`filter knock-outs recover the simulated targets: mean AUROC ${(aurocs.reduce((a, b) => a + b, 0) / aurocs.length).toFixed(3)} over ${aurocs.length} regulators`);
     }
     console.log(`wrote the tables to ${out}`);
@@ -117,21 +118,21 @@ export const seq2expCommand: Command = {
     const stage = seq2exp.simulate({ n, length, seed });
     const fit = stage.fit({
       mask, maskRatio: ratio, epochs, seed,
-      onEpoch: (r) => console.error(`epoch ${r.epoch}/${epochs} loss ${r.loss.toFixed(4)} KL ${r.kl.toFixed(4)} val MSE ${r.valMse.toFixed(4)} (${r.seconds.toFixed(1)} s)`),
+      onProgress: terminalProgress,
     });
-    write(await fit.history(), out, 'history.tsv');
+    write((await fit.history()).table, out, 'history.tsv');
     const scores = await fit.evaluate();
-    write(scores, out, 'scores.tsv');
-    const test = scores.objects()[2] as Record<string, number>;
+    write(scores.table, out, 'scores.tsv');
+    const test = scores.table.objects()[2] as Record<string, number>;
     console.log(`test (${test['regions']} regions, ${mask} mask): MSE ${test['mse']!.toFixed(4)}, MAE ${test['mae']!.toFixed(4)}, Pearson r ${test['pearson']!.toFixed(3)}`);
     const regions = await fit.compareRegions({ ratio });
-    write(regions, out, 'regions.tsv');
-    const coverage = Object.fromEntries((regions.objects() as { method: string; coverage: number }[]).map((r) => [r.method, r.coverage]));
+    write(regions.table, out, 'regions.tsv');
+    const coverage = Object.fromEntries((regions.table.objects() as { method: string; coverage: number }[]).map((r) => [r.method, r.coverage]));
     console.log(`causal bases covered at mask ratio ${ratio}: learned mask ${fmt(coverage['seq2exp mask'])}, peaks (all tracks) ${fmt(coverage['peaks (all tracks)'])}, random ${fmt(coverage['random'])}`);
     if (retrainEpochs > 0) {
       const retrained = await fit.retrain({ ratio, epochs: retrainEpochs });
-      write(retrained, out, 'retrain.tsv');
-      for (const r of retrained.objects() as { selection: string; ratio: number; pearson: number }[]) console.log(`retrained on ${r.selection} (ratio ${r.ratio}): test Pearson r ${fmt(r.pearson)}`);
+      write(retrained.table, out, 'retrain.tsv');
+      for (const r of retrained.table.objects() as { selection: string; ratio: number; pearson: number }[]) console.log(`retrained on ${r.selection} (ratio ${r.ratio}): test Pearson r ${fmt(r.pearson)}`);
     }
     console.log(`wrote the tables to ${out}`);
     (await fit).model.dispose();

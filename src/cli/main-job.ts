@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import * as aq from 'arquero';
 import { initBackend } from '../kernels/tensor/backend';
 import { saveModel } from '../kernels/camformer/persistence';
-import { writeFileAtomic } from '../io/text-file';
+import { writeFileAtomic } from '../io/atomic';
 import { promoters, type Promoters } from '../dsl/promoters';
 import { densityScatter } from '../viz/scatter';
 import { render } from '../viz/render';
 import { numberOption, parseCommandArgs, type Command } from './args';
 import { dreamDataAvailable, writeTsv } from './common';
 import { evaluationJson, formatEvaluation } from './evaluate';
-import { terminalProgress } from './model-commands';
+import { terminalProgress } from './progress';
 import type { DreamEvaluation } from '../data/dream2022/evaluate';
 
 const usage = 'cislab main [--out DIR] [--epochs 3] [--quick] [--seed 7] [--workers 2] [--data-dir DIR]';
@@ -57,20 +57,19 @@ export const mainCommand: Command = {
     const predictions = evaluation.predictions;
     const keep = ['id', 'idx', 'expression', 'prediction'].filter((c) => predictions.columnNames().includes(c));
     writeTsv(predictions.select(...keep), join(out, 'predictions.tsv'));
-    writeTsv(evaluation, join(out, 'metrics.tsv'));
-    if (evaluation.pearsonScore !== undefined) {
-      // The scores ride on the result table as non-enumerable properties: name them, don't spread.
-      const result = {
-        split: evaluation.split as DreamEvaluation['split'],
-        pearsonScore: evaluation.pearsonScore,
-        spearmanScore: evaluation.spearmanScore!,
-        subsets: evaluation.objects() as DreamEvaluation['subsets'],
-        table: evaluation,
+    writeTsv(evaluation.table, join(out, 'metrics.tsv'));
+    if (evaluation.scores && evaluation.split) {
+      const scored = {
+        split: evaluation.split,
+        pearsonScore: evaluation.scores.pearson,
+        spearmanScore: evaluation.scores.spearman,
+        subsets: evaluation.table.objects() as DreamEvaluation['subsets'],
+        table: evaluation.table,
       };
-      writeFileAtomic(join(out, 'metrics.json'), JSON.stringify(evaluationJson(result), null, 2) + '\n');
-      console.log(formatEvaluation(result));
+      writeFileAtomic(join(out, 'metrics.json'), JSON.stringify(evaluationJson(scored), null, 2) + '\n');
+      console.log(formatEvaluation(scored));
     } else {
-      console.log(aq.from(evaluation.objects()).toMarkdown());
+      console.log(aq.from(evaluation.table.objects()).toMarkdown());
     }
 
     const spec = densityScatter(predictions, {

@@ -1,20 +1,20 @@
 /**
- * `cislab train`, `cislab predict` and `cislab ism`: the model side of the command line, each a thin layer
- * over the DSL (which calls the kernels).
+ * `cislab train`: training on the command line, a thin layer over the DSL (which calls the kernels). The
+ * streamed `predict` and `ism` commands are in predict-ism.ts.
  */
-import { currentBackend, initBackend } from '../kernels/tensor/backend';
-import { INFERENCE_ENGINES, inferenceEngine } from '../kernels/camformer/predict';
+import { initBackend } from '../kernels/tensor/backend';
 import { LOSSES, type LossName } from '../kernels/tensor/losses';
 import type { OptimizerName } from '../kernels/tensor/optimizers';
 import type { ScheduleName } from '../kernels/tensor/schedules';
 import { saveModel } from '../kernels/camformer/persistence';
-import type { ProgressEvent } from '../kernels/camformer/train';
 import { choiceOption, numberOption, parseCommandArgs, requireOption, type Command } from './args';
-import { dataArgument, parseRegion, writeTsv } from './common';
+import { dataArgument } from './common';
+import { terminalProgress } from './progress';
 
 const trainUsage =
   'cislab train --model NAME --data FILE --out DIR [--epochs 20] [--batch-size 256] [--lr 1e-3] [--loss l1|mse|huber] ' +
-  '[--optimizer adamw|lion] [--schedule plateau|onecycle|cosine|constant] [--patience 5] [--seed 0] [--workers 2] [--checkpoint DIR] [--resume] [--data-dir DIR]';
+  '[--optimizer adamw|lion] [--schedule plateau|onecycle|cosine|constant] [--patience 5] [--seed 0] [--workers 2] [--max-steps N] ' +
+  '[--checkpoint DIR] [--checkpoint-every STEPS] [--resume] [--data-dir DIR]';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -26,7 +26,7 @@ export const trainCommand: Command = {
       epochs: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, loss: { type: 'string' },
       optimizer: { type: 'string' }, schedule: { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
       resume: { type: 'boolean', default: false }, checkpoint: { type: 'string' }, 'data-dir': { type: 'string' },
-      workers: { type: 'string' },
+      workers: { type: 'string' }, 'max-steps': { type: 'string' }, 'checkpoint-every': { type: 'string' },
     });
     const name = requireOption(values['model'] as string, 'model', trainUsage);
     const data = requireOption(values['data'] as string, 'data', trainUsage);
@@ -49,88 +49,14 @@ export const trainCommand: Command = {
       workers: numberOption(values['workers'] as string, 'workers', 2, { integer: true, min: 1 }),
       // Beside the model, not inside it: the model directory is replaced atomically when saved.
       checkpointDir: (values['checkpoint'] as string | undefined) ?? `${out}.checkpoint`,
+      checkpointEvery: values['checkpoint-every'] === undefined ? undefined : numberOption(values['checkpoint-every'] as string, 'checkpoint-every', 1, { integer: true, min: 1 }),
+      maxSteps: values['max-steps'] === undefined ? undefined : numberOption(values['max-steps'] as string, 'max-steps', 1, { integer: true, min: 1 }),
       resume: values['resume'] as boolean,
       onProgress: terminalProgress,
     });
     saveModel(model, out);
     const last = model.history[model.history.length - 1];
-    console.log(`saved ${model.config.name} to ${out} (${model.history.length} epochs; last val r ${last?.valPearson.toFixed(4) ?? 'n/a'})`);
+    console.log(`saved ${model.config.name} to ${out} (${model.history.length} epochs; last val r ${last?.valPearson?.toFixed(4) ?? 'n/a'})`);
     return 0;
   },
 };
-
-const predictUsage = 'cislab predict --model DIR --data FILE --out FILE [--reverse-complement] [--engine auto|onnx|tfjs] [--workers N] [--data-dir DIR]';
-
-export const predictCommand: Command = {
-  name: 'predict',
-  usage: predictUsage,
-  summary: 'predict expression for every sequence of a file with a saved model; writes id (idx) and prediction as TSV',
-  async run(argv) {
-    const { values } = parseCommandArgs({ name: 'predict', usage: predictUsage }, argv, {
-      model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' },
-      'reverse-complement': { type: 'boolean', default: false }, workers: { type: 'string' }, 'data-dir': { type: 'string' },
-      engine: { type: 'string' },
-    });
-    const dir = requireOption(values['model'] as string, 'model', predictUsage);
-    const data = requireOption(values['data'] as string, 'data', predictUsage);
-    const out = requireOption(values['out'] as string, 'out', predictUsage);
-    await initBackend();
-    const predictions = await dataArgument(data, values['data-dir'] as string).model(dir).predict({
-      reverseComplement: values['reverse-complement'] as boolean,
-      workers: numberOption(values['workers'] as string, 'workers', 1, { integer: true, min: 1 }),
-      engine: choiceOption(values['engine'] as string | undefined, 'engine', INFERENCE_ENGINES),
-    });
-    const keep = ['id', 'idx', 'prediction'].filter((c) => predictions.columnNames().includes(c));
-    writeTsv(predictions.select(...keep), out);
-    console.log(`wrote ${predictions.numRows()} predictions to ${out}`);
-    return 0;
-  },
-};
-
-const ismUsage = 'cislab ism --model DIR --data FILE [--region 18-97] [--limit N] [--engine auto|onnx|tfjs] --out FILE.tsv [--data-dir DIR]';
-
-export const ismCommand: Command = {
-  name: 'ism',
-  usage: ismUsage,
-  summary: 'in silico saturation mutagenesis: one row per sequence × position × alternative base',
-  async run(argv) {
-    const { values } = parseCommandArgs({ name: 'ism', usage: ismUsage }, argv, {
-      model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, region: { type: 'string' },
-      limit: { type: 'string' }, 'data-dir': { type: 'string' }, engine: { type: 'string' },
-    });
-    const dir = requireOption(values['model'] as string, 'model', ismUsage);
-    const data = requireOption(values['data'] as string, 'data', ismUsage);
-    const out = requireOption(values['out'] as string, 'out', ismUsage);
-    await initBackend();
-    let stage = dataArgument(data, values['data-dir'] as string);
-    if (values['limit'] !== undefined) stage = stage.head(numberOption(values['limit'] as string, 'limit', 0, { integer: true, min: 1 }));
-    const started = performance.now();
-    const engine = choiceOption(values['engine'] as string | undefined, 'engine', INFERENCE_ENGINES);
-    console.error(`cislab ism: predicting with ${inferenceEngine(engine) === 'onnx' ? 'ONNX Runtime' : `tfjs (${currentBackend()})`}`);
-    const table = await stage.model(dir).ism({
-      region: parseRegion(values['region'] as string), engine,
-      onProgress: (done, total) => process.stderr.write(`\rism ${done}/${total}`),
-    });
-    process.stderr.write('\n');
-    writeTsv(table.select('id', 'position', 'ref', 'alt', 'prediction', 'reference', 'effect'), out);
-    const seconds = (performance.now() - started) / 1000;
-    console.log(`wrote ${table.numRows()} variants to ${out} in ${seconds.toFixed(1)} s (${Math.round(table.numRows() / seconds)} variants/s)`);
-    return 0;
-  },
-};
-
-/** One line per epoch on stderr; a carriage-return line per batch on a terminal. */
-export function terminalProgress(event: ProgressEvent): void {
-  const rate = `${Math.round(event.seqPerSecond)} seq/s`;
-  if (event.type === 'batch') {
-    if (process.stderr.isTTY) process.stderr.write(`\repoch ${event.epoch}/${event.epochs} batch ${event.batch}/${event.batches} loss ${event.loss.toFixed(4)} ${rate} ETA ${Math.round(event.etaSeconds)} s   `);
-  } else if (event.type === 'epoch') {
-    if (process.stderr.isTTY) process.stderr.write('\n');
-    process.stderr.write(
-      `epoch ${event.epoch}/${event.epochs} loss ${event.loss.toFixed(4)} val loss ${event.valLoss?.toFixed(4)} ` +
-        `val r ${event.valPearson?.toFixed(4)} ρ ${event.valSpearman?.toFixed(4)} ${rate}${event.best ? ' (best)' : ''}\n`,
-    );
-  } else if (event.stoppedEarly) {
-    process.stderr.write(`stopped early after epoch ${event.epoch}\n`);
-  }
-}

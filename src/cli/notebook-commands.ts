@@ -5,7 +5,7 @@
  */
 import { installKernel } from '../notebook/install';
 import { notebooksTestCommand as runNotebooksTest } from '../notebook/runner';
-import { PACKAGE_ROOT } from '../data/data-dir';
+import { PACKAGE_ROOT } from '../io/package-root';
 import { join } from 'node:path';
 import { numberOption, parseCommandArgs, type Command } from './args';
 

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { OptionError } from '../errors';
 
 /** Root of the cislab package (the folder holding package.json), from src/ or dist/ alike. */
-export const PACKAGE_ROOT = resolve(__dirname, '..', '..');
+import { PACKAGE_ROOT } from '../io/package-root';
 
 export function dataDirCandidates(dataDir?: string): string[] {
   if (dataDir !== undefined) return [resolve(dataDir)];

@@ -3,7 +3,7 @@
  * expression in each condition. `data` is the simulator's output, assembled real data, or a function giving
  * either (run once, lazily). `.fit(options)` returns a lazy trained stage: awaiting it trains once and gives the
  * `TrainedDeepRage`; its methods (`evaluate`, `confusion`, `history`, `filterMotifs`, `knockouts`,
- * `targetRecovery`) each call one kernel function and return an Arquero table whose `plot()` draws it.
+ * `targetRecovery`) each call one kernel function and return a result (`table` and `plot()`).
  */
 import { Lazy } from './lazy';
 import * as aq from 'arquero';
@@ -12,7 +12,7 @@ import { OptionError } from '../errors';
 import { assembleDeepRageData, readExpressionMatrix, readRegulatorList, type DeepRageData } from '../data/expression-matrix';
 import { readPromoters } from '../data/read';
 import { simulateDeepRage, type DeepRageSimulation, type SimulateDeepRageOptions } from '../simulate/deeprage';
-import type { PwmLike } from '../simulate/motif-hits';
+import type { PwmLike } from '../motifs/motif';
 import { initBackend } from '../kernels/tensor/backend';
 import {
   DEEPRAGE_SUBSETS, deepRageConfusion, evaluateDeepRage, predictDeepRage, trainDeepRage,
@@ -22,7 +22,7 @@ import { filterKnockouts, filterMotifMatches, knockoutTargetRecovery, type Targe
 import { jaspar } from '../motifs/database';
 import { boxPlot } from '../viz/distribution';
 import { groupedBars, heatmap, lineBand } from '../viz/categorical';
-import { withPlot, type Result } from './result';
+import { result, type Result } from './result';
 
 export type DeepRageSource = DeepRageData | (() => DeepRageData | Promise<DeepRageData>);
 
@@ -81,10 +81,10 @@ export class DeepRageFit extends Lazy<TrainedDeepRage> {
     return (this.predictions ??= Promise.all([this.run(), this.stage.data()]).then(([t, d]) => predictDeepRage(t.model, d)));
   }
 
-  /** One row per epoch (`epoch, trainLoss, valLoss, learningRate, seconds`); `plot()` draws the two loss curves (Fig. 3). */
+  /** One row per epoch (the training loop's history: `trainLoss`, `valLoss`, `learningRate`, …); `plot()` draws the two loss curves (Fig. 3). */
   async history(): Promise<Result> {
     const { history } = await this.run();
-    return withPlot(history, (t, o) => lineBand(lossCurves(t), { x: 'epoch', y: 'loss', color: 'curve', title: 'DeepRAGE training and validation loss', ...o }));
+    return result(history, (t, o) => lineBand(lossCurves(t), { x: 'epoch', y: 'loss', color: 'curve', title: 'DeepRAGE training and validation loss', ...o }));
   }
 
   /**
@@ -95,7 +95,7 @@ export class DeepRageFit extends Lazy<TrainedDeepRage> {
     const [trained, data, predictions] = await Promise.all([this.run(), this.stage.data(), this.predicted()]);
     const scores = evaluateDeepRage(trained, data, predictions);
     const metrics = trained.model.config.task === 'regression' ? ['pearson', 'spearman'] : ['accuracy', 'majority'];
-    return withPlot(scores, (t, o) => groupedBars(t.fold(metrics, { as: ['metric', 'value'] }), {
+    return result(scores, (t, o) => groupedBars(t.fold(metrics, { as: ['metric', 'value'] }), {
       x: 'subset', y: 'value', color: 'metric', title: `DeepRAGE ${trained.model.config.join} join`, ...o,
     }));
   }
@@ -104,7 +104,7 @@ export class DeepRageFit extends Lazy<TrainedDeepRage> {
   async confusion(subset: (typeof DEEPRAGE_SUBSETS)[number] = 'test'): Promise<Result> {
     const [trained, data, predictions] = await Promise.all([this.run(), this.stage.data(), this.predicted()]);
     const table = deepRageConfusion(trained, data, subset, predictions);
-    return withPlot(table, (t, o) => heatmap(t, { x: 'predicted', y: 'truth', value: 'count', format: 'd', title: `Confusion matrix (${subset})`, ...o }));
+    return result(table, (t, o) => heatmap(t, { x: 'predicted', y: 'truth', value: 'count', format: 'd', title: `Confusion matrix (${subset})`, ...o }));
   }
 
   /**
@@ -114,7 +114,7 @@ export class DeepRageFit extends Lazy<TrainedDeepRage> {
   async filterMotifs(motifs?: readonly PwmLike[], options: { top?: number; matches?: number } = {}): Promise<Result> {
     const [trained, data] = await Promise.all([this.run(), this.stage.data()]);
     const table = filterMotifMatches(trained.model, data.sequences, motifs ?? jaspar('fungi'), options);
-    return withPlot(table, (t, o) => groupedBars(t.derive({ label: aq.escape((d: { filter: number }) => `f${d.filter}`) }).dedupe('filter'), {
+    return result(table, (t, o) => groupedBars(t.derive({ label: aq.escape((d: { filter: number }) => `f${d.filter}`) }).dedupe('filter'), {
       x: 'label', y: 'similarity', color: 'motif_alt_id', xTitle: 'filter', title: 'Filters and their best-matching motifs', ...o,
     }));
   }
@@ -123,7 +123,7 @@ export class DeepRageFit extends Lazy<TrainedDeepRage> {
   async knockouts(options: { filters?: number[] } = {}): Promise<Result> {
     const [trained, data] = await Promise.all([this.run(), this.stage.data()]);
     const table = filterKnockouts(trained.model, data, options);
-    return withPlot(table, (t, o) => boxPlot(t.derive({ label: aq.escape((d: { filter: number }) => `f${d.filter}`) }), {
+    return result(table, (t, o) => boxPlot(t.derive({ label: aq.escape((d: { filter: number }) => `f${d.filter}`) }), {
       x: 'label', y: 'effect', xTitle: 'filter knocked out', yTitle: 'mean |Δ prediction| per gene', title: 'Filter knock-out effects', ...o,
     }));
   }
@@ -138,7 +138,7 @@ export class DeepRageFit extends Lazy<TrainedDeepRage> {
     if (!hasTruth(data)) throw new OptionError('target recovery needs data with a ground truth (truth, regulatorMotifs), e.g. deeprage.simulate(...)', { option: 'data' });
     const table = knockoutTargetRecovery(trained.model, data, options);
     const kinds = ['filterAuroc', 'regulatorAuroc', ...(trained.model.config.join === 'tensor' ? ['pairAuroc'] : [])];
-    return withPlot(table, (t, o) => groupedBars(t.fold(kinds, { as: ['knockout', 'auroc'] }), {
+    return result(table, (t, o) => groupedBars(t.fold(kinds, { as: ['knockout', 'auroc'] }), {
       x: 'regulator', y: 'auroc', color: 'knockout', yTitle: 'AUROC (true targets vs other genes)', title: 'Knock-outs recover the known targets', ...o,
     }));
   }

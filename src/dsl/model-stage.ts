@@ -1,37 +1,53 @@
 /**
  * `promoters(...).model(x)`: a promoter pipeline joined to a model. `x` is a preset name or CNN config (an
- * untrained model: `fit` it), a trained `Model` or `Ensemble`, or the directory of a saved model. Every
- * method encodes the pipeline's sequences the way the model expects and calls one kernel function.
+ * untrained network: `.fit()` it), a trained `Model` or `Ensemble`, a saved model's directory, or another model
+ * stage. The stage is lazy like every stage: `.fit()` returns a new stage that trains when first used, and
+ * awaiting a stage gives its model. Every method encodes the pipeline's sequences the way the model expects and
+ * calls one function of a lower layer.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as aq from 'arquero';
-import type { ColumnTable } from 'arquero';
-import { InputError, ModelError } from '../errors';
-import { encode, type Encoded } from '../data/encode';
-import { initBackend } from '../kernels/tensor/backend';
-import { PRESETS, type CnnConfig, type PresetName } from '../kernels/camformer/config';
-import { buildModel, type Model } from '../kernels/camformer/model';
-import { loadModel, saveModel } from '../kernels/camformer/persistence';
-import { predict, type Ensemble, type Predictor, type PredictOptions } from '../kernels/camformer/predict';
-import { fit, type FitOptions } from '../kernels/camformer/train';
-import { gradCam, type GradCamOptions } from '../interpret/gradcam';
+import { ModelError } from '../errors';
+import type { Encoded } from '../data/encode';
 import { evaluateDream } from '../data/dream2022/evaluate';
 import { evaluatePredictions } from '../stats/agreement';
+import { initBackend } from '../kernels/tensor/backend';
+import { modelInputs } from '../kernels/camformer/inputs';
+import type { Model } from '../kernels/camformer/model';
+import { firstModel, predict, type Predictor, type PredictOptions } from '../kernels/camformer/predict';
+import { resolvePredictor, type ModelSpec, type ResolvedPredictor } from '../kernels/camformer/resolve';
+import { fit, fitSaved, type FitOptions } from '../kernels/camformer/train';
+import { gradCam, type GradCamOptions } from '../interpret/gradcam';
 import { densityScatter } from '../viz/scatter';
 import { groupedBars, lineBand } from '../viz/categorical';
-import type { Promoters } from './promoters';
-import { withPlot, type Result } from './result';
+import type { InsertedMotif } from '../interpret/sequence-edits';
+import type { Motif } from '../motifs/motif';
+import { AttributionStage, type AttributionStageOptions } from './attribution-stage';
+import {
+  ablateStage, designStage, dreamSnvStage, marginalizeStage, pairwiseStage, spaceStage, spacingStage, variantsStage,
+  type DesignStageOptions,
+} from './experiments';
 import { IsmStage, type IsmStageOptions } from './ism-stage';
+import { isDreamTest, type ModelPipeline, type PromoterData, type PromoterPipeline } from './pipeline';
+import { result, type Result } from './result';
 
-export type ModelSource = PresetName | (Partial<CnnConfig> & { base?: PresetName }) | Model | Ensemble | string;
+export type ModelSource = ModelSpec | ModelStage<Predictor>;
+
+export interface ModelStageOptions {
+  /** Seed of the initial weights (and the default training seed). */
+  seed?: number;
+  /**
+   * Allow predictions, ISM and Grad-CAM from an untrained network (random weights) — for checking mechanics
+   * (default false: they are refused with a message naming `.fit()`).
+   */
+  untrained?: boolean;
+}
 
 export interface FitStageOptions extends Omit<FitOptions, 'validation'> {
   /** Held-out promoters, or the fraction of the training data to hold out (default 0.08). */
-  validation?: Promoters | number;
+  validation?: PromoterPipeline | number;
   /**
-   * Save the trained model here (checkpoints go to `saveTo.checkpoint`, and an interrupted run resumes).
-   * When the folder already holds a model it is loaded instead of retrained — and the log says so.
+   * Save the trained model here (checkpoints go to `saveTo.checkpoint`, and an interrupted run resumes). When
+   * the folder already holds a model it is loaded instead of retrained — and the log says so.
    */
   saveTo?: string;
   /** Load an existing model from `saveTo` instead of training (default true). */
@@ -40,144 +56,184 @@ export interface FitStageOptions extends Omit<FitOptions, 'validation'> {
   log?: (message: string) => void;
 }
 
-export interface ModelStageOptions {
-  /** Seed of the initial weights (and the default training seed). */
-  seed?: number;
+/** DREAM evaluation's named results beside its table. */
+export interface DreamScores {
+  /** The challenge's weighted scores (Pearson score: weighted r²; Spearman score: weighted ρ). */
+  scores: { pearson: number; spearman: number };
+  split: 'private' | 'public' | 'all';
+  predictions: Result['table'];
 }
 
-export class ModelStage {
-  private model?: Promise<Predictor>;
+/** A model stage; awaiting it gives its model (`P`: a `Model`, or an `Ensemble` when given one). */
+export class ModelStage<P extends Predictor = Model> implements ModelPipeline, PromiseLike<P> {
+  private resolved?: Promise<ResolvedPredictor>;
+  private readonly source: ModelSource | (() => Promise<ResolvedPredictor>);
 
-  constructor(readonly data: Promoters, private readonly source: ModelSource, private readonly options: ModelStageOptions = {}) {}
+  constructor(readonly data: PromoterPipeline, source: ModelSource | (() => Promise<ResolvedPredictor>), private readonly options: ModelStageOptions = {}) {
+    this.source = source;
+  }
 
-  /** The model this stage uses (built, loaded or given); built once. */
-  predictor(): Promise<Predictor> {
-    return (this.model ??= initBackend().then(() => resolveModel(this.source, this.options)));
+  private resolve(): Promise<ResolvedPredictor> {
+    return (this.resolved ??= initBackend().then(async () => {
+      const s = this.source;
+      if (typeof s === 'function') return s();
+      if (s instanceof ModelStage) return s.resolve();
+      return resolvePredictor(s, { seed: this.options.seed });
+    }));
+  }
+
+  /** The model this stage uses (built, loaded, trained or given), once; refuses an untrained one (see options). */
+  async predictor(): Promise<Predictor> {
+    const { predictor, trained } = await this.resolve();
+    if (!trained && !this.options.untrained) {
+      const name = firstModel(predictor).config.name;
+      throw new ModelError(
+        `model '${name}' is untrained (random weights): train it with .fit() first, or give a trained model or a saved model directory ` +
+          `(pass { untrained: true } to .model() to ask an untrained network on purpose)`,
+        { option: 'model' },
+      );
+    }
+    return predictor;
+  }
+
+  /** Awaiting the stage gives its model (untrained for a preset that was not fitted). */
+  then<A = P, B = never>(
+    onfulfilled?: ((value: P) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.resolve().then((r) => r.predictor as P).then(onfulfilled, onrejected);
   }
 
   /**
-   * Trains the model on the pipeline's `expression` column (8% held out for early stopping unless
-   * `validation` is given) and resolves to the trained model, whose `history` holds one row per epoch.
+   * A stage whose model is trained on this pipeline's `expression` column (8% held out for early stopping
+   * unless `validation` is given), lazily: training runs when the stage is first awaited or asked for a result.
+   * The trained model's `history` holds one row per epoch.
+   * @example const model = await train.model('camformer-mini', { seed: 7 }).fit({ epochs: 20, saveTo: 'models/mini' });
    */
-  async fit(options: FitStageOptions = {}): Promise<Model> {
-    const { validation, saveTo, reuse = true, log = console.log, ...rest } = options;
-    if (saveTo && reuse && existsSync(join(saveTo, 'config.json'))) {
-      const saved = loadModel(saveTo);
-      log(`loaded ${saved.config.name} from ${saveTo} (trained earlier, ${saved.history.length} epochs; delete the folder or pass reuse: false to retrain)`);
-      return saved;
-    }
-    const model = await this.predictor();
-    if ('kind' in model) throw new ModelError('an ensemble is trained member by member; fit each model', { option: 'model' });
-    const { table } = await this.data.run();
-    const x = encodeFor(model, table);
-    const y = expressionOf(table);
-    const held = validation === undefined || typeof validation === 'number'
-      ? validation
-      : await validation.run().then(({ table: v }) => ({ x: encodeFor(model, v), y: expressionOf(v) }));
-    const checkpointDir = rest.checkpointDir ?? (saveTo ? `${saveTo}.checkpoint` : undefined);
-    await fit(model, { x, y }, { seed: this.options.seed, resume: saveTo !== undefined, ...rest, checkpointDir, validation: held });
-    if (saveTo) {
-      saveModel(model, saveTo);
-      log(`trained ${model.config.name} for ${model.history.length} epochs and saved it to ${saveTo}`);
-    }
-    return model;
+  fit(options: FitStageOptions = {}): ModelStage<Model> {
+    return new ModelStage<Model>(this.data, async () => {
+      const { validation, saveTo, reuse, log, ...rest } = options;
+      const { predictor } = await this.resolve();
+      if ('kind' in predictor) throw new ModelError('an ensemble is trained member by member; fit each model', { option: 'model' });
+      const model = predictor;
+      const training = await this.data.run();
+      const held = validation === undefined || typeof validation === 'number'
+        ? validation
+        : await validation.run().then((v) => ({ x: inputsOf(model, v), y: expressionOf(v) }));
+      const data = { x: inputsOf(model, training), y: expressionOf(training) };
+      const fitOptions: FitOptions = { seed: this.options.seed, ...rest, validation: held };
+      const trained = saveTo ? await fitSaved(model, data, saveTo, { ...fitOptions, reuse, log }) : (await fit(model, data, fitOptions), model);
+      return { predictor: trained, trained: true };
+    }, this.options);
   }
 
-  /** The pipeline's table with a `prediction` column; `plot()` draws measured vs predicted when measured exists. */
+  /** The pipeline's table with a `prediction` column; `plot()` draws measured vs predicted. */
   async predict(options: PredictOptions = {}): Promise<Result> {
-    const model = await this.predictor();
-    const { table } = await this.data.run();
-    const predicted = await predict(model, encodeFor(firstModel(model), table), options);
-    return withPlot(table.assign({ prediction: predicted }), (t, o) =>
+    const [model, data] = await Promise.all([this.predictor(), this.data.run()]);
+    const predicted = await predict(model, inputsOf(firstModel(model), data), options);
+    return result(data.table.assign({ prediction: predicted }), (t, o) =>
       densityScatter(t, { x: 'expression', y: 'prediction', identity: false, xTitle: 'measured', yTitle: 'predicted', ...o }),
     );
   }
 
   /**
-   * Scores predictions against the `expression` column. DREAM2022 test data (with `idx` and `categories`)
-   * gets the challenge's per-subset table and weighted scores (`pearsonScore`, `spearmanScore` on the result);
-   * anything else gets n, r, r², ρ. `plot()` draws r² and ρ per subset, or measured vs predicted.
+   * Scores predictions against the `expression` column. On the DREAM2022 test set (`promoters.dream2022('test')`)
+   * the challenge's per-subset table and weighted scores (`scores.pearson`, `scores.spearman`; default split
+   * `private`); on anything else one row of n, r, r², ρ. `plot()` draws r² and ρ per subset, or measured vs predicted.
    */
-  async evaluate(options: PredictOptions & { split?: 'private' | 'public' | 'all' } = {}): Promise<Result<{ pearsonScore?: number; spearmanScore?: number; split?: string; predictions: ColumnTable }>> {
+  async evaluate(options: PredictOptions & { split?: 'private' | 'public' | 'all' } = {}): Promise<Result<Partial<DreamScores> & { predictions: Result['table'] }>> {
     const { split, ...predictOptions } = options;
-    const predictions = await this.predict(predictOptions);
-    const columns = predictions.columnNames();
-    const measured = predictions.array('expression') as ArrayLike<number>;
-    const predicted = predictions.array('prediction') as ArrayLike<number>;
-    if (columns.includes('idx') && columns.includes('categories')) {
-      const { pairs } = (await this.data.run()).extras;
-      const result = evaluateDream(predictions.array('idx') as ArrayLike<number>, predicted, { split: split ?? 'private', pairs, test: predictions });
-      const long = aq.from(result.subsets.flatMap((s) => [{ subset: s.subset, metric: 'r²', value: s.r2 }, { subset: s.subset, metric: 'ρ', value: s.rho }]));
-      return withPlot(result.table, (_, o) => groupedBars(long, { x: 'subset', y: 'value', color: 'metric', title: `DREAM2022 ${result.split} split`, ...o }), {
-        pearsonScore: result.pearsonScore, spearmanScore: result.spearmanScore, split: result.split, predictions,
+    const [predictions, data] = await Promise.all([this.predict(predictOptions), this.data.run()]);
+    const table = predictions.table;
+    const predicted = table.array('prediction') as ArrayLike<number>;
+    if (isDreamTest(data)) {
+      const e = evaluateDream(table.array('idx') as ArrayLike<number>, predicted, { split: split ?? 'private', pairs: data.extras['pairs'], test: table });
+      const long = aq.from(e.subsets.flatMap((s) => [{ subset: s.subset, metric: 'r²', value: s.r2 }, { subset: s.subset, metric: 'ρ', value: s.rho }]));
+      return result(e.table, (_, o) => groupedBars(long, { x: 'subset', y: 'value', color: 'metric', title: `DREAM2022 ${e.split} split`, ...o }), {
+        scores: { pearson: e.pearsonScore, spearman: e.spearmanScore }, split: e.split, predictions: table,
       });
     }
-    return withPlot(evaluatePredictions(measured, predicted), () => predictions.plot(), { predictions });
+    return result(evaluatePredictions(table.array('expression') as ArrayLike<number>, predicted), () => predictions.plot(), { predictions: table });
   }
 
-  /** In silico saturation mutagenesis of every sequence (see `ismScores`). */
+  /** In silico saturation mutagenesis of every sequence (see `ismScores`), lazily. */
   ism(options: IsmStageOptions = {}): IsmStage {
     return new IsmStage(this, options);
   }
 
+  /** Gradient attributions (saliency, input × gradient, integrated gradients, DeepLIFT/SHAP), lazily (see `attribute`). */
+  attribute(options: AttributionStageOptions = {}): AttributionStage {
+    return new AttributionStage(this, options);
+  }
+
+  /** tangermeme's `marginalize`: each motif (a PWM's consensus or a site) written into every sequence. */
+  marginalize(motifs: ReadonlyArray<Motif | InsertedMotif>, options: Parameters<typeof marginalizeStage>[2] = {}) {
+    return marginalizeStage(this, motifs, options);
+  }
+
+  /** tangermeme's `ablate`: a region shuffled (or replaced) in every sequence. */
+  ablate(options: Parameters<typeof ablateStage>[1]) {
+    return ablateStage(this, options);
+  }
+
+  /** tangermeme's `space`: motifs A and B at every spacing and orientation; `summary` is the interaction matrix. */
+  space(a: Motif | InsertedMotif, b: Motif | InsertedMotif, options: Parameters<typeof spaceStage>[3] = {}) {
+    return spaceStage(this, a, b, options);
+  }
+
+  /** A alone vs A with B at each spacing, in dinucleotide-shuffled copies of these sequences. */
+  spacing(a: Motif | InsertedMotif, b: Motif | InsertedMotif, options: Parameters<typeof spacingStage>[3] = {}) {
+    return spacingStage(this, a, b, options);
+  }
+
+  /** Pairwise influence (double-mutant epistasis) between positions. */
+  pairwise(options: Parameters<typeof pairwiseStage>[1] = {}) {
+    return pairwiseStage(this, options);
+  }
+
+  /** Predicted effects of variants of these sequences (SNVs and small indels; see `variantEffects`). */
+  variants(variants: Parameters<typeof variantsStage>[1], options: Parameters<typeof variantsStage>[2] = {}) {
+    return variantsStage(this, variants, options);
+  }
+
+  /** Predicted vs measured effects of the DREAM2022 SNV pairs (on `promoters.dream2022('test')`). */
+  dreamSnv(options: Parameters<typeof dreamSnvStage>[1] = {}) {
+    return dreamSnvStage(this, options);
+  }
+
+  /** Promoter design toward a target expression: greedy from these sequences, or evolutionary. */
+  design(options: DesignStageOptions = {}) {
+    return designStage(this, options);
+  }
+
   /** Grad-CAM maps per conv layer (see `gradCam`); `plot()` draws the mean map per layer. */
   async gradCam(options: Omit<GradCamOptions, 'ids'> = {}): Promise<Result> {
-    const model = firstModel(await this.predictor());
-    const { table } = await this.data.run();
-    const maps = gradCam(model, encodeFor(model, table), { ...options, ids: table.array('id') as string[] });
-    return withPlot(maps, (t, o) =>
+    const [predictor, data] = await Promise.all([this.predictor(), this.data.run()]);
+    const model = firstModel(predictor);
+    const maps = gradCam(model, inputsOf(model, data), { ...options, ids: data.table.array('id') as string[] });
+    return result(maps, (t, o) =>
       lineBand(t, { x: 'position', y: 'value', color: 'layer', band: 'stdev', title: 'Grad-CAM, mean ± sd over sequences', ...o }),
     );
   }
 
-  /** Sequences encoded for this stage's model (helper for direct kernel calls). */
+  /** Sequences encoded for this stage's model (for direct kernel calls). */
   async encoded(): Promise<Encoded> {
-    return encodeFor(firstModel(await this.predictor()), (await this.data.run()).table);
+    const [predictor, data] = await Promise.all([this.predictor(), this.data.run()]);
+    return inputsOf(firstModel(predictor), data);
   }
 }
 
-function resolveModel(source: ModelSource, options: ModelStageOptions): Predictor {
-  if (typeof source === 'string') {
-    if ((PRESETS as readonly string[]).includes(source)) return buildModel(source as PresetName, options);
-    if (source.endsWith('.json') && existsSync(source)) return buildModel(readConfigFile(source), options);
-    if (existsSync(source)) return loadModel(source);
-    throw new ModelError(`'${source}' is neither a model name (${PRESETS.join(', ')}), a config .json file nor a saved model directory`, { option: 'model' });
-  }
-  if ('kind' in source || 'params' in source) return source as Predictor;
-  return buildModel(source, options);
+/**
+ * The pipeline's sequences in the model's encoding. The Int channel reads the measured expression, except for
+ * DREAM2022 test sequences, which were measured in many cells (the channel is 1, as the authors encode them).
+ */
+export function inputsOf(model: Model, data: PromoterData): Encoded {
+  const { table } = data;
+  const expression = table.columnNames().includes('expression') && !isDreamTest(data) ? (table.array('expression') as ArrayLike<number>) : undefined;
+  return modelInputs(model, table.array('sequence') as string[], { expression });
 }
 
-/** A CNN config (JSON; a partial config may name a preset as `base`). */
-function readConfigFile(file: string): Partial<CnnConfig> & { base?: PresetName } {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new InputError(`not a JSON model config: ${(error as Error).message}`, { file });
-  }
-}
-
-export function firstModel(predictor: Predictor): Model {
-  return 'kind' in predictor ? predictor.models[0]! : predictor;
-}
-
-/** The table's sequences in the model's encoding; a length mismatch names `.preprocess()` as the fix. */
-export function encodeFor(model: Model, table: ColumnTable): Encoded {
-  const sequences = table.array('sequence') as string[];
-  const wrong = sequences.findIndex((s) => s.length !== model.inputLength);
-  if (wrong >= 0) {
-    throw new ModelError(
-      `sequence ${wrong + 1} has length ${sequences[wrong]!.length} but model '${model.config.name}' takes ${model.inputLength} nt; ` +
-        `use .preprocess({ length: ${model.inputLength} }) to pad/truncate`,
-      { option: 'sequences' },
-    );
-  }
-  const expression = table.columnNames().includes('expression') && !table.columnNames().includes('idx')
-    ? (table.array('expression') as ArrayLike<number>)
-    : undefined; // test sequences (with idx) are multi-cell measurements: Int channel 1
-  return encode(sequences, model.encoding, { expression });
-}
-
-function expressionOf(table: ColumnTable): ArrayLike<number> {
+function expressionOf({ table }: PromoterData): ArrayLike<number> {
   if (!table.columnNames().includes('expression')) {
     throw new ModelError(`training needs an 'expression' column (columns: ${table.columnNames().join(', ')})`, { option: 'data' });
   }

@@ -1,57 +1,44 @@
 /**
  * The fluent pipeline a user starts from: `promoters(source)`. A stage is immutable and lazy — every method
- * returns a new stage and nothing is read until the stage is awaited (it is thenable) or asked for a
- * result. A stage caches what it computed, so reusing it does no work twice. Each method calls one plain
- * function of a lower layer; the chain only strings them together and keeps the log of what each step did.
+ * returns a new stage and nothing is read until the stage is awaited (it is thenable: awaiting gives the Arquero
+ * table) or asked for a result. A stage caches what it computed, so reusing it does no work twice. Each method
+ * calls one plain function of a lower layer; the chain only strings them together and keeps the log of what
+ * each step did.
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
 import { readPromoters, type ReadOptions } from '../data/read';
-import { preprocess, reindex, type PreprocessOptions } from '../data/preprocess';
+import { preprocess, preprocessSummary, reindex, type PreprocessOptions } from '../data/preprocess';
 import { readDream2022, readDream2022Pairs, type Dream2022Options, type Dream2022Set } from '../data/dream2022/read';
-import { simulatePromoters, type SimulateOptions } from '../simulate/promoters';
 import { encode, type Encoded, type Encoding } from '../data/encode';
-import { ModelStage, type ModelSource, type ModelStageOptions } from './model-stage';
-import { scanTable } from '../interpret/motif-pairs';
+import { simulatePromoters, type SimulateOptions } from '../simulate/promoters';
 import type { Motif } from '../motifs/motif';
 import type { FimoOptions } from '../motifs/fimo';
-import type { Result } from './result';
+import { scanTable } from '../interpret/motif-pairs';
+import { groupedBars } from '../viz/categorical';
+import type { Model } from '../kernels/camformer/model';
+import type { Ensemble, Predictor } from '../kernels/camformer/predict';
+import { Lazy } from './lazy';
+import { ModelStage, type ModelSource, type ModelStageOptions } from './model-stage';
+import type { LogRow, PromoterData } from './pipeline';
+import { result, type Result } from './result';
 
-/** What a promoter stage holds once run: the table, and one log row per step. */
-export interface PromoterData {
-  table: ColumnTable;
-  /** `step`, `rows` (after the step), `removed`, `detail`. */
-  log: LogRow[];
-  /** Extra tables that came with the source (DREAM pairs, simulator ground truth). */
-  extras: Record<string, ColumnTable>;
-}
-
-export interface LogRow {
-  step: string;
-  rows: number;
-  removed: number;
-  detail: string;
-}
-
+export type { LogRow, PromoterData };
 export type PromoterSource = string | ColumnTable | (() => PromoterData | Promise<PromoterData>);
 
-export class Promoters implements PromiseLike<ColumnTable> {
-  private cache?: Promise<PromoterData>;
+export class Promoters extends Lazy<PromoterData, ColumnTable> {
+  constructor(private readonly load: () => PromoterData | Promise<PromoterData>) {
+    super();
+  }
 
-  constructor(private readonly load: () => PromoterData | Promise<PromoterData>) {}
-
-  /** Runs the pipeline up to here (once) and returns table, log and extras. */
-  run(): Promise<PromoterData> {
-    return (this.cache ??= Promise.resolve().then(this.load));
+  protected compute(): PromoterData | Promise<PromoterData> {
+    return this.load();
   }
 
   /** Awaiting a stage gives its Arquero table. */
-  then<A = ColumnTable, B = never>(
-    onfulfilled?: ((table: ColumnTable) => A | PromiseLike<A>) | null,
-    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-  ): Promise<A | B> {
-    return this.run().then((data) => data.table).then(onfulfilled, onrejected);
+  protected override view(data: PromoterData): ColumnTable {
+    return data.table;
   }
 
   /** A new stage from a function of this one's data, appending to the log. */
@@ -59,14 +46,13 @@ export class Promoters implements PromiseLike<ColumnTable> {
     return new Promoters(() => this.run().then(step));
   }
 
-  /** Keeps rows for which `predicate(row)` is true; the log says how many were removed. */
+  /** Keeps rows for which `predicate(row)` is true; the log says how many were removed and names the step `label`. */
   filter(predicate: (row: Record<string, any>) => boolean, label = 'filter'): Promoters {
     return this.next((data) => {
       const rows: number[] = [];
       const objects = data.table.objects();
       objects.forEach((row, i) => predicate(row) && rows.push(i));
-      const table = reindex(data.table, rows);
-      return withStep(data, table, label, `kept ${rows.length} of ${objects.length}`);
+      return withStep(data, reindex(data.table, rows), label, `kept ${rows.length} of ${objects.length}`);
     });
   }
 
@@ -74,17 +60,14 @@ export class Promoters implements PromiseLike<ColumnTable> {
   preprocess(options: PreprocessOptions = {}): Promoters {
     return this.next((data) => {
       const { table, report } = preprocess(data.table, options);
-      const counts = Object.fromEntries((report.objects() as { reason: string; count: number; detail: string }[]).map((r) => [r.reason, r]));
-      const detail = `dropped ${counts['length']!.count} by length (${counts['length']!.detail}), ` +
-        `${counts['N']!.count} by N (${counts['N']!.detail}); ${counts['kept']!.detail}`;
-      return { ...withStep(data, table, 'preprocess', detail), extras: { ...data.extras, preprocessing: report } };
+      return { ...withStep(data, table, 'preprocess', preprocessSummary(report)), extras: { ...data.extras, preprocessing: report } };
     });
   }
 
-  /** The first `n` rows. */
+  /** The first `n` rows (`Infinity`: all of them). */
   head(n: number): Promoters {
-    if (!Number.isInteger(n) || n < 0) throw new OptionError(`expected a non-negative integer, got ${n}`, { option: 'n' });
-    return this.next((data) => withStep(data, data.table.slice(0, n), 'head', `first ${n} rows`));
+    if (!(n === Infinity || (Number.isInteger(n) && n >= 0))) throw new OptionError(`expected a non-negative integer or Infinity, got ${n}`, { option: 'n' });
+    return this.next((data) => withStep(data, n === Infinity ? data.table : data.table.slice(0, n), 'head', n === Infinity ? 'all rows' : `first ${n} rows`));
   }
 
   /** The log of every step: rows after it, rows removed, and why. */
@@ -101,14 +84,23 @@ export class Promoters implements PromiseLike<ColumnTable> {
     return table;
   }
 
-  /** Joins a model: a preset name or config to `fit`, a trained model or ensemble, or a saved model's directory. */
-  model(source: ModelSource, options: ModelStageOptions = {}): ModelStage {
-    return new ModelStage(this, source, options);
+  /**
+   * Joins a model: a preset name or config (untrained: `.fit()` it), a trained model or ensemble, a saved model's
+   * directory, or another model stage (e.g. one fitted on other promoters).
+   */
+  model(source: Ensemble | ModelStage<Ensemble>, options?: ModelStageOptions): ModelStage<Ensemble>;
+  model(source: ModelSource, options?: ModelStageOptions): ModelStage<Model>;
+  model(source: ModelSource, options: ModelStageOptions = {}): ModelStage<Predictor> {
+    return new ModelStage<Predictor>(this, source, options);
   }
 
-  /** FIMO-equivalent scan of every sequence (DREAM test rows are named `sequence_<idx>`); see `scanFimo`. */
+  /** FIMO-equivalent scan of every sequence, named by `id` (see `scanFimo`); `plot()` draws hits per motif and strand. */
   async motifs(motifs: readonly Motif[], options: FimoOptions = {}): Promise<Result> {
-    return scanTable((await this.run()).table, motifs, options);
+    const hits = scanTable((await this.run()).table, motifs, options);
+    return result(hits, (t, o) => {
+      const counts = t.groupby('motif_alt_id', 'strand').count({ as: 'hits' }).orderby(aq.desc('hits')).slice(0, 60);
+      return groupedBars(counts, { x: 'motif_alt_id', y: 'hits', color: 'strand', title: 'motif hits (p < threshold)', ...o });
+    });
   }
 
   /** Sequences encoded as a flat [n, length, channels] array (see `encode`). */
@@ -124,8 +116,8 @@ function withStep(data: PromoterData, table: ColumnTable, step: string, detail: 
   return { ...data, table, log: [...data.log, { step, rows: table.numRows(), removed, detail }] };
 }
 
-function fromTable(table: ColumnTable, step: string, detail: string, extras: Record<string, ColumnTable> = {}): PromoterData {
-  return { table, log: [{ step, rows: table.numRows(), removed: 0, detail }], extras };
+function fromTable(table: ColumnTable, step: string, detail: string, more: Partial<PromoterData> = {}): PromoterData {
+  return { table, log: [{ step, rows: table.numRows(), removed: 0, detail }], extras: {}, ...more };
 }
 
 export interface PromotersOptions extends ReadOptions {
@@ -136,6 +128,7 @@ export interface PromotersOptions extends ReadOptions {
 /**
  * A promoter pipeline over a file (DREAM txt, TSV/CSV, FASTA, gzip or not), an Arquero table with a
  * `sequence` column, or a loader function.
+ * @example promoters('train.txt').preprocess().head(1000)
  */
 export function promoters(source: PromoterSource, options: PromotersOptions = {}): Promoters {
   const { preprocess: pre = false, ...read } = options;
@@ -150,21 +143,27 @@ export function promoters(source: PromoterSource, options: PromotersOptions = {}
   return pre ? stage.preprocess(pre === true ? {} : pre) : stage;
 }
 
-/** A DREAM2022 set (`test`, `demo_train`, `demo_val`), Camformer-preprocessed; the test set carries its pairs. */
+/**
+ * A DREAM2022 set (`test`, `demo_train`, `demo_val`), Camformer-preprocessed; the test set carries its pairs and
+ * its identity, so `evaluate()` scores it as the challenge did.
+ * @example promoters.dream2022('test').filter((d) => d.split === 'private', 'private split')
+ */
 promoters.dream2022 = function dream2022(set: Dream2022Set, options: Dream2022Options & { preprocess?: boolean | PreprocessOptions } = {}) {
   const { preprocess: pre = true, ...read } = options;
-  const stage = new Promoters(() => {
-    const table = readDream2022(set, read);
-    const extras: Record<string, ColumnTable> = set === 'test' ? { pairs: readDream2022Pairs(read) } : {};
-    return fromTable(table, 'read', `DREAM2022 ${set}`, extras);
-  });
+  const stage = new Promoters(() => fromTable(readDream2022(set, read), 'read', `DREAM2022 ${set}`, {
+    extras: set === 'test' ? { pairs: readDream2022Pairs(read) } : {},
+    dataset: { name: 'dream2022', set },
+  }));
   return pre ? stage.preprocess(pre === true ? {} : pre) : stage;
 };
 
-/** Simulated DREAM-style promoters with planted motifs; the ground truth is the extra table `sites`. */
+/**
+ * Simulated DREAM-style promoters with planted motifs; the ground truth is the extra table `sites`.
+ * @example promoters.simulate({ n: 2000, seed: 1 })
+ */
 promoters.simulate = function simulate(options: SimulateOptions = {}) {
   return new Promoters(() => {
     const { table, sites } = simulatePromoters(options);
-    return fromTable(table, 'simulate', `${table.numRows()} simulated promoters (seed ${options.seed ?? 1})`, { sites });
+    return fromTable(table, 'simulate', `${table.numRows()} simulated promoters (seed ${options.seed ?? 1})`, { extras: { sites } });
   });
 };

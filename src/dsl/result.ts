@@ -1,22 +1,45 @@
 /**
- * A result is an Arquero table that also knows how to draw itself: `result.plot()` returns a Vega-Lite spec
- * built from the table. The plot function is attached non-enumerably, so the table stays an ordinary table
- * for every Arquero verb (a derived table is a plain table again).
+ * What every DSL step that computes something returns: a small object with named fields — `table` (the tidy
+ * Arquero table), `plot()` (its figure as a Vega-Lite spec) and any further named results (scores, extra
+ * tables). Nothing hides in a table's properties, so nothing is lost when a user applies Arquero verbs to
+ * `result.table`. In a notebook a result displays as its table, through its own display hook (no prototype
+ * is patched for it).
  */
 import type { ColumnTable } from 'arquero';
+import { DISPLAY, displayBundle, inspectAsDisplay, type DisplayOptions } from '../notebook/display';
 import type { VegaLiteSpec } from '../viz/spec';
 
-export type Result<Extra extends object = {}> = ColumnTable & Extra & {
-  /** The result's figure as a Vega-Lite spec. */
-  plot(options?: Record<string, unknown>): VegaLiteSpec;
-};
+/** Options every `plot()` accepts; each builder documents more (title, width, colours, …). */
+export type PlotOptions = Record<string, unknown>;
 
-export function withPlot<Extra extends object = {}>(
+export type Result<Extra extends object = {}> = {
+  /** The tidy table: one observation per row. */
+  readonly table: ColumnTable;
+  /** The result's figure as a Vega-Lite spec. */
+  plot(options?: PlotOptions): VegaLiteSpec;
+} & Readonly<Extra>;
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * A result from a table, the function that draws it, and named extras.
+ * @example result(scores, (t) => groupedBars(t, { x: 'subset', y: 'r2' }), { scores: { pearson: 0.41 } })
+ */
+export function result<Extra extends object = {}>(
   table: ColumnTable,
-  plot: (table: ColumnTable, options?: Record<string, unknown>) => VegaLiteSpec,
+  draw: (table: ColumnTable, options?: PlotOptions) => VegaLiteSpec,
   extra?: Extra,
 ): Result<Extra> {
-  Object.defineProperty(table, 'plot', { value: (options?: Record<string, unknown>) => plot(table, options), configurable: true });
-  for (const [key, value] of Object.entries(extra ?? {})) Object.defineProperty(table, key, { value, configurable: true, enumerable: false });
-  return table as Result<Extra>;
+  const out = { table, plot: (options?: PlotOptions) => draw(table, options), ...extra } as Result<Extra>;
+  Object.defineProperty(out, DISPLAY, { value: (options?: DisplayOptions) => displayBundle(table, options), enumerable: false });
+  Object.defineProperty(out, INSPECT, {
+    value: (depth: number, options: { depth?: number | null }) => inspectAsDisplay(table, depth, options),
+    enumerable: false,
+  });
+  return out;
+}
+
+/** True for a DSL result. */
+export function isResult(x: unknown): x is Result {
+  return typeof x === 'object' && x !== null && 'table' in x && typeof (x as { plot?: unknown }).plot === 'function';
 }

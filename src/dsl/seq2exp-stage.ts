@@ -3,36 +3,25 @@
  * sparse per-base mask. `data` is Seq2ExpData, the simulator's output (whose causal positions are the ground
  * truth for the mask), or a function giving either. `.fit(options)` returns a lazy trained stage: awaiting it
  * trains once and gives the `TrainedSeq2Exp`; `evaluate`, `history`, `compareRegions` and `retrain` each call
- * one kernel function and return an Arquero table whose `plot()` draws it.
+ * one kernel function and return a result (`table` and `plot()`).
  */
 import { Lazy } from './lazy';
-import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
 import { simulateSeq2Exp, type Seq2ExpSimulation, type SimulateSeq2ExpOptions } from '../simulate/seq2exp';
 import { initBackend } from '../kernels/tensor/backend';
-import { peakScores, type PeakOptions } from '../data/tracks/peaks';
-import { compareRegionSelectors, retrainOnSelections } from '../kernels/seq2exp/regions';
+import type { PeakOptions } from '../data/tracks/peaks';
+import { compareRegionsAt, defaultSelectors, retrainOnSelections } from '../kernels/seq2exp/regions';
 import {
-  SEQ2EXP_SUBSETS, evaluateSeq2Exp, predictSeq2Exp, trainSeq2Exp, type Seq2ExpData, type TrainSeq2ExpOptions, type TrainedSeq2Exp,
+  evaluateSeq2Exp, predictSeq2Exp, seq2ExpDataOf, seq2ExpPredictionTable, trainSeq2Exp,
+  type Seq2ExpInput, type TrainSeq2ExpOptions, type TrainedSeq2Exp,
 } from '../kernels/seq2exp/train';
 import { groupedBars, lineBand } from '../viz/categorical';
 import { densityScatter } from '../viz/scatter';
-import { withPlot, type Result } from './result';
+import { result, type Result } from './result';
 
-/** Seq2Exp data, optionally with the per-base ground truth [n × L] (1 at causal bases). */
-export type Seq2ExpInput = Seq2ExpData & { causal?: ArrayLike<number> };
+export type { Seq2ExpInput };
 export type Seq2ExpSource = Seq2ExpInput | Seq2ExpSimulation | (() => Seq2ExpInput | Seq2ExpSimulation | Promise<Seq2ExpInput | Seq2ExpSimulation>);
-
-/** The simulator's output as model input (sequences and expression from its table; causal kept). */
-export function seq2ExpDataOf(source: Seq2ExpInput | Seq2ExpSimulation): Seq2ExpInput {
-  if ('sequences' in source) return source;
-  return {
-    sequences: source.table.array('sequence') as string[],
-    expression: source.table.array('expression') as ArrayLike<number>,
-    tracks: source.tracks, trackNames: source.trackNames, length: source.length, causal: source.causal,
-  };
-}
 
 export class Seq2ExpStage extends Lazy<Seq2ExpInput> {
   constructor(private readonly source: Seq2ExpSource) {
@@ -62,9 +51,9 @@ export class Seq2ExpStage extends Lazy<Seq2ExpInput> {
     const { selectors, peaks, ...train } = options;
     await initBackend();
     const data = await this.data();
-    const chosen = selectors ?? defaultSelectors(data, peaks);
+    const chosen = selectors ?? defaultSelectors(data, data.causal, peaks);
     const table = await retrainOnSelections(data, chosen, train);
-    return withPlot(table, retrainPlot);
+    return result(table, retrainPlot);
   }
 }
 
@@ -87,19 +76,13 @@ export class Seq2ExpFit extends Lazy<TrainedSeq2Exp> {
   /** Per region `region, subset, expression, prediction`; `plot()` draws measured vs predicted. */
   async predict(): Promise<Result> {
     const [data, { prediction }, trained] = await Promise.all([this.stage.data(), this.predicted(), this.run()]);
-    const table = aq.table({
-      region: Int32Array.from({ length: data.sequences.length }, (_, i) => i),
-      subset: Array.from(trained.split, (s) => SEQ2EXP_SUBSETS[s]!),
-      expression: Float64Array.from(data.expression as ArrayLike<number>),
-      prediction,
-    });
-    return withPlot(table, (t, o) => densityScatter(t, { x: 'expression', y: 'prediction', xTitle: 'measured', yTitle: 'predicted', ...o }));
+    return result(seq2ExpPredictionTable(trained, data, prediction), (t, o) => densityScatter(t, { x: 'expression', y: 'prediction', xTitle: 'measured', yTitle: 'predicted', ...o }));
   }
 
-  /** One row per epoch (`epoch, loss, kl, valMse, seconds`); `plot()` draws the training loss and validation MSE. */
+  /** One row per epoch (the training loop's history: `trainLoss`, `kl`, `valMse`, …); `plot()` draws the training loss and validation MSE. */
   async history(): Promise<Result> {
     const { history } = await this.run();
-    return withPlot(history, (t, o) => lineBand(t.fold(['loss', 'valMse'], { as: ['curve', 'value'] }), {
+    return result(history, (t, o) => lineBand(t.fold(['trainLoss', 'valMse'], { as: ['curve', 'value'] }), {
       x: 'epoch', y: 'value', color: 'curve', title: 'Seq2Exp training loss (MSE + KL) and validation MSE (standardised)', ...o,
     }));
   }
@@ -108,7 +91,7 @@ export class Seq2ExpFit extends Lazy<TrainedSeq2Exp> {
   async evaluate(): Promise<Result> {
     const [trained, data, predicted] = await Promise.all([this.run(), this.stage.data(), this.predicted()]);
     const table = evaluateSeq2Exp(trained, data, predicted);
-    return withPlot(table, (t, o) => groupedBars(t.fold(['mse', 'mae', 'pearson', 'maskRatio'], { as: ['metric', 'value'] }), {
+    return result(table, (t, o) => groupedBars(t.fold(['mse', 'mae', 'pearson', 'maskRatio'], { as: ['metric', 'value'] }), {
       x: 'metric', y: 'value', color: 'subset', title: `Seq2Exp (${trained.model.config.mask} mask)`, ...o,
     }));
   }
@@ -123,11 +106,8 @@ export class Seq2ExpFit extends Lazy<TrainedSeq2Exp> {
     if (!data.causal) throw new OptionError('comparing regions needs the causal positions (simulated data, or `causal` in the data)', { option: 'data' });
     const ratios = Array.isArray(options.ratio) ? options.ratio : [options.ratio ?? 0.05];
     const subset = options.subset ?? 'test';
-    const code = SEQ2EXP_SUBSETS.indexOf(subset as (typeof SEQ2EXP_SUBSETS)[number]);
-    const rows = subset === 'all' ? undefined : [...trained.split.keys()].filter((i) => trained.split[i] === code);
-    const tables = ratios.map((ratio) => compareRegionSelectors(mask, data, data.causal!, { ratio, rows, peaks: options.peaks, seed: options.seed }));
-    const table = tables.slice(1).reduce((all, t) => all.concat(t), tables[0]!);
-    return withPlot(table, (t, o) => groupedBars(t, {
+    const table = compareRegionsAt(mask, data, data.causal, trained.split, { ratios, subset, peaks: options.peaks, seed: options.seed });
+    return result(table, (t, o) => groupedBars(t, {
       x: 'ratio', y: 'coverage', color: 'method', yTitle: 'causal bases covered', title: `Learned mask vs peaks (${subset} regions)`, ...o,
     }));
   }
@@ -140,25 +120,10 @@ export class Seq2ExpFit extends Lazy<TrainedSeq2Exp> {
     const [data, { mask }] = await Promise.all([this.stage.data(), this.predicted()]);
     const { peaks, ...rest } = options;
     // The training options of this fit, without its progress callback (the retrained predictors are other runs).
-    const train = { ...this.options, onEpoch: undefined };
-    const selectors = { 'seq2exp mask': mask, ...defaultSelectors(data, peaks) };
+    const train = { ...this.options, onProgress: undefined };
+    const selectors = { 'seq2exp mask': mask, ...defaultSelectors(data, data.causal, peaks) };
     return this.stage.retrain({ ...train, ...rest, selectors });
   }
-}
-
-/** The full input, peaks on all tracks (summed −log10 p per base) and, with a ground truth, the causal bases. */
-function defaultSelectors(data: Seq2ExpInput, peaks?: PeakOptions): Record<string, ArrayLike<number> | 'all'> {
-  const n = data.sequences.length;
-  const L = data.length;
-  const T = data.trackNames.length;
-  const summed = new Float64Array(n * L);
-  for (let t = 0; t < T; t++) {
-    const scores = peakScores(Float32Array.from({ length: n * L }, (_, i) => data.tracks[i * T + t]!), L, peaks);
-    scores.forEach((s, i) => (summed[i]! += s));
-  }
-  const selectors: Record<string, ArrayLike<number> | 'all'> = { 'full input': 'all', 'peaks (all tracks)': summed };
-  if (data.causal) selectors['causal (oracle)'] = data.causal;
-  return selectors;
 }
 
 function retrainPlot(table: ColumnTable, options?: Record<string, unknown>) {

@@ -9,7 +9,7 @@
  * the fly (mean 0, sd 1; constant columns contribute nothing), so the input is never copied whole; the small
  * factorizations run in float64 JavaScript.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../kernels/tensor/tf';
 import { OptionError } from '../errors';
 import { createRandom } from '../stats/random';
 

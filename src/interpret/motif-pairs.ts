@@ -1,8 +1,7 @@
 /**
- * Motif steps of the pipeline: `.motifs(db)` scans the sequences (FIMO-equivalent) and `.ism().motifPairs(db)`
- * reads the Camformer Figure 8 logic out of a model — which motifs co-occur, the mean measured and predicted
- * expression of sequences with a pair versus one motif alone, and the ISM contribution of motif A's sites
- * with and without motif B.
+ * The Camformer Figure 8 logic read out of a model's ISM: which motifs co-occur, the mean measured and predicted
+ * expression of sequences with a pair versus one motif alone, and the ISM contribution of motif A's sites with
+ * and without motif B. Sequences are named by their `id` (DREAM test rows: `sequence_<idx>`, as in the challenge).
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
@@ -10,26 +9,12 @@ import { OptionError } from '../errors';
 import type { Motif } from '../motifs/motif';
 import { scanFimo, type FimoOptions } from '../motifs/fimo';
 import { ismByCooccurrence, motifCorrelations, motifOccurrences, motifOverlap, pairDifference, pairLogic } from '../motifs/pairs';
-import { groupedBars, heatmap } from '../viz/categorical';
-import { withPlot, type Result } from '../dsl/result';
 
-/** FIMO sequence names: `sequence_<idx>` for DREAM test rows (as in the challenge), else the row id. */
-export function sequenceNames(table: ColumnTable): string[] {
+/** FIMO hits of `motifs` in the table's sequences, named by the table's `id` column. */
+export function scanTable(table: ColumnTable, motifs: readonly Motif[], options: FimoOptions = {}): ColumnTable {
   const ids = table.array('id') as string[];
-  if (!table.columnNames().includes('idx')) return [...ids];
-  const idx = table.array('idx') as ArrayLike<number>;
-  return ids.map((_, row) => `sequence_${idx[row]}`);
-}
-
-/** FIMO hits of `motifs` in the table's sequences; `plot()` draws hits per motif and strand. */
-export function scanTable(table: ColumnTable, motifs: readonly Motif[], options: FimoOptions = {}): Result {
-  const names = sequenceNames(table);
-  const sequences = (table.array('sequence') as string[]).map((sequence, row) => ({ name: names[row]!, sequence }));
-  const hits = scanFimo([...motifs], sequences, options);
-  return withPlot(hits, (t, o) => {
-    const counts = t.groupby('motif_alt_id', 'strand').count({ as: 'hits' }).orderby(aq.desc('hits')).slice(0, 60);
-    return groupedBars(counts, { x: 'motif_alt_id', y: 'hits', color: 'strand', title: 'motif hits (p < threshold)', ...o });
-  });
+  const sequences = (table.array('sequence') as string[]).map((sequence, row) => ({ name: ids[row]!, sequence }));
+  return scanFimo([...motifs], sequences, options);
 }
 
 export interface MotifPairsOptions extends FimoOptions {
@@ -40,7 +25,9 @@ export interface MotifPairsOptions extends FimoOptions {
   b?: string;
 }
 
-export type MotifPairsResult = Result<{
+export interface MotifPairs {
+  /** Per motif pair: mean measured and predicted expression with both vs A alone (Figure 8b). */
+  pairs: ColumnTable;
   /** Pair with B minus A alone, measured and predicted (Figure 8c, e). */
   difference: ColumnTable;
   /** Per sequence and motif: present, count, best score and position. */
@@ -52,7 +39,7 @@ export type MotifPairsResult = Result<{
   /** ISM contribution over A's sites, with `b_present` (Figure 8g). */
   ismAB: ColumnTable;
   hits: ColumnTable;
-}>;
+}
 
 /**
  * Pair logic from an ISM table (with `reference` predictions) and the sequences it was computed on.
@@ -65,10 +52,9 @@ export function motifPairsFromIsm(
   motifs: readonly Motif[],
   region: { start: number; end: number },
   options: MotifPairsOptions = {},
-): MotifPairsResult {
+): MotifPairs {
   const { motifs: wanted, a, b, ...fimo } = options;
-  const names = sequenceNames(table);
-  const nameOf = new Map((table.array('id') as string[]).map((id, row) => [id, names[row]!]));
+  const names = table.array('id') as string[];
   const hits = scanTable(table, motifs, { ...fimo, region });
   const ids = wanted ? wanted.map((w) => motifIdOf(motifs, w)) : mostFrequent(hits, 8);
   if (ids.length < 1) throw new OptionError('no motif has a hit in these sequences; lower the threshold or choose motifs', { option: 'motifs' });
@@ -76,7 +62,7 @@ export function motifPairsFromIsm(
   // One reference prediction per sequence (every variant row of an id carries the same one).
   const reference = ism.groupby('id').rollup({ predicted: aq.op.any('reference') }).objects() as { id: string; predicted: number }[];
   const measuredOf = new Map((table.array('id') as string[]).map((id, row) => [id, table.columnNames().includes('expression') ? (table.array('expression') as ArrayLike<number>)[row]! : NaN]));
-  const expression = aq.from(reference.map((r) => ({ sequence_name: nameOf.get(r.id)!, measured: measuredOf.get(r.id)!, predicted: r.predicted })));
+  const expression = aq.from(reference.map((r) => ({ sequence_name: r.id, measured: measuredOf.get(r.id)!, predicted: r.predicted })));
 
   const pairs = pairLogic(hits, expression, { motifs: ids });
   const occurrences = motifOccurrences(hits, names, { motifs: ids });
@@ -84,16 +70,17 @@ export function motifPairsFromIsm(
   // ISM positions are 1-based in the full sequence; hits are relative to the scanned region.
   const ismInRegion = contributions
     .filter(aq.escape((d: { position: number }) => d.position >= region.start && d.position <= region.end))
-    .derive({ sequence_name: aq.escape((d: { id: string }) => nameOf.get(d.id)!), position: aq.escape((d: { position: number }) => d.position - region.start + 1) });
+    .derive({ sequence_name: (d: { id: string }) => d.id, position: aq.escape((d: { position: number }) => d.position - region.start + 1) });
 
-  return withPlot(pairs, (t, o) => heatmap(t, { x: 'motif_b', y: 'motif_a', value: 'predicted_mean', title: 'mean predicted expression: A with B (diagonal: A alone)', ...o }), {
+  return {
+    pairs,
     difference: pairDifference(pairs),
     occurrences,
     correlations: motifCorrelations(occurrences, expression),
     overlap: motifOverlap(hits, names, motifA, motifB),
     ismAB: ismByCooccurrence(ismInRegion, hits, motifA, motifB),
     hits,
-  });
+  };
 }
 
 function motifIdOf(motifs: readonly Motif[], key: string): string {

@@ -2,8 +2,7 @@
  * Reading text inputs: plain or gzip (detected by the magic bytes, not the name), split into lines
  * with their 1-based numbers so every reader can point at the line a problem is on.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../errors';
 
@@ -31,15 +30,4 @@ export function splitLines(text: string): string[] {
   const lines = text.split(/\r?\n/);
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
   return lines;
-}
-
-/**
- * Writes a file atomically: to a temporary name beside it, then renamed over the target, so a reader never
- * sees half a file and an interrupted job leaves the old file intact.
- */
-export function writeFileAtomic(path: string, content: string | Uint8Array): void {
-  mkdirSync(dirname(resolve(path)), { recursive: true });
-  const temporary = `${path}.tmp-${process.pid}-${Date.now()}`;
-  writeFileSync(temporary, content);
-  renameSync(temporary, path);
 }

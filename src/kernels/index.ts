@@ -3,3 +3,4 @@ export * from './tensor';
 export * from './camformer';
 export * from './deeprage';
 export * from './seq2exp';
+export * from './motifs';

@@ -190,9 +190,10 @@ export function motifOverlap(hits: Table, sequenceNames: readonly string[], moti
 
 /**
  * ISM contributions over every site of motif A, labelled by whether motif B has a site in the same sequence
- * (Figure 8g). `ism` has one row per sequence and position: `sequence_name`, `position` (1-based, in the
- * hits' coordinates, i.e. relative to the scanned region) and `contribution`. One row per A site with the sum
- * and mean contribution over its positions; group by `b_present` to compare.
+ * (`b_present`) and whether a B site overlaps this A site (`b_overlaps`: the paper's Figure 8g groups "IME1
+ * motifs by whether they overlapped a UME6 motif or not", §4.4). `ism` has one row per sequence and position:
+ * `sequence_name`, `position` (1-based, in the hits' coordinates, i.e. relative to the scanned region) and
+ * `contribution`. One row per A site with the sum and mean contribution over its positions.
  */
 export function ismByCooccurrence(ism: Table, hits: Table, motifA: string, motifB: string): Table {
   const names = columnOf(ism, 'sequence_name', 'ism') as string[];
@@ -201,7 +202,8 @@ export function ismByCooccurrence(ism: Table, hits: Table, motifA: string, motif
   const bySeq = new Map<string, Map<number, number>>();
   names.forEach((n, i) => (bySeq.get(n) ?? bySeq.set(n, new Map()).get(n)!).set(positions[i]!, contributions[i]!));
   const rows = hitRows(hits);
-  const withB = new Set(rows.filter((r) => r.motif_id === motifB).map((r) => r.sequence_name));
+  const bSites = new Map<string, Hit[]>();
+  for (const r of rows) if (r.motif_id === motifB) (bSites.get(r.sequence_name) ?? bSites.set(r.sequence_name, []).get(r.sequence_name)!).push(r);
   const out = [];
   for (const r of rows) {
     if (r.motif_id !== motifA) continue;
@@ -212,7 +214,11 @@ export function ismByCooccurrence(ism: Table, hits: Table, motifA: string, motif
       const c = contrib.get(p);
       if (c !== undefined && !Number.isNaN(c)) { sum += c; n++; }
     }
-    out.push({ sequence_name: r.sequence_name, start: r.start, stop: r.stop, strand: r.strand, score: r.score, b_present: withB.has(r.sequence_name), ism_sum: sum, ism_mean: n ? sum / n : NaN, positions: n });
+    const b = bSites.get(r.sequence_name) ?? [];
+    out.push({
+      sequence_name: r.sequence_name, start: r.start, stop: r.stop, strand: r.strand, score: r.score, b_present: b.length > 0,
+      b_overlaps: b.some((t) => t.start <= r.stop && r.start <= t.stop), ism_sum: sum, ism_mean: n ? sum / n : NaN, positions: n,
+    });
   }
-  return out.length ? aq.from(out) : aq.table({ sequence_name: [], start: [], stop: [], strand: [], score: [], b_present: [], ism_sum: [], ism_mean: [], positions: [] });
+  return out.length ? aq.from(out) : aq.table({ sequence_name: [], start: [], stop: [], strand: [], score: [], b_present: [], b_overlaps: [], ism_sum: [], ism_mean: [], positions: [] });
 }

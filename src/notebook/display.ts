@@ -109,6 +109,7 @@ export function displayBundle(x: unknown, options: DisplayOptions = {}): Display
  */
 export function show(x: unknown, options: DisplayOptions = {}): void {
   if (inKernel()) {
+    enableAutoDisplay();
     if (!publishDisplay(displayBundle(x, options))) console.log(x);
     return;
   }
@@ -131,7 +132,7 @@ function swallowNextNewline(): void {
 }
 
 /** util.inspect hook: a top-level inspect (what tslab does with a cell's value) publishes a display instead. */
-function inspectAsDisplay(value: unknown, depth: number, options: { depth?: number | null }): unknown {
+export function inspectAsDisplay(value: unknown, depth: number, options: { depth?: number | null }): unknown {
   const topLevel = options?.depth === undefined || options.depth === null || depth === options.depth;
   if (topLevel && inKernel()) {
     try {
@@ -150,11 +151,13 @@ function inspectAsDisplay(value: unknown, depth: number, options: { depth?: numb
  * Makes tables and specs display themselves as a cell's value in tslab. tslab prints that value with the
  * `console.log` it captured at start-up (so patching console.log cannot help); console.log formats with
  * util.inspect, which calls `[util.inspect.custom]`: our specs carry one (see viz/spec.ts) and Arquero's
- * ColumnTable gets one here. Idempotent; does nothing outside a kernel.
+ * ColumnTable gets one here — the one prototype cislab patches, and only when asked: by the cislab kernel at
+ * start-up, or by the first `show()` in a kernel. (DSL results carry their own hook and need no patch.)
+ * Idempotent.
  */
-export function enableAutoDisplay(): boolean {
+export function enableAutoDisplay(options: { beforeKernelStart?: boolean } = {}): boolean {
   if (autoDisplay) return true;
-  if (!inKernel()) return false;
+  if (!options.beforeKernelStart && !inKernel()) return false;
   setSpecInspector((spec, depth, options) => inspectAsDisplay(spec, depth, options));
   const proto = ColumnTable.prototype as unknown as Record<symbol, unknown>;
   if (!Object.prototype.hasOwnProperty.call(proto, INSPECT)) {

@@ -1,13 +1,10 @@
-// Public API of src/notebook: rich display in tslab, progress, kernel set-up, the notebook runner.
-import { enableAutoDisplay } from './display';
+// src/notebook: rich display in tslab, progress, kernel set-up, the notebook runner. Loading it patches nothing;
+// the cislab kernel turns auto-display on at start-up (kernel-main.ts), `show()` on first use.
 
-export { show, displayBundle, enableAutoDisplay, setDisplayOptions, isDisplayable, describeSpec, DISPLAY, VEGA_LITE_MIME, type DisplayOptions } from './display';
+export { show, displayBundle, enableAutoDisplay, inspectAsDisplay, setDisplayOptions, isDisplayable, describeSpec, DISPLAY, VEGA_LITE_MIME, type DisplayOptions } from './display';
 export { inKernel, publishDisplay, type DisplayContent } from './kernel';
 export { tableHtml, tableText, type TableViewOptions } from './table-html';
 export { progress, progressMode, type Progress, type ProgressOptions } from './progress';
 export { installKernel, hasJupyterClient, defaultKernelPrefix, JUPYTER_APT_PACKAGES, type InstallKernelOptions, type InstalledKernel } from './install';
 export { runNotebooks, runNotebook, notebooksTestCommand, findNotebooks, formatNotebookResult, ensureKernel, type RunNotebooksOptions, type NotebookResult, type NotebookError } from './runner';
 export { sanitize, compareNotebooks, DEFAULT_PRECISION, type Mismatch } from './compare';
-
-// Inside a tslab kernel, loading cislab makes tables and charts display themselves as cell values.
-enableAutoDisplay();

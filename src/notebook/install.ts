@@ -4,7 +4,9 @@
  * packages first when they are missing and we are root.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic';
+import { PACKAGE_ROOT } from '../io/package-root';
 import { dirname, join, resolve } from 'node:path';
 import { CislabError } from '../errors';
 
@@ -37,7 +39,6 @@ export interface InstalledKernel {
   argv: string[];
 }
 
-const PACKAGE_ROOT = resolve(__dirname, '..', '..');
 
 /** Default kernel prefix: `.jupyter-kernel` in the package (git-ignored). */
 export function defaultKernelPrefix(): string {
@@ -87,8 +88,7 @@ export function installKernel(options: InstallKernelOptions = {}): InstalledKern
   spec.argv = [process.execPath, kernelMain, '--config-path', '{connection_file}'];
   spec.display_name = 'TypeScript (cislab)';
   // Write-then-rename: a Jupyter client reading concurrently sees the old or the new file, never half of one.
-  writeFileSync(kernelJson + '.tmp', JSON.stringify(spec, null, 1) + '\n');
-  renameSync(kernelJson + '.tmp', kernelJson);
+  writeFileAtomic(kernelJson, JSON.stringify(spec, null, 1) + '\n');
   const jupyterPath = join(prefix, 'share', 'jupyter');
   log(`kernel 'tslab' installed; use JUPYTER_PATH=${jupyterPath}`);
   return { kernelDir, jupyterPath, argv: spec.argv };

@@ -13,7 +13,7 @@ import Module from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { existsSync } from 'node:fs';
 
-export const PACKAGE_ROOT = join(__dirname, '..', '..');
+import { PACKAGE_ROOT } from '../io/package-root';
 const NAME = 'cislab';
 
 function mapRequests(): void {
@@ -65,6 +65,8 @@ export function startCislabKernel(argv: string[] = process.argv.slice(2)): void 
   const tslabDir = dirname(dirname(tslabMain));
   mapRequests();
   mapTypes(tslabDir, process.cwd());
+  // Tables and charts display themselves as a cell's value in this kernel (cislab itself patches nothing on import).
+  (require('./display') as typeof import('./display')).enableAutoDisplay({ beforeKernelStart: true });
   require(tslabMain).startKernel({ configPath: argv[i + 1], enableFindLocal: false, jsKernel: argv.includes('--js') });
 }
 

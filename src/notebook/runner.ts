@@ -11,6 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { compareNotebooks, type Mismatch, type NotebookJson } from './compare';
 import { EXECUTE_NOTEBOOK_PY } from './execute-py';
 import { DEFAULT_PYTHON, defaultKernelPrefix, installKernel } from './install';
+import { PACKAGE_ROOT } from '../io/package-root';
 
 export interface RunNotebooksOptions {
   /** Rewrite stored outputs with the fresh ones instead of comparing (default false). */
@@ -144,7 +145,7 @@ export async function runNotebook(path: string, options: RunNotebooksOptions = {
       writeFileSync(abs, readFileSync(out, 'utf8'));
       result.updated = true;
     } else {
-      const roots = [dirname(abs), resolve(__dirname, '..', '..')];
+      const roots = [dirname(abs), PACKAGE_ROOT];
       result.mismatches = (await compareNotebooks(stored, fresh, roots)).map((m) => ({ ...m, source: firstLine(stored.cells[m.cell].source) }));
       result.ok = result.mismatches.length === 0;
     }
@@ -157,7 +158,7 @@ export async function runNotebook(path: string, options: RunNotebooksOptions = {
 
 /** Runs notebooks one after another (files or directories; default the package's notebooks/). */
 export async function runNotebooks(paths: readonly string[] = [], options: RunNotebooksOptions = {}): Promise<NotebookResult[]> {
-  const files = findNotebooks(paths.length ? paths : [join(resolve(__dirname, '..', '..'), 'notebooks')]);
+  const files = findNotebooks(paths.length ? paths : [join(PACKAGE_ROOT, 'notebooks')]);
   const results: NotebookResult[] = [];
   for (const f of files) results.push(await runNotebook(f, options));
   return results;

@@ -13,7 +13,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 
@@ -29,8 +30,7 @@ function helperImporter(): Importer {
     const file = join(tmpdir(), `cislab-esm-import-${typeof process.getuid === 'function' ? process.getuid() : 'user'}.cjs`);
     const body = 'module.exports = (specifier) => import(specifier);\n';
     if (!existsSync(file) || readFileSync(file, 'utf8') !== body) {
-      writeFileSync(file + '.' + process.pid, body);
-      renameSync(file + '.' + process.pid, file);
+      writeFileAtomic(file, body);
     }
     viaHelper = createRequire(file)(file) as Importer;
   }

@@ -9,3 +9,4 @@ export { ismLogo, pwmLogo, informationContent as pwmLetterHeights, type MotifLik
 export { render, renderSync, saveFigure, loadRenderer, rendererLoaded, compileVegaLite, svgToPng, type RenderFormat, type RenderOptions } from './render';
 export type { TableLike } from './data';
 export { markSites, type SiteMark, type MarkSitesOptions } from './sites';
+export { radar, type RadarOptions } from './radar';

@@ -23,7 +23,7 @@ describe('cislab train → predict → ism → scan', () => {
     const model = join(dir, 'model');
     expect(await runCli(['train', '--model', join(dir, 'tiny.json'), '--data', data, '--out', model, '--epochs', '2', '--batch-size', '32'])).toBe(0);
     expect(existsSync(join(model, 'config.json'))).toBe(true);
-    expect(existsSync(join(`${model}.checkpoint`, 'config.json'))).toBe(true);
+    expect(existsSync(join(`${model}.checkpoint`, 'checkpoint.bin'))).toBe(true);
     // Resuming a finished run trains no further epochs and saves the same model again.
     expect(await runCli(['train', '--model', join(dir, 'tiny.json'), '--data', data, '--out', model, '--epochs', '2', '--batch-size', '32', '--resume'])).toBe(0);
     expect(out.join('\n')).toMatch(/saved cli-tiny .*\(2 epochs/);
@@ -65,7 +65,7 @@ describe('cislab train → predict → ism → scan', () => {
     expect(await runCli(['train', '--data', data])).toBe(2);
     expect(err.pop()).toMatch(/--model is required/);
     expect(await runCli(['predict', '--model', join(dir, 'nope'), '--data', data, '--out', join(dir, 'x.tsv')])).toBe(2);
-    expect(err.pop()).toMatch(/neither a model name/);
+    expect(err.pop()).toMatch(/no saved model at/);
     expect(await runCli(['ism', '--model', 'm', '--data', data, '--out', 'x', '--region', '30-20'])).toBe(2);
     expect(await runCli(['predict', '--model', 'm', '--data', data, '--out', 'x', '--engine', 'gpu'])).toBe(2);
     expect(err.pop()).toMatch(/option 'engine': unknown engine 'gpu'; expected auto, onnx, tfjs/);

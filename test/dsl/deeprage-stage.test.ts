@@ -12,11 +12,11 @@ describe('deeprage(data).fit(...)', () => {
     const trained = await fit;
     expect(await fit).toBe(trained); // awaiting again does not retrain
     const history = await fit.history();
-    expect(history.numRows()).toBe(4);
+    expect(history.table.numRows()).toBe(4);
     expect(isVegaLiteSpec(history.plot())).toBe(true);
 
     const scores = await fit.evaluate();
-    const test = scores.objects()[2] as { subset: string; pairs: number; pearson: number; mse: number };
+    const test = scores.table.objects()[2] as { subset: string; pairs: number; pearson: number; mse: number };
     console.log('deeprage dsl test scores', test);
     expect(test.subset).toBe('test');
     expect(test.pearson).toBeGreaterThan(0.3);
@@ -24,12 +24,12 @@ describe('deeprage(data).fit(...)', () => {
 
     const knockouts = await fit.knockouts({ filters: [0, 1] });
     const sim = (await stage) as DeepRageSimulation;
-    expect(knockouts.numRows()).toBe(2 * sim.genes.length);
-    expect((knockouts.array('effect') as Float64Array).every((e) => e >= 0)).toBe(true);
+    expect(knockouts.table.numRows()).toBe(2 * sim.genes.length);
+    expect((knockouts.table.array('effect') as Float64Array).every((e) => e >= 0)).toBe(true);
     expect(isVegaLiteSpec(knockouts.plot())).toBe(true);
 
     const recovery = await fit.targetRecovery();
-    const rows = recovery.objects() as { regulator: string; filterAuroc: number; regulatorAuroc: number; pairAuroc: number }[];
+    const rows = recovery.table.objects() as { regulator: string; filterAuroc: number; regulatorAuroc: number; pairAuroc: number }[];
     console.log('deeprage dsl target recovery', rows);
     expect(rows.map((r) => r.regulator)).toEqual(sim.regulators.slice(0, 3));
     // After 4 epochs at least one regulator is learned: knocking out its filter or its input changes its
@@ -40,16 +40,16 @@ describe('deeprage(data).fit(...)', () => {
     expect(isVegaLiteSpec(recovery.plot())).toBe(true);
 
     const matches = await fit.filterMotifs(sim.regulatorMotifs);
-    expect(matches.numRows()).toBe(trained.model.config.filters);
+    expect(matches.table.numRows()).toBe(trained.model.config.filters);
     expect(isVegaLiteSpec(matches.plot())).toBe(true);
     trained.model.dispose();
   });
 
   it('classification: the confusion matrix adds up to the test pairs and plots as a heat map', async () => {
     const fit = stage.fit({ task: 'classification', split: 'pair', epochs: 3, batchGenes: 16, learningRate: 0.01 });
-    const scores = (await fit.evaluate()).objects() as { subset: string; pairs: number; accuracy: number; majority: number }[];
+    const scores = (await fit.evaluate()).table.objects() as { subset: string; pairs: number; accuracy: number; majority: number }[];
     const confusion = await fit.confusion('test');
-    const total = Array.from(confusion.array('count') as Int32Array).reduce((a, b) => a + b, 0);
+    const total = Array.from(confusion.table.array('count') as Int32Array).reduce((a, b) => a + b, 0);
     expect(total).toBe(scores[2]!.pairs);
     expect(scores[2]!.accuracy).toBeGreaterThan(scores[2]!.majority);
     expect(isVegaLiteSpec(confusion.plot())).toBe(true);

@@ -12,22 +12,22 @@ describe('seq2exp(data).fit(...)', () => {
   it('trains once, evaluates, and compares the learned mask with peaks at equal ratios', async () => {
     const trained = await fit;
     expect(await fit).toBe(trained);
-    expect((await fit.history()).numRows()).toBe(8);
+    expect((await fit.history()).table.numRows()).toBe(8);
     expect(isVegaLiteSpec((await fit.history()).plot())).toBe(true);
 
     const scores = await fit.evaluate();
-    const test = scores.objects()[2] as { subset: string; regions: number; pearson: number; mse: number; mae: number };
+    const test = scores.table.objects()[2] as { subset: string; regions: number; pearson: number; mse: number; mae: number };
     console.log('seq2exp dsl test scores', test);
     expect(test.subset).toBe('test');
     expect(test.regions).toBe(60);
     expect(test.pearson).toBeGreaterThan(0.3);
     expect(isVegaLiteSpec(scores.plot())).toBe(true);
     const predictions = await fit.predict();
-    expect(predictions.numRows()).toBe(300);
+    expect(predictions.table.numRows()).toBe(300);
     expect(isVegaLiteSpec(predictions.plot())).toBe(true);
 
     const regions = await fit.compareRegions({ ratio: [0.05, 0.1] });
-    const rows = regions.objects() as { method: string; ratio: number; coverage: number }[];
+    const rows = regions.table.objects() as { method: string; ratio: number; coverage: number }[];
     console.log('seq2exp dsl coverage', rows);
     expect(rows.length).toBe(2 * 5); // mask, peaks per track (2), peaks on all tracks, random
     for (const ratio of [0.05, 0.1]) {
@@ -40,7 +40,7 @@ describe('seq2exp(data).fit(...)', () => {
 
   it('retrains predictors on the learned mask, peaks, the full input and the causal bases', async () => {
     const table = await fit.retrain({ ratio: 0.1, epochs: 4 });
-    const rows = table.objects() as { selection: string; ratio: number; pearson: number }[];
+    const rows = table.table.objects() as { selection: string; ratio: number; pearson: number }[];
     console.log('seq2exp dsl retrain', rows);
     expect(rows.map((r) => r.selection)).toEqual(['seq2exp mask', 'full input', 'peaks (all tracks)', 'causal (oracle)']);
     expect(rows[1]!.ratio).toBe(1);
@@ -57,7 +57,7 @@ describe('seq2exp(data).fit(...)', () => {
       tracks: sim.tracks, trackNames: sim.trackNames, length: sim.length,
     });
     const fit = plain.fit({ epochs: 1 });
-    expect((await fit.evaluate()).numRows()).toBe(3);
+    expect((await fit.evaluate()).table.numRows()).toBe(3);
     await expect(fit.compareRegions()).rejects.toThrow(/causal positions/);
   });
 });

@@ -3,7 +3,7 @@
  * exact ACGT, a second filter that fires on TTTT, and an output that sums filter 1's activations.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { buildModel, type Model } from '../../src/kernels/camformer/model';
 import { averageGradCam, gradCam, resample } from '../../src/interpret/gradcam';
 import { filterKnockout, filterPwms, layerActivations } from '../../src/interpret/activations';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ismContributions, ismEntropy, ismScores, type BatchPredictor } from '../../src/interpret/ism';
+import { CAMFORMER_ENTROPY_THRESHOLD, ismContributions, ismEntropy, ismScores, type BatchPredictor } from '../../src/interpret/ism';
 import { simulatePromoters } from '../../src/simulate/promoters';
 import type { Encoded } from '../../src/data/encode';
 
@@ -62,6 +62,22 @@ describe('ismScores', () => {
     const entropy = ismEntropy(table).objects() as { id: string; entropy: number }[];
     expect(entropy.map((e) => e.id)).toEqual(['a', 'b']);
     expect(entropy[1]!.entropy).toBeCloseTo(2, 12);
+    // The authors' threshold keeps logos below it: here a 2-bit one passes 5 bits, fails 1.5.
+    expect((ismEntropy(table, { threshold: CAMFORMER_ENTROPY_THRESHOLD }).array('id') as string[])).toEqual(['a', 'b']);
+    expect((ismEntropy(table, { threshold: 1.5 }).array('id') as string[])).toEqual(['a']);
+    expect(ismEntropy(table, { threshold: 0.01 }).numRows()).toBe(0);
+    expect(() => ismEntropy(table, { threshold: 0 })).toThrow(/option 'threshold'/);
+  });
+
+  it('offers the authors\' sign (their code plots + mean effect; their text − mean effect), same entropy', async () => {
+    const model = additiveModel(110);
+    const ism = await ismScores(model.predict, sequences.slice(0, 2));
+    const text = ismContributions(ism).array('contribution') as number[];
+    const code = ismContributions(ism, { sign: 'authors-code' }).array('contribution') as number[];
+    code.forEach((v, i) => expect(v).toBeCloseTo(-text[i]!, 12));
+    const bits = (t: ReturnType<typeof ismContributions>) => ismEntropy(t).array('entropy') as number[];
+    expect(bits(ismContributions(ism, { sign: 'authors-code' }))).toEqual(bits(ismContributions(ism)));
+    expect(() => ismContributions(ism, { sign: 'minus' as never })).toThrow(/option 'sign'/);
   });
 
   it('checks region, ids and the predictor output size', async () => {

@@ -62,6 +62,8 @@ describe('pair logic', () => {
     expect(rows.map((r) => [r['sequence_name'], r['b_present'], r['ism_sum'], r['positions']])).toEqual([
       ['s1', false, 3, 2], ['s1', false, 0, 0], ['s2', true, -4, 2], ['s3', true, 0.5, 1],
     ]);
+    // Overlap (the paper's Fig. 8g grouping): s2's A site 5–10 overlaps B 8–12; s3's A 1–6 does not touch B 30–34.
+    expect(rows.map((r) => r['b_overlaps'])).toEqual([false, false, true, false]);
     expect(() => ismByCooccurrence(aq.table({ x: [1] }), hits, 'A', 'B')).toThrow(/lacks column 'sequence_name'/);
   });
 

@@ -28,7 +28,7 @@ describe.skipIf(process.env.CISLAB_SKIP_NOTEBOOKS === '1')('in a real tslab kern
     expect(Buffer.from(chart[0].data['image/png'], 'base64').subarray(1, 4).toString()).toBe('PNG');
     expect(shown[0].data['application/vnd.vegalite.v5+json'].data.values).toHaveLength(2);
     expect(shown[1].text.join('')).toBe('quick = 1\n');
-  }, 120_000);
+  });
 
   it('fails a broken notebook naming the cell and the message', async () => {
     const path = tinyNotebook(['const a = 1;', "throw new Error('the sky fell');", 'a + 1']);
@@ -37,13 +37,13 @@ describe.skipIf(process.env.CISLAB_SKIP_NOTEBOOKS === '1')('in a real tslab kern
     expect(r.error?.cell).toBe(1);
     expect(r.error?.source).toContain('the sky fell');
     expect(r.error?.message).toContain('Error: the sky fell');
-  }, 120_000);
+  });
 
   it('fails a notebook whose type check fails', async () => {
     const r = await runNotebook(tinyNotebook(["const n: number = 'text';"]));
     expect(r.ok).toBe(false);
     expect(r.error?.message).toMatch(/not assignable to type 'number'/);
-  }, 120_000);
+  });
 
   it('catches a changed output, passes after --update', async () => {
     const stored = [{ output_type: 'stream', name: 'stdout', text: ['mean = 2.5\n'] }];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as aq from 'arquero';
 import { Resvg } from '@resvg/resvg-js';
 import {
-  boxPlot, densityScatter, embeddingScatter, groupedBars, heatmap, histogram, ismLogo, lineBand, pwmLogo, render, violin,
+  boxPlot, densityScatter, embeddingScatter, groupedBars, heatmap, histogram, ismLogo, lineBand, pwmLogo, radar, render, violin,
   FONT, type VegaLiteSpec,
 } from '../../src/viz';
 import { importEsm } from '../../src/viz/esm';
@@ -30,6 +30,7 @@ const specs: Record<string, () => VegaLiteSpec> = {
   embeddingScatter: () => embeddingScatter(aq.table({ u: measured.slice(0, 3000).map((m) => m + gauss()), v: measured.slice(0, 3000).map(() => gauss()), e: measured.slice(0, 3000) }), { x: 'u', y: 'v', color: 'e' }),
   ismLogo: () => ismLogo([[0.5, -0.1, 0, 0], [0, 0, -0.8, 0.1], [0.2, 0.3, 0.1, -0.4], [0, 1.2, 0, 0]]),
   pwmLogo: () => pwmLogo([[10, 0, 0, 0], [0, 10, 0, 0], [2, 2, 5, 1], [0, 0, 0, 10]]),
+  radar: () => radar(['all', 'high', 'low', 'yeast', 'SNVs'].flatMap((subset, i) => ['Orig', 'Mini'].map((model, j) => ({ subset, model, rho: 0.5 + 0.1 * i - 0.05 * j, sd: 0.01 }))), { axis: 'subset', value: 'rho', series: 'model', error: 'sd' }),
 };
 
 /** Warnings vega-lite logs while compiling (unknown channels, bad types, dropped encodings…). */
@@ -74,5 +75,19 @@ describe('density scatter', () => {
   });
   it('names the missing column', () => {
     expect(() => densityScatter(big, { x: 'nope', y: 'predicted' })).toThrow(/option 'x'.*no column 'nope'/);
+  });
+});
+
+describe('radar', () => {
+  it('puts each value on its spoke (clockwise from the top), closes complete outlines and refuses < 3 spokes', () => {
+    const rows = ['a', 'b', 'c', 'd'].map((axis, i) => ({ axis, v: [1, 0.5, 0, 0.5][i]! }));
+    const spec = radar(rows, { axis: 'axis', value: 'v', domain: [0, 1] }) as any;
+    const points = spec.layer[4].data.values as { axis: string; x: number; y: number; order: number }[];
+    expect(points.map((p) => [p.axis, p.x, p.y])).toEqual([['a', 0, 1], ['b', 0.5, 0], ['c', 0, 0], ['d', -0.5, 0], ['a', 0, 1]]);
+    expect(points[4]!.order).toBe(4);
+    // A series missing a spoke is not closed (no false edge).
+    const gap = radar([...rows.slice(0, 3)], { axis: 'axis', value: 'v', order: ['a', 'b', 'c', 'd'], domain: [0, 1] }) as any;
+    expect(gap.layer[4].data.values).toHaveLength(3);
+    expect(() => radar(rows.slice(0, 2), { axis: 'axis', value: 'v' })).toThrow(/at least 3 spokes/);
   });
 });

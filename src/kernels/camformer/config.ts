@@ -36,20 +36,67 @@ export interface CnnConfig {
 export type PresetName = 'camformer' | 'camformer-small' | 'camformer-mini';
 export const PRESETS: readonly PresetName[] = ['camformer', 'camformer-small', 'camformer-mini'];
 
-function camformerOriginal(name: string, channels: number): CnnConfig {
+/** Where a preset's structure comes from: the authors' code (`published`) or rebuilt from their numbers. */
+export type PresetStructure = 'published' | 'reconstruction';
+
+export interface PresetInfo {
+  structure: PresetStructure;
+  /** The file (and lines) the structure follows. */
+  source: string;
+}
+
+export const PRESET_INFO: Readonly<Record<PresetName, PresetInfo>> = {
+  'camformer': { structure: 'published', source: 'gautammalik-git/Camformer large_camformer.py L50–62; Figure_2/data/model_str.md' },
+  'camformer-small': { structure: 'reconstruction', source: 'parameter counts of Figure_S4/data/score_board_SmallModel.csv (config not published)' },
+  'camformer-mini': { structure: 'published', source: 'gautammalik-git/Camformer base_camformer.py L50–65; base/model_basic.py' },
+};
+
+/**
+ * The residual structure of the authors' `base/model.py` (`CNN`, gautammalik-git/Camformer): six 'same'-padded
+ * convs (`Conv2dSame`, model.py L66–123), blocks added pairwise (`forward`, L199–205), one max-pool in block 5.
+ * `size` scales channels, kernels, the pool and the dense widths together.
+ */
+function residualCamformer(name: string, encoding: Encoding, size: { channels: number; kernel: number; pool: { kernel: number; stride: number }; dense: number }): CnnConfig {
   const convs: ConvLayerConfig[] = Array.from({ length: 6 }, (_, i) => ({
-    channels,
-    kernel: 10,
+    channels: size.channels,
+    kernel: size.kernel,
     padding: 'same' as const,
     dropout: 0.3,
-    ...(i === 4 ? { pool: { kernel: 10, stride: 4 } } : {}),
+    ...(i === 4 ? { pool: { ...size.pool } } : {}),
   }));
   return {
-    name, encoding: 'onehot', inputLength: 110, inputChannels: 4, convs, residual: [2, 4, 6],
-    dense: [256, 256], denseDropouts: [0, 0], batchNormEpsilon: 1e-5, batchNormMomentum: 0.1,
+    name, encoding, inputLength: 110, inputChannels: encodingChannels(encoding), convs, residual: [2, 4, 6],
+    dense: [size.dense, size.dense], denseDropouts: [0, 0], batchNormEpsilon: 1e-5, batchNormMomentum: 0.1,
   };
 }
 
+/**
+ * Camformer (Original), published: `large_camformer.py` L50–62 (gautammalik-git/Camformer) and the torchsummary
+ * table `manuscript_figures/Figure_2/data/model_str.md` (16,611,073 parameters); run 9 of the grid (`onehot`).
+ */
+function camformerOriginal(): CnnConfig {
+  return residualCamformer('camformer', 'onehot', { channels: 512, kernel: 10, pool: { kernel: 10, stride: 4 }, dense: 256 });
+}
+
+/**
+ * Camformer-Small, a RECONSTRUCTION. Neither repository holds its config (the grid's `tuning_results/141_…/config.json`
+ * is not published); the paper (§4.1.1) says only that the channels go from 512 to 256. What is exact are the
+ * parameter counts of the score board `manuscript_figures/Figure_S4/data/score_board_SmallModel.csv`: 3,401,601
+ * with `onehot` and 3,402,881 with `onehotWithP` (+1,280 per input channel ⇒ first conv 256 channels × kernel 5).
+ * With every conv at 256 channels the count fixes the dense layers at [128, 128] (no other hidden widths fit) and
+ * (sum of kernels 2–6) + (flattened positions) / 2 = 51.5. The simplest structure on that line is the Original
+ * with every size halved: 256 channels, kernel 5, pool 5 / stride 2 (110 → 53 positions), dense 128, 128.
+ * Dropout 0.3 as the Original (dropout has no parameters; not determined by the counts). Encoding `onehotWithP`:
+ * the published Small model (run 141, `train_rep.py` L29, `score_rep.py` L28) used it.
+ */
+function camformerSmall(): CnnConfig {
+  return residualCamformer('camformer-small', 'onehotWithP', { channels: 256, kernel: 5, pool: { kernel: 5, stride: 2 }, dense: 128 });
+}
+
+/**
+ * Camformer-Mini, published: `base_camformer.py` L50–65 (gautammalik-git/Camformer) with the plain CNN of
+ * `base/model_basic.py` (symmetric zero padding 5, no residual adds); run 219 (`onehotWithP`), 1,446,721 parameters.
+ */
 function camformerMini(): CnnConfig {
   const channels = [384, 256, 128, 64, 128, 192];
   const kernels = [5, 6, 6, 5, 5, 4];
@@ -67,8 +114,8 @@ function camformerMini(): CnnConfig {
 /** A fresh copy of a published architecture. */
 export function presetConfig(name: PresetName): CnnConfig {
   switch (name) {
-    case 'camformer': return camformerOriginal(name, 512);
-    case 'camformer-small': return camformerOriginal(name, 256);
+    case 'camformer': return camformerOriginal();
+    case 'camformer-small': return camformerSmall();
     case 'camformer-mini': return camformerMini();
     default:
       throw new OptionError(`unknown model '${name as string}'; expected one of ${PRESETS.join(', ')} or a CnnConfig`, { option: 'model' });

@@ -1,14 +1,21 @@
 // src/kernels/camformer: the configurable CNN of the Camformer paper — config and presets, model, training,
-// persistence, prediction (ONNX Runtime or tfjs, worker threads) and the ONNX exporter.
+// persistence, prediction (ONNX Runtime or tfjs, worker threads), the ONNX exporter and the PyTorch importer.
 export {
-  presetConfig, resolveConfig, validateConfig, blockShapes, countConfigParameters, PRESETS,
-  type CnnConfig, type ConvLayerConfig, type PresetName,
+  presetConfig, resolveConfig, validateConfig, blockShapes, countConfigParameters, PRESETS, PRESET_INFO,
+  type CnnConfig, type ConvLayerConfig, type PresetName, type PresetInfo, type PresetStructure,
 } from './config';
-export { Model, buildModel, countParameters, type BuildOptions, type ForwardOptions, type ForwardResult, type HistoryRow } from './model';
-export { fit, splitValidation, seedEnsemble, type FitOptions, type ProgressEvent, type TrainingData } from './train';
+export { Model, buildModel, countParameters, type BuildOptions, type ForwardOptions, type ForwardResult } from './model';
+export { fit, fitSaved, validationIndices, seedEnsemble, type FitOptions, type FitSavedOptions, type TrainingData } from './train';
+export { resolvePredictor, type ModelSpec, type ResolvedPredictor } from './resolve';
+export { modelInputs, type ModelInputOptions } from './inputs';
+export { presetTable, type PresetRow, type PresetTableOptions } from './presets';
+export {
+  importTorch, loadWeights, listTarCheckpoints, readTorchFile, namedTensors, mapTensors,
+  type ImportTorchOptions, type ImportReport, type ImportedModel, type LoadedWeights, type NamedTensor, type TensorMapping,
+} from './torch';
 export { trainStep } from './step';
 export { saveModel, loadModel, MODEL_FORMAT } from './persistence';
-export { predict, predictStream, ensemble, inferenceEngine, INFERENCE_ENGINES, type Ensemble, type Predictor, type PredictOptions, type InferenceEngine } from './predict';
+export { predict, predictStream, predictRows, ensemble, firstModel, inferenceEngine, INFERENCE_ENGINES, type Ensemble, type Predictor, type PredictOptions, type PredictRowsOptions, type InferenceEngine } from './predict';
 export { modelToOnnx } from './onnx/export';
 export { PredictPool } from './workers/pool';
 export { modelSummary, type ModelSummaryOptions } from './summary';

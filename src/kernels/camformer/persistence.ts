@@ -5,10 +5,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tensor/tf';
 import { InputError } from '../../errors';
+import { writeDirectoryAtomic } from '../../io/atomic';
 import { validateConfig, type CnnConfig } from './config';
-import { Model, type HistoryRow } from './model';
+import type { HistoryRow } from '../tensor/loop';
+import { Model } from './model';
 
 export const MODEL_FORMAT = 'cislab-model';
 export const MODEL_FORMAT_VERSION = 1;
@@ -33,28 +35,6 @@ export interface ModelFile {
   savedAt: string;
   /** Anything a caller attaches (checkpoints keep optimiser and schedule state here). */
   extra?: Record<string, unknown>;
-}
-
-/** Writes `files` (name → contents) as directory `dir`, atomically replacing an existing one. */
-export function writeDirectoryAtomic(dir: string, files: Record<string, string | Uint8Array>): void {
-  const parent = path.dirname(path.resolve(dir));
-  fs.mkdirSync(parent, { recursive: true });
-  const tmp = path.join(parent, `.${path.basename(dir)}.tmp-${process.pid}-${Date.now()}`);
-  fs.mkdirSync(tmp);
-  for (const [name, data] of Object.entries(files)) {
-    const fd = fs.openSync(path.join(tmp, name), 'w');
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-  }
-  if (fs.existsSync(dir)) {
-    const old = path.join(parent, `.${path.basename(dir)}.old-${process.pid}-${Date.now()}`);
-    fs.renameSync(dir, old);
-    fs.renameSync(tmp, dir);
-    fs.rmSync(old, { recursive: true, force: true });
-  } else {
-    fs.renameSync(tmp, dir);
-  }
 }
 
 /** Packs named tensors into one float32 buffer plus their index. */

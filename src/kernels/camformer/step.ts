@@ -3,7 +3,7 @@
  * when the wasm heap cannot hold its activations), the optimiser update, and the data-parallel variant in which
  * a worker thread computes the second half of the batch.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tensor/tf';
 import { deriveSeed } from '../../stats/random';
 import { loss as lossOf, type LossName } from '../tensor/losses';
 import type { Optimizer } from '../tensor/optimizers';

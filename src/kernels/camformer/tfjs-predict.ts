@@ -1,7 +1,7 @@
 /**
  * Eval-mode predictions of one model on the tfjs backend of this thread, one batch on the device at a time.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tensor/tf';
 import { mapBatches, type Encoded } from '../../data/encode';
 import type { Model } from './model';
 

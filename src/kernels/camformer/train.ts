@@ -1,59 +1,53 @@
 /**
- * The training loop: seeded validation split, shuffled mini-batches, loss, optimiser, schedule, early stopping
- * on validation r + ρ (best weights restored), progress events, a checkpoint per epoch and `resume`.
- * Every random choice (split, shuffle order, dropout masks) derives from one seed and the epoch/batch number,
- * so a resumed run continues exactly as the uninterrupted one would (same backend).
+ * Training a Camformer-family model: the family's side of the one training loop (../tensor/loop.ts). The
+ * training rows are read through `SequenceRows`, so each batch is encoded just before its tensor is built and
+ * a data set is never copied per epoch; the validation split is a seeded set of row indices into the same
+ * rows. Validation scores r + ρ (the Camformer authors' early-stopping criterion); the step runs on tfjs in
+ * this thread, or data-parallel with a worker thread (`workers: 2`).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { tf } from '../tensor/tf';
 import { OptionError } from '../../errors';
 import type { Encoded } from '../../data/encode';
+import { encodedRows, isSequenceRows, type SequenceRows } from '../../data/rows';
 import { pearson, spearman } from '../../stats/correlation';
 import { createRandom, deriveSeed } from '../../stats/random';
+import type { NamedArray } from '../tensor/checkpoint';
+import { trainLoop, withDefaults, type HistoryRow, type LoopCallback, type ProgressEvent, type TrainingRun, type Validation } from '../tensor/loop';
 import { loss as lossOf, LOSSES, type LossName } from '../tensor/losses';
-import { createOptimizer, type OptimizerName } from '../tensor/optimizers';
-import { Schedule, type ScheduleName, type ScheduleOptions } from '../tensor/schedules';
+import { createOptimizer, type Optimizer, type OptimizerName } from '../tensor/optimizers';
+import type { ScheduleName, ScheduleOptions } from '../tensor/schedules';
+import { assignNamedArrays, toNamedArrays } from '../tensor/variables';
 import type { CnnConfig, PresetName } from './config';
-import { buildModel, type BuildOptions, type HistoryRow, type Model } from './model';
-import { loadModelWithExtras, saveModel } from './persistence';
+import { buildModel, type BuildOptions, type Model } from './model';
+import { loadModel, saveModel } from './persistence';
 import { ensemble, type Ensemble } from './predict';
 import { parallelTrainStep, trainStep } from './step';
-import { predictTensorBatches } from './tfjs-predict';
 import { ModelWorker } from './workers/pool';
 
+/** Sequences (encoded, or rows encoded per batch) and their measured expression. */
 export interface TrainingData {
-  x: Encoded;
+  x: Encoded | SequenceRows;
   y: ArrayLike<number>;
 }
 
-export interface ProgressEvent {
-  type: 'batch' | 'epoch' | 'end';
-  epoch: number;
-  epochs: number;
-  batch: number;
-  batches: number;
-  /** Mean training loss of the epoch so far. */
-  loss: number;
-  learningRate: number;
-  seqPerSecond: number;
-  /** Seconds until the last epoch ends at the current rate (validation excluded). */
-  etaSeconds: number;
-  valLoss?: number;
-  valPearson?: number;
-  valSpearman?: number;
-  /** Epoch event: whether this epoch is the best so far; end event: whether training stopped early. */
-  best?: boolean;
-  stoppedEarly?: boolean;
-}
+export type { ProgressEvent };
 
 export interface FitOptions {
+  /** Default 20. */
   epochs?: number;
+  /** Default 256. */
   batchSize?: number;
+  /** Default 'l1'. */
   loss?: LossName;
+  /** Default 'adamw'. */
   optimizer?: OptimizerName;
+  /** Default 1e-3. */
   lr?: number;
+  /** Default 1e-3. */
   weightDecay?: number;
+  /** Default 'plateau'. */
   schedule?: ScheduleName;
   scheduleOptions?: ScheduleOptions;
   /** Held-out data, or the fraction of the training data to hold out (seeded; default 0.08). */
@@ -64,215 +58,195 @@ export interface FitOptions {
   seed?: number;
   /** Put the best epoch's weights back at the end (default true). */
   restoreBest?: boolean;
-  /** Directory for the per-epoch checkpoint (a model directory with optimiser state). */
+  /** Stop after this many optimiser steps (default: no limit). */
+  maxSteps?: number;
+  /** Drop each epoch's last partial batch (default false). */
+  dropLast?: boolean;
+  /** Checkpoint directory: a checkpoint at every epoch end and every `checkpointEvery` steps. */
   checkpointDir?: string;
-  /** Continue from checkpointDir if it holds a checkpoint. */
+  /** Optimiser steps between checkpoints within an epoch (default: epoch ends only). */
+  checkpointEvery?: number;
+  /** Continue from `checkpointDir` if it holds a checkpoint. */
   resume?: boolean;
   onProgress?: (event: ProgressEvent) => void;
+  callbacks?: readonly LoopCallback[];
   /**
    * Threads that share each batch (default 1). With 2, half of every batch runs in a worker thread with its
    * own wasm backend and the gradients are averaged (data parallel); batch-norm statistics are then per half
-   * batch, as in PyTorch's DistributedDataParallel without SyncBatchNorm. Needs the compiled worker (npm run build).
+   * batch, as in PyTorch's DistributedDataParallel without SyncBatchNorm.
    */
   workers?: number;
 }
 
 const DEFAULTS = { epochs: 20, batchSize: 256, loss: 'l1' as LossName, optimizer: 'adamw' as OptimizerName, lr: 1e-3, weightDecay: 1e-3, schedule: 'plateau' as ScheduleName, patience: 5, seed: 0 };
 
-/** Rows `indices[start..end)` of an encoded batch as one tensor-ready array. */
-export function gatherRows(x: Encoded, indices: ArrayLike<number>, start = 0, end = indices.length): Float32Array {
-  const row = x.shape[1] * x.shape[2];
-  const out = new Float32Array((end - start) * row);
-  for (let i = start; i < end; i++) out.set(x.data.subarray(indices[i]! * row, indices[i]! * row + row), (i - start) * row);
-  return out;
-}
-
-function subset(d: TrainingData, indices: ArrayLike<number>): TrainingData {
-  const y = new Float32Array(indices.length);
-  for (let i = 0; i < indices.length; i++) y[i] = d.y[indices[i]!]!;
-  return { x: { data: gatherRows(d.x, indices), shape: [indices.length, d.x.shape[1], d.x.shape[2]], encoding: d.x.encoding }, y };
-}
-
 /** The seeded hold-out of `fit`: indices of the validation rows, then of the training rows. */
 export function validationIndices(n: number, fraction: number, seed: number): { validation: Int32Array; train: Int32Array } {
+  if (!(fraction >= 0 && fraction < 1)) throw new OptionError(`expected a validation fraction in [0, 1), got ${fraction}`, { option: 'validation' });
   const order = createRandom(deriveSeed(seed, 'validation-split')).shuffle(Int32Array.from({ length: n }, (_, i) => i));
   const nVal = Math.round(fraction * n);
   return { validation: order.subarray(0, nVal), train: order.subarray(nVal) };
 }
 
-/** Splits off a seeded validation fraction. */
-export function splitValidation(d: TrainingData, fraction: number, seed: number): { train: TrainingData; validation: TrainingData } {
-  const { validation, train } = validationIndices(d.x.shape[0], fraction, seed);
-  return { validation: subset(d, validation), train: subset(d, train) };
-}
-
 /** Trains `model` in place; resolves to the history (one row per epoch, also kept in model.history). */
 export async function fit(model: Model, data: TrainingData, options: FitOptions = {}): Promise<HistoryRow[]> {
-  const o = { ...DEFAULTS, ...options };
-  model.checkInput(data.x.shape, 'x');
-  if (data.y.length !== data.x.shape[0]) throw new OptionError(`${data.y.length} targets for ${data.x.shape[0]} sequences`, { option: 'y' });
+  const o = withDefaults(DEFAULTS, options);
   if (!LOSSES.includes(o.loss)) throw new OptionError(`unknown loss '${o.loss}'; expected ${LOSSES.join(', ')}`, { option: 'loss' });
-  if (!(o.batchSize >= 1)) throw new OptionError(`expected a positive batch size, got ${o.batchSize}`, { option: 'batchSize' });
-  const { train, validation } = typeof o.validation === 'object'
-    ? { train: data, validation: o.validation }
-    : splitValidation(data, o.validation ?? 0.08, o.seed);
-  if (validation.x.shape[0] > 0) model.checkInput(validation.x.shape, 'validation');
-  const n = train.x.shape[0];
-  const batches = Math.ceil(n / o.batchSize);
-  const optimizer = createOptimizer(o.optimizer, { weightDecay: o.weightDecay });
-  const schedule = new Schedule(o.schedule, o.lr, o.epochs * batches, o.scheduleOptions);
-  let best = { score: -Infinity, epoch: 0, weights: undefined as Map<string, tf.Tensor> | undefined, bad: 0 };
-  let firstEpoch = 1;
-  let history: HistoryRow[] = [];
-
-  if (o.resume && o.checkpointDir && fs.existsSync(path.join(o.checkpointDir, 'config.json'))) {
-    const restored = restoreCheckpoint(model, o.checkpointDir);
-    optimizer.setState(restored.optimizer);
-    schedule.setState(restored.schedule);
-    best = { ...restored.best };
-    firstEpoch = restored.epoch + 1;
-    history = restored.history;
+  const rows = rowsOf(model, data.x, 'x');
+  if (data.y.length !== rows.count) throw new OptionError(`${data.y.length} targets for ${rows.count} sequences`, { option: 'y' });
+  const y = Float32Array.from(data.y);
+  let train: Subset;
+  let validation: Subset;
+  if (typeof o.validation === 'object') {
+    const held = rowsOf(model, o.validation.x, 'validation');
+    train = { rows, index: Int32Array.from({ length: rows.count }, (_, i) => i), y };
+    validation = { rows: held, index: Int32Array.from({ length: held.count }, (_, i) => i), y: Float32Array.from(o.validation.y) };
+  } else {
+    const split = validationIndices(rows.count, o.validation ?? 0.08, o.seed);
+    train = { rows, index: split.train, y };
+    validation = { rows, index: split.validation, y };
   }
-
-  const yTrain = Float32Array.from(train.y);
-  let stoppedEarly = false;
-  const helper = (o.workers ?? 1) > 1 ? new ModelWorker(model) : undefined;
+  const run = new CamformerRun(model, train, validation, o);
   try {
-    for (let epoch = firstEpoch; epoch <= o.epochs && !stoppedEarly; epoch++) {
-      const order = createRandom(deriveSeed(o.seed, 'shuffle', epoch)).shuffle(Int32Array.from({ length: n }, (_, i) => i));
-      const started = performance.now();
-      let lossSum = 0;
-      let lr = o.lr;
-      for (let b = 0; b < batches; b++) {
-        const start = b * o.batchSize;
-        const end = Math.min(n, start + o.batchSize);
-        lr = schedule.rate((epoch - 1) * batches + b);
-        const xb = tf.tensor3d(gatherRows(train.x, order, start, end), [end - start, train.x.shape[1], train.x.shape[2]]);
-        const yb = tf.tensor1d(Float32Array.from(order.subarray(start, end), (i) => yTrain[i]!));
-        const dropoutSeed = deriveSeed(o.seed, 'dropout', epoch, b);
-        const batchLoss = helper
-          ? await parallelTrainStep(model, optimizer, helper, xb, yb, { loss: o.loss, lr, dropoutSeed })
-          : await trainStep(model, optimizer, xb, yb, { loss: o.loss, lr, dropoutSeed });
-        tf.dispose([xb, yb]);
-        lossSum += batchLoss * (end - start);
-        const seconds = (performance.now() - started) / 1000;
-        const rate = end / seconds;
-        o.onProgress?.({
-          type: 'batch', epoch, epochs: o.epochs, batch: b + 1, batches, loss: lossSum / end, learningRate: lr,
-          seqPerSecond: rate, etaSeconds: ((o.epochs - epoch) * n + (n - end)) / rate,
-        });
-        await new Promise((resolve) => setImmediate(resolve)); // let a notebook or terminal render progress
-      }
-      const seconds = (performance.now() - started) / 1000;
-      const val = await validate(model, validation, o.loss);
-      // Without validation data every epoch counts as an improvement: no early stopping, last weights kept.
-      const score = validation.x.shape[0] >= 2 ? val.pearson + val.spearman : epoch;
-      const row: HistoryRow = {
-        epoch, trainLoss: lossSum / n, valLoss: val.loss, valPearson: val.pearson, valSpearman: val.spearman,
-        learningRate: lr, seconds, seqPerSecond: n / seconds,
-      };
-      history.push(row);
-      const improved = Number.isFinite(score) && score > best.score;
-      if (improved) {
-        if (best.weights) tf.dispose([...best.weights.values()]);
-        best = { score, epoch, bad: 0, weights: snapshot(model) };
-      } else if (++best.bad >= o.patience) {
-        stoppedEarly = true;
-      }
-      schedule.epochEnd(Number.isFinite(score) ? score : -Infinity);
-      model.history = history;
-      o.onProgress?.({
-        type: 'epoch', epoch, epochs: o.epochs, batch: batches, batches, loss: row.trainLoss, learningRate: lr,
-        seqPerSecond: row.seqPerSecond, etaSeconds: ((o.epochs - epoch) * n) / row.seqPerSecond, valLoss: val.loss,
-        valPearson: val.pearson, valSpearman: val.spearman, best: improved,
-      });
-      if (o.checkpointDir) writeCheckpoint(model, o.checkpointDir, { epoch, optimizer, schedule, best });
-    }
+    const history = await trainLoop(run, {
+      epochs: o.epochs, batchSize: o.batchSize, learningRate: o.lr, schedule: o.schedule, scheduleOptions: o.scheduleOptions,
+      seed: o.seed, maxSteps: o.maxSteps, dropLast: o.dropLast, patience: o.patience, restoreBest: o.restoreBest ?? true,
+      checkpointDir: o.checkpointDir, checkpointEvery: o.checkpointEvery, resume: o.resume, onProgress: o.onProgress,
+      callbacks: o.callbacks,
+    });
+    model.history = history;
+    return history;
   } finally {
-    await helper?.terminate();
+    await run.dispose();
   }
-  if ((o.restoreBest ?? true) && best.weights) restore(model, best.weights);
-  if (best.weights) tf.dispose([...best.weights.values()]);
-  optimizer.dispose();
-  const last = history[history.length - 1];
-  o.onProgress?.({
-    type: 'end', epoch: last?.epoch ?? 0, epochs: o.epochs, batch: batches, batches, loss: last?.trainLoss ?? NaN,
-    learningRate: last?.learningRate ?? o.lr, seqPerSecond: last?.seqPerSecond ?? 0, etaSeconds: 0,
-    valPearson: last?.valPearson, valSpearman: last?.valSpearman, stoppedEarly,
-  });
-  return history;
 }
 
-async function validate(model: Model, d: TrainingData, lossName: LossName) {
-  if (d.x.shape[0] < 2) return { loss: NaN, pearson: NaN, spearman: NaN };
-  const predicted = await predictTensorBatches(model, d.x, 1024);
-  const l = tf.tidy(() => lossOf(lossName, tf.tensor1d(predicted), tf.tensor1d(Float32Array.from(d.y))).dataSync()[0]!);
-  const finite = predicted.every(Number.isFinite);
-  return {
-    loss: l,
-    pearson: finite ? pearson(predicted, d.y as ArrayLike<number> as Float32Array) : NaN,
-    spearman: finite ? spearman(predicted, d.y as ArrayLike<number> as Float32Array) : NaN,
-  };
-}
-
-/** Copies of every parameter and running statistic. */
-function snapshot(model: Model): Map<string, tf.Tensor> {
-  const out = new Map<string, tf.Tensor>();
-  for (const [k, v] of model.params) out.set(`param/${k}`, tf.clone(v));
-  for (const [k, v] of model.state) out.set(`state/${k}`, tf.clone(v));
-  return out;
-}
-
-function restore(model: Model, weights: Map<string, tf.Tensor>): void {
-  for (const [k, v] of model.params) v.assign(weights.get(`param/${k}`)!);
-  for (const [k, v] of model.state) v.assign(weights.get(`state/${k}`)!);
-  model.markChanged();
-}
-
-interface CheckpointParts {
-  epoch: number;
-  optimizer: ReturnType<typeof createOptimizer>;
-  schedule: Schedule;
-  best: { score: number; epoch: number; bad: number; weights?: Map<string, tf.Tensor> };
-}
-
-function writeCheckpoint(model: Model, dir: string, c: CheckpointParts): void {
-  const opt = c.optimizer.getState();
-  const tensors = new Map<string, tf.Tensor>();
-  for (const [k, v] of opt.tensors) tensors.set(`opt/${k}`, v);
-  for (const [k, v] of c.best.weights ?? []) tensors.set(`best/${k}`, v);
-  saveModel(model, dir, {
-    tensors,
-    extra: {
-      checkpoint: { epoch: c.epoch, optimizer: c.optimizer.name, optimizerStep: opt.step, schedule: c.schedule.getState(), best: { score: c.best.score, epoch: c.best.epoch, bad: c.best.bad } },
-    },
-  });
-}
-
-function restoreCheckpoint(model: Model, dir: string) {
-  const { model: saved, file, extraTensors } = loadModelWithExtras(dir);
-  const info = file.extra?.checkpoint as { epoch: number; optimizerStep: number; schedule: ReturnType<Schedule['getState']>; best: { score: number; epoch: number; bad: number } };
-  if (!info) throw new OptionError(`${dir} is a model directory but not a checkpoint`, { option: 'checkpointDir' });
-  for (const [k, v] of model.params) {
-    const w = saved.params.get(k);
-    if (!w || w.shape.join() !== v.shape.join()) throw new OptionError(`checkpoint in ${dir} does not match this model's ${k}`, { option: 'checkpointDir' });
-    v.assign(w);
+function rowsOf(model: Model, x: Encoded | SequenceRows, option: string): SequenceRows {
+  const rows = isSequenceRows(x) ? x : encodedRows(x);
+  model.checkInput([rows.count, rows.length, rows.channels], option);
+  if (rows.encoding !== model.encoding) {
+    throw new OptionError(`${option} is '${rows.encoding}'-encoded but the model expects '${model.encoding}'`, { option });
   }
-  for (const [k, v] of model.state) v.assign(saved.state.get(k)!);
-  model.markChanged();
-  saved.dispose();
-  const optTensors = new Map<string, tf.Tensor>();
-  const bestWeights = new Map<string, tf.Tensor>();
-  for (const [k, t] of extraTensors) {
-    if (k.startsWith('opt/')) optTensors.set(k.slice(4), t);
-    else if (k.startsWith('best/')) bestWeights.set(k.slice(5), t);
-    else t.dispose();
+  return rows;
+}
+
+/** Rows of a `SequenceRows` picked by `index`, with their targets (indexed like the rows, not like `index`). */
+interface Subset {
+  rows: SequenceRows;
+  index: Int32Array;
+  y: Float32Array;
+}
+
+/** The Camformer family's side of the training loop, on tfjs. */
+class CamformerRun implements TrainingRun {
+  readonly examples: number;
+  private readonly optimizer: Optimizer;
+  private readonly helper?: ModelWorker;
+
+  constructor(
+    private readonly model: Model,
+    private readonly train: Subset,
+    private readonly validation: Subset,
+    private readonly options: { loss: LossName; optimizer: OptimizerName; weightDecay: number; workers?: number },
+  ) {
+    this.examples = train.index.length;
+    this.optimizer = createOptimizer(options.optimizer, { weightDecay: options.weightDecay });
+    this.helper = (options.workers ?? 1) > 1 ? new ModelWorker(model) : undefined;
   }
-  return {
-    epoch: info.epoch, history: file.history, schedule: info.schedule,
-    optimizer: { step: info.optimizerStep, tensors: optTensors },
-    best: { ...info.best, score: info.best.score ?? -Infinity, weights: bestWeights.size ? bestWeights : undefined },
-  };
+
+  async step(rows: Int32Array, learningRate: number, seed: number) {
+    const picked = Int32Array.from(rows, (r) => this.train.index[r]!);
+    const { length, channels } = this.train.rows;
+    const xb = tf.tensor3d(this.train.rows.encodeRows(picked), [picked.length, length, channels]);
+    const yb = tf.tensor1d(Float32Array.from(picked, (r) => this.train.y[r]!));
+    const step = { loss: this.options.loss, lr: learningRate, dropoutSeed: seed };
+    try {
+      const loss = this.helper
+        ? await parallelTrainStep(this.model, this.optimizer, this.helper, xb, yb, step)
+        : await trainStep(this.model, this.optimizer, xb, yb, step);
+      return { loss };
+    } finally {
+      tf.dispose([xb, yb]);
+    }
+  }
+
+  /** Loss, r and ρ on the held-out rows, predicted 1,024 at a time. */
+  async validate(): Promise<Validation> {
+    const { rows, index, y } = this.validation;
+    const n = index.length;
+    if (n < 2) return { loss: NaN };
+    const predicted = new Float32Array(n);
+    for (let first = 0; first < n; first += 1024) {
+      const batch = index.subarray(first, Math.min(n, first + 1024));
+      const out = tf.tidy(() => this.model.apply(tf.tensor3d(rows.encodeRows(batch), [batch.length, rows.length, rows.channels])));
+      predicted.set(await out.data(), first);
+      out.dispose();
+    }
+    const measured = Float32Array.from(index, (r) => y[r]!);
+    const loss = tf.tidy(() => lossOf(this.options.loss, tf.tensor1d(predicted), tf.tensor1d(measured)).dataSync()[0]!);
+    if (!predicted.every(Number.isFinite)) return { loss, score: NaN, metrics: { valPearson: NaN, valSpearman: NaN } };
+    const valPearson = pearson(predicted, measured);
+    const valSpearman = spearman(predicted, measured);
+    return { loss, score: valPearson + valSpearman, metrics: { valPearson, valSpearman } };
+  }
+
+  weights(): NamedArray[] {
+    return [...toNamedArrays(this.model.params), ...toNamedArrays(this.model.state)];
+  }
+
+  setWeights(weights: readonly NamedArray[]): void {
+    assignNamedArrays(this.model.params, weights);
+    assignNamedArrays(this.model.state, weights);
+    this.model.markChanged();
+  }
+
+  optimizerState() {
+    const { step, tensors } = this.optimizer.getState();
+    return { step, arrays: toNamedArrays(tensors) };
+  }
+
+  setOptimizerState(state: { step: number; arrays: readonly NamedArray[] }): void {
+    const tensors = new Map(state.arrays.map((a) => [a.name, tf.tensor(a.data, a.shape)]));
+    this.optimizer.setState({ step: state.step, tensors });
+    tf.dispose([...tensors.values()]); // the optimiser's variables hold their own references
+  }
+
+  describe() {
+    return {
+      family: 'camformer', config: this.model.config, optimizer: this.options.optimizer,
+      examples: this.examples, validation: this.validation.index.length,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    this.optimizer.dispose();
+    await this.helper?.terminate();
+  }
+}
+
+export interface FitSavedOptions extends FitOptions {
+  /** Load the model already saved in the directory instead of training again (default true). */
+  reuse?: boolean;
+  /** Where the load/train message goes (default console.log). */
+  log?: (message: string) => void;
+}
+
+/**
+ * Trains `model` and saves it to `dir`, checkpointing beside it (`DIR.checkpoint`, resumed after an interruption);
+ * when `dir` already holds a saved model it is loaded instead (with `reuse`, the default) and the log says so.
+ * Resolves to the trained (or loaded) model.
+ */
+export async function fitSaved(model: Model, data: TrainingData, dir: string, options: FitSavedOptions = {}): Promise<Model> {
+  const { reuse = true, log = console.log, ...fitOptions } = options;
+  if (reuse && existsSync(join(dir, 'config.json'))) {
+    const saved = loadModel(dir);
+    log(`loaded ${saved.config.name} from ${dir} (trained earlier, ${saved.history.length} epochs; delete the folder or pass reuse: false to retrain)`);
+    return saved;
+  }
+  await fit(model, data, { checkpointDir: `${dir}.checkpoint`, resume: true, ...fitOptions });
+  saveModel(model, dir);
+  log(`trained ${model.config.name} for ${model.history.length} epochs and saved it to ${dir}`);
+  return model;
 }
 
 /** Trains one model per seed (same config, data and options) and returns them as an ensemble. */

@@ -15,7 +15,8 @@
  * strands (`bothStrands`), and the first layer is not clamped at 0 before pooling (`convActivation`, below).
  * A filter knock-out sets the filter's pooled output to 0, so nothing from it reaches the join.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tensor/tf';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelError, OptionError } from '../../errors';
 
 export const DEEPRAGE_JOINS = ['concat', 'tensor', 'rnn'] as const;
@@ -70,10 +71,10 @@ export interface PairKnockout {
 
 export class DeepRageModel {
   readonly config: DeepRageConfig;
-  private readonly conv: tf.layers.Layer;
-  private readonly tfLayers: tf.layers.Layer[];
-  private readonly gru?: tf.layers.Layer;
-  private readonly denseLayers: tf.layers.Layer[];
+  private readonly conv: tfl.layers.Layer;
+  private readonly tfLayers: tfl.layers.Layer[];
+  private readonly gru?: tfl.layers.Layer;
+  private readonly denseLayers: tfl.layers.Layer[];
   /** Built lazily on the first call (layers know their input sizes then). */
   private built = false;
   /** Training-set scaling of the regression target, or the class thresholds (±threshold). */
@@ -87,20 +88,20 @@ export class DeepRageModel {
     checkConfig(config);
     this.config = config;
     let seed = config.seed * 1000;
-    const init = () => tf.initializers.glorotUniform({ seed: seed++ });
-    this.conv = tf.layers.conv1d({ filters: config.filters, kernelSize: config.kernelSize, padding: 'same', activation: config.convActivation, kernelInitializer: init() });
+    const init = () => tfl.initializers.glorotUniform({ seed: seed++ });
+    this.conv = tfl.layers.conv1d({ filters: config.filters, kernelSize: config.kernelSize, padding: 'same', activation: config.convActivation, kernelInitializer: init() });
     this.tfLayers = [
-      tf.layers.dense({ units: config.tfHidden, activation: 'relu', kernelInitializer: init() }),
+      tfl.layers.dense({ units: config.tfHidden, activation: 'relu', kernelInitializer: init() }),
       // Linear embedding: regulator activity is signed, and the joins (above all the tensor product) need the sign.
-      tf.layers.dense({ units: config.tfEmbedding, kernelInitializer: init() }),
+      tfl.layers.dense({ units: config.tfEmbedding, kernelInitializer: init() }),
     ];
     if (config.join === 'rnn') {
-      this.gru = tf.layers.gru({ units: config.rnnUnits, kernelInitializer: init(), recurrentInitializer: tf.initializers.orthogonal({ seed: seed++ }) });
+      this.gru = tfl.layers.gru({ units: config.rnnUnits, kernelInitializer: init(), recurrentInitializer: tfl.initializers.orthogonal({ seed: seed++ }) });
     }
     this.denseLayers = [
-      tf.layers.dense({ units: config.dense[0], activation: 'relu', kernelInitializer: init() }),
-      tf.layers.dense({ units: config.dense[1], activation: 'relu', kernelInitializer: init() }),
-      tf.layers.dense({ units: config.task === 'regression' ? 1 : config.classes, kernelInitializer: init() }),
+      tfl.layers.dense({ units: config.dense[0], activation: 'relu', kernelInitializer: init() }),
+      tfl.layers.dense({ units: config.dense[1], activation: 'relu', kernelInitializer: init() }),
+      tfl.layers.dense({ units: config.task === 'regression' ? 1 : config.classes, kernelInitializer: init() }),
     ];
   }
 
@@ -204,7 +205,7 @@ export class DeepRageModel {
     for (const layer of this.layers()) if (layer.built) layer.dispose();
   }
 
-  private layers(): tf.layers.Layer[] {
+  private layers(): tfl.layers.Layer[] {
     return [this.conv, ...this.tfLayers, ...(this.gru ? [this.gru] : []), ...this.denseLayers];
   }
 

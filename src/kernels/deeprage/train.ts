@@ -2,11 +2,11 @@
  * Training and evaluation of DeepRAGE models. Splits follow the paper's three settings — unseen genes,
  * unseen conditions, unseen gene × condition pairs — at 60 / 10 / 30 (train / validation / test). A step
  * takes a batch of genes with every condition and masks the loss to the pairs of the training split, so all
- * three settings share one loop. Optimisers: Adam (default) or SGD with momentum, both as in the paper; the
+ * three settings share one step. Optimisers: Adam (default) or SGD with momentum, both as in the paper; the
  * learning rate is halved when the validation loss has not improved for `patience` epochs, and the weights
- * of the best validation epoch are kept.
+ * of the best validation epoch are kept — all through the one training loop (../tensor/loop.ts).
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tensor/tf';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../../errors';
@@ -14,6 +14,10 @@ import { encode } from '../../data/encode';
 import type { DeepRageData } from '../../data/expression-matrix';
 import { createRandom } from '../../stats/random';
 import { pearson, spearman } from '../../stats/correlation';
+import type { NamedArray } from '../tensor/checkpoint';
+import { trainLoop, type ProgressEvent, type TrainingRun, type Validation } from '../tensor/loop';
+import { createOptimizer, type Optimizer } from '../tensor/optimizers';
+import { assignNamedArrays, toNamedArrays } from '../tensor/variables';
 import { createDeepRageModel, type DeepRageConfig, type DeepRageModel } from './model';
 
 export const DEEPRAGE_SPLITS = ['gene', 'condition', 'pair'] as const;
@@ -50,28 +54,23 @@ export function splitDeepRage(data: DeepRageData, kind: DeepRageSplitKind = 'gen
 
 export interface TrainDeepRageOptions extends Partial<Omit<DeepRageConfig, 'sequenceLength' | 'regulators'>> {
   split?: DeepRageSplitKind | DeepRageSplit;
+  /** Default 12. */
   epochs?: number;
-  /** Genes per step (each with every condition). */
+  /** Genes per step, each with every condition (default 8). */
   batchGenes?: number;
+  /** Default 5e-3. */
   learningRate?: number;
+  /** Default 'adam'; 'sgd' is SGD with momentum 0.9. */
   optimizer?: 'adam' | 'sgd';
-  /** Epochs without validation improvement before the learning rate is halved. */
+  /** Epochs without validation improvement before the learning rate is halved (default 3). */
   patience?: number;
-  onEpoch?: (row: DeepRageHistoryRow) => void;
-}
-
-export interface DeepRageHistoryRow {
-  epoch: number;
-  trainLoss: number;
-  valLoss: number;
-  learningRate: number;
-  seconds: number;
+  onProgress?: (event: ProgressEvent) => void;
 }
 
 export interface TrainedDeepRage {
   model: DeepRageModel;
   split: DeepRageSplit;
-  /** One row per epoch: `epoch, trainLoss, valLoss, learningRate, seconds`. */
+  /** One row per epoch: `epoch, step, trainLoss, valLoss, score, learningRate, seconds, examplesPerSecond`. */
   history: ColumnTable;
 }
 
@@ -81,10 +80,15 @@ export function promoterTensor(sequences: readonly string[]): tf.Tensor3D {
   return tf.tensor3d(data, shape as [number, number, number]);
 }
 
+/**
+ * Trains DeepRAGE through the one training loop: the examples are the genes with a training pair; the learning
+ * rate halves after `patience` epochs without a lower validation loss (the paper's schedule), and the best
+ * epoch's weights are kept.
+ */
 export async function trainDeepRage(data: DeepRageData, options: TrainDeepRageOptions = {}): Promise<TrainedDeepRage> {
   // Defaults from quick-mode tuning on the simulator: small gene batches (more updates) matter most for
-  // the filters to find motifs; see test/deeprage/knockout.test.ts.
-  const { epochs = 12, batchGenes = 8, learningRate = 5e-3, optimizer: optName = 'adam', patience = 3, onEpoch, split: splitOption = 'gene', ...config } = options;
+  // the filters to find motifs; see test/kernels/deeprage/knockout.test.ts.
+  const { epochs = 12, batchGenes = 8, learningRate = 5e-3, optimizer = 'adam', patience = 3, onProgress, split: splitOption = 'gene', ...config } = options;
   const seed = config.seed ?? 1;
   const split = typeof splitOption === 'string' ? splitDeepRage(data, splitOption, seed) : splitOption;
   const G = data.genes.length;
@@ -92,62 +96,95 @@ export async function trainDeepRage(data: DeepRageData, options: TrainDeepRageOp
   if (split.length !== G * C) throw new OptionError(`split has ${split.length} pairs, data has ${G * C}`, { option: 'split' });
   const model = createDeepRageModel({ ...config, sequenceLength: data.sequences[0]!.length, regulators: data.regulators.length });
   fitTargetScale(model, data, split);
-
-  const onehot = promoterTensor(data.sequences);
-  const regulators = tf.tensor2d(data.regulatorExpression, [C, data.regulators.length]);
-  const targets = targetTensor(model, data.expression, [G, C]);
-  const trainWeight = tf.tensor2d(Float32Array.from(split, (s) => (s === 0 ? 1 : 0)), [G, C]);
-  const valWeight = tf.tensor2d(Float32Array.from(split, (s) => (s === 1 ? 1 : 0)), [G, C]);
-  const trainGenes = Array.from({ length: G }, (_, g) => g).filter((g) => split.subarray(g * C, (g + 1) * C).some((s) => s === 0));
-  const valGenes = Array.from({ length: G }, (_, g) => g).filter((g) => split.subarray(g * C, (g + 1) * C).some((s) => s === 1));
-  let lr = learningRate;
-  const makeOptimizer = (rate: number) => (optName === 'sgd' ? tf.train.momentum(rate, 0.9) : tf.train.adam(rate));
-  let opt = makeOptimizer(lr);
-  const variables = model.variables;
-  const random = createRandom(seed).fork('deeprage-batches');
-  const history: DeepRageHistoryRow[] = [];
-  let best = Infinity;
-  let bestWeights: tf.Tensor[] | undefined;
-  let stale = 0;
-
+  const run = new DeepRageRun(model, data, split, optimizer, batchGenes);
   try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      const started = Date.now();
-      const order = random.shuffle([...trainGenes]);
-      let lossSum = 0;
-      let steps = 0;
-      for (let at = 0; at < order.length; at += batchGenes) {
-        const idx = tf.tensor1d(order.slice(at, at + batchGenes), 'int32');
-        const cost = opt.minimize(() => tf.tidy(() => maskedLoss(model, tf.gather(onehot, idx), regulators, tf.gather(targets, idx), tf.gather(trainWeight, idx))), true, variables);
-        lossSum += (await cost!.data())[0]!;
-        steps++;
-        cost!.dispose();
-        idx.dispose();
-      }
-      const valLoss = valGenes.length ? evaluateLoss(model, onehot, regulators, targets, valWeight, valGenes, batchGenes) : lossSum / steps;
-      const row = { epoch, trainLoss: lossSum / Math.max(steps, 1), valLoss, learningRate: lr, seconds: (Date.now() - started) / 1000 };
-      history.push(row);
-      onEpoch?.(row);
-      if (valLoss < best - 1e-4) {
-        best = valLoss;
-        stale = 0;
-        bestWeights?.forEach((t) => t.dispose());
-        bestWeights = variables.map((v) => v.clone());
-      } else if (++stale >= patience) {
-        // LR halved on plateau (the paper's schedule); Adam's moments restart with the new rate.
-        lr /= 2;
-        stale = 0;
-        opt.dispose();
-        opt = makeOptimizer(lr);
-      }
-    }
-    if (bestWeights) variables.forEach((v, i) => v.assign(bestWeights![i]!));
+    const history = await trainLoop(run, {
+      epochs, batchSize: batchGenes, learningRate, seed, onProgress, restoreBest: true,
+      // Halve after `patience` epochs without improvement (Schedule counts the epochs past its patience).
+      schedule: 'plateau', scheduleOptions: { factor: 0.5, patience: patience - 1, threshold: 1e-4, minLr: 0 },
+    });
+    return { model, split, history: aq.from(history) };
   } finally {
-    bestWeights?.forEach((t) => t.dispose());
-    opt.dispose();
-    tf.dispose([onehot, regulators, targets, trainWeight, valWeight]);
+    run.dispose();
   }
-  return { model, split, history: aq.from(history) };
+}
+
+/** DeepRAGE's side of the training loop: a batch of genes with every condition, the loss masked to training pairs. */
+class DeepRageRun implements TrainingRun {
+  readonly examples: number;
+  private readonly onehot: tf.Tensor3D;
+  private readonly regulators: tf.Tensor2D;
+  private readonly targets: tf.Tensor2D;
+  private readonly trainWeight: tf.Tensor2D;
+  private readonly valWeight: tf.Tensor2D;
+  private readonly trainGenes: Int32Array;
+  private readonly valGenes: number[];
+  private readonly optimizer: Optimizer;
+  /** Variables by position (tfjs-layers names carry a per-process counter, so they are not stable names). */
+  private readonly variables: Map<string, tf.Variable>;
+
+  constructor(private readonly model: DeepRageModel, data: DeepRageData, split: DeepRageSplit, optimizer: 'adam' | 'sgd', private readonly batchGenes: number) {
+    const G = data.genes.length;
+    const C = data.conditions.length;
+    this.onehot = promoterTensor(data.sequences);
+    this.regulators = tf.tensor2d(data.regulatorExpression, [C, data.regulators.length]);
+    this.targets = targetTensor(model, data.expression, [G, C]);
+    this.trainWeight = tf.tensor2d(Float32Array.from(split, (s) => (s === 0 ? 1 : 0)), [G, C]);
+    this.valWeight = tf.tensor2d(Float32Array.from(split, (s) => (s === 1 ? 1 : 0)), [G, C]);
+    const genesWith = (part: number) => Array.from({ length: G }, (_, g) => g).filter((g) => split.subarray(g * C, (g + 1) * C).some((s) => s === part));
+    this.trainGenes = Int32Array.from(genesWith(0));
+    this.valGenes = genesWith(1);
+    this.examples = this.trainGenes.length;
+    // Adam with tfjs's float32 epsilon (1e-7), as tf.train.adam used before; SGD with momentum 0.9 (the paper's).
+    this.optimizer = createOptimizer(optimizer, { epsilon: 1e-7, momentum: 0.9 });
+    this.variables = new Map(model.variables.map((v, i) => [`v${i}`, v]));
+  }
+
+  step(rows: Int32Array, learningRate: number) {
+    const idx = tf.tensor1d(Int32Array.from(rows, (r) => this.trainGenes[r]!), 'int32');
+    const { value, grads } = tf.variableGrads(() => tf.tidy(() =>
+      maskedLoss(this.model, tf.gather(this.onehot, idx), this.regulators, tf.gather(this.targets, idx), tf.gather(this.trainWeight, idx))), [...this.variables.values()]);
+    const named: Record<string, tf.Tensor> = {};
+    for (const [name, v] of this.variables) if (grads[v.name]) named[name] = grads[v.name]!;
+    this.optimizer.step(this.variables, named, learningRate);
+    const loss = value.dataSync()[0]!;
+    tf.dispose([value, idx, ...Object.values(grads)]);
+    return { loss };
+  }
+
+  validate(): Validation {
+    if (!this.valGenes.length) return { loss: NaN };
+    const loss = evaluateLoss(this.model, this.onehot, this.regulators, this.targets, this.valWeight, this.valGenes, this.batchGenes);
+    return { loss, score: -loss };
+  }
+
+  weights(): NamedArray[] {
+    return toNamedArrays(this.variables);
+  }
+
+  setWeights(weights: readonly NamedArray[]): void {
+    assignNamedArrays(this.variables, weights);
+  }
+
+  optimizerState() {
+    const { step, tensors } = this.optimizer.getState();
+    return { step, arrays: toNamedArrays(tensors) };
+  }
+
+  setOptimizerState(state: { step: number; arrays: readonly NamedArray[] }): void {
+    const tensors = new Map(state.arrays.map((a) => [a.name, tf.tensor(a.data, a.shape)]));
+    this.optimizer.setState({ step: state.step, tensors });
+    tf.dispose([...tensors.values()]);
+  }
+
+  describe() {
+    return { family: 'deeprage', config: this.model.config, genes: this.examples, shapes: [...this.variables.values()].map((v) => v.shape) };
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    tf.dispose([this.onehot, this.regulators, this.targets, this.trainWeight, this.valWeight]);
+  }
 }
 
 /** Standardises regression targets, or sets the symmetric class threshold (1/3 quantile of |y|: balanced baseline class). */

@@ -10,7 +10,7 @@
  *   (Naesseth et al. 2017's rejection reparameterisation without its small score-function correction).
  *   Beta(α, β) = Gα / (Gα + Gβ).
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tensor/tf';
 import type { Random } from '../../stats/random';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);

@@ -18,7 +18,8 @@
  * windows. Dilated convolutions were avoided because the wasm backend's fast conv gradient covers only
  * dilation 1.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tensor/tf';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelError, OptionError } from '../../errors';
 import type { Random } from '../../stats/random';
 import { betaKl, sampleBeta } from './beta';
@@ -57,9 +58,9 @@ export interface Seq2ExpOutput {
 
 export class Seq2ExpModel {
   readonly config: Seq2ExpConfig;
-  private readonly generator: tf.layers.Layer[];
-  private readonly predictorConvs: tf.layers.Layer[];
-  private readonly predictorDense: tf.layers.Layer[];
+  private readonly generator: tfl.layers.Layer[];
+  private readonly predictorConvs: tfl.layers.Layer[];
+  private readonly predictorDense: tfl.layers.Layer[];
   /** α_e = 1 + softplus(softplus(signalScale) · s + signalShift): two learned scalars. */
   private readonly signalScale: tf.Variable;
   private readonly signalShift: tf.Variable;
@@ -74,23 +75,23 @@ export class Seq2ExpModel {
     if (config.mask !== 'soft' && config.mask !== 'hard') throw new OptionError(`unknown mask '${config.mask}'; expected soft or hard`, { option: 'mask' });
     this.config = config;
     let seed = config.seed * 1000;
-    const init = () => tf.initializers.glorotUniform({ seed: seed++ });
+    const init = () => tfl.initializers.glorotUniform({ seed: seed++ });
     const ch = config.channels;
     this.generator = [
-      tf.layers.conv1d({ filters: ch, kernelSize: 11, padding: 'same', activation: 'relu', kernelInitializer: init() }),
-      tf.layers.conv1d({ filters: ch, kernelSize: 7, padding: 'same', activation: 'relu', kernelInitializer: init() }),
-      tf.layers.conv1d({ filters: 2, kernelSize: 1, kernelInitializer: init() }),
+      tfl.layers.conv1d({ filters: ch, kernelSize: 11, padding: 'same', activation: 'relu', kernelInitializer: init() }),
+      tfl.layers.conv1d({ filters: ch, kernelSize: 7, padding: 'same', activation: 'relu', kernelInitializer: init() }),
+      tfl.layers.conv1d({ filters: 2, kernelSize: 1, kernelInitializer: init() }),
     ];
     // Initial map: background (s ≈ 0.3) → α_e ≈ 1.05, a typical peak (s ≈ 1.7) → α_e ≈ 4.
     this.signalScale = tf.variable(tf.scalar(Math.log(Math.expm1(4))), true);
     this.signalShift = tf.variable(tf.scalar(-4), true);
     this.predictorConvs = [
-      tf.layers.conv1d({ filters: ch, kernelSize: 11, padding: 'same', activation: 'relu', kernelInitializer: init() }),
-      tf.layers.conv1d({ filters: ch, kernelSize: 5, padding: 'same', activation: 'relu', kernelInitializer: init() }),
+      tfl.layers.conv1d({ filters: ch, kernelSize: 11, padding: 'same', activation: 'relu', kernelInitializer: init() }),
+      tfl.layers.conv1d({ filters: ch, kernelSize: 5, padding: 'same', activation: 'relu', kernelInitializer: init() }),
     ];
     this.predictorDense = [
-      tf.layers.dense({ units: ch, activation: 'relu', kernelInitializer: init() }),
-      tf.layers.dense({ units: 1, kernelInitializer: init() }),
+      tfl.layers.dense({ units: ch, activation: 'relu', kernelInitializer: init() }),
+      tfl.layers.dense({ units: 1, kernelInitializer: init() }),
     ];
   }
 

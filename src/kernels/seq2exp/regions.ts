@@ -11,7 +11,7 @@ import type { ColumnTable } from 'arquero';
 import { OptionError } from '../../errors';
 import { createRandom } from '../../stats/random';
 import { peakScores, type PeakOptions } from '../../data/tracks/peaks';
-import { evaluateSeq2Exp, trainSeq2Exp, type Seq2ExpData, type TrainSeq2ExpOptions } from './train';
+import { evaluateSeq2Exp, SEQ2EXP_SUBSETS, trainSeq2Exp, type Seq2ExpData, type TrainSeq2ExpOptions } from './train';
 
 /** Coverage and precision of the top-`ratio` bases per region by `scores` [n × L] against `causal` [n × L]. */
 export function selectionCoverage(scores: ArrayLike<number>, causal: ArrayLike<number>, length: number, ratio: number, rows?: readonly number[]): { coverage: number; precision: number } {
@@ -83,4 +83,35 @@ export async function retrainOnSelections(
     trained.model.dispose();
   }
   return aq.from(rows);
+}
+
+/**
+ * The selectors the paper compares the learned mask with, for retraining: the full input, the peak caller on
+ * all tracks (summed −log10 p per base) and, with a ground truth, the causal bases (an oracle).
+ */
+export function defaultSelectors(data: Seq2ExpData, causal?: ArrayLike<number>, peaks?: PeakOptions): Record<string, ArrayLike<number> | 'all'> {
+  const n = data.sequences.length;
+  const L = data.length;
+  const T = data.trackNames.length;
+  const summed = new Float64Array(n * L);
+  for (let t = 0; t < T; t++) {
+    const scores = peakScores(Float32Array.from({ length: n * L }, (_, i) => data.tracks[i * T + t]!), L, peaks);
+    scores.forEach((s, i) => (summed[i]! += s));
+  }
+  const selectors: Record<string, ArrayLike<number> | 'all'> = { 'full input': 'all', 'peaks (all tracks)': summed };
+  if (causal) selectors['causal (oracle)'] = causal;
+  return selectors;
+}
+
+/** `compareRegionSelectors` at several ratios, on the regions of one split subset (or all), in one table. */
+export function compareRegionsAt(
+  mask: Float32Array, data: Seq2ExpData, causal: ArrayLike<number>, split: Uint8Array,
+  options: { ratios: readonly number[]; subset?: 'train' | 'validation' | 'test' | 'all'; peaks?: PeakOptions; seed?: number },
+): ColumnTable {
+  const subset = options.subset ?? 'test';
+  const code = SEQ2EXP_SUBSETS.indexOf(subset as (typeof SEQ2EXP_SUBSETS)[number]);
+  if (subset !== 'all' && code < 0) throw new OptionError(`expected a subset of ${SEQ2EXP_SUBSETS.join(', ')} or all, got '${subset}'`, { option: 'subset' });
+  const rows = subset === 'all' ? undefined : [...split.keys()].filter((i) => split[i] === code);
+  const tables = options.ratios.map((ratio) => compareRegionSelectors(mask, data, causal, { ratio, rows, peaks: options.peaks, seed: options.seed }));
+  return tables.slice(1).reduce((all, t) => all.concat(t), tables[0]!);
 }

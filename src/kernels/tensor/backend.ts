@@ -4,7 +4,7 @@
  * are loaded inside try/catch. When wasm is chosen, the fast gradients of wasm-gradients.ts are registered
  * (stock wasm cannot train conv nets: it has no Conv2DBackpropFilter kernel).
  */
-import * as tf from '@tensorflow/tfjs';
+import { registerTfjsOps, tf } from './tf';
 import { OptionError } from '../../errors';
 import { registerWasmGradients } from './wasm-gradients';
 
@@ -53,6 +53,7 @@ export function currentBackend(): BackendName | undefined {
 }
 
 async function choose(wanted: BackendName | undefined): Promise<BackendName> {
+  registerTfjsOps();
   const order: BackendName[] = wanted ? [wanted] : [...BACKENDS];
   const failures: string[] = [];
   for (const name of order) {
@@ -81,7 +82,7 @@ async function tryBackend(name: BackendName): Promise<boolean> {
       return ok;
     }
     case 'cpu':
-      return tf.setBackend('cpu');
+      return tf.setBackend('cpu'); // loaded on first use (tf.ts)
   }
 }
 

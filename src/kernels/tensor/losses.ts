@@ -1,5 +1,5 @@
 /** Regression losses (mean over the batch). L1 is the default, as in the Camformer paper's best runs. */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tf';
 import { OptionError } from '../../errors';
 
 export type LossName = 'l1' | 'mse' | 'huber';

@@ -7,7 +7,7 @@
  *   slow JS PRNG per element), so a run is repeatable from one seed.
  * Tensors are NHWC with H = 1: [n, 1, positions, channels]; conv1d is conv2d with a 1 × k filter.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tf';
 
 export interface NormState {
   gamma: tf.Variable;

@@ -1,15 +1,21 @@
 /**
  * Optimisers over a model's tf.Variables, written out (tfjs has no AdamW or Lion): AdamW with decoupled weight
- * decay (PyTorch's order: p ← p·(1 − lr·wd), then the Adam step) and Lion (Chen et al. 2023). State is a list
- * of named tensors so a checkpoint can save and restore it exactly.
+ * decay (PyTorch's order: p ← p·(1 − lr·wd), then the Adam step), Adam (AdamW without decay), Lion (Chen et al.
+ * 2023) and SGD with momentum (PyTorch's form: b ← μb + g, p ← p − lr·b). The learning rate is an argument of
+ * every step, so schedules need no optimiser rebuild. State is a list of named tensors so a checkpoint can save
+ * and restore it exactly.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tf';
 import { OptionError } from '../../errors';
 
-export type OptimizerName = 'adamw' | 'lion';
+export const OPTIMIZERS = ['adamw', 'adam', 'lion', 'sgd'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 export interface OptimizerOptions {
+  /** AdamW and Lion: decoupled weight decay (default 1e-3); Adam and SGD have none. */
   weightDecay?: number;
+  /** SGD: momentum (default 0.9). */
+  momentum?: number;
   beta1?: number;
   beta2?: number;
   epsilon?: number;
@@ -28,8 +34,10 @@ export interface Optimizer {
 export function createOptimizer(name: OptimizerName, options: OptimizerOptions = {}): Optimizer {
   switch (name) {
     case 'adamw': return new AdamW(options);
+    case 'adam': return new AdamW({ ...options, weightDecay: 0 }, 'adam');
     case 'lion': return new Lion(options);
-    default: throw new OptionError(`unknown optimizer '${name as string}'; expected adamw or lion`, { option: 'optimizer' });
+    case 'sgd': return new Sgd(options);
+    default: throw new OptionError(`unknown optimizer '${name as string}'; expected ${OPTIMIZERS.join(', ')}`, { option: 'optimizer' });
   }
 }
 
@@ -67,11 +75,10 @@ abstract class Base implements Optimizer {
 }
 
 class AdamW extends Base {
-  readonly name = 'adamw' as const;
   private readonly b1: number;
   private readonly b2: number;
   private readonly eps: number;
-  constructor(o: OptimizerOptions) {
+  constructor(o: OptimizerOptions, readonly name: 'adamw' | 'adam' = 'adamw') {
     super(o.weightDecay ?? 1e-3);
     this.b1 = o.beta1 ?? 0.9;
     this.b2 = o.beta2 ?? 0.999;
@@ -117,6 +124,28 @@ class Lion extends Base {
         const direction = tf.sign(tf.add(tf.mul(m, this.b1), tf.mul(g, 1 - this.b1)));
         p.assign(tf.sub(tf.mul(p, 1 - lr * this.wd), tf.mul(direction, lr)));
         m.assign(tf.add(tf.mul(m, this.b2), tf.mul(g, 1 - this.b2)));
+      }
+    });
+  }
+}
+
+class Sgd extends Base {
+  readonly name = 'sgd' as const;
+  private readonly mu: number;
+  constructor(o: OptimizerOptions) {
+    super(0);
+    this.mu = o.momentum ?? 0.9;
+  }
+
+  step(vars: Map<string, tf.Variable>, grads: Record<string, tf.Tensor>, lr: number): void {
+    this.t++;
+    tf.tidy(() => {
+      for (const [name, p] of vars) {
+        const g = grads[name];
+        if (!g) continue;
+        const b = this.moment(`${name}/b`, p);
+        b.assign(tf.add(tf.mul(b, this.mu), g));
+        p.assign(tf.sub(p, tf.mul(b, lr)));
       }
     });
   }

@@ -14,6 +14,8 @@ export interface ScheduleOptions {
   patience?: number;
   /** plateau: lower bound of the rate (default 1e-6). */
   minLr?: number;
+  /** plateau: a score counts as better only when it beats the best by more than this (default 0). */
+  threshold?: number;
   /** cosine: warm-up steps (default 5% of all steps); onecycle: fraction of steps rising (default 0.3). */
   warmupSteps?: number;
   pctStart?: number;
@@ -66,7 +68,7 @@ export class Schedule {
   /** End-of-epoch hook with the validation score (higher is better). */
   epochEnd(score: number): void {
     if (this.name !== 'plateau') return;
-    if (score > this.state.best) {
+    if (score > this.state.best + (this.options.threshold ?? 0)) {
       this.state.best = score;
       this.state.bad = 0;
     } else if (++this.state.bad > (this.options.patience ?? 2)) {

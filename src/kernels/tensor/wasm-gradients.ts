@@ -7,7 +7,7 @@
  * Other backends, strides or dilations > 1 and NCHW keep the stock gradient. Also a broadcasting
  * FusedBatchNorm gradient (the stock one tiles; cislab's own models use the fused norm+ReLU of ops.ts).
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tf';
 
 let registered = false;
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/kernels/tensor/backend';
 import { countConfigParameters, presetConfig, resolveConfig } from '../../../src/kernels/camformer/config';
 import { buildModel, countParameters } from '../../../src/kernels/camformer/model';
@@ -11,7 +11,13 @@ beforeAll(async () => { await initBackend({ backend: 'wasm' }); });
 describe('Camformer family', () => {
   it('has the published parameter counts', () => {
     expect(countConfigParameters(presetConfig('camformer'))).toBe(16_611_073);
-    expect(countConfigParameters(presetConfig('camformer-small'))).toBe(5_061_889);
+    // camformer-small is a reconstruction that matches the authors' score board (score_board_SmallModel.csv).
+    expect(countConfigParameters(presetConfig('camformer-small'))).toBe(3_402_881);
+    expect(presetConfig('camformer-small').encoding).toBe('onehotWithP');
+    expect(countConfigParameters(resolveConfig({ base: 'camformer-small', encoding: 'onehot' }))).toBe(3_401_601);
+    // Each extra input channel adds 1,280 = 256 channels × kernel 5 of the first conv, as on the score board.
+    expect(countConfigParameters(resolveConfig({ base: 'camformer-small', encoding: 'onehotWithBoth' }))).toBe(3_404_161);
+    expect(countParameters(resolveConfig({ base: 'camformer-small', encoding: 'onehot' }))).toBe(3_401_601);
     expect(countConfigParameters(presetConfig('camformer-mini'))).toBe(1_446_721);
     const mini = buildModel('camformer-mini', { seed: 1 });
     expect(countParameters(mini)).toBe(1_446_721); // the built variables agree with the formula (and PyTorch)

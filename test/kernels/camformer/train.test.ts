@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/kernels/tensor/backend';
 import { buildModel } from '../../../src/kernels/camformer/model';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { fit, type ProgressEvent } from '../../../src/kernels/camformer/train';
 import { batchGradients } from '../../../src/kernels/camformer/step';
 import { predict } from '../../../src/kernels/camformer/predict';
@@ -29,7 +29,7 @@ describe('fit', () => {
     expect(events.filter((e) => e.type === 'epoch')).toHaveLength(10);
     const batch = events.find((e) => e.type === 'batch')!;
     expect(batch.batches).toBe(Math.ceil(552 / 16)); // 8% held out
-    expect(batch.seqPerSecond).toBeGreaterThan(0);
+    expect(batch.examplesPerSecond).toBeGreaterThan(0);
     expect(events.at(-1)!.type).toBe('end');
     model.dispose();
   });

@@ -4,7 +4,7 @@ import { simulateDeepRage, type DeepRageSimulation } from '../../../src/simulate
 import { initBackend } from '../../../src/kernels/tensor/backend';
 import { createDeepRageModel } from '../../../src/kernels/deeprage/model';
 import { deepRageConfusion, evaluateDeepRage, splitDeepRage, trainDeepRage } from '../../../src/kernels/deeprage/train';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 let sim: DeepRageSimulation;
 

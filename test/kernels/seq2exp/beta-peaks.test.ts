@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { logGamma } from '../../../src/stats/special';
 import { createRandom } from '../../../src/stats/random';
 import { betaKl, digamma, lgamma, sampleBeta, sampleGamma } from '../../../src/kernels/seq2exp/beta';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { simulateSeq2Exp, type Seq2ExpSimulation } from '../../../src/simulate/seq2exp';
 import { initBackend } from '../../../src/kernels/tensor/backend';
 import { createSeq2ExpModel } from '../../../src/kernels/seq2exp/model';
@@ -19,7 +19,8 @@ beforeAll(async () => {
     tracks: sim.tracks, trackNames: sim.trackNames, length: sim.length,
   };
   const started = Date.now();
-  trained = await trainSeq2Exp(data, { epochs: Number(process.env.S2E_EPOCHS ?? 15), seed: 1 });
+  // 25 epochs at the default learning rate (0.005): every check below held for seeds 1–4 (S2E_SEED=N runs another).
+  trained = await trainSeq2Exp(data, { epochs: Number(process.env.S2E_EPOCHS ?? 25), seed: Number(process.env.S2E_SEED ?? 1) });
   seconds = (Date.now() - started) / 1000;
 });
 

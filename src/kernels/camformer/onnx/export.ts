@@ -6,7 +6,7 @@
  * ONNX convolutions are channels-first, so the graph transposes once on the way in and once before the
  * flatten (which must see positions × channels in cislab's order for the dense weights to line up).
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../tensor/tf';
 import { convPadding } from '../config';
 import type { Model } from '../model';
 import { foldNorm } from '../../tensor/ops';

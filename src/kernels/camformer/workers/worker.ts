@@ -5,7 +5,7 @@
  * Runs only as a worker_threads entry point.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../tensor/tf';
 import { initBackend } from '../../tensor/backend';
 import { batchGradients } from '../step';
 import { predictTensorBatches } from '../tfjs-predict';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { jaspar, makeMotif, scanFimo, scanFimoTensor, toFimoTsv } from '../../src/motifs';
-import { DATA_DIR, HAS_DREAM } from '../helpers/paths';
-import { dreamTestSequences, VARIABLE_REGION } from './dream-data';
+import { jaspar, makeMotif, scanFimo, toFimoTsv } from '../../../src/motifs';
+import { scanFimoTensor } from '../../../src/kernels/motifs';
+import { DATA_DIR, HAS_DREAM } from '../../helpers/paths';
+import { dreamTestSequences, VARIABLE_REGION } from '../../motifs/dream-data';
 
 describe('tensor (tfjs conv1d) scan equals the JavaScript scan', () => {
   it('on hand-made sequences with N, different lengths and motif widths', async () => {

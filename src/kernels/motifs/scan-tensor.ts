@@ -9,13 +9,13 @@
  * branch-and-bound; see bench/scan.bench.ts); it pays on a native or GPU backend. Call the kernels layer's
  * backend set-up first to choose one; otherwise tfjs uses its default.
  */
-import * as tf from '@tensorflow/tfjs';
-import { OptionError } from '../errors';
-import { runFimo, type FimoOptions, type FimoResult } from './fimo';
-import { buildFimoPssm, scoreThreshold, type FimoPssm } from './pssm';
-import { HitBuffer, type RawHits } from './scan-kernel';
-import { prepareSequences, windowHasN, type NamedSequence, type PreparedSequences } from './sequences';
-import type { Motif } from './motif';
+import { tf } from '../tensor/tf';
+import { OptionError } from '../../errors';
+import { runFimo, type FimoOptions, type FimoResult } from '../../motifs/fimo';
+import { buildFimoPssm, scoreThreshold, type FimoPssm } from '../../motifs/pssm';
+import { HitBuffer, type RawHits } from '../../motifs/scan-kernel';
+import { prepareSequences, windowHasN, type NamedSequence, type PreparedSequences } from '../../motifs/sequences';
+import type { Motif } from '../../motifs/motif';
 
 type Table = FimoResult['hits'];
 

@@ -1,0 +1,2 @@
+// src/kernels/motifs: motif scanning as tensor kernels (the FIMO scan as one batched tfjs convolution).
+export * from './scan-tensor';
