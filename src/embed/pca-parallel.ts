@@ -9,7 +9,7 @@
  * otherwise each worker's rows (not the main thread's) are copied once into shared float32 memory.
  */
 import * as os from 'node:os';
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../kernels/tensor/tf';
 import { OptionError } from '../errors';
 import { blockRows, finishPca, orthonormalize, preparePca, timesRight, transposeTimes, type PcaOptions, type PcaResult } from './pca';
 import { EmbedWorker, sharedFloat64 } from './threads';

@@ -4,7 +4,7 @@
  * them back (and marks the model changed, so its cached inference weights are rebuilt). A model trained on
  * ONNX Runtime is then saved, loaded and predicted with the existing tfjs-side code, and the other way round.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../tensor/tf';
 import { ModelError } from '../../../errors';
 import type { Model } from '../model';
 import { OnnxTrainer, type OnnxTrainerOptions } from './trainer';
