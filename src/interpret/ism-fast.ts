@@ -14,11 +14,15 @@ import { encode } from '../data/encode';
 import { DREAM_VARIABLE_REGION } from '../data/dream2022/read';
 import type { CnnConfig } from '../kernels/camformer/config';
 import type { Model } from '../kernels/camformer/model';
+import { inferenceEngine, type InferenceEngine, type Predictor } from '../kernels/camformer/predict';
 import { modelWeights } from '../kernels/camformer/onnx/bridge';
 import { compileIsm, planIsm, readIndices } from '../kernels/camformer/onnx/ism-graph';
 import { paramSpecs, stateSpecs } from '../kernels/camformer/onnx/layout';
 import { createSession, requireOrt, type OrtSession, type OrtTensor, type SessionOptions } from '../kernels/camformer/onnx/session';
-import type { IsmOptions } from './ism';
+import { appendTidyIsm, emptyIsmColumns, sequenceCodes, type IsmOptions } from './ism';
+import type { DenseIsm } from './ism-dense';
+
+const LETTERS = 'ACGTN';
 
 /** Weights to run ISM with: a tfjs Model, anything with `config` and `weights()` (OnnxTrainer), or both given. */
 export type IsmSource = Model | { config: CnnConfig; weights(): ReadonlyMap<string, Float32Array> } | { config: CnnConfig; weights: ReadonlyMap<string, Float32Array> };
@@ -33,8 +37,17 @@ export interface FastIsmOptions extends Pick<IsmOptions, 'region' | 'ids' | 'onP
   precision?: 'float' | 'double';
 }
 
+const weightCache = new WeakMap<Model, { version: number; weights: ReadonlyMap<string, Float32Array> }>();
+
 function sourceOf(source: IsmSource): { config: CnnConfig; weights: ReadonlyMap<string, Float32Array> } {
-  if ('params' in source) return { config: source.config, weights: modelWeights(source) };
+  if ('params' in source) {
+    // Copied once per model version: the CLI calls this per block of sequences.
+    const cached = weightCache.get(source);
+    if (cached?.version === source.version) return { config: source.config, weights: cached.weights };
+    const weights = modelWeights(source);
+    weightCache.set(source, { version: source.version, weights });
+    return { config: source.config, weights };
+  }
   return { config: source.config, weights: typeof source.weights === 'function' ? source.weights() : source.weights };
 }
 
@@ -46,17 +59,41 @@ function sourceOf(source: IsmSource): { config: CnnConfig; weights: ReadonlyMap<
  * const table = await fastIsmScores(model, sequences, { region: { start: 18, end: 97 } });
  */
 export async function fastIsmScores(source: IsmSource, sequences: readonly string[], options: FastIsmOptions = {}): Promise<ColumnTable> {
-  const { config, weights } = sourceOf(source);
-  const { region = DREAM_VARIABLE_REGION, sequencesPerBatch = 1, onProgress } = options;
+  const { config } = sourceOf(source);
   const ids = options.ids ?? sequences.map((_, i) => `seq_${i + 1}`);
   if (ids.length !== sequences.length) throw new OptionError(`${ids.length} ids for ${sequences.length} sequences`, { option: 'ids' });
-  if (!Number.isInteger(sequencesPerBatch) || sequencesPerBatch < 1) throw new OptionError(`expected a positive integer, got ${sequencesPerBatch}`, { option: 'sequencesPerBatch' });
   for (const s of sequences) {
     if (s.length !== config.inputLength) throw new OptionError(`sequences must have the model's length ${config.inputLength}, got ${s.length}`, { option: 'sequences' });
   }
+  const dense = await fastIsmDense(source, sequenceCodes(sequences), config.inputLength, options);
+  const columns = emptyIsmColumns();
+  appendTidyIsm(columns, dense, ids);
+  return aq.table(columns);
+}
+
+/**
+ * The dense ISM (`ismDense`'s arrays: [sequence, position, A/C/G/T] predictions, the reference prediction in
+ * the reference base's slot) of the sequences in `codes` (base codes 0–4, `length` each), by the windowed
+ * graph. What `cislab ism` streams per block of sequences.
+ *
+ * @example
+ * const dense = await fastIsmDense(model, sequenceCodes(sequences), 110, { region: { start: 18, end: 97 } });
+ */
+export async function fastIsmDense(source: IsmSource, codes: Uint8Array, length: number, options: Omit<FastIsmOptions, 'ids'> = {}): Promise<DenseIsm> {
+  const { config, weights } = sourceOf(source);
+  const { region = DREAM_VARIABLE_REGION, sequencesPerBatch = 1, onProgress } = options;
+  if (length !== config.inputLength || codes.length % length) throw new OptionError(`sequences must have the model's length ${config.inputLength}, got ${length}`, { option: 'sequences' });
+  if (!Number.isInteger(sequencesPerBatch) || sequencesPerBatch < 1) throw new OptionError(`expected a positive integer, got ${sequencesPerBatch}`, { option: 'sequencesPerBatch' });
   if (!Number.isInteger(region.start) || !Number.isInteger(region.end) || region.start < 1 || region.end < region.start || region.end > config.inputLength) {
     throw new OptionError(`region ${region.start}–${region.end} must be 1-based, inclusive and within the sequences (length ${config.inputLength})`, { option: 'region' });
   }
+  const count = codes.length / length;
+  const regionLength = region.end - region.start + 1;
+  const sequences = Array.from({ length: count }, (_, s) => Array.from(codes.subarray(s * length, (s + 1) * length), (c) => LETTERS[c]!).join(''));
+  const refCodes = new Uint8Array(count * regionLength);
+  for (let s = 0; s < count; s++) refCodes.set(codes.subarray(s * length + region.start - 1, s * length + region.end), s * regionLength);
+  const predictions = new Float64Array(count * regionLength * 4);
+  const referencePredictions = new Float64Array(count);
   const ort = requireOrt();
   const plan = planIsm(config);
   const double = options.precision === 'double';
@@ -72,26 +109,25 @@ export async function fastIsmScores(source: IsmSource, sequences: readonly strin
     for (const p of paramSpecs(config)) feeds[p.name] = tensor(p.name, p.tfjsShape);
     for (const st of stateSpecs(config)) feeds[st.name] = tensor(st.name, st.shape);
     const letter = new Map(['A', 'C', 'G', 'T'].map((b) => [b, encode([b], config.encoding).data]));
-    const columns = { id: [] as string[], position: [] as number[], ref: [] as string[], alt: [] as string[], prediction: [] as number[], reference: [] as number[], effect: [] as number[] };
-    for (let first = 0; first < sequences.length; first += sequencesPerBatch) {
+    for (let first = 0; first < count; first += sequencesPerBatch) {
       const chunk = sequences.slice(first, first + sequencesPerBatch);
       const positions: number[] = [];
       const owner: number[] = [];
-      const alts: string[] = [];
+      const alts: number[] = [];
       chunk.forEach((sequence, k) => {
         for (let position = region.start; position <= region.end; position++) {
-          for (const alt of BASES) {
-            if (alt === sequence[position - 1]) continue;
+          BASES.forEach((alt, a) => {
+            if (alt === sequence[position - 1]) return;
             positions.push(position - 1);
             owner.push(k);
-            alts.push(alt);
-          }
+            alts.push(a);
+          });
         }
       });
       const V = positions.length;
       const C = config.inputChannels;
       const window0 = new Float32Array(V * C);
-      alts.forEach((alt, v) => window0.set(letter.get(alt)!, v * C));
+      alts.forEach((a, v) => window0.set(letter.get(BASES[a]!)!, v * C));
       const x = encode(chunk, config.encoding);
       feeds.x = real(x.data, x.shape);
       feeds.window0 = real(window0, [V, 1, C]);
@@ -99,19 +135,21 @@ export async function fastIsmScores(source: IsmSource, sequences: readonly strin
       const out = await session.run(feeds);
       const reference = out.reference!.data as Float32Array | Float64Array;
       const variants = out.variants!.data as Float32Array | Float64Array;
-      for (let v = 0; v < V; v++) {
-        const k = owner[v]!;
-        columns.id.push(ids[first + k]!);
-        columns.position.push(positions[v]! + 1);
-        columns.ref.push(chunk[k]![positions[v]!]!);
-        columns.alt.push(alts[v]!);
-        columns.prediction.push(variants[v]!);
-        columns.reference.push(reference[k]!);
-        columns.effect.push(variants[v]! - reference[k]!);
+      for (let k = 0; k < chunk.length; k++) {
+        const s = first + k;
+        referencePredictions[s] = reference[k]!;
+        for (let p = 0; p < regionLength; p++) {
+          const ref = refCodes[s * regionLength + p]!;
+          if (ref < 4) predictions[(s * regionLength + p) * 4 + ref] = reference[k]!;
+        }
       }
-      onProgress?.(Math.min(first + sequencesPerBatch, sequences.length), sequences.length);
+      for (let v = 0; v < V; v++) {
+        const s = first + owner[v]!;
+        predictions[(s * regionLength + positions[v]! - (region.start - 1)) * 4 + alts[v]!] = variants[v]!;
+      }
+      onProgress?.(Math.min(first + sequencesPerBatch, count), count);
     }
-    return aq.table(columns);
+    return { count, region, predictions, reference: referencePredictions, refCodes };
   } catch (err) {
     forgetSession(session);
     throw err;
@@ -153,4 +191,16 @@ export async function releaseIsmSessions(): Promise<void> {
   const open = [...sessions.values()];
   sessions.clear();
   await Promise.all(open.map(async (s) => (await s).release()));
+}
+
+/**
+ * Whether ISM of `predictor` with this inference engine runs the windowed graph: yes for one Camformer-family
+ * model when the engine resolves to ONNX Runtime (`inferenceEngine`: 'onnx', or 'auto' where onnxruntime-node
+ * loads); ensembles and the tfjs engine predict every variant in full (`ismScores`, `ismDense`).
+ *
+ * @example
+ * const table = useFastIsm(model, engine) ? await fastIsmScores(model, seqs) : await ismScores((b) => predict(model, b), seqs);
+ */
+export function useFastIsm(predictor: Predictor, engine?: InferenceEngine): boolean {
+  return !('kind' in predictor && predictor.kind === 'ensemble') && inferenceEngine(engine) === 'onnx';
 }

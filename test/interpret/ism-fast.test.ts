@@ -12,7 +12,11 @@ import { createSession, requireOrt, type OrtTensor } from '../../src/kernels/cam
 import { paramSpecs, stateSpecs, toGraphLayout } from '../../src/kernels/camformer/onnx/layout';
 import { encode, type Encoded } from '../../src/data/encode';
 import { ismScores } from '../../src/interpret/ism';
-import { fastIsmScores } from '../../src/interpret/ism-fast';
+import { fastIsmDense, fastIsmScores, useFastIsm } from '../../src/interpret/ism-fast';
+import { ismDense } from '../../src/interpret/ism-dense';
+import { sequenceCodes } from '../../src/interpret/ism';
+import { ensemble } from '../../src/kernels/camformer/predict';
+import { promoters } from '../../src/dsl/promoters';
 import { createRandom } from '../../src/stats/random';
 import { OptionError } from '../../src/errors';
 import { TINY } from '../helpers/models';
@@ -95,6 +99,33 @@ describe.runIf(haveOrt)('fastIsmScores', () => {
     const { model, sequences } = setup(TINY, 1);
     await expect(fastIsmScores(model, sequences, { region: { start: 0, end: 5 } })).rejects.toThrow(OptionError);
     await expect(fastIsmScores(model, ['ACGT'])).rejects.toThrow(OptionError);
+    model.dispose();
+  });
+
+  it('fastIsmDense gives ismDense\'s arrays (what cislab ism streams), N positions included', async () => {
+    const { model, sequences } = setup(TINY, 4);
+    const region = { start: 2, end: 12 };
+    const codes = sequenceCodes(sequences);
+    const full = await ismDense((b) => predict(model, b, { engine: 'tfjs' }), codes, model.inputLength, { region, encoding: model.encoding });
+    const fast = await fastIsmDense(model, codes, model.inputLength, { region });
+    expect(Array.from(fast.refCodes)).toEqual(Array.from(full.refCodes));
+    expect(relativeError(Array.from(fast.reference), Array.from(full.reference))).toBeLessThan(1e-5);
+    expect(relativeError(Array.from(fast.predictions), Array.from(full.predictions))).toBeLessThan(1e-5);
+    model.dispose();
+  });
+
+  it('is what the DSL\'s .ism() runs on the default engine; tfjs gives the same table, ensembles run in full', async () => {
+    const config = { name: 'dsl', encoding: 'onehot' as const, inputLength: 110, convs: [{ channels: 8, kernel: 6, padding: 'same' as const, dropout: 0 }], residual: [], dense: [8], denseDropouts: [0] };
+    const data = promoters.simulate({ n: 3, seed: 2 });
+    const model = buildModel(config, { seed: 4 });
+    expect(useFastIsm(model)).toBe(true);
+    expect(useFastIsm(model, 'tfjs')).toBe(false);
+    expect(useFastIsm(ensemble([model, model]))).toBe(false);
+    const fast = (await data.model(model, { untrained: true }).ism()).table;
+    const full = (await data.model(model, { untrained: true }).ism({ engine: 'tfjs' })).table;
+    expect(fast.numRows()).toBe(3 * 240);
+    for (const col of ['id', 'position', 'ref', 'alt']) expect(fast.array(col), col).toEqual(full.array(col));
+    expect(relativeError(fast.array('effect') as number[], full.array('effect') as number[])).toBeLessThan(1e-5);
     model.dispose();
   });
 });
