@@ -2,7 +2,7 @@
  * The cislab arms of bench/engine.bench.ts: a long-lived step server for one engine (ONNX Runtime or tfjs)
  * and one task, so that the benchmark can interleave single steps of every engine under the same load.
  *
- *   node --require tsx/cjs bench/engine-server.ts --engine onnx|tfjs --model camformer-mini --mode train|predict|ism
+ *   node --require tsx/cjs bench/engine-server.ts --engine onnx|loop|tfjs --model camformer-mini --mode train|predict|ism
  *     [--batch 256] [--threads 2]
  * ONNX Runtime variants for A/B runs: [--keep-patches auto|1|0] [--memory-pattern 1|0] [--arena 1|0].
  * [--ism-sequences 4] sequences per ISM step.
@@ -10,7 +10,9 @@
  * training step on one batch, eval-mode prediction of one batch, or ISM of one sequence: its 240 variants of
  * positions 18–97), items (sequences done), cpu_ms (user + system time of the step), loss, rss_mb and peak_mb (this process's peak resident set so far). "quit" ends it.
  * ONNX Runtime: OnnxTrainer (compiled training step; fast ISM for ISM); tfjs: the wasm backend, one thread,
- * trainStep / predict / ismScores as cislab runs them today.
+ * trainStep / predict / ismScores as cislab runs them today. `loop` (train only): what `cislab train` runs per
+ * step on ONNX Runtime: the training loop's OnnxCamformerRun, each batch encoded from 2-bit-store-like base
+ * codes (codeRows) of a 4,096-row training set at the loop's random indices.
  */
 import * as readline from 'node:readline';
 import * as tf from '@tensorflow/tfjs';
@@ -25,6 +27,9 @@ import { createOptimizer } from '../src/kernels/tensor/optimizers';
 import { predict } from '../src/kernels/camformer/predict';
 import { ismScores } from '../src/interpret/ism';
 import { fastIsmScores } from '../src/interpret/ism-fast';
+import { OnnxCamformerRun } from '../src/kernels/camformer/onnx-run';
+import { codeRows } from '../src/data/store-rows';
+import { sequenceCodes } from '../src/interpret/ism';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : fallback);
@@ -55,7 +60,22 @@ async function main() {
   const ismBatch = sequences.slice(0, ismSequences);
   let run: (i: number) => Promise<number>;
   let info: Record<string, unknown> = {};
-  if (engine === 'onnx') {
+  if (engine === 'loop') {
+    if (mode !== 'train') throw new Error('--engine loop measures training only');
+    const model = buildModel(modelName, { seed: 1 });
+    const n = 4096;
+    const codes = sequenceCodes(Array.from({ length: n }, () => Array.from({ length: 110 }, () => 'ACGT'[rng.int(4)]).join('')));
+    const targets = Float32Array.from({ length: n }, () => rng.normal());
+    const rows = codeRows(codes, 110, { encoding: model.encoding, expression: targets });
+    const all = Int32Array.from({ length: n }, (_, i) => i);
+    const trainingRun = await OnnxCamformerRun.create(model, { rows, index: all, y: targets }, { rows, index: all.subarray(0, 0), y: targets }, {
+      loss: 'l1', optimizer: 'adamw', weightDecay: 1e-3, session: { threads, keepPatches: variant.keepPatches },
+    });
+    run = async (i) => {
+      const order = createRandom(i).shuffle(all.slice());
+      return (await trainingRun.step(order.subarray(0, batch), 1e-3, i)).loss;
+    };
+  } else if (engine === 'onnx') {
     const trainer = await OnnxTrainer.create(modelName, { seed: 1, threads, ...variant });
     const x = encode(sequences.slice(0, batch), trainer.config.encoding);
     info = { keepPatches: trainer.compiled.keepPatches, nodes: trainer.compiled.nodes };
