@@ -87,7 +87,10 @@ export interface FitOptions {
    * repeat a run exactly on one engine; the engines draw different dropout masks.
    */
   engine?: TrainingEngine;
-  /** Called once before the first step with the engine chosen and why (every progress event also names it). */
+  /**
+   * Called once before the first step with the engine chosen and why (every progress event also names it).
+   * Default: an 'auto' run that falls back to tfjs says why on stderr; other choices are silent.
+   */
   onEngine?: (choice: EngineChoice) => void;
 }
 
@@ -120,7 +123,9 @@ export async function fit(model: Model, data: TrainingData, options: FitOptions 
     validation = { rows, index: split.validation, y };
   }
   const choice = chooseTrainingEngine({ engine: o.engine, optimizer: o.optimizer });
-  o.onEngine?.(choice);
+  // Without a listener, only a fallback is said (on stderr): asking for ONNX Runtime and getting tfjs is news.
+  if (o.onEngine) o.onEngine(choice);
+  else if (choice.engine === 'tfjs' && choice.reason.startsWith('auto:')) console.error(`cislab: ${choice.reason}`);
   const run = choice.engine === 'onnx'
     ? await OnnxCamformerRun.create(model, train, validation, { loss: o.loss, optimizer: o.optimizer, weightDecay: o.weightDecay })
     : new CamformerRun(model, train, validation, o);
