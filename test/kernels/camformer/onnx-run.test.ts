@@ -104,6 +104,21 @@ describe('fit on ONNX Runtime', () => {
     loaded.dispose();
   });
 
+  it('resumes a tfjs checkpoint on ONNX Runtime (one checkpoint format, optimiser state included)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cislab-cross-'));
+    dirs.push(dir);
+    const ckpt = path.join(dir, 'ckpt');
+    const options: FitOptions = { ...base, epochs: 2, restoreBest: false, checkpointDir: ckpt };
+    const tfjs = await trained(NO_DROPOUT, { ...options, engine: 'tfjs', workers: 1, maxSteps: 12 });
+    const resumed = await trained(NO_DROPOUT, { ...options, engine: 'onnx', resume: true });
+    expect(resumed.history.map((r) => [r.epoch, r.step])).toEqual([[1, 9], [2, 18]]);
+    expect(resumed.history[0]!.trainLoss).toBe(tfjs.history[0]!.trainLoss); // epoch 1 was done on tfjs
+    // The continued run took its moments from the checkpoint: its first ONNX step equals a tfjs continuation's.
+    const both = await trained(NO_DROPOUT, { ...options, checkpointDir: path.join(dir, 'ref'), engine: 'tfjs', workers: 1 });
+    expect(Math.abs(resumed.history[1]!.trainLoss - both.history[1]!.trainLoss)).toBeLessThan(1e-4);
+    for (const m of [tfjs, resumed, both]) m.model.dispose();
+  });
+
   it('checks the engine option', async () => {
     const model = buildModel(TINY, { seed: 1 });
     await expect(fit(model, { x: data.x, y: data.y }, { ...base, engine: 'gpu' as never })).rejects.toThrow(OptionError);
