@@ -78,7 +78,7 @@ class Arm {
 }
 
 /**
- * `onnx`, `tfjs`, `torch`, `torch:passive` (OMP_WAIT_POLICY=PASSIVE), or an ONNX Runtime variant such as
+ * `onnx`, `loop` (train: cislab train's step through the loop's ONNX TrainingRun), `tfjs`, `torch`, `torch:passive` (OMP_WAIT_POLICY=PASSIVE), or an ONNX Runtime variant such as
  * `onnx:keep-patches=0+memory-pattern=1`. The first `torch…` arm is the reference of the ratios.
  */
 function startArm(engine: string, model: string, mode: string): Arm {
