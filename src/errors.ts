@@ -14,11 +14,20 @@ export interface ErrorPlace {
   option?: string;
 }
 
-/** Base class of every error cislab throws on purpose. */
+/**
+ * Base class of every error cislab throws on purpose.
+ * Its message starts with the place (`file:line, field 'x', option 'y': `); the same parts are fields.
+ * @example
+ * try { readPromoters('train.txt'); } catch (e) { if (e instanceof CislabError) console.log(e.file, e.line); }
+ */
 export class CislabError extends Error {
+  /** Path of the file being read, if any. */
   readonly file?: string;
+  /** 1-based line number in that file. */
   readonly line?: number;
+  /** Column, field or record name. */
   readonly field?: string;
+  /** Name of the option or argument that was wrong. */
   readonly option?: string;
 
   constructor(problem: string, place: ErrorPlace = {}) {
@@ -28,13 +37,25 @@ export class CislabError extends Error {
   }
 }
 
-/** A file (or in-memory source) whose content is not what the reader expects. */
+/**
+ * A file (or in-memory source) whose content is not what the reader expects.
+ * @example
+ * throw new InputError("expected A, C, G, T or N, got 'X'", { file: 'train.txt', line: 12, field: 'sequence' });
+ */
 export class InputError extends CislabError {}
 
-/** An option or argument with a value outside what the function accepts. */
+/**
+ * An option or argument with a value outside what the function accepts.
+ * @example
+ * throw new OptionError('expected a positive integer, got 0', { option: 'epochs' });
+ */
 export class OptionError extends CislabError {}
 
-/** A model asked to do something its configuration cannot (wrong input length, channels, …). */
+/**
+ * A model asked to do something its configuration cannot (wrong input length, channels, …).
+ * @example
+ * throw new ModelError('the model takes 110-nt sequences, got 80');
+ */
 export class ModelError extends CislabError {}
 
 function describePlace({ file, line, field, option }: ErrorPlace): string {

@@ -8,6 +8,7 @@ import type { ColumnTable } from 'arquero';
 import { InputError } from '../errors';
 import { readTextFile } from '../io/text-file';
 import { evaluateDream, type DreamEvaluation } from '../data/dream2022/evaluate';
+import { unscoredMessage } from '../data/dream2022/score';
 import { parseCommandArgs, requireOption, type Command } from './args';
 
 const usage = 'cislab evaluate --predictions FILE [--column NAME] [--split private|public|all] [--json] [--data-dir DIR]';
@@ -80,6 +81,7 @@ export function formatEvaluation(result: DreamEvaluation): string {
     ...rows.map(line),
     `Pearson score  ${fixed(result.pearsonScore)}`,
     `Spearman score ${fixed(result.spearmanScore)}`,
+    ...(result.unscored.length ? [unscoredMessage(result)] : []),
   ].join('\n');
 }
 

@@ -17,6 +17,7 @@ import { dreamDataAvailable, writeTsv } from './common';
 import { evaluationJson, formatEvaluation } from './evaluate';
 import { terminalProgress } from './progress';
 import type { DreamEvaluation } from '../data/dream2022/evaluate';
+import { scoredWeight } from '../data/dream2022/score';
 
 const usage = 'cislab main [--out DIR] [--epochs 3] [--quick] [--seed 7] [--workers 2] [--data-dir DIR]';
 
@@ -65,6 +66,8 @@ export const mainCommand: Command = {
         spearmanScore: evaluation.scores.spearman,
         subsets: evaluation.table.objects() as DreamEvaluation['subsets'],
         table: evaluation.table,
+        unscored: evaluation.unscored ?? [],
+        scoredWeight: scoredWeight(evaluation.unscored ?? []),
       };
       writeFileAtomic(join(out, 'metrics.json'), JSON.stringify(evaluationJson(scored), null, 2) + '\n');
       console.log(formatEvaluation(scored));

@@ -13,11 +13,11 @@ import { importTorchCommand, modelsCommand } from './models';
 import { scanCommand } from './scan';
 import { attributeCommand } from './attribute';
 import { designCommand, variantsCommand } from './variant-design';
-import { marginalizeCommand, seqletsCommand, spaceCommand } from './experiment-commands';
+import { ablateCommand, marginalizeCommand, pairwiseCommand, seqletsCommand, spaceCommand } from './experiment-commands';
 import { kernelCommand, notebooksCommand } from './notebook-commands';
 
 export const COMMANDS: Command[] = [
-  mainCommand, trainCommand, predictCommand, evaluateCommand, ismCommand, attributeCommand, seqletsCommand, marginalizeCommand, spaceCommand,
+  mainCommand, trainCommand, predictCommand, evaluateCommand, ismCommand, attributeCommand, seqletsCommand, marginalizeCommand, ablateCommand, spaceCommand, pairwiseCommand,
   variantsCommand, designCommand, scanCommand, mergeCommand, modelsCommand, importTorchCommand, kernelCommand, notebooksCommand, deeprageCommand, seq2expCommand,
 ];
 

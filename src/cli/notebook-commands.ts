@@ -1,6 +1,6 @@
 /**
- * `cislab kernel install [--prefix DIR] [--python PATH]` registers the tslab kernel (installing Debian's
- * Jupyter packages when root and missing), and `cislab notebooks test [paths] [--update] [--full]` runs
+ * `cislab kernel install [--user | --sys-prefix | --prefix DIR]` registers the `cislab` Jupyter kernel (tslab
+ * with cislab importable from any folder; tslab itself installed when missing), and `cislab notebooks test [paths] [--update] [--full]` runs
  * notebooks through a real Jupyter client and compares their outputs with the stored ones.
  */
 import { installKernel } from '../notebook/install';
@@ -9,23 +9,27 @@ import { PACKAGE_ROOT } from '../io/package-root';
 import { join } from 'node:path';
 import { numberOption, parseCommandArgs, type Command } from './args';
 
-const kernelUsage = 'cislab kernel install [--prefix DIR] [--python PATH] [--no-apt]';
+const kernelUsage = 'cislab kernel install [--user | --sys-prefix | --prefix DIR] [--python PATH]';
 
 export const kernelCommand: Command = {
   name: 'kernel',
   usage: kernelUsage,
-  summary: "register the tslab kernel so that notebooks anywhere on this machine can `import … from 'cislab'`",
+  summary: "register the Jupyter kernel 'cislab' (TypeScript) in which a notebook in any folder can `import … from 'cislab'`",
   async run(argv) {
     const { values, positionals } = parseCommandArgs({ name: 'kernel', usage: kernelUsage }, argv, {
-      prefix: { type: 'string' }, python: { type: 'string' }, 'no-apt': { type: 'boolean', default: false },
+      user: { type: 'boolean', default: false }, 'sys-prefix': { type: 'boolean', default: false }, prefix: { type: 'string' }, python: { type: 'string' },
     });
     if (positionals[0] !== 'install') {
       console.error(`usage: ${kernelUsage}`);
       return 2;
     }
-    const kernel = installKernel({ prefix: values['prefix'] as string | undefined, python: values['python'] as string | undefined, apt: !values['no-apt'] });
-    console.log(`kernel 'tslab' registered in ${kernel.kernelDir}`);
-    console.log(`Jupyter finds it with: export JUPYTER_PATH=${kernel.jupyterPath}${values['prefix'] ? ' (not needed for ~/.local or /usr/local)' : ''}`);
+    const chosen = [values['user'] && '--user', values['sys-prefix'] && '--sys-prefix', values['prefix'] !== undefined && '--prefix'].filter(Boolean);
+    if (chosen.length > 1) {
+      console.error(`cislab kernel install: give one of --user, --sys-prefix, --prefix (got ${chosen.join(', ')})`);
+      return 2;
+    }
+    const kernel = installKernel({ prefix: values['prefix'] as string | undefined, sysPrefix: values['sys-prefix'] as boolean, python: values['python'] as string | undefined });
+    console.log(kernel.next);
     return 0;
   },
 };

@@ -13,6 +13,7 @@ import { readTextFile, splitLines } from '../io/text-file';
 export const FORMATS = ['dream', 'tsv', 'csv', 'fasta'] as const;
 export type Format = (typeof FORMATS)[number];
 
+/** Options of {@link readPromoters}. */
 export interface ReadOptions {
   /** File format; guessed from the content and name when left out. */
   format?: Format;
@@ -24,7 +25,16 @@ export interface ReadOptions {
   idColumn?: string;
 }
 
-/** Reads a promoter file (plain or gzip) into a table of `id`, `sequence`, `expression`, …. */
+/**
+ * Reads a promoter file (plain or gzip) into a table of `id`, `sequence`, `expression`, ….
+ * @param path - A DREAM txt (two headerless columns), TSV/CSV with a header, or FASTA file; plain or gzip.
+ * @param options - `format` ('dream', 'tsv', 'csv', 'fasta'; default guessed from content and name),
+ *   `sequenceColumn` (default 'sequence'), `expressionColumn` (default 'expression', optional), `idColumn`
+ *   (default 'id' when present, else the line number).
+ * @returns A table with `id`, `sequence` and, when the file has it, `expression` (other columns kept).
+ * @example
+ * const train = readPromoters('train_sequences.txt');
+ */
 export function readPromoters(path: string, options: ReadOptions = {}): ColumnTable {
   return parsePromoters(readTextFile(path), path, options);
 }

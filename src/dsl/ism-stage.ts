@@ -26,7 +26,18 @@ export type IsmStageOptions = Omit<IsmOptions, 'encoding' | 'ids'> & Pick<Predic
 /** Motif-pair logic: the pair table (Figure 8b) as `table`, the other Figure 8 tables by name. */
 export type MotifPairsResult = Result<Omit<MotifPairs, 'pairs'>>;
 
+/**
+ * `.model(m).ism()`: lazy saturation mutagenesis; awaiting it gives the tidy variant table as a result.
+ * @example
+ * const ism = promoters.dream2022('test').head(100).model('models/mini').ism();
+ * const logic = await ism.motifPairs(jaspar('fungi'), { motifs: ['IME1', 'UME6'] });
+ */
 export class IsmStage extends Lazy<Result> {
+  /**
+   * The ISM of `stage`'s sequences, computed when the stage is first awaited or asked for a result.
+   * @param stage - The model stage whose sequences are mutated.
+   * @param options - ISM and prediction options (see {@link ModelStage.ism}).
+   */
   constructor(readonly stage: ModelPipeline, private readonly options: IsmStageOptions = {}) {
     super();
   }
@@ -46,13 +57,25 @@ export class IsmStage extends Lazy<Result> {
     });
   }
 
-  /** Per-position contribution of the reference base (−mean effect of its substitutions); `plot({ id })` = its logo. */
+  /**
+   * Per-position contribution of the reference base (−mean effect of its substitutions); `plot({ id })` = its logo.
+   * @returns A result: `id, position, ref, contribution`.
+   * @example
+   * const ism = promoters.dream2022('test').head(100).model('models/mini').ism();
+   * const { table } = await ism.contributions();
+   */
   async contributions(): Promise<Result> {
     const table = ismContributions((await this.run()).table);
     return result(table, (t, o) => logoOf(t, (o?.['id'] as string | undefined) ?? (t.get('id', 0) as string)));
   }
 
-  /** Sequences ranked by the entropy of their ISM logo (low = a few distinct motifs); `plot()` = its histogram. */
+  /**
+   * Sequences ranked by the entropy of their ISM logo (low = a few distinct motifs); `plot()` = its histogram.
+   * @returns A result: `id, entropy, total`, lowest entropy first.
+   * @example
+   * const ism = promoters.dream2022('test').head(100).model('models/mini').ism();
+   * const { table } = await ism.entropy();
+   */
   async entropy(): Promise<Result> {
     const table = ismEntropy((await this.contributions()).table);
     return result(table, (t, o) => histogram(t, { x: 'entropy', title: 'ISM logo entropy per sequence', ...o }));
@@ -62,6 +85,12 @@ export class IsmStage extends Lazy<Result> {
    * Camformer Figure 8 logic over these sequences: motif pairs (mean measured and predicted expression with
    * both vs one alone), differences, correlations, A/B overlap and ISM over A's sites with and without B.
    * `plot()` is the pair heat map (diagonal: A alone).
+   * @param motifs - Motifs to scan the ISM region for.
+   * @param options - `motifs` to pair (default the 8 most frequent), `a`/`b`, and FIMO options.
+   * @returns A result: the pair table as `table`, plus `difference`, `occurrences`, `correlations`, `overlap`, `ismAB`, `hits`.
+   * @example
+   * const ism = promoters.dream2022('test').head(1000).model('models/mini').ism();
+   * const logic = await ism.motifPairs(jaspar('fungi'), { motifs: ['IME1', 'UME6'] });
    */
   async motifPairs(motifs: readonly Motif[], options: MotifPairsOptions = {}): Promise<MotifPairsResult> {
     const [ism, contributions, { table }] = await Promise.all([this.run(), this.contributions(), this.stage.data.run()]);
@@ -69,7 +98,13 @@ export class IsmStage extends Lazy<Result> {
     return result(pairs, (t, o) => heatmap(t, { x: 'motif_b', y: 'motif_a', value: 'predicted_mean', title: 'mean predicted expression: A with B (diagonal: A alone)', ...o }), rest);
   }
 
-  /** The ISM logo of one sequence: letters scaled by contribution, positive up, negative down. */
+  /**
+   * The ISM logo of one sequence: letters scaled by contribution, positive up, negative down.
+   * @param id - A sequence id of the pipeline.
+   * @returns The logo's Vega-Lite spec.
+   * @example
+   * const spec = await promoters.dream2022('test').head(10).model('models/mini').ism().logo('sequence_0');
+   */
   async logo(id: string): Promise<VegaLiteSpec> {
     return logoOf((await this.contributions()).table, id);
   }

@@ -25,7 +25,15 @@ export function emptyHeaps(n: number, k: number, shared = false): NeighbourHeaps
   return { index: new Int32Array(memory(4 * n * k)), distance2: new Float64Array(memory(8 * n * k)), size: new Int32Array(memory(4 * n)) };
 }
 
-/** The k nearest neighbours of every row, nearest first. */
+/**
+ * The k nearest neighbours of every row (exact, brute force over pairs), nearest first.
+ * @param data - Row-major [n, features].
+ * @param shape - [n, features].
+ * @param k - Neighbours per row.
+ * @returns `index` and squared distance `distance2`, row-major [n, k], nearest first.
+ * @example
+ * const { index } = nearestNeighbours(points, [n, 2], 5);
+ */
 export function nearestNeighbours(data: ArrayLike<number>, shape: [number, number], k: number): Neighbours {
   const [n, d] = shape;
   checkK(n, k);

@@ -13,6 +13,7 @@ import { tf } from '../kernels/tensor/tf';
 import { OptionError } from '../errors';
 import { createRandom } from '../stats/random';
 
+/** Options of {@link pca}. */
 export interface PcaOptions {
   /** Number of components (default 50, capped at min(n, features)). */
   components?: number;
@@ -26,9 +27,11 @@ export interface PcaOptions {
   seed?: number;
 }
 
+/** What {@link pca} returns: the scores and the variance of each component. */
 export interface PcaResult {
   /** Row-major [n, components]: the scores (projections of the centred, scaled rows). */
   data: Float64Array;
+  /** [n, components]. */
   shape: [n: number, components: number];
   /** Variance along each component (eigenvalue of the covariance, divisor n − 1). */
   variance: Float64Array;
@@ -90,7 +93,11 @@ export function preparePca(data: ArrayLike<number>, shape: [number, number], opt
 /**
  * Top principal components of `data` ([n, features], row-major), by randomized SVD, on this thread
  * (`pcaParallel` splits the passes over the rows across threads).
- *
+ * @param data - Row-major [n, features].
+ * @param shape - [n, features].
+ * @param options - `components` (default 50), `standardize` (default true), `oversampling` (default 10),
+ *   `powerIterations` (default 3), `seed` (default 1).
+ * @returns Scores, variances and explained fractions.
  * @example
  * const { data: scores, explained } = pca(activations, [n, features], { components: 50 });
  */

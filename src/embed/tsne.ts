@@ -21,6 +21,7 @@ import { QuadTree } from './quadtree';
 export { QuadTree } from './quadtree';
 export { nearestNeighbours } from './neighbours';
 
+/** Options of {@link tsne}: scikit-learn's defaults. */
 export interface TsneOptions {
   /** Effective number of neighbours (default 30). Must be below n / 3. */
   perplexity?: number;
@@ -30,16 +31,21 @@ export interface TsneOptions {
   theta?: number;
   /** Factor on the input similarities during the first `exaggerationIterations` (default 12 for 250). */
   earlyExaggeration?: number;
+  /** Iterations with early exaggeration (default 250). */
   exaggerationIterations?: number;
   /** Step size (default 'auto': max(n / earlyExaggeration / 4, 50)). */
   learningRate?: number | 'auto';
   /** Initial layout: the first two principal components scaled to sd 1e-4 (default), or normal(0, 1e-4). */
   init?: 'pca' | 'random';
+  /** Seed of the initial layout (default 1). */
   seed?: number;
 }
 
+/** What {@link tsne} returns: the layout and its final KL divergence. */
 export interface TsneResult {
+  /** First coordinate per row. */
   x: Float64Array;
+  /** Second coordinate per row. */
   y: Float64Array;
   /** KL(P ‖ Q) of the final layout, with Q's normaliser from the Barnes-Hut sum (as scikit-learn reports it). */
   klDivergence: number;
@@ -135,7 +141,11 @@ export function finishTsne(s: TsneState): TsneResult {
 /**
  * 2-D t-SNE of the rows of `data` ([n, features], row-major), on this thread; `tsneParallel` gives the same
  * layout using every core.
- *
+ * @param data - Row-major [n, features].
+ * @param shape - [n, features].
+ * @param options - `perplexity` (default 30), `iterations` (1000), `theta` (0.5), `earlyExaggeration` (12) for
+ *   `exaggerationIterations` (250), `learningRate` ('auto'), `init` ('pca'), `seed` (1).
+ * @returns `x`, `y` and `klDivergence`.
  * @example
  * const { x, y, klDivergence } = tsne(activations, [n, 50], { perplexity: 30, seed: 1 });
  */

@@ -43,7 +43,7 @@ describe('--shard K/N and cislab merge', () => {
   };
   const ext = (name: string) => (name === 'ism-npz' ? 'npz' : 'tsv');
 
-  it('two shards run as separate processes merge into exactly the unsharded output', { timeout: 240_000 }, async () => {
+  it('two shards run as separate processes merge into exactly the unsharded output', async () => {
     expect(existsSync(join(REPO_ROOT, 'dist', 'cli', 'main.js')), 'dist/ missing: run npm run build').toBe(true);
     for (const [name, args] of Object.entries(commands)) {
       const whole = join(dir, `${name}.${ext(name)}`);

@@ -65,7 +65,14 @@ export function unpackTensors(entries: TensorEntry[], data: Float32Array, file: 
   return out;
 }
 
-/** Saves a model directory (config.json + weights.bin), atomically. */
+/**
+ * Saves a model directory (config.json + weights.bin), atomically.
+ * @param model - The model.
+ * @param dir - The model directory (written atomically: config.json and weights.bin).
+ * @param extra - `extra` JSON and named `tensors` stored beside the weights (default none).
+ * @example
+ * saveModel(model, 'models/mini');
+ */
 export function saveModel(model: Model, dir: string, extra?: { extra?: Record<string, unknown>; tensors?: Map<string, tf.Tensor> }): void {
   const params = packTensors(model.params);
   const state = packTensors(model.state, params.data.length);
@@ -93,7 +100,13 @@ export interface LoadedModel {
   extraTensors: Map<string, tf.Tensor>;
 }
 
-/** Loads a model directory written by saveModel. */
+/**
+ * Loads a model directory written by saveModel.
+ * @param dir - A directory written by {@link saveModel}.
+ * @returns The model, with its preprocessing and history.
+ * @example
+ * const model = loadModel('models/mini');
+ */
 export function loadModel(dir: string): Model {
   return loadModelWithExtras(dir).model;
 }

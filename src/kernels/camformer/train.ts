@@ -31,12 +31,15 @@ import { ModelWorker } from './workers/pool';
 
 /** Sequences (encoded, or rows encoded per batch) and their measured expression. */
 export interface TrainingData {
+  /** Sequences, in the model's encoding and length. */
   x: Encoded | SequenceRows;
+  /** Measured expression, one per sequence. */
   y: ArrayLike<number>;
 }
 
 export type { ProgressEvent };
 
+/** Options of {@link fit}: the loop's options with Camformer's defaults. */
 export interface FitOptions {
   /** Default 20. */
   epochs?: number;
@@ -52,6 +55,7 @@ export interface FitOptions {
   weightDecay?: number;
   /** Default 'plateau'. */
   schedule?: ScheduleName;
+  /** Options of the schedule (plateau: factor 0.5, patience 2; …). */
   scheduleOptions?: ScheduleOptions;
   /** Held-out data, or the fraction of the training data to hold out (seeded; default 0.08). */
   validation?: TrainingData | number;
@@ -71,7 +75,9 @@ export interface FitOptions {
   checkpointEvery?: number;
   /** Continue from `checkpointDir` if it holds a checkpoint. */
   resume?: boolean;
+  /** Called with every progress event (batch, epoch, end). */
   onProgress?: (event: ProgressEvent) => void;
+  /** Extra hooks into the loop; one returning 'stop' ends training. */
   callbacks?: readonly LoopCallback[];
   /**
    * Threads that share each batch (default 1). With 2, half of every batch runs in a worker thread with its
@@ -104,7 +110,19 @@ export function validationIndices(n: number, fraction: number, seed: number): { 
   return { validation: order.subarray(0, nVal), train: order.subarray(nVal) };
 }
 
-/** Trains `model` in place; resolves to the history (one row per epoch, also kept in model.history). */
+/**
+ * Trains `model` in place; resolves to the history (one row per epoch, also kept in model.history).
+ * @param model - The model, trained in place.
+ * @param data - Sequences (`x`, encoded or as rows) and measured expression (`y`).
+ * @param options - `epochs` (default 20), `batchSize` (256), `loss` ('l1'), `optimizer` ('adamw'), `lr` (1e-3),
+ *   `weightDecay` (1e-3), `schedule` ('plateau'), `validation` (data or a held-out fraction, default 0.08),
+ *   `patience` (5), `seed` (0), `restoreBest` (true), `maxSteps`, `dropLast` (false), `checkpointDir`,
+ *   `checkpointEvery`, `resume`, `onProgress`, `callbacks`, `workers` (1).
+ * @returns The history, one row per epoch (also in `model.history`).
+ * @example
+ * const model = buildModel('camformer-mini', { seed: 7 });
+ * const history = await fit(model, { x: encode(sequences, model.encoding), y: expression }, { epochs: 10 });
+ */
 export async function fit(model: Model, data: TrainingData, options: FitOptions = {}): Promise<HistoryRow[]> {
   const o = withDefaults(DEFAULTS, options);
   if (!LOSSES.includes(o.loss)) throw new OptionError(`unknown loss '${o.loss}'; expected ${LOSSES.join(', ')}`, { option: 'loss' });
@@ -236,6 +254,7 @@ class CamformerRun implements TrainingRun {
   }
 }
 
+/** Options of {@link fitSaved}: those of {@link fit} plus reuse and logging. */
 export interface FitSavedOptions extends FitOptions {
   /** Load the model already saved in the directory instead of training again (default true). */
   reuse?: boolean;
@@ -247,6 +266,13 @@ export interface FitSavedOptions extends FitOptions {
  * Trains `model` and saves it to `dir`, checkpointing beside it (`DIR.checkpoint`, resumed after an interruption);
  * when `dir` already holds a saved model it is loaded instead (with `reuse`, the default) and the log says so.
  * Resolves to the trained (or loaded) model.
+ * @param model - The model to train (unused when a saved one is reused).
+ * @param data - Sequences and measured expression, as {@link fit} takes.
+ * @param dir - The model directory; checkpoints go to `DIR.checkpoint`.
+ * @param options - {@link FitOptions}, plus `reuse` (default true) and `log` (default console.log).
+ * @returns The trained or loaded model.
+ * @example
+ * const trained = await fitSaved(buildModel('camformer-mini'), data, 'models/mini', { epochs: 20 });
  */
 export async function fitSaved(model: Model, data: TrainingData, dir: string, options: FitSavedOptions = {}): Promise<Model> {
   const { reuse = true, log = console.log, ...fitOptions } = options;
@@ -261,7 +287,18 @@ export async function fitSaved(model: Model, data: TrainingData, dir: string, op
   return model;
 }
 
-/** Trains one model per seed (same config, data and options) and returns them as an ensemble. */
+/**
+ * Trains one model per seed (same config, data and options) and returns them as an ensemble.
+ * @param nameOrConfig - A preset name or a (partial) config.
+ * @param seeds - One model is built and trained per seed.
+ * @param data - Sequences and measured expression, as {@link fit} takes.
+ * @param fitOptions - Options of {@link fit} (each member's `seed` is its own).
+ * @param buildOptions - Options of {@link buildModel}.
+ * @returns An {@link Ensemble} of the trained models.
+ * @example
+ * const members = await seedEnsemble('camformer-mini', [1, 2, 3], data, { epochs: 10 });
+ * const predicted = await predict(members, x);
+ */
 export async function seedEnsemble(
   nameOrConfig: PresetName | (Partial<CnnConfig> & { base?: PresetName }),
   seeds: readonly number[],

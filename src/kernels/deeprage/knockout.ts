@@ -42,6 +42,10 @@ export function auroc(scores: ArrayLike<number>, labels: ArrayLike<boolean>): nu
  * @returns one Float64Array [kernelSize × 4] per filter, in filter order.
  * @example
  * const pfms = filterPfms(trained.model, sim.sequences); // pfms[f]: filter f's letter probabilities
+ * @param model - A trained DeepRAGE model.
+ * @param sequences - The promoters (equal lengths).
+ * @param top - Windows per filter (default 100).
+ * @param batch - Promoters per forward pass (default 64).
  */
 export function filterPfms(model: DeepRageModel, sequences: readonly string[], top = 100, batch = 64): Float64Array[] {
   const k = model.config.kernelSize;
@@ -75,6 +79,16 @@ function pfmSimilarity(pfm: Float64Array, motif: PwmLike): number {
   return motifSimilarity({ length: pfm.length / 4, probabilities: pfm }, motif);
 }
 
+/**
+ * The best-matching motifs of each filter (the paper's Fig. 4), as described above.
+ * @param model - A trained DeepRAGE model.
+ * @param sequences - The promoters the filters' PFMs are counted on.
+ * @param motifs - Motifs to match against (e.g. `jaspar('fungi')`).
+ * @param options - `top` windows per filter (default 100), `matches` kept per filter (default 1).
+ * @returns Table `filter, motif_id, motif_alt_id, similarity`, best match first within each filter.
+ * @example
+ * filterMotifMatches(trained.model, sim.sequences, jaspar('fungi'), { matches: 3 });
+ */
 export function filterMotifMatches(model: DeepRageModel, sequences: readonly string[], motifs: readonly PwmLike[], options: { top?: number; matches?: number } = {}): ColumnTable {
   const pfms = filterPfms(model, sequences, options.top ?? 100);
   const keep = options.matches ?? 1;
@@ -89,6 +103,12 @@ export function filterMotifMatches(model: DeepRageModel, sequences: readonly str
 /**
  * In silico knock-out of each filter: per filter and gene, the mean over conditions of |prediction −
  * prediction with the filter zeroed|. Table `filter, gene, effect` (regression models).
+ * @param model - A trained DeepRAGE regression model.
+ * @param data - The data (sequences, regulator expression).
+ * @param options - `filters` to knock out (default all).
+ * @returns Table `filter, gene, effect`.
+ * @example
+ * const effects = filterKnockouts(trained.model, sim, { filters: [0, 3] });
  */
 export function filterKnockouts(model: DeepRageModel, data: DeepRageData, options: { filters?: number[] } = {}): ColumnTable {
   if (model.config.task !== 'regression') throw new OptionError('knock-out effects are computed on a regression model', { option: 'task' });
@@ -156,6 +176,12 @@ export interface TargetRecoveryInput extends DeepRageData {
  * that filter's knock-out effect in ranking the true targets above the other genes, and the AUROC of the
  * regulator-input knock-out, and (tensor join) of the filter × regulator pair knock-out. Table `regulator,
  * filter, similarity, targets, filterAuroc, regulatorAuroc, pairAuroc`.
+ * @param model - A trained DeepRAGE model.
+ * @param sim - The data with its ground truth (`truth`, `regulatorMotifs`), e.g. from {@link simulateDeepRage}.
+ * @param options - `top` windows per filter PFM (default 100).
+ * @returns One row per regulator with targets.
+ * @example
+ * knockoutTargetRecovery(trained.model, sim).objects();
  */
 export function knockoutTargetRecovery(model: DeepRageModel, sim: TargetRecoveryInput, options: { top?: number } = {}): ColumnTable {
   const pfms = filterPfms(model, sim.sequences, options.top ?? 100);

@@ -24,20 +24,28 @@ export type DeepRageJoin = (typeof DEEPRAGE_JOINS)[number];
 export type DeepRageTask = 'regression' | 'classification';
 
 export interface DeepRageConfig {
+  /** How the sequence and regulator branches meet: 'concat', 'tensor' (filter × regulator product) or 'rnn'. */
   join: DeepRageJoin;
+  /** 'regression' (expression values) or 'classification' (classes of expression). */
   task: DeepRageTask;
   /** Classification: 3 classes (down / baseline / up, symmetric threshold) or 5 bins (training quintiles). */
   classes: 3 | 5;
   /** Promoter length (all promoters equal) and number of regulators in the TF input. */
   sequenceLength: number;
   regulators: number;
+  /** First-layer convolution filters. */
   filters: number;
+  /** Width of the first-layer filters. */
   kernelSize: number;
   /** Max-pool width over conv positions (concat and rnn joins). */
   pool: number;
+  /** Hidden units of the regulator branch. */
   tfHidden: number;
+  /** Size of the regulator embedding. */
   tfEmbedding: number;
+  /** Widths of the two dense layers after the join. */
   dense: [number, number];
+  /** Units of the recurrent join ('rnn'). */
   rnnUnits: number;
   /**
    * First-layer activation. 'relu' is the paper's. The default 'linear' differs only by not clamping at 0:
@@ -49,6 +57,7 @@ export interface DeepRageConfig {
   convActivation: 'relu' | 'linear';
   /** Filters scan both strands (max over strands), as motif scanners do; the paper's CNN scanned the forward strand. */
   bothStrands: boolean;
+  /** Seed of the initial weights and of training. */
   seed: number;
 }
 

@@ -29,14 +29,17 @@ export type MaskKind = 'soft' | 'hard';
 export interface Seq2ExpConfig {
   length: number;
   tracks: number;
+  /** The mask: 'soft' (multiplies the input) or 'hard' (thresholded at 0.5, soft gradient passed straight through). */
   mask: MaskKind;
   /** Target mask ratio r: the prior is Beta(1, (1 − r)/r). */
   maskRatio: number;
   /** Fixed β of the signal Beta. */
   signalBeta: number;
+  /** Convolution channels of the mask and predictor networks. */
   channels: number;
   /** Mask the signals the predictor reads as well as the sequence (default true). */
   maskSignals: boolean;
+  /** Seed of the initial weights and of training. */
   seed: number;
 }
 

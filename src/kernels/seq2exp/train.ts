@@ -19,15 +19,24 @@ import { assignNamedArrays, toNamedArrays } from '../tensor/variables';
 import { createSeq2ExpModel, type Seq2ExpConfig, type Seq2ExpModel } from './model';
 import type { Seq2ExpSimulation } from '../../simulate/seq2exp';
 
+/** Seq2Exp's input: sequences, expression, and per-base signal tracks. */
 export interface Seq2ExpData {
+  /** Equal-length DNA sequences (regions around a TSS). */
   sequences: readonly string[];
+  /** Measured expression, one per sequence. */
   expression: ArrayLike<number>;
   /** Read counts per base, row-major [n, length, tracks]. */
   tracks: Float32Array;
+  /** One name per track. */
   trackNames: readonly string[];
+  /** Sequence length. */
   length: number;
 }
 
+/**
+ * Options of {@link trainSeq2Exp}: training settings plus any field of the model config (defaults: mask 'soft',
+ * maskRatio 0.05, signalBeta 4, channels 16, maskSignals true, seed 1).
+ */
 export interface TrainSeq2ExpOptions extends Partial<Omit<Seq2ExpConfig, 'length' | 'tracks'>> {
   /** Default 20. */
   epochs?: number;
@@ -41,6 +50,7 @@ export interface TrainSeq2ExpOptions extends Partial<Omit<Seq2ExpConfig, 'length
   learningRate?: number;
   /** Weight of the KL bottleneck (default 0.05). */
   klWeight?: number;
+  /** Called with every progress event of the training loop. */
   onProgress?: (event: ProgressEvent) => void;
   /**
    * Retrain-on-selection mode (the paper's "top 10%" comparison): per-base scores [n × L] (a learned mask, peak
@@ -48,15 +58,19 @@ export interface TrainSeq2ExpOptions extends Partial<Omit<Seq2ExpConfig, 'length
    * trained. `'all'` keeps every base (the unmasked reference).
    */
   selection?: ArrayLike<number> | 'all';
+  /** Fraction of bases per region a `selection` keeps (default 0.1). */
   selectionRatio?: number;
 }
 
+/** What {@link trainSeq2Exp} returns: model, split, history and (retrain-on-selection) the fixed mask. */
 export interface TrainedSeq2Exp {
+  /** The trained model. */
   model: Seq2ExpModel;
   /** The fixed 0/1 mask [n × L] of a retrain-on-selection run ('all': unmasked), else undefined. */
   selection?: Float32Array | 'all';
   /** Per region: 0 train, 1 validation, 2 test. */
   split: Uint8Array;
+  /** One row per epoch (the loop's history rows). */
   history: ColumnTable;
 }
 
@@ -100,6 +114,15 @@ export function splitRegions(n: number, seed = 1): Uint8Array {
 /**
  * Trains Seq2Exp through the one training loop (Adam; the final epoch's weights are kept, as the loss mixes the
  * bottleneck term and a best-by-MSE pick would favour dense masks).
+ * @param data - Sequences, expression and signal tracks.
+ * @param options - `epochs` (default 20), `batchSize` (16), `learningRate` (0.005), `klWeight` (0.05),
+ *   `selection`/`selectionRatio` (0.1), `onProgress`, and model config fields.
+ * @returns The model, the 70/10/20 split by region, the history and the selection mask if any.
+ * @example
+ * const sim = simulateSeq2Exp({ n: 400, seed: 1 });
+ * const data = { sequences: sim.table.array('sequence') as string[], expression: sim.table.array('expression') as Float64Array,
+ *   tracks: sim.tracks, trackNames: sim.trackNames, length: sim.length };
+ * const trained = await trainSeq2Exp(data, { epochs: 15, mask: 'soft' });
  */
 export async function trainSeq2Exp(data: Seq2ExpData, options: TrainSeq2ExpOptions = {}): Promise<TrainedSeq2Exp> {
   const { epochs = 20, batchSize = 16, learningRate = 0.005, klWeight = 0.05, onProgress, selection, selectionRatio = 0.1, ...config } = options;
@@ -227,7 +250,16 @@ function mseOn(model: Seq2ExpModel, all: { onehot: tf.Tensor3D; signals: tf.Tens
   });
 }
 
-/** Predictions (expression units) and the expected mask [n × L] for every region, in batches. */
+/**
+ * Predictions (expression units) and the expected mask [n × L] for every region, in batches.
+ * @param model - A trained Seq2Exp model.
+ * @param data - Sequences and signal tracks.
+ * @param batch - Regions per forward pass (default 64).
+ * @param selection - A fixed mask from a retrain-on-selection run (default: the learned mask).
+ * @returns `prediction` per region (expression units) and `mask` [n × length].
+ * @example
+ * const { prediction, mask } = predictSeq2Exp(trained.model, data);
+ */
 export function predictSeq2Exp(model: Seq2ExpModel, data: Seq2ExpData, batch = 64, selection?: Float32Array | 'all'): { prediction: Float64Array; mask: Float32Array } {
   const n = data.sequences.length;
   const prediction = new Float64Array(n);
@@ -249,7 +281,15 @@ export function predictSeq2Exp(model: Seq2ExpModel, data: Seq2ExpData, batch = 6
   return { prediction, mask };
 }
 
-/** Scores per subset: `subset, regions, mse, mae, pearson, maskRatio` (mean fraction of bases with mask > 0.5). */
+/**
+ * Scores per subset: `subset, regions, mse, mae, pearson, maskRatio` (mean fraction of bases with mask > 0.5).
+ * @param trained - The result of {@link trainSeq2Exp}.
+ * @param data - The data it was trained on.
+ * @param predicted - The result of {@link predictSeq2Exp} (default: computed).
+ * @returns One row per subset (train, validation, test).
+ * @example
+ * evaluateSeq2Exp(trained, data).objects();
+ */
 export function evaluateSeq2Exp(trained: TrainedSeq2Exp, data: Seq2ExpData, predicted?: { prediction: Float64Array; mask: Float32Array }): ColumnTable {
   const { prediction, mask } = predicted ?? predictSeq2Exp(trained.model, data, 64, trained.selection);
   const L = data.length;

@@ -35,12 +35,15 @@ export interface TrainingRun {
   readonly examples: number;
   /** One optimiser step on `rows` (indices of training examples) at `learningRate`; `seed` drives dropout etc. */
   step(rows: Int32Array, learningRate: number, seed: number): Promise<StepResult> | StepResult;
+  /** Loss and score on the held-out data (called after each epoch). */
   validate(): Promise<Validation> | Validation;
   /** Weights and non-trainable state (batch-norm statistics), copied out. */
   weights(): NamedArray[] | Promise<NamedArray[]>;
+  /** Puts weights (as `weights()` returned them) back into the model. */
   setWeights(weights: readonly NamedArray[]): void | Promise<void>;
   /** Optimiser moments and step count, copied out (for checkpoints). */
   optimizerState(): { step: number; arrays: NamedArray[] } | Promise<{ step: number; arrays: NamedArray[] }>;
+  /** Restores the optimiser state from a checkpoint. */
   setOptimizerState(state: { step: number; arrays: readonly NamedArray[] }): void | Promise<void>;
   /** Shapes and names a checkpoint must match to be resumed into this run (compared as JSON). */
   describe(): Record<string, unknown>;
@@ -48,23 +51,33 @@ export interface TrainingRun {
 
 /** One shape of progress event for every family; `metrics` holds family-specific values (means). */
 export interface ProgressEvent {
+  /** 'batch' after each optimiser step, 'epoch' after each validation, 'end' once when training stops. */
   type: 'batch' | 'epoch' | 'end';
+  /** 1-based epoch. */
   epoch: number;
+  /** Epochs asked for. */
   epochs: number;
   /** 1-based batch within the epoch. */
   batch: number;
+  /** Batches per epoch. */
   batches: number;
   /** Optimiser steps taken so far in the whole run, and how many the run will take at most. */
   step: number;
+  /** Most optimiser steps the run will take (epochs × batches, or `maxSteps`). */
   steps: number;
   /** Mean training loss of the epoch so far (epoch and end events: of the whole epoch). */
   loss: number;
+  /** Learning rate of the last step. */
   learningRate: number;
+  /** Training examples per second in this call. */
   examplesPerSecond: number;
   /** Seconds until the run ends at the current rate (validation excluded). */
   etaSeconds: number;
+  /** Validation loss (epoch and end events). */
   valLoss?: number;
+  /** Validation score, higher is better (epoch and end events). */
   score?: number;
+  /** Family-specific metrics (means), e.g. valPearson, valSpearman. */
   metrics: Record<string, number>;
   /** Epoch event: whether this epoch is the best so far. */
   best?: boolean;
@@ -76,15 +89,21 @@ export interface ProgressEvent {
 
 /** One row of history per epoch (a run stopped by maxSteps mid-epoch gets a row for that partial epoch). */
 export interface HistoryRow {
+  /** 1-based epoch. */
   epoch: number;
   /** Optimiser steps taken by the end of this epoch. */
   step: number;
+  /** Mean training loss of the epoch. */
   trainLoss: number;
+  /** Validation loss after the epoch (NaN without validation data). */
   valLoss: number;
   /** The validation score (higher is better); NaN without validation data. */
   score: number;
+  /** Learning rate at the end of the epoch. */
   learningRate: number;
+  /** Seconds the epoch took (training and validation). */
   seconds: number;
+  /** Training examples per second over the epoch. */
   examplesPerSecond: number;
   /** Family-specific metrics (Camformer: valPearson, valSpearman; Seq2Exp: kl, valMse). */
   [metric: string]: number;
@@ -92,17 +111,23 @@ export interface HistoryRow {
 
 /** Extra behaviour hooked into the loop; returning 'stop' ends training after this batch or epoch. */
 export interface LoopCallback {
+  /** Called after every optimiser step. */
   onBatch?(event: ProgressEvent): void | 'stop';
+  /** Called after every epoch's validation, with the epoch's history row. */
   onEpoch?(event: ProgressEvent, row: HistoryRow): void | 'stop';
 }
 
+/** Options of {@link trainLoop}. */
 export interface LoopOptions {
+  /** Epochs to train (required). */
   epochs: number;
+  /** Examples per optimiser step (required). */
   batchSize: number;
   /** Base learning rate (the schedule's maximum for onecycle and cosine). */
   learningRate: number;
   /** Default 'constant'. */
   schedule?: ScheduleName;
+  /** Options of the schedule (plateau factor and patience, warm-up, …; each with its default). */
   scheduleOptions?: ScheduleOptions;
   /** Seed of the shuffles and of each step's randomness (default 0). */
   seed?: number;
@@ -120,7 +145,9 @@ export interface LoopOptions {
   checkpointEvery?: number;
   /** Continue from `checkpointDir` when it holds a checkpoint (default false). */
   resume?: boolean;
+  /** Called with every progress event (batch, epoch, end). */
   onProgress?: (event: ProgressEvent) => void;
+  /** Extra hooks; one returning 'stop' ends training. */
   callbacks?: readonly LoopCallback[];
 }
 
@@ -142,6 +169,15 @@ interface LoopState {
 /**
  * Trains `run` and resolves to its history (one row per epoch). With `restoreBest`, the best epoch's weights are
  * in the run at the end.
+ * @param run - A model family's side of training: step, validate, weights and optimiser state.
+ * @param options - `epochs`, `batchSize`, `learningRate` (required); `schedule` (default 'constant'), `seed`
+ *   (default 0), `maxSteps` (default no limit), `dropLast` (default false), `patience` (default Infinity),
+ *   `restoreBest` (default true), `checkpointDir`, `checkpointEvery` (default epoch ends only), `resume`
+ *   (default false), `onProgress`, `callbacks`.
+ * @returns The history, one row per epoch.
+ * @example
+ * const history = await trainLoop(run, { epochs: 10, batchSize: 256, learningRate: 1e-3, patience: 3,
+ *   onProgress: (e) => { if (e.type === 'epoch') console.log(e.epoch, e.valLoss); } });
  */
 export async function trainLoop(run: TrainingRun, options: LoopOptions): Promise<HistoryRow[]> {
   const o = checkOptions(options);

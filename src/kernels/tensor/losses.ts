@@ -2,7 +2,9 @@
 import { tf } from './tf';
 import { OptionError } from '../../errors';
 
+/** A training loss: 'l1', 'mse' or 'huber' (δ = 1, as PyTorch's HuberLoss). */
 export type LossName = 'l1' | 'mse' | 'huber';
+/** Every {@link LossName}. */
 export const LOSSES: readonly LossName[] = ['l1', 'mse', 'huber'];
 
 /** Loss of predictions vs targets; Huber uses δ = 1 (PyTorch's HuberLoss default). */

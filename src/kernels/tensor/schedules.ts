@@ -5,6 +5,7 @@
  */
 import { OptionError } from '../../errors';
 
+/** A learning-rate schedule: reduce on 'plateau', 'onecycle', 'cosine' or 'constant'. */
 export type ScheduleName = 'plateau' | 'onecycle' | 'cosine' | 'constant';
 
 export interface ScheduleOptions {

@@ -47,7 +47,7 @@ describe.skipIf(!HAS_TORCH)('importTorch (PyTorch checkpoints → cislab models)
     await initBackend({ backend: 'wasm' });
     runPython([join(__dirname, 'torch_fixture.py'), dir]);
     manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
-  }, 120_000);
+  });
 
   it('imports camformer-mini as a state dict, legacy file, pickled module and checkpoint dict: same predictions to 1e-4', async () => {
     for (const file of manifest.models['mini']!.files) {
