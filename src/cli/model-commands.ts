@@ -10,6 +10,7 @@ import { initBackend } from '../kernels/tensor/backend';
 import { LOSSES, type LossName } from '../kernels/tensor/losses';
 import type { OptimizerName } from '../kernels/tensor/optimizers';
 import type { ScheduleName } from '../kernels/tensor/schedules';
+import { TRAINING_ENGINES } from '../kernels/camformer/engine';
 import { saveModel } from '../kernels/camformer/persistence';
 import { resolvePredictor } from '../kernels/camformer/resolve';
 import { fit, type FitOptions } from '../kernels/camformer/train';
@@ -23,26 +24,27 @@ import { terminalProgress } from './progress';
 
 const trainUsage =
   'cislab train --model NAME --data FILE --out DIR [--epochs 20] [--batch-size 256] [--lr 1e-3] [--loss l1|mse|huber (default: l1)] ' +
-  '[--optimizer adamw|lion (default: adamw)] [--schedule plateau|onecycle|cosine|constant (default: plateau)] [--patience 5] [--seed 0] [--workers 2] [--max-steps N (default: no limit)] [--validation 0.08] ' +
+  '[--optimizer adamw|lion (default: adamw)] [--schedule plateau|onecycle|cosine|constant (default: plateau)] [--patience 5] [--seed 0] [--engine auto|onnx|tfjs (default: auto)] [--workers 2] [--max-steps N (default: no limit)] [--validation 0.08] ' +
   '[--checkpoint DIR (default: OUT.checkpoint)] [--checkpoint-every STEPS (default: epoch ends only)] [--resume] [--force] [--data-dir DIR]';
 
 export const trainCommand: Command = {
   name: 'train',
   usage: trainUsage,
-  summary: 'train a model (camformer, camformer-small, camformer-mini, or a config .json) on a promoter file; checkpoints every epoch (default DIR.checkpoint); --workers 2 (default) splits each batch over two threads with per-half batch norm, --workers 1 is the single-batch reference recipe',
+  summary: 'train a model (camformer, camformer-small, camformer-mini, or a config .json) on a promoter file; checkpoints every epoch (default DIR.checkpoint); --workers 2 (default) splits each batch over two threads with per-half batch norm, --workers 1 is the single-batch reference recipe (tfjs engine); --engine auto (default) trains on ONNX Runtime where it loads, and says which engine it chose',
   async run(argv) {
     const { values } = parseCommandArgs({ name: 'train', usage: trainUsage }, argv, {
       model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' },
       epochs: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, loss: { type: 'string' },
       optimizer: { type: 'string' }, schedule: { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
       resume: { type: 'boolean', default: false }, checkpoint: { type: 'string' }, 'data-dir': { type: 'string' },
-      workers: { type: 'string' }, 'max-steps': { type: 'string' }, validation: { type: 'string' }, 'checkpoint-every': { type: 'string' },
+      workers: { type: 'string' }, engine: { type: 'string' }, 'max-steps': { type: 'string' }, validation: { type: 'string' }, 'checkpoint-every': { type: 'string' },
       force: { type: 'boolean', default: false },
     });
     const name = requireOption(values['model'] as string, 'model', trainUsage);
     const data = requireOption(values['data'] as string, 'data', trainUsage);
     const out = requireOption(values['out'] as string, 'out', trainUsage);
     const loss: LossName = choiceOption(values['loss'] as string | undefined, 'loss', LOSSES, 'l1');
+    const engine = choiceOption(values['engine'] as string | undefined, 'engine', TRAINING_ENGINES);
     const seed = numberOption(values['seed'] as string, 'seed', 0, { integer: true, min: 0 });
     const force = values['force'] as boolean;
     const resume = values['resume'] as boolean;
@@ -62,7 +64,9 @@ export const trainCommand: Command = {
       schedule: ((values['schedule'] as string) ?? 'plateau') as ScheduleName,
       patience: numberOption(values['patience'] as string, 'patience', 5, { integer: true, min: 1 }),
       seed,
-      // Data parallel: half of each batch in a worker thread (wasm is one core per thread).
+      engine,
+      onEngine: (choice) => console.error(`cislab train: engine ${choice.engine} (${choice.reason})`),
+      // tfjs engine, data parallel: half of each batch in a worker thread (wasm is one core per thread).
       workers: numberOption(values['workers'] as string, 'workers', 2, { integer: true, min: 1 }),
       // Beside the model, not inside it: the model directory is replaced atomically when saved.
       checkpointDir,

@@ -17,6 +17,7 @@ import { INFERENCE_ENGINES, inferenceEngine, predict } from '../kernels/camforme
 import { loadModel } from '../kernels/camformer/persistence';
 import type { Model } from '../kernels/camformer/model';
 import { ismDense } from '../interpret/ism-dense';
+import { fastIsmDense, useFastIsm } from '../interpret/ism-fast';
 import { appendTidyIsm, emptyIsmColumns, ISM_COLUMNS } from '../interpret/ism';
 import { IsmStoreWriter } from '../interpret/ism-store';
 import { DREAM_VARIABLE_REGION } from '../data/dream2022/read';
@@ -119,7 +120,8 @@ export const ismCommand: Command = {
     const source = await openRecordSource(data, values['data-dir'] as string);
     const total = Math.min(source.total, limit);
     const { from, to } = shardRange(total, shard);
-    console.error(`cislab ism: predicting with ${inferenceEngine(engine) === 'onnx' ? 'ONNX Runtime' : `tfjs (${currentBackend()})`}`);
+    const fast = useFastIsm(model, engine);
+    console.error(`cislab ism: ${fast ? 'fast exact ISM (windowed graph) on ONNX Runtime' : inferenceEngine(engine) === 'onnx' ? 'predicting with ONNX Runtime' : `predicting with tfjs (${currentBackend()})`}`);
     const fingerprint = { ...source.fingerprint, ...modelFingerprint(dir), region, limit: Number.isFinite(limit) ? limit : null };
     const part = shard ? partInfo('ism', shard, from, to, total, fingerprint) : undefined;
     const progress = progressReporter(`ism${shard ? ` shard ${shard.index}/${shard.count}` : ''}`, to - from);
@@ -132,7 +134,10 @@ export const ismCommand: Command = {
     const fit = modelFit(model);
     try {
       for await (const block of source.blocks({ from, to, blockSize: 32 })) {
-        const result = await ismDense((batch) => predict(model, batch, { engine, workers }), blockCodes(block, model.inputLength, source.label, `model '${model.config.name}'`, fit), model.inputLength, { region, encoding: model.encoding });
+        const codes = blockCodes(block, model.inputLength, source.label, `model '${model.config.name}'`, fit);
+        const result = fast
+          ? await fastIsmDense(model, codes, model.inputLength, { region })
+          : await ismDense((batch) => predict(model, batch, { engine, workers }), codes, model.inputLength, { region, encoding: model.encoding });
         sink.append(result, block);
         done += block.count;
         variants += (result.predictions.length / 4) * 3 + countN(result.refCodes);

@@ -9,6 +9,7 @@ import { OptionError } from '../errors';
 import { DREAM_VARIABLE_REGION } from '../data/dream2022/read';
 import { firstModel, predict, type PredictOptions } from '../kernels/camformer/predict';
 import { ismContributions, ismEntropy, ismScores, type IsmOptions } from '../interpret/ism';
+import { fastIsmScores, useFastIsm } from '../interpret/ism-fast';
 import { motifPairsFromIsm, type MotifPairs, type MotifPairsOptions } from '../interpret/motif-pairs';
 import type { Motif } from '../motifs/motif';
 import { heatmap } from '../viz/categorical';
@@ -44,11 +45,12 @@ export class IsmStage extends Lazy<Result> {
   protected async compute(): Promise<Result> {
     const [model, { table }] = await Promise.all([this.stage.predictor(), this.stage.data.run()]);
     const { engine, workers, ...ismOptions } = this.options;
-    const scores = await ismScores((batch) => predict(model, batch, { engine, workers }), table.array('sequence') as string[], {
-      ...ismOptions,
-      encoding: firstModel(model).encoding,
-      ids: table.array('id') as string[],
-    });
+    const sequences = table.array('sequence') as string[];
+    const ids = table.array('id') as string[];
+    // One model on ONNX Runtime: the windowed graph (equal to full ISM to 1e-5, several times faster).
+    const scores = useFastIsm(model, engine)
+      ? await fastIsmScores(firstModel(model), sequences, { region: ismOptions.region, ids, onProgress: ismOptions.onProgress })
+      : await ismScores((batch) => predict(model, batch, { engine, workers }), sequences, { ...ismOptions, encoding: firstModel(model).encoding, ids });
     return result(scores, (t, o) => {
       const id = (o?.['id'] as string | undefined) ?? (t.get('id', 0) as string);
       return heatmap(t.filter(aq.escape((d: { id: string }) => d.id === id)), { x: 'position', y: 'alt', value: 'effect', title: `ISM effects, ${id}`, text: false, ...o });

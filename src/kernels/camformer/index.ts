@@ -6,6 +6,7 @@ export {
 } from './config';
 export { Model, buildModel, countParameters, type BuildOptions, type ForwardOptions, type ForwardResult } from './model';
 export { fit, fitSaved, validationIndices, seedEnsemble, type FitOptions, type FitSavedOptions, type TrainingData } from './train';
+export { chooseTrainingEngine, TRAINING_ENGINES, type TrainingEngine, type EngineChoice } from './engine';
 export { resolvePredictor, type ModelSpec, type ResolvedPredictor } from './resolve';
 export { modelInputs, type ModelInputOptions } from './inputs';
 export { presetTable, type PresetRow, type PresetTableOptions } from './presets';

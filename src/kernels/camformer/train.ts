@@ -2,8 +2,9 @@
  * Training a Camformer-family model: the family's side of the one training loop (../tensor/loop.ts). The
  * training rows are read through `SequenceRows`, so each batch is encoded just before its tensor is built and
  * a data set is never copied per epoch; the validation split is a seeded set of row indices into the same
- * rows. Validation scores r + ρ (the Camformer authors' early-stopping criterion); the step runs on tfjs in
- * this thread, or data-parallel with a worker thread (`workers: 2`).
+ * rows. Validation scores r + ρ (the Camformer authors' early-stopping criterion, validation.ts). Two
+ * engines run the steps: ONNX Runtime's compiled training graph (onnx-run.ts; the default where it loads, see
+ * engine.ts) and tfjs, in this thread or data-parallel with a worker thread (`workers: 2`).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,19 +12,21 @@ import { tf } from '../tensor/tf';
 import { OptionError } from '../../errors';
 import type { Encoded } from '../../data/encode';
 import { encodedRows, isSequenceRows, type SequenceRows } from '../../data/rows';
-import { pearson, spearman } from '../../stats/correlation';
 import { createRandom, deriveSeed } from '../../stats/random';
 import type { NamedArray } from '../tensor/checkpoint';
 import { trainLoop, withDefaults, type HistoryRow, type LoopCallback, type ProgressEvent, type TrainingRun, type Validation } from '../tensor/loop';
-import { loss as lossOf, LOSSES, type LossName } from '../tensor/losses';
+import { LOSSES, type LossName } from '../tensor/losses';
 import { createOptimizer, type Optimizer, type OptimizerName } from '../tensor/optimizers';
 import type { ScheduleName, ScheduleOptions } from '../tensor/schedules';
 import { assignNamedArrays, toNamedArrays } from '../tensor/variables';
 import type { CnnConfig, PresetName } from './config';
+import { chooseTrainingEngine, type EngineChoice, type TrainingEngine } from './engine';
 import { buildModel, type BuildOptions, type Model } from './model';
 import { loadModel, saveModel } from './persistence';
 import { ensemble, type Ensemble } from './predict';
+import { OnnxCamformerRun } from './onnx-run';
 import { parallelTrainStep, trainStep } from './step';
+import { predictSubset, scoreValidation, type Subset } from './validation';
 import { ModelWorker } from './workers/pool';
 
 /** Sequences (encoded, or rows encoded per batch) and their measured expression. */
@@ -79,9 +82,22 @@ export interface FitOptions {
   /**
    * Threads that share each batch (default 1). With 2, half of every batch runs in a worker thread with its
    * own wasm backend and the gradients are averaged (data parallel); batch-norm statistics are then per half
-   * batch, as in PyTorch's DistributedDataParallel without SyncBatchNorm.
+   * batch, as in PyTorch's DistributedDataParallel without SyncBatchNorm. The tfjs engine's setting: ONNX
+   * Runtime uses every core within each step.
    */
   workers?: number;
+  /**
+   * Engine of the training steps (default `CISLAB_ENGINE`, else 'auto'): 'onnx' (ONNX Runtime, the compiled
+   * step), 'tfjs', or 'auto' (ONNX Runtime where it loads and compiles the optimiser, see engine.ts). Either
+   * way the trained weights end up in `model`, which saves and predicts the same after both engines. Seeds
+   * repeat a run exactly on one engine; the engines draw different dropout masks.
+   */
+  engine?: TrainingEngine;
+  /**
+   * Called once before the first step with the engine chosen and why (every progress event also names it).
+   * Default: an 'auto' run that falls back to tfjs says why on stderr; other choices are silent.
+   */
+  onEngine?: (choice: EngineChoice) => void;
 }
 
 const DEFAULTS = { epochs: 20, batchSize: 256, loss: 'l1' as LossName, optimizer: 'adamw' as OptimizerName, lr: 1e-3, weightDecay: 1e-3, schedule: 'plateau' as ScheduleName, patience: 5, seed: 0 };
@@ -124,14 +140,22 @@ export async function fit(model: Model, data: TrainingData, options: FitOptions 
     train = { rows, index: split.train, y };
     validation = { rows, index: split.validation, y };
   }
-  const run = new CamformerRun(model, train, validation, o);
+  const choice = chooseTrainingEngine({ engine: o.engine, optimizer: o.optimizer });
+  // Without a listener, only a fallback is said (on stderr): asking for ONNX Runtime and getting tfjs is news.
+  if (o.onEngine) o.onEngine(choice);
+  else if (choice.engine === 'tfjs' && choice.reason.startsWith('auto:')) console.error(`cislab: ${choice.reason}`);
+  const run = choice.engine === 'onnx'
+    ? await OnnxCamformerRun.create(model, train, validation, { loss: o.loss, optimizer: o.optimizer, weightDecay: o.weightDecay })
+    : new CamformerRun(model, train, validation, o);
+  const onProgress = o.onProgress && ((event: ProgressEvent) => o.onProgress!({ ...event, engine: choice.engine }));
   try {
     const history = await trainLoop(run, {
       epochs: o.epochs, batchSize: o.batchSize, learningRate: o.lr, schedule: o.schedule, scheduleOptions: o.scheduleOptions,
       seed: o.seed, maxSteps: o.maxSteps, dropLast: o.dropLast, patience: o.patience, restoreBest: o.restoreBest ?? true,
-      checkpointDir: o.checkpointDir, checkpointEvery: o.checkpointEvery, resume: o.resume, onProgress: o.onProgress,
+      checkpointDir: o.checkpointDir, checkpointEvery: o.checkpointEvery, resume: o.resume, onProgress,
       callbacks: o.callbacks,
     });
+    if (run instanceof OnnxCamformerRun) run.finish();
     model.history = history;
     return history;
   } finally {
@@ -146,13 +170,6 @@ function rowsOf(model: Model, x: Encoded | SequenceRows, option: string): Sequen
     throw new OptionError(`${option} is '${rows.encoding}'-encoded but the model expects '${model.encoding}'`, { option });
   }
   return rows;
-}
-
-/** Rows of a `SequenceRows` picked by `index`, with their targets (indexed like the rows, not like `index`). */
-interface Subset {
-  rows: SequenceRows;
-  index: Int32Array;
-  y: Float32Array;
 }
 
 /** The Camformer family's side of the training loop, on tfjs. */
@@ -190,22 +207,17 @@ class CamformerRun implements TrainingRun {
 
   /** Loss, r and ρ on the held-out rows, predicted 1,024 at a time. */
   async validate(): Promise<Validation> {
-    const { rows, index, y } = this.validation;
-    const n = index.length;
-    if (n < 2) return { loss: NaN };
-    const predicted = new Float32Array(n);
-    for (let first = 0; first < n; first += 1024) {
-      const batch = index.subarray(first, Math.min(n, first + 1024));
-      const out = tf.tidy(() => this.model.apply(tf.tensor3d(rows.encodeRows(batch), [batch.length, rows.length, rows.channels])));
-      predicted.set(await out.data(), first);
-      out.dispose();
-    }
-    const measured = Float32Array.from(index, (r) => y[r]!);
-    const loss = tf.tidy(() => lossOf(this.options.loss, tf.tensor1d(predicted), tf.tensor1d(measured)).dataSync()[0]!);
-    if (!predicted.every(Number.isFinite)) return { loss, score: NaN, metrics: { valPearson: NaN, valSpearman: NaN } };
-    const valPearson = pearson(predicted, measured);
-    const valSpearman = spearman(predicted, measured);
-    return { loss, score: valPearson + valSpearman, metrics: { valPearson, valSpearman } };
+    if (this.validation.index.length < 2) return { loss: NaN };
+    const { length, channels } = this.validation.rows;
+    const predicted = await predictSubset(this.validation, async (x, n) => {
+      const out = tf.tidy(() => this.model.apply(tf.tensor3d(x, [n, length, channels])));
+      try {
+        return (await out.data()) as Float32Array;
+      } finally {
+        out.dispose();
+      }
+    });
+    return scoreValidation(this.validation, predicted, this.options.loss);
   }
 
   weights(): NamedArray[] {

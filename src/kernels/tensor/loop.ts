@@ -83,6 +83,8 @@ export interface ProgressEvent {
   best?: boolean;
   /** End event: why training stopped. */
   stopped?: 'epochs' | 'early-stopping' | 'max-steps' | 'callback';
+  /** The engine running the steps, where the family has several (Camformer: 'onnx' or 'tfjs'). */
+  engine?: string;
 }
 
 /** One row of history per epoch (a run stopped by maxSteps mid-epoch gets a row for that partial epoch). */
