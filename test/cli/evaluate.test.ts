@@ -31,8 +31,9 @@ describe('cislab evaluate', () => {
     const direct = evaluateDream(idx, predicted, { test });
     expect(json.pearson_score).toBeCloseTo(direct.pearsonScore, 12);
     expect(json.spearman_score).toBeCloseTo(direct.spearmanScore, 12);
-    expect(Object.keys(json)).toEqual(['split', 'pearson_score', 'spearman_score', 'all', 'high', 'low', 'yeast', 'random',
+    expect(Object.keys(json)).toEqual(['split', 'pearson_score', 'spearman_score', 'unscored', 'all', 'high', 'low', 'yeast', 'random',
       'challenging', 'SNVs', 'motif_perturbation', 'motif_tiling']);
+    expect(json.unscored).toEqual([]);   // every subset has rows on the whole test set
     expect(json.all.n).toBe(53147);
     expect(json.SNVs).toMatchObject({ n: expect.any(Number), r: expect.any(Number), r2: expect.any(Number), rho: expect.any(Number) });
   });
