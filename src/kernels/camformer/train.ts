@@ -2,8 +2,9 @@
  * Training a Camformer-family model: the family's side of the one training loop (../tensor/loop.ts). The
  * training rows are read through `SequenceRows`, so each batch is encoded just before its tensor is built and
  * a data set is never copied per epoch; the validation split is a seeded set of row indices into the same
- * rows. Validation scores r + ρ (the Camformer authors' early-stopping criterion); the step runs on tfjs in
- * this thread, or data-parallel with a worker thread (`workers: 2`).
+ * rows (random, or stratified on expression deciles as the authors split). Validation scores r + ρ (the Camformer
+ * authors' early-stopping criterion); the step runs on tfjs in this thread, or data-parallel with a worker thread
+ * (`workers: 2`). `recipe: 'paper'` sets every option the authors' runs used (recipe.ts).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,8 +14,12 @@ import type { Encoded } from '../../data/encode';
 import { encodedRows, isSequenceRows, type SequenceRows } from '../../data/rows';
 import { pearson, spearman } from '../../stats/correlation';
 import { createRandom, deriveSeed } from '../../stats/random';
+import { stratifiedSplits } from '../../stats/stratify';
 import type { NamedArray } from '../tensor/checkpoint';
-import { trainLoop, withDefaults, type HistoryRow, type LoopCallback, type ProgressEvent, type TrainingRun, type Validation } from '../tensor/loop';
+import {
+  trainLoop, withDefaults, type HistoryRow, type LoopCallback, type ProgressEvent, type StepSettings, type TrainingRun, type Validation,
+  type ValidationContext,
+} from '../tensor/loop';
 import { loss as lossOf, LOSSES, type LossName } from '../tensor/losses';
 import { createOptimizer, type Optimizer, type OptimizerName } from '../tensor/optimizers';
 import type { ScheduleName, ScheduleOptions } from '../tensor/schedules';
@@ -22,6 +27,7 @@ import { assignNamedArrays, toNamedArrays } from '../tensor/variables';
 import type { CnnConfig, PresetName } from './config';
 import { buildModel, type BuildOptions, type Model } from './model';
 import { loadModel, saveModel } from './persistence';
+import { recipeFitOptions, RECIPES, type Recipe } from './recipe';
 import { ensemble, type Ensemble } from './predict';
 import { parallelTrainStep, trainStep } from './step';
 import { ModelWorker } from './workers/pool';
@@ -35,12 +41,25 @@ export interface TrainingData {
 export type { ProgressEvent };
 
 export interface FitOptions {
+  /**
+   * The Camformer authors' training recipe for this preset (see recipe.ts and the README section "The authors'
+   * recipe"): 'paper' is the preset's published run (camformer: run 9, L1 + ReduceLROnPlateau; camformer-small:
+   * run 141, Huber δ 0.9 + ReduceLROnPlateau; camformer-mini: run 219, MSE + ReduceLROnPlateau), 'paper-large' is
+   * run 14 (Huber δ 0.9 + OneCycleLR with β₁ cycling) on the camformer structure. It sets epochs 50, patience 10,
+   * batch 256, AdamW lr 1e-3 (OneCycle: max 0.01), weight decay 1e-3, ReduceLROnPlateau as PyTorch's (on the
+   * validation loss, factor 0.1, patience 10, relative threshold 1e-4), the stratified 90 / 5 / 5 split, dropped
+   * last partial batches (training and validation), the best score starting at −1, and one thread. Options given
+   * explicitly override the recipe's. Default: none (cislab's defaults below).
+   */
+  recipe?: Recipe;
   /** Default 20. */
   epochs?: number;
   /** Default 256. */
   batchSize?: number;
   /** Default 'l1'. */
   loss?: LossName;
+  /** Huber's δ (default 1, PyTorch's default; the recipe: 0.9). */
+  huberDelta?: number;
   /** Default 'adamw'. */
   optimizer?: OptimizerName;
   /** Default 1e-3. */
@@ -52,6 +71,19 @@ export interface FitOptions {
   scheduleOptions?: ScheduleOptions;
   /** Held-out data, or the fraction of the training data to hold out (seeded; default 0.08). */
   validation?: TrainingData | number;
+  /**
+   * How a fractional hold-out is drawn (default 'random'). 'stratified' is the authors' split (stratifiedSplits):
+   * expression cut into 10 quantile bins, 2 × validation held out in proportion to the bins and halved into the
+   * validation rows and a test part that is left out of training too (validation 0.05 = their 90 / 5 / 5).
+   */
+  split?: 'random' | 'stratified';
+  /**
+   * Validate as the authors' validation loader does: the rows in a shuffled order (seeded per epoch), in batches
+   * of batchSize with the last partial batch dropped; loss, r and ρ over the rows kept (default false: every row).
+   */
+  validationDropLast?: boolean;
+  /** The score an epoch must beat to be the first best (default −Infinity; the recipe: −1, as the authors). */
+  initialBest?: number;
   /** Epochs without improvement of validation r + ρ before stopping (default 5; Infinity: never). */
   patience?: number;
   /** Seed of split, shuffling and dropout (default 0). */
@@ -78,19 +110,42 @@ export interface FitOptions {
   workers?: number;
 }
 
-const DEFAULTS = { epochs: 20, batchSize: 256, loss: 'l1' as LossName, optimizer: 'adamw' as OptimizerName, lr: 1e-3, weightDecay: 1e-3, schedule: 'plateau' as ScheduleName, patience: 5, seed: 0 };
+const DEFAULTS = {
+  epochs: 20, batchSize: 256, loss: 'l1' as LossName, optimizer: 'adamw' as OptimizerName, lr: 1e-3, weightDecay: 1e-3,
+  schedule: 'plateau' as ScheduleName, patience: 5, seed: 0, split: 'random' as 'random' | 'stratified', validationDropLast: false,
+};
 
-/** The seeded hold-out of `fit`: indices of the validation rows, then of the training rows. */
-export function validationIndices(n: number, fraction: number, seed: number): { validation: Int32Array; train: Int32Array } {
+/**
+ * The seeded hold-out of `fit`: indices of the validation rows, the training rows and (stratified split only) the
+ * test rows left out of both. Random: round(fraction · n) validation rows. Stratified (needs `y`): the authors'
+ * split with trainFraction 1 − 2 · fraction (stratifiedSplits).
+ *
+ * @example
+ * const { train, validation, test } = validationIndices(y.length, 0.05, 42, { split: 'stratified', y });
+ */
+export function validationIndices(
+  n: number, fraction: number, seed: number, options: { split?: 'random' | 'stratified'; y?: ArrayLike<number> } = {},
+): { validation: Int32Array; train: Int32Array; test: Int32Array } {
   if (!(fraction >= 0 && fraction < 1)) throw new OptionError(`expected a validation fraction in [0, 1), got ${fraction}`, { option: 'validation' });
+  const split = options.split ?? 'random';
+  if (split === 'stratified') {
+    if (!(fraction > 0 && fraction < 0.5)) throw new OptionError(`a stratified split needs a validation fraction in (0, 0.5), got ${fraction}`, { option: 'validation' });
+    if (!options.y || options.y.length !== n) throw new OptionError('a stratified split needs the n targets', { option: 'y' });
+    const { train, validation, test } = stratifiedSplits(options.y, { trainFraction: 1 - 2 * fraction, seed });
+    return { train, validation, test };
+  }
+  if (split !== 'random') throw new OptionError(`unknown split '${split as string}'; expected random or stratified`, { option: 'split' });
   const order = createRandom(deriveSeed(seed, 'validation-split')).shuffle(Int32Array.from({ length: n }, (_, i) => i));
   const nVal = Math.round(fraction * n);
-  return { validation: order.subarray(0, nVal), train: order.subarray(nVal) };
+  return { validation: order.subarray(0, nVal), train: order.subarray(nVal), test: new Int32Array(0) };
 }
 
 /** Trains `model` in place; resolves to the history (one row per epoch, also kept in model.history). */
 export async function fit(model: Model, data: TrainingData, options: FitOptions = {}): Promise<HistoryRow[]> {
-  const o = withDefaults(DEFAULTS, options);
+  if (options.recipe !== undefined && !RECIPES.includes(options.recipe)) {
+    throw new OptionError(`unknown recipe '${options.recipe as string}'; expected ${RECIPES.join(' or ')}`, { option: 'recipe' });
+  }
+  const o = withDefaults(options.recipe ? { ...DEFAULTS, ...recipeFitOptions(model, options.recipe) } : DEFAULTS, options);
   if (!LOSSES.includes(o.loss)) throw new OptionError(`unknown loss '${o.loss}'; expected ${LOSSES.join(', ')}`, { option: 'loss' });
   const rows = rowsOf(model, data.x, 'x');
   if (data.y.length !== rows.count) throw new OptionError(`${data.y.length} targets for ${rows.count} sequences`, { option: 'y' });
@@ -102,15 +157,18 @@ export async function fit(model: Model, data: TrainingData, options: FitOptions 
     train = { rows, index: Int32Array.from({ length: rows.count }, (_, i) => i), y };
     validation = { rows: held, index: Int32Array.from({ length: held.count }, (_, i) => i), y: Float32Array.from(o.validation.y) };
   } else {
-    const split = validationIndices(rows.count, o.validation ?? 0.08, o.seed);
+    const split = validationIndices(rows.count, o.validation ?? 0.08, o.seed, { split: o.split, y });
     train = { rows, index: split.train, y };
     validation = { rows, index: split.validation, y };
+  }
+  if (o.validationDropLast && validation.index.length > 0 && validation.index.length < o.batchSize) {
+    throw new OptionError(`${validation.index.length} validation rows make no full batch of ${o.batchSize} (validationDropLast)`, { option: 'validationDropLast' });
   }
   const run = new CamformerRun(model, train, validation, o);
   try {
     const history = await trainLoop(run, {
       epochs: o.epochs, batchSize: o.batchSize, learningRate: o.lr, schedule: o.schedule, scheduleOptions: o.scheduleOptions,
-      seed: o.seed, maxSteps: o.maxSteps, dropLast: o.dropLast, patience: o.patience, restoreBest: o.restoreBest ?? true,
+      seed: o.seed, maxSteps: o.maxSteps, dropLast: o.dropLast, patience: o.patience, restoreBest: o.restoreBest ?? true, initialBest: o.initialBest,
       checkpointDir: o.checkpointDir, checkpointEvery: o.checkpointEvery, resume: o.resume, onProgress: o.onProgress,
       callbacks: o.callbacks,
     });
@@ -147,19 +205,22 @@ class CamformerRun implements TrainingRun {
     private readonly model: Model,
     private readonly train: Subset,
     private readonly validation: Subset,
-    private readonly options: { loss: LossName; optimizer: OptimizerName; weightDecay: number; workers?: number },
+    private readonly options: {
+      loss: LossName; huberDelta?: number; optimizer: OptimizerName; weightDecay: number; workers?: number;
+      batchSize: number; validationDropLast: boolean;
+    },
   ) {
     this.examples = train.index.length;
     this.optimizer = createOptimizer(options.optimizer, { weightDecay: options.weightDecay });
     this.helper = (options.workers ?? 1) > 1 ? new ModelWorker(model) : undefined;
   }
 
-  async step(rows: Int32Array, learningRate: number, seed: number) {
+  async step(rows: Int32Array, settings: StepSettings) {
     const picked = Int32Array.from(rows, (r) => this.train.index[r]!);
     const { length, channels } = this.train.rows;
     const xb = tf.tensor3d(this.train.rows.encodeRows(picked), [picked.length, length, channels]);
     const yb = tf.tensor1d(Float32Array.from(picked, (r) => this.train.y[r]!));
-    const step = { loss: this.options.loss, lr: learningRate, dropoutSeed: seed };
+    const step = { loss: this.options.loss, huberDelta: this.options.huberDelta, lr: settings.learningRate, beta1: settings.beta1, dropoutSeed: settings.seed };
     try {
       const loss = this.helper
         ? await parallelTrainStep(this.model, this.optimizer, this.helper, xb, yb, step)
@@ -170,9 +231,17 @@ class CamformerRun implements TrainingRun {
     }
   }
 
-  /** Loss, r and ρ on the held-out rows, predicted 1,024 at a time. */
-  async validate(): Promise<Validation> {
-    const { rows, index, y } = this.validation;
+  /**
+   * Loss, r and ρ on the held-out rows, predicted 1,024 at a time; with validationDropLast, on the rows of the
+   * full batches of this epoch's shuffled order (the mean of equal-sized batch losses is the mean over those rows).
+   */
+  async validate(context: ValidationContext): Promise<Validation> {
+    const { rows, y } = this.validation;
+    let index = this.validation.index;
+    if (this.options.validationDropLast) {
+      const kept = Math.floor(index.length / this.options.batchSize) * this.options.batchSize;
+      index = createRandom(context.seed).shuffle(Int32Array.from(index)).subarray(0, kept);
+    }
     const n = index.length;
     if (n < 2) return { loss: NaN };
     const predicted = new Float32Array(n);
@@ -183,7 +252,7 @@ class CamformerRun implements TrainingRun {
       out.dispose();
     }
     const measured = Float32Array.from(index, (r) => y[r]!);
-    const loss = tf.tidy(() => lossOf(this.options.loss, tf.tensor1d(predicted), tf.tensor1d(measured)).dataSync()[0]!);
+    const loss = tf.tidy(() => lossOf(this.options.loss, tf.tensor1d(predicted), tf.tensor1d(measured), { huberDelta: this.options.huberDelta }).dataSync()[0]!);
     if (!predicted.every(Number.isFinite)) return { loss, score: NaN, metrics: { valPearson: NaN, valSpearman: NaN } };
     const valPearson = pearson(predicted, measured);
     const valSpearman = spearman(predicted, measured);

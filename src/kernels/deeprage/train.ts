@@ -15,7 +15,7 @@ import type { DeepRageData } from '../../data/expression-matrix';
 import { createRandom } from '../../stats/random';
 import { pearson, spearman } from '../../stats/correlation';
 import type { NamedArray } from '../tensor/checkpoint';
-import { trainLoop, type ProgressEvent, type TrainingRun, type Validation } from '../tensor/loop';
+import { trainLoop, type ProgressEvent, type StepSettings, type TrainingRun, type Validation } from '../tensor/loop';
 import { createOptimizer, type Optimizer } from '../tensor/optimizers';
 import { assignNamedArrays, toNamedArrays } from '../tensor/variables';
 import { createDeepRageModel, type DeepRageConfig, type DeepRageModel } from './model';
@@ -140,13 +140,13 @@ class DeepRageRun implements TrainingRun {
     this.variables = new Map(model.variables.map((v, i) => [`v${i}`, v]));
   }
 
-  step(rows: Int32Array, learningRate: number) {
+  step(rows: Int32Array, { learningRate, beta1 }: StepSettings) {
     const idx = tf.tensor1d(Int32Array.from(rows, (r) => this.trainGenes[r]!), 'int32');
     const { value, grads } = tf.variableGrads(() => tf.tidy(() =>
       maskedLoss(this.model, tf.gather(this.onehot, idx), this.regulators, tf.gather(this.targets, idx), tf.gather(this.trainWeight, idx))), [...this.variables.values()]);
     const named: Record<string, tf.Tensor> = {};
     for (const [name, v] of this.variables) if (grads[v.name]) named[name] = grads[v.name]!;
-    this.optimizer.step(this.variables, named, learningRate);
+    this.optimizer.step(this.variables, named, learningRate, { beta1 });
     const loss = value.dataSync()[0]!;
     tf.dispose([value, idx, ...Object.values(grads)]);
     return { loss };

@@ -13,7 +13,7 @@ import { encode } from '../../data/encode';
 import { createRandom } from '../../stats/random';
 import { pearson } from '../../stats/correlation';
 import type { NamedArray } from '../tensor/checkpoint';
-import { trainLoop, type ProgressEvent, type TrainingRun, type Validation } from '../tensor/loop';
+import { trainLoop, type ProgressEvent, type StepSettings, type TrainingRun, type Validation } from '../tensor/loop';
 import { createOptimizer, type Optimizer } from '../tensor/optimizers';
 import { assignNamedArrays, toNamedArrays } from '../tensor/variables';
 import { createSeq2ExpModel, type Seq2ExpConfig, type Seq2ExpModel } from './model';
@@ -148,7 +148,7 @@ class Seq2ExpRun implements TrainingRun {
     this.variables = new Map((this.fixed ? model.predictorVariables : model.variables).map((v, i) => [`v${i}`, v]));
   }
 
-  step(rows: Int32Array, learningRate: number, seed: number) {
+  step(rows: Int32Array, { learningRate, beta1, seed }: StepSettings) {
     const idx = tf.tensor1d(Int32Array.from(rows, (r) => this.trainRows[r]!), 'int32');
     const random = createRandom(seed);
     let kl = 0;
@@ -164,7 +164,7 @@ class Seq2ExpRun implements TrainingRun {
     }), [...this.variables.values()]);
     const named: Record<string, tf.Tensor> = {};
     for (const [name, v] of this.variables) if (grads[v.name]) named[name] = grads[v.name]!;
-    this.optimizer.step(this.variables, named, learningRate);
+    this.optimizer.step(this.variables, named, learningRate, { beta1 });
     const loss = value.dataSync()[0]!;
     tf.dispose([value, idx, ...Object.values(grads)]);
     return { loss, metrics: { kl } };
