@@ -82,7 +82,8 @@ export const RECIPE_DIFFERENCES: readonly string[] = [
   'the stratified split reproduces pandas\' quantile bins and sklearn\'s per-bin allocation, but a bin\'s count can differ by one where sklearn breaks ties between equal remainders at random',
   'camformer (512 channels) on the wasm backend computes batch-norm statistics per micro-batch of 128 (the wasm heap cannot hold 256 sequences\' activations; see maxMicroBatch); camformer-small and camformer-mini use the whole batch of 256',
   'arithmetic: float32 tfjs kernels (wasm or CPU) instead of cuDNN; results agree to rounding, not bit for bit',
-  'the test half of the held-out 10 % is left out of training but not scored by fit (the authors score it after training: train_rep.py L93–98); stratifiedSplits gives its indices',
+  'the test half of the held-out 10 % is left out of training but not scored by fit (the authors score it after training: train_rep.py L93–98); validationIndices(n, 0.05, seed, { split: \'stratified\', y }) gives its rows',
+  'the authors\' later convenience scripts differ from train_rep.py in two places where the recipe follows train_rep.py: base_camformer.py validates without dropping the last batch (L205–209), large_camformer.py applies He initialisation (L257–258)',
 ];
 
 /**
