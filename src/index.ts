@@ -49,7 +49,10 @@ export { trainLoop, type TrainingRun, type LoopOptions, type LoopCallback, type 
 export { LOSSES, type LossName, type LossOptions } from './kernels/tensor/losses';
 export { OPTIMIZERS, type OptimizerName } from './kernels/tensor/optimizers';
 export { Schedule, SCHEDULES, TORCH_PLATEAU, type ScheduleName, type ScheduleOptions } from './kernels/tensor/schedules';
-export { trainDeepRage, evaluateDeepRage, predictDeepRage, type TrainDeepRageOptions, type TrainedDeepRage } from './kernels/deeprage/train';
+export { trainDeepRage, predictDeepRage, type TrainDeepRageOptions, type TrainedDeepRage } from './kernels/deeprage/train';
+export { evaluateDeepRage, deepRageConfusion } from './kernels/deeprage/evaluate';
+export { deepRageRecipe, PAPER_BASELINE_SHARE, type DeepRageRecipe } from './kernels/deeprage/recipe';
+export { deepRagePaperDesign } from './kernels/deeprage/model';
 export { filterPfms, filterMotifMatches, filterKnockouts, knockoutTargetRecovery } from './kernels/deeprage/knockout';
 export { trainSeq2Exp, evaluateSeq2Exp, predictSeq2Exp, type Seq2ExpData, type TrainSeq2ExpOptions, type TrainedSeq2Exp } from './kernels/seq2exp/train';
 

@@ -14,11 +14,11 @@ import { readPromoters } from '../data/read';
 import { simulateDeepRage, type DeepRageSimulation, type SimulateDeepRageOptions } from '../simulate/deeprage';
 import type { PwmLike } from '../simulate/motif-hits';
 import { initBackend } from '../kernels/tensor/backend';
+import { DEEPRAGE_SUBSETS, predictDeepRage, trainDeepRage, type TrainDeepRageOptions, type TrainedDeepRage } from '../kernels/deeprage/train';
+import { deepRageConfusion, evaluateDeepRage } from '../kernels/deeprage/evaluate';
 import {
-  DEEPRAGE_SUBSETS, deepRageConfusion, evaluateDeepRage, predictDeepRage, trainDeepRage,
-  type TrainDeepRageOptions, type TrainedDeepRage,
-} from '../kernels/deeprage/train';
-import { filterKnockouts, filterMotifMatches, knockoutTargetRecovery, type TargetRecoveryInput } from '../kernels/deeprage/knockout';
+  filterKnockouts, filterMotifMatches, knockoutTargetRecovery, type FilterKnockoutOptions, type TargetRecoveryInput, type TargetRecoveryOptions,
+} from '../kernels/deeprage/knockout';
 import { jaspar } from '../motifs/database';
 import { boxPlot } from '../viz/distribution';
 import { groupedBars, heatmap, lineBand } from '../viz/categorical';
@@ -119,8 +119,12 @@ export class DeepRageFit extends Lazy<TrainedDeepRage> {
     }));
   }
 
-  /** In silico knock-out of each filter (filterKnockouts): `filter, gene, effect`; `plot()` draws the effect distribution per filter (Fig. 5). */
-  async knockouts(options: { filters?: number[] } = {}): Promise<Result> {
+  /**
+   * In silico knock-out of each filter (filterKnockouts; `mode: 'weights'` zeroes the filter's weights as the
+   * paper, default 'output' zeroes its activations): `filter, gene, effect`; `plot()` draws the effect
+   * distribution per filter (Fig. 5).
+   */
+  async knockouts(options: FilterKnockoutOptions = {}): Promise<Result> {
     const [trained, data] = await Promise.all([this.run(), this.stage.data()]);
     const table = filterKnockouts(trained.model, data, options);
     return result(table, (t, o) => boxPlot(t.derive({ label: aq.escape((d: { filter: number }) => `f${d.filter}`) }), {
@@ -130,10 +134,11 @@ export class DeepRageFit extends Lazy<TrainedDeepRage> {
 
   /**
    * How well knock-outs recover the simulator's known targets (knockoutTargetRecovery): per regulator its
-   * best-matching filter and the AUROC of the filter, regulator and (tensor join) filter × regulator knock-outs.
-   * Needs data with a ground truth (`truth`, `regulatorMotifs`: the simulator's output).
+   * best-matching filter, the AUROC of the filter knock-out with the paper's rank-sum and top-5 Fisher p-values,
+   * and the AUROC of the regulator and (tensor join) filter × regulator knock-outs. Needs data with a ground
+   * truth (`truth`, `regulatorMotifs`: the simulator's output).
    */
-  async targetRecovery(options: { top?: number } = {}): Promise<Result> {
+  async targetRecovery(options: TargetRecoveryOptions = {}): Promise<Result> {
     const [trained, data] = await Promise.all([this.run(), this.stage.data()]);
     if (!hasTruth(data)) throw new OptionError('target recovery needs data with a ground truth (truth, regulatorMotifs), e.g. deeprage.simulate(...)', { option: 'data' });
     const table = knockoutTargetRecovery(trained.model, data, options);

@@ -3,7 +3,8 @@ import { jaspar } from '../../../src/motifs';
 import { simulateDeepRage, type DeepRageSimulation } from '../../../src/simulate/deeprage';
 import { initBackend } from '../../../src/kernels/tensor/backend';
 import { createDeepRageModel } from '../../../src/kernels/deeprage/model';
-import { deepRageConfusion, evaluateDeepRage, splitDeepRage, trainDeepRage } from '../../../src/kernels/deeprage/train';
+import { splitDeepRage, trainDeepRage } from '../../../src/kernels/deeprage/train';
+import { deepRageConfusion, evaluateDeepRage } from '../../../src/kernels/deeprage/evaluate';
 import * as tf from '@tensorflow/tfjs-core';
 
 let sim: DeepRageSimulation;

@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { jaspar } from '../../../src/motifs';
 import { simulateDeepRage, type DeepRageSimulation } from '../../../src/simulate/deeprage';
 import { initBackend } from '../../../src/kernels/tensor/backend';
-import { evaluateDeepRage, trainDeepRage, type TrainedDeepRage } from '../../../src/kernels/deeprage/train';
+import { trainDeepRage, type TrainedDeepRage } from '../../../src/kernels/deeprage/train';
+import { evaluateDeepRage } from '../../../src/kernels/deeprage/evaluate';
 import { auroc, filterMotifMatches, knockoutTargetRecovery, pfmSimilarity } from '../../../src/kernels/deeprage/knockout';
 
 // Quick mode: 1,500 real promoters cut to their 300 ATG-proximal nt, 16 conditions, 3 functional regulators
