@@ -9,7 +9,9 @@ import { auroc, filterMotifMatches, knockoutTargetRecovery, pfmSimilarity } from
 // Quick mode: 1,500 real promoters cut to their 300 ATG-proximal nt, 16 conditions, 3 functional regulators
 // and 3 decoys; the tensor-product join trained on unseen genes (60/10/30). One seed is one draw of simulation,
 // split and training: with the shared training loop (its own shuffle stream), seed 1 recovers the targets with
-// mean AUROC 0.785 and seeds 2 and 3 pass every check below; DEEPRAGE_SEED=N runs another.
+// mean AUROC 0.785 and seeds 2 and 3 pass every check below; DEEPRAGE_SEED=N runs another. These numbers are for the
+// ATG-anchored promoters (anchor: 'atg'); on the simulator's default, upstream of the TSS as the paper, the same
+// settings gave mean AUROC 0.81 (seed 2) and 0.70 (seed 3) — other regulators are drawn there (notebook 11).
 const SEED = Number(process.env.DEEPRAGE_SEED ?? 2);
 let sim: DeepRageSimulation;
 let trained: TrainedDeepRage;
@@ -17,7 +19,7 @@ let seconds = 0;
 
 beforeAll(async () => {
   await initBackend();
-  sim = simulateDeepRage({ motifs: jaspar('fungi'), genes: 1500, conditions: 16, promoterLength: 300, regulators: 3, decoys: 3, seed: SEED });
+  sim = simulateDeepRage({ motifs: jaspar('fungi'), genes: 1500, conditions: 16, promoterLength: 300, regulators: 3, decoys: 3, seed: SEED, anchor: 'atg' });
   const started = Date.now();
   trained = await trainDeepRage(sim, { join: 'tensor', split: 'gene', epochs: 10, batchGenes: 8, learningRate: 0.005, kernelSize: 11, seed: SEED });
   seconds = (Date.now() - started) / 1000;
