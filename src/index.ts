@@ -29,6 +29,7 @@ export {
 } from './data/dream2022/read';
 export { evaluateDream, type DreamEvaluation, type EvaluateDreamOptions } from './data/dream2022/evaluate';
 export { dreamScore, DREAM_SUBSETS, DREAM_PAIR_SUBSETS, DREAM_SUBSET_WEIGHTS, type DreamSubset } from './data/dream2022/score';
+export { callPeaks, peakScores, type PeakOptions } from './data/tracks/peaks';
 export { simulatePromoters, type SimulateOptions } from './simulate/promoters';
 export { simulateDeepRage, type DeepRageSimulation, type SimulateDeepRageOptions } from './simulate/deeprage';
 export { simulateSeq2Exp, type Seq2ExpSimulation, type SimulateSeq2ExpOptions } from './simulate/seq2exp';
@@ -53,8 +54,10 @@ export { trainDeepRage, predictDeepRage, type TrainDeepRageOptions, type Trained
 export { evaluateDeepRage, deepRageConfusion } from './kernels/deeprage/evaluate';
 export { deepRageRecipe, PAPER_BASELINE_SHARE, type DeepRageRecipe } from './kernels/deeprage/recipe';
 export { deepRagePaperDesign } from './kernels/deeprage/model';
-export { filterPfms, filterMotifMatches, filterKnockouts, knockoutTargetRecovery } from './kernels/deeprage/knockout';
-export { trainSeq2Exp, evaluateSeq2Exp, predictSeq2Exp, type Seq2ExpData, type TrainSeq2ExpOptions, type TrainedSeq2Exp } from './kernels/seq2exp/train';
+export { filterPfms, filterMotifMatches, filterKnockouts, knockoutTargetRecovery, targetTests, KNOCKOUT_MODES, type KnockoutMode } from './kernels/deeprage/knockout';
+export { trainSeq2Exp, evaluateSeq2Exp, predictSeq2Exp, chromosomeSplit, pseudoChromosomes, type Seq2ExpData, type TrainSeq2ExpOptions, type TrainedSeq2Exp } from './kernels/seq2exp/train';
+export { seq2ExpRecipe, type Seq2ExpRecipe } from './kernels/seq2exp/recipe';
+export { airsTrackParameters, SIGNAL_MAPS, MASK_SAMPLERS } from './kernels/seq2exp/model';
 
 // Questions asked of a model.
 export { ismScores, ismContributions, ismEntropy, CAMFORMER_ENTROPY_THRESHOLD, type IsmOptions } from './interpret/ism';
