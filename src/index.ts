@@ -71,11 +71,11 @@ export { tsne, nearestNeighbours, type TsneOptions, type TsneResult } from './em
 // Motifs.
 export { jaspar, selectMotifs, JASPAR_COLLECTIONS, type JasparCollection } from './motifs/database';
 export { readMotifs, parseMotifs, type MotifFormat } from './motifs/formats';
-export { makeMotif, consensus, reverseComplementMotif, type Motif } from './motifs/motif';
+export { makeMotif, consensus, reverseComplementMotif, type Motif, type PwmLike } from './motifs/motif';
 export { scanFimo, type FimoOptions } from './motifs/fimo';
 export { toFimoTsv } from './motifs/fimo-tsv';
 export { motifEnrichment, type EnrichmentOptions } from './motifs/enrichment';
-export { compareMotifs, bestMatches } from './motifs/compare';
+export { compareMotifs, bestMatches, motifSimilarity } from './motifs/compare';
 export { motifOccurrences, pairLogic, pairDifference, motifCorrelations, motifOverlap, ismByCooccurrence } from './motifs/pairs';
 export { dinucleotideShuffle, shuffleSequences } from './motifs/shuffle';
 

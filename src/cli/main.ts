@@ -6,13 +6,19 @@ import type { Command } from './args';
 import { deeprageCommand, seq2expCommand } from './deeprage-seq2exp';
 import { evaluateCommand } from './evaluate';
 import { mainCommand } from './main-job';
-import { ismCommand, predictCommand, trainCommand } from './model-commands';
+import { trainCommand } from './model-commands';
+import { ismCommand, predictCommand } from './predict-ism';
+import { mergeCommand } from './merge';
 import { importTorchCommand, modelsCommand } from './models';
 import { scanCommand } from './scan';
+import { attributeCommand } from './attribute';
+import { designCommand, variantsCommand } from './variant-design';
+import { marginalizeCommand, seqletsCommand, spaceCommand } from './experiment-commands';
 import { kernelCommand, notebooksCommand } from './notebook-commands';
 
 export const COMMANDS: Command[] = [
-  mainCommand, trainCommand, predictCommand, evaluateCommand, ismCommand, scanCommand, modelsCommand, importTorchCommand, kernelCommand, notebooksCommand, deeprageCommand, seq2expCommand,
+  mainCommand, trainCommand, predictCommand, evaluateCommand, ismCommand, attributeCommand, seqletsCommand, marginalizeCommand, spaceCommand,
+  variantsCommand, designCommand, scanCommand, mergeCommand, modelsCommand, importTorchCommand, kernelCommand, notebooksCommand, deeprageCommand, seq2expCommand,
 ];
 
 export async function runCli(argv: string[]): Promise<number> {

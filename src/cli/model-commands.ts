@@ -1,9 +1,8 @@
 /**
- * `cislab train`, `cislab predict` and `cislab ism`: the model side of the command line, each a thin layer
- * over the DSL (which calls the kernels).
+ * `cislab train`: training on the command line, a thin layer over the DSL (which calls the kernels). The
+ * streamed `predict` and `ism` commands are in predict-ism.ts.
  */
-import { currentBackend, initBackend } from '../kernels/tensor/backend';
-import { INFERENCE_ENGINES, inferenceEngine } from '../kernels/camformer/predict';
+import { initBackend } from '../kernels/tensor/backend';
 import { LOSSES } from '../kernels/tensor/losses';
 import { OPTIMIZERS } from '../kernels/tensor/optimizers';
 import { SCHEDULES } from '../kernels/tensor/schedules';
@@ -11,7 +10,7 @@ import { INITS } from '../kernels/camformer/model';
 import { RECIPES } from '../kernels/camformer/recipe';
 import { saveModel } from '../kernels/camformer/persistence';
 import { choiceOption, numberOption, parseCommandArgs, requireOption, type Command } from './args';
-import { dataArgument, parseRegion, writeTsv } from './common';
+import { dataArgument } from './common';
 import { terminalProgress } from './progress';
 
 const trainUsage =
@@ -69,66 +68,6 @@ export const trainCommand: Command = {
     saveModel(model, out);
     const last = model.history[model.history.length - 1];
     console.log(`saved ${model.config.name} to ${out} (${model.history.length} epochs; last val r ${last?.valPearson?.toFixed(4) ?? 'n/a'})`);
-    return 0;
-  },
-};
-
-const predictUsage = 'cislab predict --model DIR --data FILE --out FILE [--reverse-complement] [--engine auto|onnx|tfjs] [--workers N] [--data-dir DIR]';
-
-export const predictCommand: Command = {
-  name: 'predict',
-  usage: predictUsage,
-  summary: 'predict expression for every sequence of a file with a saved model; writes id (idx) and prediction as TSV',
-  async run(argv) {
-    const { values } = parseCommandArgs({ name: 'predict', usage: predictUsage }, argv, {
-      model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' },
-      'reverse-complement': { type: 'boolean', default: false }, workers: { type: 'string' }, 'data-dir': { type: 'string' },
-      engine: { type: 'string' },
-    });
-    const dir = requireOption(values['model'] as string, 'model', predictUsage);
-    const data = requireOption(values['data'] as string, 'data', predictUsage);
-    const out = requireOption(values['out'] as string, 'out', predictUsage);
-    await initBackend();
-    const { table: predictions } = await dataArgument(data, values['data-dir'] as string).model(dir).predict({
-      reverseComplement: values['reverse-complement'] as boolean,
-      workers: numberOption(values['workers'] as string, 'workers', 1, { integer: true, min: 1 }),
-      engine: choiceOption(values['engine'] as string | undefined, 'engine', INFERENCE_ENGINES),
-    });
-    const keep = ['id', 'idx', 'prediction'].filter((c) => predictions.columnNames().includes(c));
-    writeTsv(predictions.select(...keep), out);
-    console.log(`wrote ${predictions.numRows()} predictions to ${out}`);
-    return 0;
-  },
-};
-
-const ismUsage = 'cislab ism --model DIR --data FILE [--region 18-97] [--limit N] [--engine auto|onnx|tfjs] --out FILE.tsv [--data-dir DIR]';
-
-export const ismCommand: Command = {
-  name: 'ism',
-  usage: ismUsage,
-  summary: 'in silico saturation mutagenesis: one row per sequence × position × alternative base',
-  async run(argv) {
-    const { values } = parseCommandArgs({ name: 'ism', usage: ismUsage }, argv, {
-      model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, region: { type: 'string' },
-      limit: { type: 'string' }, 'data-dir': { type: 'string' }, engine: { type: 'string' },
-    });
-    const dir = requireOption(values['model'] as string, 'model', ismUsage);
-    const data = requireOption(values['data'] as string, 'data', ismUsage);
-    const out = requireOption(values['out'] as string, 'out', ismUsage);
-    await initBackend();
-    let stage = dataArgument(data, values['data-dir'] as string);
-    if (values['limit'] !== undefined) stage = stage.head(numberOption(values['limit'] as string, 'limit', 0, { integer: true, min: 1 }));
-    const started = performance.now();
-    const engine = choiceOption(values['engine'] as string | undefined, 'engine', INFERENCE_ENGINES);
-    console.error(`cislab ism: predicting with ${inferenceEngine(engine) === 'onnx' ? 'ONNX Runtime' : `tfjs (${currentBackend()})`}`);
-    const { table } = await stage.model(dir).ism({
-      region: parseRegion(values['region'] as string), engine,
-      onProgress: (done, total) => process.stderr.write(`\rism ${done}/${total}`),
-    });
-    process.stderr.write('\n');
-    writeTsv(table.select('id', 'position', 'ref', 'alt', 'prediction', 'reference', 'effect'), out);
-    const seconds = (performance.now() - started) / 1000;
-    console.log(`wrote ${table.numRows()} variants to ${out} in ${seconds.toFixed(1)} s (${Math.round(table.numRows() / seconds)} variants/s)`);
     return 0;
   },
 };

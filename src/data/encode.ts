@@ -45,6 +45,30 @@ const BASE_CHANNELS: Record<'zeroN' | 'quarterN', number[][]> = {
 };
 const PURINE = [1, 0, 1, 0, 0.5];
 
+/** Channel of the Int value (1 = not a single-cell integer measurement) in `onehotWithInt`/`onehotWithBoth`, or -1. */
+export function intChannelOf(encoding: Encoding): number {
+  return encoding === 'onehotWithInt' || encoding === 'onehotWithBoth' ? 4 : -1; // Int comes before P
+}
+
+/**
+ * The `channels` values of each base code 0–4 (A, C, G, T, N) under `encoding`, as one [5, channels] table;
+ * the Int channel is left 0 (it belongs to the measurement, not the base). Every encoder reads this table.
+ */
+export function channelTable(encoding: Encoding): Float32Array {
+  if (!ENCODINGS.includes(encoding)) {
+    throw new OptionError(`unknown encoding '${encoding}'; expected one of ${ENCODINGS.join(', ')}`, { option: 'encoding' });
+  }
+  const channels = encodingChannels(encoding);
+  const withP = encoding === 'onehotWithP' || encoding === 'onehotWithBoth';
+  const base = encoding === 'onehot' ? BASE_CHANNELS.zeroN : BASE_CHANNELS.quarterN;
+  const table = new Float32Array(5 * channels);
+  for (let code = 0; code < 5; code++) {
+    table.set(base[code]!, code * channels);
+    if (withP) table[code * channels + channels - 1] = PURINE[code]!;
+  }
+  return table;
+}
+
 /**
  * Encodes equal-length sequences. Letters must be A, C, G, T or N (any case): validate on read.
  * Base channels: `onehot` sets N to 0000; the others set N to 0.25 each (the paper's `onehotWithN`
@@ -58,24 +82,21 @@ export function encode(sequences: readonly string[], encoding: Encoding, options
   const length = n ? sequences[0]!.length : 0;
   const channels = encodingChannels(encoding);
   const withInt = encoding === 'onehotWithInt' || encoding === 'onehotWithBoth';
-  const withP = encoding === 'onehotWithP' || encoding === 'onehotWithBoth';
   const { expression } = options;
   if (withInt && expression && expression.length !== n) {
     throw new OptionError(`expression has ${expression.length} values for ${n} sequences`, { option: 'expression' });
   }
 
   // Row of `channels` values per letter code, built once.
-  const base = encoding === 'onehot' ? BASE_CHANNELS.zeroN : BASE_CHANNELS.quarterN;
+  const table = channelTable(encoding);
   const rows = new Float32Array(256 * channels);
   for (let code = 0; code < 256; code++) {
     const idx = BASE_INDEX[code]!;
-    if (idx === 255) continue;
-    rows.set(base[idx]!, code * channels);
-    if (withP) rows[code * channels + channels - 1] = PURINE[idx]!;
+    if (idx !== 255) rows.set(table.subarray(idx * channels, idx * channels + channels), code * channels);
   }
 
   const data = new Float32Array(n * length * channels);
-  const intChannel = 4; // Int comes before P in onehotWithBoth
+  const intChannel = intChannelOf(encoding);
   for (let s = 0; s < n; s++) {
     const seq = sequences[s]!;
     if (seq.length !== length) {
@@ -103,13 +124,28 @@ export function sliceEncoded(encoded: Encoded, first: number, count: number): En
   return { data: encoded.data.subarray(first * size, (first + count) * size), shape: [count, length, channels], encoding: encoded.encoding };
 }
 
+/**
+ * Consecutive slices of at most `batchSize` sequences (views, not copies), with the index of each slice's
+ * first sequence and its size: the one batching loop of everything that runs a model over encoded rows.
+ *
+ * @example
+ * for (const { first, count, batch } of encodedBatches(encoded, 256)) predictions.set(run(batch), first);
+ */
+export function* encodedBatches(x: Encoded, batchSize: number): Generator<{ first: number; count: number; batch: Encoded }> {
+  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new OptionError(`batch size must be a positive integer, got ${batchSize}`, { option: 'batchSize' });
+  const n = x.shape[0];
+  for (let first = 0; first < n; first += batchSize) {
+    const count = Math.min(batchSize, n - first);
+    yield { first, count, batch: sliceEncoded(x, first, count) };
+  }
+}
+
 /** `fn` on consecutive slices of at most `batchSize` sequences, its one value per sequence gathered in order. */
 export async function mapBatches(
   x: Encoded, batchSize: number, fn: (batch: Encoded) => ArrayLike<number> | Promise<ArrayLike<number>>,
 ): Promise<Float32Array> {
-  const n = x.shape[0];
-  const out = new Float32Array(n);
-  for (let first = 0; first < n; first += batchSize) out.set(await fn(sliceEncoded(x, first, Math.min(batchSize, n - first))), first);
+  const out = new Float32Array(x.shape[0]);
+  for (const { first, batch } of encodedBatches(x, batchSize)) out.set(await fn(batch), first);
   return out;
 }
 

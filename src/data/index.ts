@@ -1,4 +1,4 @@
-// src/data: reading and checking inputs, the paper's preprocessing, encodings, data sets and tracks.
+// src/data: reading and checking inputs, the paper's preprocessing, encodings, data sets, tracks and variant tables.
 export * from './alphabet';
 export * from './encode';
 export * from './read';
@@ -8,3 +8,8 @@ export * from './dream2022';
 export * from './expression-matrix';
 export * from './tracks';
 export * from './rows';
+export * from './variants';
+export * from './store';
+export * from './store-rows';
+export * from './read-stream';
+export * from './load-store';

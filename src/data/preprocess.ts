@@ -27,10 +27,7 @@ export const CAMFORMER_PREPROCESSING: Required<PreprocessOptions> = { length: 11
 
 /** Filters, pads and truncates the `sequence` column; a row failing both tests is counted under `length`. */
 export function preprocess(table: ColumnTable, options: PreprocessOptions = {}): Preprocessed {
-  const { length, margin, maxN } = { ...CAMFORMER_PREPROCESSING, ...options };
-  checkCount(length, 'length', 1);
-  checkCount(margin, 'margin', 0);
-  checkCount(maxN, 'maxN', 0);
+  const { length, margin, maxN } = preprocessOptions(options);
 
   const sequences = table.array('sequence') as string[];
   const keep: number[] = [];
@@ -49,16 +46,43 @@ export function preprocess(table: ColumnTable, options: PreprocessOptions = {}):
   });
 
   const kept = keep.length === sequences.length ? table : reindex(table, keep);
-  const report = aq.table({
+  const report = preprocessReport({ kept: keep.length, length: badLength, N: tooManyN, padded, truncated }, { length, margin, maxN });
+  return { table: kept.assign({ sequence: out }), report };
+}
+
+/** What preprocessing did, by reason: the counts `preprocess` and `loadTrainingSet` report. */
+export interface PreprocessCounts {
+  kept: number;
+  /** Dropped: length outside length ± margin. */
+  length: number;
+  /** Dropped: more than maxN N letters. */
+  N: number;
+  /** Kept rows padded with N at the 3′ end, and kept rows truncated. */
+  padded: number;
+  truncated: number;
+}
+
+/** The report table of `preprocess`: one row per reason (`kept`, `length`, `N`) with `count` and `detail`. */
+export function preprocessReport(counts: PreprocessCounts, options: Required<PreprocessOptions>): ColumnTable {
+  const { length, margin, maxN } = options;
+  return aq.table({
     reason: ['kept', 'length', 'N'],
-    count: [keep.length, badLength, tooManyN],
+    count: [counts.kept, counts.length, counts.N],
     detail: [
-      `${padded} padded with N at the 3′ end, ${truncated} truncated to ${length}`,
+      `${counts.padded} padded with N at the 3′ end, ${counts.truncated} truncated to ${length}`,
       `length outside ${length - margin}–${length + margin}`,
       `more than ${maxN} N`,
     ],
   });
-  return { table: kept.assign({ sequence: out }), report };
+}
+
+/** Checks the options and fills in Camformer's defaults. */
+export function preprocessOptions(options: PreprocessOptions = {}): Required<PreprocessOptions> {
+  const resolved = { ...CAMFORMER_PREPROCESSING, ...options };
+  checkCount(resolved.length, 'length', 1);
+  checkCount(resolved.margin, 'margin', 0);
+  checkCount(resolved.maxN, 'maxN', 0);
+  return resolved;
 }
 
 /** The report in one line: what was dropped and why, and what was padded or truncated. */

@@ -158,7 +158,7 @@ function parseDelimited(lines: readonly string[], source: string, delimiter: str
 }
 
 /** Splits one delimited line; double-quoted CSV fields may contain the delimiter and "" escapes. */
-function splitFields(line: string, delimiter: string): string[] {
+export function splitFields(line: string, delimiter: string): string[] {
   if (delimiter === '\t' || !line.includes('"')) return line.split(delimiter);
   const fields: string[] = [];
   let field = '';
@@ -177,7 +177,7 @@ function splitFields(line: string, delimiter: string): string[] {
   return fields;
 }
 
-function parseNumber(text: string, place: { file: string; line: number; field: string }): number {
+export function parseNumber(text: string, place: { file: string; line: number; field: string }): number {
   const trimmed = text.trim();
   const value = Number(trimmed);
   if (trimmed === '' || !Number.isFinite(value)) {

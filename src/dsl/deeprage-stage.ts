@@ -12,7 +12,7 @@ import { OptionError } from '../errors';
 import { assembleDeepRageData, readExpressionMatrix, readRegulatorList, type DeepRageData } from '../data/expression-matrix';
 import { readPromoters } from '../data/read';
 import { simulateDeepRage, type DeepRageSimulation, type SimulateDeepRageOptions } from '../simulate/deeprage';
-import type { PwmLike } from '../simulate/motif-hits';
+import type { PwmLike } from '../motifs/motif';
 import { initBackend } from '../kernels/tensor/backend';
 import { DEEPRAGE_SUBSETS, predictDeepRage, trainDeepRage, type TrainDeepRageOptions, type TrainedDeepRage } from '../kernels/deeprage/train';
 import { deepRageConfusion, evaluateDeepRage } from '../kernels/deeprage/evaluate';

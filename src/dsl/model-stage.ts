@@ -21,6 +21,13 @@ import { fit, fitSaved, type FitOptions } from '../kernels/camformer/train';
 import { gradCam, type GradCamOptions } from '../interpret/gradcam';
 import { densityScatter } from '../viz/scatter';
 import { groupedBars, lineBand } from '../viz/categorical';
+import type { InsertedMotif } from '../interpret/sequence-edits';
+import type { Motif } from '../motifs/motif';
+import { AttributionStage, type AttributionStageOptions } from './attribution-stage';
+import {
+  ablateStage, designStage, dreamSnvStage, marginalizeStage, pairwiseStage, spaceStage, spacingStage, variantsStage,
+  type DesignStageOptions,
+} from './experiments';
 import { IsmStage, type IsmStageOptions } from './ism-stage';
 import { isDreamTest, type ModelPipeline, type PromoterData, type PromoterPipeline } from './pipeline';
 import { result, type Result } from './result';
@@ -167,6 +174,51 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
   /** In silico saturation mutagenesis of every sequence (see `ismScores`), lazily. */
   ism(options: IsmStageOptions = {}): IsmStage {
     return new IsmStage(this, options);
+  }
+
+  /** Gradient attributions (saliency, input × gradient, integrated gradients, DeepLIFT/SHAP), lazily (see `attribute`). */
+  attribute(options: AttributionStageOptions = {}): AttributionStage {
+    return new AttributionStage(this, options);
+  }
+
+  /** tangermeme's `marginalize`: each motif (a PWM's consensus or a site) written into every sequence. */
+  marginalize(motifs: ReadonlyArray<Motif | InsertedMotif>, options: Parameters<typeof marginalizeStage>[2] = {}) {
+    return marginalizeStage(this, motifs, options);
+  }
+
+  /** tangermeme's `ablate`: a region shuffled (or replaced) in every sequence. */
+  ablate(options: Parameters<typeof ablateStage>[1]) {
+    return ablateStage(this, options);
+  }
+
+  /** tangermeme's `space`: motifs A and B at every spacing and orientation; `summary` is the interaction matrix. */
+  space(a: Motif | InsertedMotif, b: Motif | InsertedMotif, options: Parameters<typeof spaceStage>[3] = {}) {
+    return spaceStage(this, a, b, options);
+  }
+
+  /** A alone vs A with B at each spacing, in dinucleotide-shuffled copies of these sequences. */
+  spacing(a: Motif | InsertedMotif, b: Motif | InsertedMotif, options: Parameters<typeof spacingStage>[3] = {}) {
+    return spacingStage(this, a, b, options);
+  }
+
+  /** Pairwise influence (double-mutant epistasis) between positions. */
+  pairwise(options: Parameters<typeof pairwiseStage>[1] = {}) {
+    return pairwiseStage(this, options);
+  }
+
+  /** Predicted effects of variants of these sequences (SNVs and small indels; see `variantEffects`). */
+  variants(variants: Parameters<typeof variantsStage>[1], options: Parameters<typeof variantsStage>[2] = {}) {
+    return variantsStage(this, variants, options);
+  }
+
+  /** Predicted vs measured effects of the DREAM2022 SNV pairs (on `promoters.dream2022('test')`). */
+  dreamSnv(options: Parameters<typeof dreamSnvStage>[1] = {}) {
+    return dreamSnvStage(this, options);
+  }
+
+  /** Promoter design toward a target expression: greedy from these sequences, or evolutionary. */
+  design(options: DesignStageOptions = {}) {
+    return designStage(this, options);
   }
 
   /** Grad-CAM maps per conv layer (see `gradCam`); `plot()` draws the mean map per layer. */

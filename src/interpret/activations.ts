@@ -7,10 +7,10 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { tf } from '../kernels/tensor/tf';
 import { OptionError } from '../errors';
-import type { Encoded } from '../data/encode';
 import type { Model } from '../kernels/camformer/model';
 import { convPadding } from '../kernels/camformer/config';
-import { sliceEncoded } from '../data/encode';
+import { encodedBatches, type Encoded } from '../data/encode';
+import { topWindowMatrices, type ActivationBatch } from '../motifs/top-windows';
 
 export interface LayerActivations {
   layer: string;
@@ -27,9 +27,8 @@ export function layerActivations(model: Model, encoded: Encoded, layer: string, 
   const [n] = encoded.shape;
   let data: Float32Array | undefined;
   let features = 0;
-  for (let first = 0; first < n; first += batchSize) {
-    const count = Math.min(batchSize, n - first);
-    const x = model.toTensor(sliceEncoded(encoded, first, count), 'encoded');
+  for (const { first, count, batch } of encodedBatches(encoded, batchSize)) {
+    const x = model.toTensor(batch, 'encoded');
     const out = model.activations(x, [layer])[layer]!;
     const values = out.dataSync() as Float32Array;
     features = values.length / count;
@@ -59,9 +58,8 @@ export function filterKnockout(model: Model, encoded: Encoded, filters: readonly
   const { batchSize = 256 } = options;
   const ids = options.ids ?? Array.from({ length: n }, (_, i) => `seq_${i + 1}`);
   const columns = { id: [] as string[], filter: [] as number[], prediction: [] as number[], knockout: [] as number[], change: [] as number[] };
-  for (let first = 0; first < n; first += batchSize) {
-    const count = Math.min(batchSize, n - first);
-    const x = model.toTensor(sliceEncoded(encoded, first, count), 'encoded');
+  for (const { first, count, batch } of encodedBatches(encoded, batchSize)) {
+    const x = model.toTensor(batch, 'encoded');
     const base = tf.tidy(() => model.forward(x).output.dataSync() as Float32Array);
     const relu1 = model.activations(x, ['relu1'])['relu1']!;
     for (const f of filters) {
@@ -94,49 +92,33 @@ export interface FilterPwm {
 
 /**
  * Filter → PWM (DeepRAGE, Alipanahi et al.): for each first-layer filter, the k windows of the input with the
- * highest activation (after norm + ReLU) over all sequences and positions, aligned and counted per base.
- * Windows reaching into padding count only their real bases.
+ * highest activation (after norm + ReLU) over all sequences and positions, aligned and counted per base
+ * (`topWindowMatrices` of src/motifs; this adapter only supplies the Camformer first layer's activations,
+ * forward strand, window offset = the layer's left padding). Windows reaching into padding count only their
+ * real bases.
+ *
+ * @returns one FilterPwm per first-layer filter (1-based `filter`), counts not normalised.
+ * @example
+ * const pwms = filterPwms(model, encoded, sequences, 100);
+ * pwms[0].counts; // Float64Array [width × 4] of base counts from filter 1's top 100 windows
  */
 export function filterPwms(model: Model, encoded: Encoded, sequences: readonly string[], k = 100, batchSize = 256): FilterPwm[] {
   const layer = model.config.convs[0]!;
-  const [left] = convPadding(layer);
-  const width = layer.kernel;
-  const channels = layer.channels;
-  const [n, length] = encoded.shape;
+  const [n] = encoded.shape;
   if (sequences.length !== n) throw new OptionError(`${sequences.length} sequences for ${n} encoded rows`, { option: 'sequences' });
-  // Per filter, the k best (activation, sequence, position) seen so far, kept as a simple sorted list.
-  const best: { value: number; seq: number; pos: number }[][] = Array.from({ length: channels }, () => []);
-  for (let first = 0; first < n; first += batchSize) {
-    const count = Math.min(batchSize, n - first);
-    const x = model.toTensor(sliceEncoded(encoded, first, count), 'encoded');
+  const matrices = topWindowMatrices(firstLayerBatches(model, encoded, batchSize), sequences, { width: layer.kernel, channels: layer.channels, top: k, offset: convPadding(layer)[0] });
+  return matrices.map(({ channel, matrix, width, sites }) => ({ filter: channel + 1, counts: matrix, width, sites }));
+}
+
+/** The first conv layer's activations after norm + ReLU ('relu1'), one batch of sequences at a time. */
+function* firstLayerBatches(model: Model, encoded: Encoded, batchSize: number): Generator<ActivationBatch> {
+  const length = encoded.shape[1];
+  for (const { first, count, batch } of encodedBatches(encoded, batchSize)) {
+    const x = model.toTensor(batch, 'encoded');
     const out = model.activations(x, ['relu1'])['relu1']!;
-    const [, positions] = out.shape as [number, number, number];
+    const [, positions, channels] = out.shape as [number, number, number];
     const values = out.dataSync() as Float32Array;
     tf.dispose([x, out]);
-    for (let s = 0; s < count; s++) {
-      for (let p = 0; p < positions; p++) {
-        for (let f = 0; f < channels; f++) {
-          const value = values[(s * positions + p) * channels + f]!;
-          const list = best[f]!;
-          if (value <= 0 || (list.length === k && value <= list[k - 1]!.value)) continue;
-          let at = list.length;
-          while (at > 0 && list[at - 1]!.value < value) at--;
-          list.splice(at, 0, { value, seq: first + s, pos: p });
-          if (list.length > k) list.pop();
-        }
-      }
-    }
+    yield { values, first, count, positions, channels, length };
   }
-  return best.map((list, f) => {
-    const counts = new Float64Array(width * 4);
-    for (const { seq, pos } of list) {
-      for (let j = 0; j < width; j++) {
-        const at = pos - left + j; // window start in the unpadded sequence
-        if (at < 0 || at >= length) continue;
-        const b = 'ACGT'.indexOf(sequences[seq]![at]!);
-        if (b >= 0) counts[j * 4 + b]!++;
-      }
-    }
-    return { filter: f + 1, counts, width, sites: list.length };
-  });
 }

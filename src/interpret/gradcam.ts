@@ -17,7 +17,7 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { tf } from '../kernels/tensor/tf';
 import { OptionError } from '../errors';
-import { sliceEncoded, type Encoded } from '../data/encode';
+import { encodedBatches, type Encoded } from '../data/encode';
 import type { Model } from '../kernels/camformer/model';
 
 export const GRADCAM_VARIANTS = ['standard', 'camformer', 'gradient-input'] as const;
@@ -49,9 +49,7 @@ export function gradCam(model: Model, encoded: Encoded, options: GradCamOptions 
   model.checkInput(encoded.shape, 'encoded');
 
   const columns = { id: [] as string[], layer: [] as string[], position: [] as number[], value: [] as number[] };
-  for (let first = 0; first < n; first += batchSize) {
-    const count = Math.min(batchSize, n - first);
-    const batch = sliceEncoded(encoded, first, count);
+  for (const { first, count, batch } of encodedBatches(encoded, batchSize)) {
     const x = model.toTensor(batch, 'encoded');
     const inputSaliency = variant === 'standard' ? undefined : inputSaliencyMap(model, x, variant);
     for (const layer of layers) {

@@ -7,12 +7,12 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
-import { BASES } from '../data/alphabet';
-import { encode, type Encoded, type Encoding } from '../data/encode';
+import { BASE_INDEX } from '../data/alphabet';
+import { type Encoding } from '../data/encode';
 import { DREAM_VARIABLE_REGION } from '../data/dream2022/read';
+import { ismDense, type BatchPredictor, type DenseIsm } from './ism-dense';
 
-/** Predicts one value per sequence of an encoded batch. */
-export type BatchPredictor = (batch: Encoded) => Promise<Float32Array | Float64Array>;
+export type { BatchPredictor } from './ism-dense';
 
 export interface IsmOptions {
   /** 1-based inclusive region to mutate (default 18–97, the DREAM variable region). */
@@ -27,55 +27,94 @@ export interface IsmOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Columns of the tidy ISM table, in order. */
+export const ISM_COLUMNS = ['id', 'position', 'ref', 'alt', 'prediction', 'reference', 'effect'] as const;
+
 /**
  * One row per variant: `id`, `position` (1-based in the full sequence), `ref`, `alt`, `prediction`,
  * `reference` (the unmutated prediction) and `effect` = prediction − reference. Identity substitutions are
  * skipped; a position whose reference letter is N gets four variants (A, C, G, T), since N is no base.
+ * At scale use `cislab ism --out FILE.npz` (dense effects, streamed); this table is a view of the same arrays.
  */
 export async function ismScores(predict: BatchPredictor, sequences: readonly string[], options: IsmOptions = {}): Promise<ColumnTable> {
   const { region = DREAM_VARIABLE_REGION, encoding = 'onehot', sequencesPerBatch = 32, onProgress } = options;
   const ids = options.ids ?? sequences.map((_, i) => `seq_${i + 1}`);
   checkIsmOptions(sequences, ids, region, sequencesPerBatch);
 
-  const columns = { id: [] as string[], position: [] as number[], ref: [] as string[], alt: [] as string[], prediction: [] as number[], reference: [] as number[], effect: [] as number[] };
+  const columns = emptyIsmColumns();
   for (let first = 0; first < sequences.length; first += sequencesPerBatch) {
     const chunk = sequences.slice(first, first + sequencesPerBatch);
-    const variants: string[] = [];
-    const meta: { seq: number; position: number; ref: string; alt: string }[] = [];
-    chunk.forEach((sequence, k) => {
-      variants.push(sequence); // the reference comes first in each sequence's block
-      for (let position = region.start; position <= region.end; position++) {
-        const ref = sequence[position - 1]!;
-        for (const alt of BASES) {
-          if (alt === ref) continue;
-          variants.push(sequence.slice(0, position - 1) + alt + sequence.slice(position));
-          meta.push({ seq: first + k, position, ref, alt });
-        }
-      }
-    });
-    const predictions = await predict(encode(variants, encoding));
-    if (predictions.length !== variants.length) {
-      throw new OptionError(`predictor returned ${predictions.length} values for ${variants.length} sequences`, { option: 'predict' });
-    }
-    let at = 0;
-    let metaAt = 0;
-    for (let k = 0; k < chunk.length; k++) {
-      const reference = predictions[at++]!;
-      const block = variantsPerSequence(chunk[k]!, region);
-      for (let v = 0; v < block; v++, at++, metaAt++) {
-        const m = meta[metaAt]!;
-        columns.id.push(ids[m.seq]!);
-        columns.position.push(m.position);
-        columns.ref.push(m.ref);
-        columns.alt.push(m.alt);
-        columns.prediction.push(predictions[at]!);
-        columns.reference.push(reference);
-        columns.effect.push(predictions[at]! - reference);
-      }
-    }
+    const dense = await ismDense(predict, sequenceCodes(chunk), chunk[0]!.length, { region, encoding });
+    appendTidyIsm(columns, dense, ids.slice(first, first + chunk.length));
     onProgress?.(Math.min(first + sequencesPerBatch, sequences.length), sequences.length);
   }
   return aq.table(columns);
+}
+
+/** Accumulators for the tidy ISM columns (filled by `appendTidyIsm`, made a table with `aq.table`). */
+export interface IsmColumns {
+  id: string[];
+  position: number[];
+  ref: string[];
+  alt: string[];
+  prediction: number[];
+  reference: number[];
+  effect: number[];
+}
+
+export function emptyIsmColumns(): IsmColumns {
+  return { id: [], position: [], ref: [], alt: [], prediction: [], reference: [], effect: [] };
+}
+
+const LETTERS = 'ACGTN';
+
+/**
+ * Appends the tidy rows of a dense ISM (sequence by sequence, position by position, alternative bases in
+ * A, C, G, T order without the reference base) to `columns`. `effects` given (a store's float32 effects),
+ * `prediction` is reference + effect; otherwise `dense.predictions` are used and effect = prediction − reference.
+ */
+export function appendTidyIsm(
+  columns: IsmColumns,
+  dense: Pick<DenseIsm, 'count' | 'region' | 'refCodes'> & { reference: ArrayLike<number>; predictions?: ArrayLike<number>; effects?: ArrayLike<number> },
+  ids: readonly string[],
+): void {
+  const regionLength = dense.region.end - dense.region.start + 1;
+  for (let s = 0; s < dense.count; s++) {
+    const reference = dense.reference[s]!;
+    for (let p = 0; p < regionLength; p++) {
+      const ref = dense.refCodes[s * regionLength + p]!;
+      for (let alt = 0; alt < 4; alt++) {
+        if (alt === ref) continue;
+        const at = (s * regionLength + p) * 4 + alt;
+        const effect = dense.effects ? dense.effects[at]! : dense.predictions![at]! - reference;
+        columns.id.push(ids[s]!);
+        columns.position.push(dense.region.start + p);
+        columns.ref.push(LETTERS[ref]!);
+        columns.alt.push(LETTERS[alt]!);
+        columns.prediction.push(dense.effects ? reference + effect : dense.predictions![at]!);
+        columns.reference.push(reference);
+        columns.effect.push(effect);
+      }
+    }
+  }
+}
+
+/** Base codes 0–4 of equal-length sequences, back to back; the error names a sequence of another length or a bad letter. */
+export function sequenceCodes(sequences: readonly string[]): Uint8Array {
+  const length = sequences[0]?.length ?? 0;
+  const codes = new Uint8Array(sequences.length * length);
+  sequences.forEach((sequence, s) => {
+    if (sequence.length !== length) {
+      throw new OptionError(`sequence ${s + 1} has length ${sequence.length}, expected ${length} like the first; preprocess to one length first`, { option: 'sequences' });
+    }
+    for (let i = 0; i < length; i++) {
+      const c = sequence.charCodeAt(i);
+      const code = c < 256 ? BASE_INDEX[c]! : 255;
+      if (code === 255) throw new OptionError(`sequence ${s + 1} has the letter '${sequence[i]}' at position ${i + 1}; expected A, C, G, T or N`, { option: 'sequences' });
+      codes[s * length + i] = code;
+    }
+  });
+  return codes;
 }
 
 /**
@@ -148,12 +187,6 @@ export function ismEntropy(contributions: ColumnTable, options: IsmEntropyOption
     total,
   })).filter((r) => threshold === undefined || r.entropy < threshold);
   return (rows.length ? aq.from(rows) : aq.table({ id: [] as string[], entropy: [] as number[], total: [] as number[] })).orderby('entropy');
-}
-
-function variantsPerSequence(sequence: string, region: { start: number; end: number }): number {
-  let count = 0;
-  for (let position = region.start; position <= region.end; position++) count += BASES.includes(sequence[position - 1] as never) ? 3 : 4;
-  return count;
 }
 
 function checkIsmOptions(sequences: readonly string[], ids: readonly string[], region: { start: number; end: number }, perBatch: number) {

@@ -24,7 +24,7 @@ function writeSynced(file: string, content: string | Uint8Array): void {
 }
 
 /** Makes a rename durable: the directory entry itself is flushed (best effort where the OS refuses). */
-function syncDirectory(dir: string): void {
+export function syncDirectory(dir: string): void {
   try {
     const fd = fs.openSync(dir, 'r');
     try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }

@@ -11,9 +11,12 @@
 import * as aq from 'arquero';
 import { OptionError } from '../errors';
 import { benjaminiHochberg, createRandom } from '../stats';
-import { reverseComplementMotif, type Motif } from './motif';
+import { reverseComplementMatrix, type Motif, type PwmLike } from './motif';
 
 type Table = ReturnType<typeof aq.table>;
+
+/** What an alignment needs of a motif: its width and its [width, 4] letter probabilities. */
+export type MotifMatrix = Pick<PwmLike, 'length' | 'probabilities'>;
 
 export interface CompareOptions {
   /** Fewest overlapping columns an alignment may have (TOMTOM -min-overlap, default 5). */
@@ -26,7 +29,7 @@ export interface CompareOptions {
 }
 
 /** Pearson correlation of two 4-vectors; 0 when either is constant. */
-function columnPearson(a: Float64Array, i: number, b: Float64Array, j: number): number {
+function columnPearson(a: ArrayLike<number>, i: number, b: ArrayLike<number>, j: number): number {
   let ma = 0, mb = 0;
   for (let k = 0; k < 4; k++) { ma += a[i * 4 + k]!; mb += b[j * 4 + k]!; }
   ma /= 4; mb /= 4;
@@ -46,23 +49,45 @@ export interface Alignment {
   strand: '+' | '-';
 }
 
-/** Best alignment of query against target (and its reverse complement). */
-export function bestAlignment(query: Motif, target: Motif, options: CompareOptions = {}): Alignment | null {
+/**
+ * Best alignment of `query` against `target` (and its reverse complement): the offset and strand with the
+ * largest sum of column Pearson correlations over at least `minOverlap` overlapping columns; null when the
+ * two cannot overlap that much.
+ *
+ * @example
+ * const a = bestAlignment(filterMotif, jasparMotif, { minOverlap: 5 });
+ * // → { score: 4.7, offset: -2, overlap: 6, strand: '-' } (the target starts 2 columns before the query)
+ */
+export function bestAlignment(query: MotifMatrix, target: MotifMatrix, options: CompareOptions = {}): Alignment | null {
   const minOverlap = Math.min(options.minOverlap ?? 5, query.length, target.length);
   let best: Alignment | null = null;
-  const targets: Array<[Motif, '+' | '-']> = [[target, '+']];
-  if (options.bothStrands ?? true) targets.push([reverseComplementMotif(target), '-']);
+  const targets: Array<[ArrayLike<number>, '+' | '-']> = [[target.probabilities, '+']];
+  if (options.bothStrands ?? true) targets.push([reverseComplementMatrix(target.probabilities, target.length), '-']);
   for (const [t, strand] of targets) {
-    for (let offset = minOverlap - t.length; offset <= query.length - minOverlap; offset++) {
+    for (let offset = minOverlap - target.length; offset <= query.length - minOverlap; offset++) {
       const from = Math.max(0, offset);
-      const to = Math.min(query.length, offset + t.length);
+      const to = Math.min(query.length, offset + target.length);
       if (to - from < minOverlap) continue;
       let score = 0;
-      for (let i = from; i < to; i++) score += columnPearson(query.probabilities, i, t.probabilities, i - offset);
+      for (let i = from; i < to; i++) score += columnPearson(query.probabilities, i, t, i - offset);
       if (!best || score > best.score) best = { score, offset, overlap: to - from, strand };
     }
   }
   return best;
+}
+
+/**
+ * Similarity of a query matrix (e.g. a filter's PFM) to a motif: the best alignment's score, at any overlap
+ * (default `minOverlap` 1) and on both strands, divided by the motif's width. It is 1 when the query
+ * reproduces every column of the motif exactly (column Pearson r = 1 over the motif's whole width); partial
+ * overlaps and mismatched columns score less. No p-value: use `compareMotifs` for database searches.
+ *
+ * @example
+ * motifSimilarity(filterPfm, jaspar('fungi')[0]!); // e.g. 0.83
+ */
+export function motifSimilarity(query: MotifMatrix, target: MotifMatrix, options: Pick<CompareOptions, 'minOverlap' | 'bothStrands'> = {}): number {
+  const best = bestAlignment(query, target, { ...options, minOverlap: options.minOverlap ?? 1 });
+  return best ? best.score / target.length : -Infinity;
 }
 
 function shuffleColumns(motif: Motif, random: ReturnType<typeof createRandom>): Motif {

@@ -1,5 +1,5 @@
 // Public API of src/motifs: motif files and databases, FIMO-equivalent scanning (JS and tfjs kernels),
-// enrichment, pair logic and motif comparison.
+// enrichment, pair logic, motif comparison, and count matrices from top activating windows.
 export * from './motif';
 export * from './formats';
 export * from './database';
@@ -13,4 +13,6 @@ export * from './shuffle';
 export * from './enrichment';
 export * from './pairs';
 export * from './compare';
+export * from './top-windows';
 export * from './motif-table';
+export * from './fimo-text';

@@ -28,6 +28,19 @@ export interface Motif {
   annotations?: Record<string, string>;
 }
 
+/**
+ * Any position probability matrix: rows = positions, A, C, G, T. `Motif` fits, and so does a matrix read
+ * from a model's filter; functions that need only the matrix (comparison, simulation) accept this.
+ */
+export interface PwmLike {
+  id: string;
+  altId?: string;
+  /** Width (number of positions). */
+  length: number;
+  /** Letter probabilities, row-major [length, 4] in A, C, G, T order. */
+  probabilities: ArrayLike<number>;
+}
+
 export const UNIFORM_BACKGROUND: [number, number, number, number] = [0.25, 0.25, 0.25, 0.25];
 
 /** Builds a motif from a rows × 4 matrix of probabilities or counts; rows are normalised to sum to 1 (see below). */
@@ -75,22 +88,29 @@ export function probabilityAt(motif: Motif, position: number, base: number): num
   return motif.probabilities[position * 4 + base]!;
 }
 
+/**
+ * A [width, 4] matrix (A, C, G, T) read on the other strand: positions reversed, A↔T and C↔G swapped.
+ *
+ * @example
+ * reverseComplementMatrix([1, 0, 0, 0, 0, 1, 0, 0], 2); // Float64Array [0, 0, 1, 0, 0, 0, 0, 1] (AC → GT)
+ */
+export function reverseComplementMatrix(matrix: ArrayLike<number>, width: number): Float64Array {
+  const out = new Float64Array(width * 4);
+  for (let i = 0; i < width; i++) {
+    const from = (width - 1 - i) * 4;
+    // Complement of A,C,G,T is T,G,C,A: index a → 3 − a.
+    for (let a = 0; a < 4; a++) out[i * 4 + a] = matrix[from + 3 - a]!;
+  }
+  return out;
+}
+
 /** The motif read on the other strand: positions reversed, A↔T and C↔G swapped. */
 export function reverseComplementMotif(motif: Motif): Motif {
-  const flip = (m: Float64Array): Float64Array => {
-    const out = new Float64Array(m.length);
-    for (let i = 0; i < motif.length; i++) {
-      const from = (motif.length - 1 - i) * 4;
-      // Complement of A,C,G,T is T,G,C,A: index a → 3 − a.
-      for (let a = 0; a < 4; a++) out[i * 4 + a] = m[from + 3 - a]!;
-    }
-    return out;
-  };
   const bg = motif.background;
   return {
     ...motif,
-    probabilities: flip(motif.probabilities),
-    ...(motif.counts ? { counts: flip(motif.counts) } : {}),
+    probabilities: reverseComplementMatrix(motif.probabilities, motif.length),
+    ...(motif.counts ? { counts: reverseComplementMatrix(motif.counts, motif.length) } : {}),
     background: [bg[3], bg[2], bg[1], bg[0]],
   };
 }
@@ -110,7 +130,7 @@ export function consensus(motif: Motif): string {
  * Information content of each position in bits, relative to `background` (uniform by default, the logo
  * convention): IC_i = Σ_a p_ia log2(p_ia / b_a). A logo draws letter a at height p_ia · IC_i.
  */
-export function informationContent(motif: Motif, background: readonly number[] = UNIFORM_BACKGROUND): Float64Array {
+export function informationContent(motif: Pick<PwmLike, 'length' | 'probabilities'>, background: readonly number[] = UNIFORM_BACKGROUND): Float64Array {
   const ic = new Float64Array(motif.length);
   for (let i = 0; i < motif.length; i++) {
     let sum = 0;

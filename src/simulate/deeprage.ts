@@ -2,8 +2,8 @@
  * A DeepRAGE-style dataset with a known answer. DeepRAGE's expression data (MEDUSA / Gasch) is not available
  * offline, so the expression is simulated, but on real ground: real 1-kb yeast promoters upstream of the
  * transcription start site (as the paper: "the 1 kilobase sequence directly upstream of the transcription start
- * site", §1; the ATG-anchored set is an option) and real motif hits
- * in them (JASPAR matrices passed in, scanned at p < 1e-4 with simulate-motif-hits.ts). Each regulator has a
+ * site", §1; the ATG-anchored set is an option) and real motif hits in them (JASPAR matrices passed in, scanned
+ * at p ≤ 1e-4 by src/motifs' FIMO scanner against a uniform background; see motif-hits.ts). Each regulator has a
  * latent activity per condition; a gene responds to the regulators whose motifs it carries:
  *
  *   y[g, c] = b[g] + Σ_r w[r] · occ[g, r] · a[r, c]
@@ -20,7 +20,8 @@ import { OptionError } from '../errors';
 import { resolveDataDir } from '../data/data-dir';
 import type { DeepRageData } from '../data/expression-matrix';
 import { readPromoters } from '../data/read';
-import { scanMotifHits, type PwmLike } from './motif-hits';
+import type { PwmLike } from '../motifs/motif';
+import { scanMotifHits } from './motif-hits';
 import { simulationRandom } from './random';
 import { join } from 'node:path';
 

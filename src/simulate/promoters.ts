@@ -3,13 +3,15 @@
  * DREAM flanks, motifs planted at random positions, and expression computed from what was planted —
  * additive effects plus interaction rules (by default a motif that activates alone but represses when a
  * second one is present, the IME1/UME6 pattern of the Camformer paper). It is the embedded default dataset
- * and the ground truth that interpretation methods are tested against.
+ * and the ground truth that interpretation methods are tested against. Draws come from the simulators'
+ * seeded stream (random.ts), so a seed repeats a simulation exactly.
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
 import { normalizeSequence, reverseComplement } from '../data/alphabet';
 import { DREAM_FLANK_3, DREAM_FLANK_5 } from '../data/dream2022/read';
+import { simulationRandom, type SimulationRandom } from './random';
 
 export interface SimulatedMotif {
   name: string;
@@ -64,8 +66,7 @@ export function simulatePromoters(options: SimulateOptions = {}): Simulated {
     baseline = 8, noise = 0.3, bothStrands = false, variableLength = 80,
   } = options;
   checkOptions(n, motifs, logic, variableLength, noise);
-  const random = mulberry32(seed);
-  const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const random = simulationRandom(seed);
 
   const ids: string[] = [];
   const sequences: string[] = [];
@@ -76,14 +77,14 @@ export function simulatePromoters(options: SimulateOptions = {}): Simulated {
 
   for (let s = 0; s < n; s++) {
     const id = `sim_${s + 1}`;
-    const region = Array.from({ length: variableLength }, () => 'ACGT'[Math.floor(random() * 4)]!);
+    const region = Array.from({ length: variableLength }, () => 'ACGT'[random.int(4)]!);
     const taken = new Uint8Array(variableLength);
     let value = baseline;
     motifs.forEach((motif, m) => {
-      if (random() >= (motif.frequency ?? 0.3)) return;
+      if (random.float() >= (motif.frequency ?? 0.3)) return;
       const at = freeSpot(taken, motif.consensus.length, random);
       if (at < 0) return; // no room left: the motif is simply absent, and the truth says so
-      const strand = bothStrands && random() < 0.5 ? '-' : '+';
+      const strand = bothStrands && random.float() < 0.5 ? '-' : '+';
       const planted = strand === '+' ? motif.consensus : reverseComplement(motif.consensus);
       for (let i = 0; i < planted.length; i++) (region[at + i] = planted[i]!), (taken[at + i] = 1);
       present[m]![s] = 1;
@@ -97,7 +98,7 @@ export function simulatePromoters(options: SimulateOptions = {}): Simulated {
     ids.push(id);
     sequences.push(DREAM_FLANK_5 + region.join('') + DREAM_FLANK_3);
     signal[s] = value;
-    expression[s] = value + noise * gaussian();
+    expression[s] = value + noise * random.normal();
   }
 
   const columns: Record<string, ArrayLike<unknown>> = { id: ids, sequence: sequences, expression, signal };
@@ -115,14 +116,14 @@ export function simulatePromoters(options: SimulateOptions = {}): Simulated {
 }
 
 /** A random start where `length` free positions follow; −1 when planted motifs leave no room. */
-function freeSpot(taken: Uint8Array, length: number, random: () => number): number {
+function freeSpot(taken: Uint8Array, length: number, random: SimulationRandom): number {
   const starts: number[] = [];
   for (let at = 0; at + length <= taken.length; at++) {
     let free = true;
     for (let i = 0; i < length && free; i++) if (taken[at + i]) free = false;
     if (free) starts.push(at);
   }
-  return starts.length ? starts[Math.floor(random() * starts.length)]! : -1;
+  return starts.length ? starts[random.int(starts.length)]! : -1;
 }
 
 function checkOptions(n: number, motifs: SimulatedMotif[], logic: InteractionRule[], variableLength: number, noise: number) {
@@ -145,16 +146,4 @@ function checkOptions(n: number, motifs: SimulatedMotif[], logic: InteractionRul
     const unknown = rule.when.find((name) => !names.has(name));
     if (unknown) throw new OptionError(`rule names motif '${unknown}', which is not among the simulated motifs`, { option: 'logic' });
   }
-}
-
-/** Small, fast, seedable PRNG (uniform in [0, 1)); simulations must repeat exactly for a seed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

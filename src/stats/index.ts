@@ -23,3 +23,4 @@ export { oneSampleTTest, pairedTTest, studentTTest, welchTTest, type TTestOption
 export { fisherExact, type FisherExactResult } from './fisher-exact';
 export { benjaminiHochberg, bonferroni, holm } from './multiple-testing';
 export { quantileBins, stratifiedSplits, stratifiedShuffleSplit, approximateMode, type QuantileBins, type StratifiedSplits, type StratifiedSplitOptions } from './stratify';
+export * from './quadrature';

@@ -8,6 +8,7 @@ import { BASE_COLORS } from './theme';
 import { figure, type FigureOptions, type VegaLiteSpec } from './spec';
 import { glyphPath, LOGO_LETTERS, type LogoLetter } from './glyphs';
 import { round, rowsOf, type TableLike } from './data';
+import { informationContent as motifInformation, type PwmLike } from '../motifs/motif';
 
 /** A position × letter matrix (rows = positions, columns A, C, G, T) or a long table. */
 export type LogoMatrix = readonly (readonly number[])[];
@@ -47,11 +48,8 @@ export function stackLetters(matrix: LogoMatrix, start = 1): Letter[] {
 }
 
 /** A cislab motif (src/motifs), duck-typed so viz does not depend on the motifs layer. */
-export interface MotifLike {
-  id: string;
-  altId?: string;
-  length: number;
-  probabilities: ArrayLike<number>;
+/** A motif as the logos read it: src/motifs' matrix type, with its counts and background when it has them. */
+export interface MotifLike extends PwmLike {
   counts?: ArrayLike<number>;
   background?: readonly number[];
 }
@@ -109,8 +107,8 @@ export function informationContent(pwm: LogoMatrix, options: PwmLogoOptions = {}
     }
     const total = row.reduce((s, v) => s + v + pc, 0);
     const p = row.map((v) => (v + pc) / total);
-    const ic = p.reduce((s, q, j) => (q > 0 ? s + q * Math.log2(q / bg[j]) : s), 0);
-    return p.map((q) => q * ic);
+    const [ic] = motifInformation({ length: 1, probabilities: p }, bg);
+    return p.map((q) => q * ic!);
   });
 }
 

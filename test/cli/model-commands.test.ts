@@ -65,7 +65,7 @@ describe('cislab train → predict → ism → scan', () => {
     expect(await runCli(['train', '--data', data])).toBe(2);
     expect(err.pop()).toMatch(/--model is required/);
     expect(await runCli(['predict', '--model', join(dir, 'nope'), '--data', data, '--out', join(dir, 'x.tsv')])).toBe(2);
-    expect(err.pop()).toMatch(/neither a model name/);
+    expect(err.pop()).toMatch(/no saved model at/);
     expect(await runCli(['ism', '--model', 'm', '--data', data, '--out', 'x', '--region', '30-20'])).toBe(2);
     expect(await runCli(['predict', '--model', 'm', '--data', data, '--out', 'x', '--engine', 'gpu'])).toBe(2);
     expect(err.pop()).toMatch(/option 'engine': unknown engine 'gpu'; expected auto, onnx, tfjs/);

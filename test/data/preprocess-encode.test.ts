@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as aq from 'arquero';
 import { preprocess } from '../../src/data/preprocess';
-import { encode, encodingChannels, reverseComplementEncoded } from '../../src/data/encode';
+import { encode, encodedBatches, encodingChannels, mapBatches, reverseComplementEncoded } from '../../src/data/encode';
 import { readDream2022 } from '../../src/data/dream2022/read';
 import { reverseComplement, normalizeSequence } from '../../src/data/alphabet';
 import { OptionError } from '../../src/errors';
@@ -71,5 +71,18 @@ describe('encodings', () => {
     console.log(`DREAM test set: read + one-hot encode ${shape[0]} sequences in ${seconds.toFixed(2)} s`);
     expect(shape).toEqual([71103, 110, 4]);
     expect(seconds).toBeLessThan(10);
+  });
+});
+
+describe('batches of encoded rows', () => {
+  it('slices every row once, in order, as views of the encoded data', async () => {
+    const x = encode(['AAAA', 'CCCC', 'GGGG', 'TTTT', 'ACGT'], 'onehot');
+    const batches = [...encodedBatches(x, 2)];
+    expect(batches.map(({ first, count, batch }) => [first, count, batch.shape[0]])).toEqual([[0, 2, 2], [2, 2, 2], [4, 1, 1]]);
+    expect(batches[2]!.batch.data.buffer).toBe(x.data.buffer);
+    expect(Array.from(batches[1]!.batch.data.subarray(0, 4))).toEqual([0, 0, 1, 0]); // row 3 starts with G
+    const firstChannel = await mapBatches(x, 2, (batch) => Float32Array.from({ length: batch.shape[0] }, (_, i) => batch.data[i * 16]!));
+    expect(Array.from(firstChannel)).toEqual([1, 0, 0, 0, 1]);
+    expect(() => [...encodedBatches(x, 0)]).toThrow(OptionError);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestAlignment, bestMatches, compareMotifs, filterToMotif, jaspar, makeMotif, reverseComplementMotif } from '../../src/motifs';
+import { bestAlignment, bestMatches, compareMotifs, filterToMotif, jaspar, makeMotif, motifSimilarity, reverseComplementMatrix, reverseComplementMotif } from '../../src/motifs';
 import { DATA_DIR } from '../helpers/paths';
 
 describe('motif comparison (TOMTOM-like)', () => {
@@ -26,5 +26,16 @@ describe('motif comparison (TOMTOM-like)', () => {
     expect(best.every((r) => (r['p-value'] as number) <= 1 / 1780 + 1e-12)).toBe(true);
     expect(() => compareMotifs(queries, [])).toThrow(/option 'targets'/);
     expect(() => filterToMotif('f', [1, 2, 3], 1)).toThrow(/expected width × 4 = 4/);
+  });
+
+  it('motif similarity is the best alignment per motif column: 1 for itself or its reverse complement, less for a part', () => {
+    expect(motifSimilarity(m, m)).toBe(1);
+    expect(motifSimilarity(m, reverseComplementMotif(m))).toBeCloseTo(1, 12);
+    // Two of the six columns overlap at best (any overlap is allowed): 2 / 6 of the motif.
+    const two = { length: 2, probabilities: m.probabilities.slice(0, 8) };
+    expect(motifSimilarity(two, m)).toBeCloseTo(2 / 6, 12);
+    expect(motifSimilarity(m, two)).toBeCloseTo(1, 12);
+    expect(motifSimilarity(two, m, { bothStrands: false })).toBeCloseTo(2 / 6, 12);
+    expect(Array.from(reverseComplementMatrix([1, 0, 0, 0, 0, 1, 0, 0], 2))).toEqual([0, 0, 1, 0, 0, 0, 0, 1]);
   });
 });

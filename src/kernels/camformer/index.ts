@@ -16,7 +16,7 @@ export {
 } from './torch';
 export { trainStep, type TrainStepOptions } from './step';
 export { saveModel, loadModel, MODEL_FORMAT } from './persistence';
-export { predict, predictStream, ensemble, firstModel, inferenceEngine, INFERENCE_ENGINES, type Ensemble, type Predictor, type PredictOptions, type InferenceEngine } from './predict';
+export { predict, predictStream, predictRows, ensemble, firstModel, inferenceEngine, INFERENCE_ENGINES, type Ensemble, type Predictor, type PredictOptions, type PredictRowsOptions, type InferenceEngine } from './predict';
 export { modelToOnnx } from './onnx/export';
 export { PredictPool } from './workers/pool';
 export { modelSummary, type ModelSummaryOptions } from './summary';

@@ -40,6 +40,19 @@ export interface ForwardOptions {
   taps?: readonly string[];
   /** Replace a layer's output by this tensor (gradients wrt a layer: Grad-CAM). */
   replace?: Readonly<Record<string, tf.Tensor>>;
+  /**
+   * Replacements for the nonlinear operations (eval mode only): DeepLIFT's rescale rules are ReLU and
+   * max-pool with other gradients (deeplift.ts). With a ReLU given, batch norm runs as its eval-mode affine
+   * map (no folded fused kernel); a max-pool alone keeps the fused conv path.
+   */
+  ops?: NonlinearOps;
+}
+
+/** The forward pass's nonlinear operations, as `ForwardOptions.ops` may replace them. */
+export interface NonlinearOps {
+  relu?(t: tf.Tensor): tf.Tensor;
+  /** Valid max-pool of [n, 1, positions, channels] along positions. */
+  maxPool?(t: tf.Tensor4D, kernel: number, stride: number): tf.Tensor4D;
 }
 
 export interface ForwardResult {
@@ -109,18 +122,20 @@ export class Model {
    */
   forward(x: tf.Tensor3D, options: ForwardOptions = {}): ForwardResult {
     this.checkInput(x.shape);
-    const { training = false, taps = [], replace = {} } = options;
+    const { training = false, taps = [], replace = {}, ops } = options;
+    if (ops && training) throw new ModelError('replacement nonlinear ops are for eval mode only', { option: 'ops' });
     const wanted = new Set(taps);
     for (const name of [...wanted, ...Object.keys(replace)]) {
       if (!this.layerNames().includes(name)) {
         throw new ModelError(`no layer '${name}'; layers are ${this.layerNames().join(', ')}`, { option: 'layer' });
       }
     }
-    const fast = !training && wanted.size === 0 && Object.keys(replace).length === 0;
+    const fast = !training && !ops?.relu && wanted.size === 0 && Object.keys(replace).length === 0;
     const out: Record<string, tf.Tensor> = {};
     const c = this.config;
     const rng = createRandom(options.dropoutSeed ?? 0);
     const fold = fast ? this.foldedWeights() : undefined;
+    const relu = (t: tf.Tensor): tf.Tensor => (ops?.relu ? ops.relu(t) : tf.relu(t));
     const tap = (name: string, t: tf.Tensor, squeeze: boolean): tf.Tensor => {
       const r = replace[name];
       const value = r ? (squeeze ? tf.expandDims(r, 1) : r) : t;
@@ -141,18 +156,22 @@ export class Model {
         a = tf.fused.conv2d({ x: padded, filter: fold.filters[k]!, strides: 1, pad: 'valid', bias: fold.biases[k], activation: 'relu' });
       } else {
         const norm = this.norm(i);
+        const normRelu = (t: tf.Tensor4D): tf.Tensor4D => ops?.relu
+          ? ops.relu(normAffine(t, norm, c.batchNormEpsilon)) as tf.Tensor4D
+          : training ? normReluTraining(t, norm, c.batchNormEpsilon, c.batchNormMomentum) : normReluInference(t, norm, c.batchNormEpsilon);
         const z = tf.conv2d(padded, this.p(`conv${i}/kernel`) as tf.Tensor4D, 1, 'valid');
         if (wanted.has(`conv${i}`) || replace[`conv${i}`]) {
           // The bias is folded into the norm below; a tap shows conv + bias as PyTorch's Conv1d would.
           const withBias = tap(`conv${i}`, tf.add(z, norm.bias), true) as tf.Tensor4D;
-          const noBias = tf.sub(withBias, norm.bias) as tf.Tensor4D;
-          a = training ? normReluTraining(noBias, norm, c.batchNormEpsilon, c.batchNormMomentum) : normReluInference(noBias, norm, c.batchNormEpsilon);
+          a = normRelu(tf.sub(withBias, norm.bias) as tf.Tensor4D);
         } else {
-          a = training ? normReluTraining(z, norm, c.batchNormEpsilon, c.batchNormMomentum) : normReluInference(z, norm, c.batchNormEpsilon);
+          a = normRelu(z);
         }
         a = tap(`relu${i}`, a, true) as tf.Tensor4D;
       }
-      if (layer.pool) a = tf.maxPool(a, [1, layer.pool.kernel], [1, layer.pool.stride], 'valid');
+      if (layer.pool) {
+        a = ops?.maxPool ? ops.maxPool(a, layer.pool.kernel, layer.pool.stride) : tf.maxPool(a, [1, layer.pool.kernel], [1, layer.pool.stride], 'valid');
+      }
       a = dropout(a, layer.dropout) as tf.Tensor4D;
       a = tap(`block${i}`, a, true) as tf.Tensor4D;
       if (c.residual.includes(i)) a = tap(`sum${i}`, tf.add(a, previous!), true) as tf.Tensor4D;
@@ -164,7 +183,7 @@ export class Model {
       const name = `dense${j + 1}`;
       d = fast
         ? tf.fused.matMul({ a: d as tf.Tensor2D, b: this.p(`${name}/kernel`) as tf.Tensor2D, bias: this.p(`${name}/bias`), activation: 'relu' })
-        : tf.relu(tf.add(tf.matMul(d as tf.Tensor2D, this.p(`${name}/kernel`) as tf.Tensor2D), this.p(`${name}/bias`)));
+        : relu(tf.add(tf.matMul(d as tf.Tensor2D, this.p(`${name}/kernel`) as tf.Tensor2D), this.p(`${name}/bias`)));
       d = dropout(d, c.denseDropouts[j] ?? 0);
       d = tap(name, d, false);
     });
@@ -247,6 +266,12 @@ export class Model {
     tf.dispose([...this.folded.filters, ...this.folded.biases]);
     this.folded = undefined;
   }
+}
+
+/** Eval-mode batch norm of conv output `x` (bias not yet added) as its affine map, without the ReLU. */
+function normAffine(x: tf.Tensor4D, s: NormState, epsilon: number): tf.Tensor4D {
+  const scale = tf.mul(s.gamma, tf.rsqrt(tf.add(s.movingVariance, epsilon)));
+  return tf.add(tf.mul(x, scale), tf.sub(s.beta, tf.mul(tf.sub(s.movingMean, s.bias), scale))) as tf.Tensor4D;
 }
 
 let variableCounter = 0;

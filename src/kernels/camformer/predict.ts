@@ -1,12 +1,13 @@
 /**
  * Prediction: batched over any number of sequences with bounded memory (one batch on the device at a time;
- * `predictStream` for inputs that do not fit in memory), optional reverse-complement averaging, ensembles
+ * `predictStream` over encoded chunks and `predictRows` over `SequenceRows` for inputs that do not fit in memory), optional reverse-complement averaging, ensembles
  * (mean of members). Two engines: ONNX Runtime (onnx-runtime.ts; multi-threaded native
  * kernels) and tfjs, where `workers > 1` runs batches in worker threads, each with its own wasm backend (wasm
  * is single-threaded under Node).
  */
 import { OptionError } from '../../errors';
 import { reverseComplementEncoded, type Encoded } from '../../data/encode';
+import type { SequenceRows } from '../../data/rows';
 import { currentBackend } from '../tensor/backend';
 import type { Model } from './model';
 import { onnxRuntime, predictOnnx } from './onnx/runtime';
@@ -103,4 +104,35 @@ export async function predict(predictor: Predictor, x: Encoded, options: Predict
 /** Predictions chunk by chunk for inputs larger than memory: yields one Float32Array per input chunk. */
 export async function* predictStream(predictor: Predictor, chunks: Iterable<Encoded> | AsyncIterable<Encoded>, options: PredictOptions = {}): AsyncGenerator<Float32Array> {
   for await (const chunk of chunks) yield predict(predictor, chunk, options);
+}
+
+export interface PredictRowsOptions extends PredictOptions {
+  /** Rows encoded at a time (default 4096): memory is one block's encoding, whatever the number of rows. */
+  blockSize?: number;
+  /** Called after each block with the rows predicted so far. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Predictions for every row of a `SequenceRows` (e.g. a `SequenceStore` of millions of promoters), encoding
+ * `blockSize` rows at a time, so memory stays one block whatever the row count.
+ *
+ * @example
+ * const set = await loadTrainingSet('train.txt');
+ * const predicted = await predictRows(model, set.rows(model.encoding), { onProgress: (d, n) => console.log(d, n) });
+ */
+export async function predictRows(predictor: Predictor, rows: SequenceRows, options: PredictRowsOptions = {}): Promise<Float32Array> {
+  const { blockSize = 4096, onProgress, ...predictOptions } = options;
+  if (!Number.isInteger(blockSize) || blockSize < 1) throw new OptionError(`expected a positive integer, got ${blockSize}`, { option: 'blockSize' });
+  const out = new Float32Array(rows.count);
+  const indices = new Int32Array(Math.min(blockSize, rows.count));
+  const buffer = new Float32Array(indices.length * rows.length * rows.channels);
+  for (let first = 0; first < rows.count; first += blockSize) {
+    const n = Math.min(blockSize, rows.count - first);
+    for (let i = 0; i < n; i++) indices[i] = first + i;
+    const data = rows.encodeRows(indices.subarray(0, n), buffer).subarray(0, n * rows.length * rows.channels);
+    out.set(await predict(predictor, { data, shape: [n, rows.length, rows.channels], encoding: rows.encoding }, predictOptions), first);
+    onProgress?.(first + n, rows.count);
+  }
+  return out;
 }

@@ -5,18 +5,21 @@
  * recover the known targets: by AUROC, and by the paper's tests (§5.3) — a one-sided Wilcoxon rank-sum test of the
  * targets' effects against the other genes', and Fisher's exact test of the targets among the top-5 genes.
  *
- * Filter → motif matching here is a small TOMTOM-like score of our own (src/kernels may not import
- * src/motifs): the Pearson correlation of aligned PFM columns, summed over the overlap, divided by the motif
- * width, best over offsets and both strands. It has no p-values; the motif comparison of src/motifs (when it
- * lands) is the one to use for database searches. A regulator's filter is the best-matching filter to its
- * motif — chosen from the filters alone, without looking at the targets, so the AUROC is not tuned to the truth.
+ * The motif work is src/motifs': PFMs are counted by `topWindowMatrices` (this file only supplies the first
+ * layer's activations on both strands), and filter → motif matching is `motifSimilarity` — the Pearson
+ * correlation of aligned PFM columns, summed over the overlap, divided by the motif width, best over offsets
+ * and both strands (no p-values; `compareMotifs` gives those for database searches). A regulator's filter is
+ * the best-matching filter to its motif — chosen from the filters alone, without looking at the targets, so
+ * the AUROC is not tuned to the truth.
  */
 import { tf } from '../tensor/tf';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../../errors';
 import type { DeepRageData } from '../../data/expression-matrix';
-import type { PwmLike } from '../../simulate/motif-hits';
+import { motifSimilarity } from '../../motifs/compare';
+import type { PwmLike } from '../../motifs/motif';
+import { topWindowMatrices, type ActivationBatch } from '../../motifs/top-windows';
 import { rank } from '../../stats/correlation';
 import { fisherExact } from '../../stats/fisher-exact';
 import { wilcoxonRankSum } from '../../stats/rank-sum';
@@ -36,110 +39,52 @@ export function auroc(scores: ArrayLike<number>, labels: ArrayLike<boolean>): nu
 
 /**
  * Per filter, a PFM [kernelSize × 4] (A C G T rows) from its `top` most activating windows over the
- * promoters (either strand; a reverse-strand window is read reverse-complemented), as in the paper.
+ * promoters (either strand; a reverse-strand window is read reverse-complemented), as in the paper: windows
+ * wholly inside the promoter, pseudocount 0.01 per cell, columns normalised. The counting is
+ * `topWindowMatrices` of src/motifs; this adapter supplies the first layer's activations on both strands.
+ *
+ * @returns one Float64Array [kernelSize × 4] per filter, in filter order.
+ * @example
+ * const pfms = filterPfms(trained.model, sim.sequences); // pfms[f]: filter f's letter probabilities
  */
 export function filterPfms(model: DeepRageModel, sequences: readonly string[], top = 100, batch = 64): Float64Array[] {
   const k = model.config.kernelSize;
-  const F = model.config.filters;
-  const L = model.config.sequenceLength;
   // 'same' padding centres a window on its output position: it starts ⌊(k−1)/2⌋ before it.
-  const left = Math.floor((k - 1) / 2);
-  type Hit = { value: number; gene: number; pos: number; strand: 0 | 1 };
-  const best: Hit[][] = Array.from({ length: F }, () => []);
-  const floor = new Float64Array(F); // a value must beat this to enter a filter's candidates
-  for (let at = 0; at < sequences.length; at += batch) {
-    const onehot = promoterTensor(sequences.slice(at, at + batch));
-    // The two strands separately, each in its own coordinates (the reverse one is read reverse-complemented below).
+  const options = { width: k, channels: model.config.filters, top, offset: Math.floor((k - 1) / 2), partial: 'skip', pseudocount: 0.01, normalise: true } as const;
+  return topWindowMatrices(firstLayerBatches(model, sequences, batch), sequences, options).map((m) => m.matrix);
+}
+
+/** The first layer's activations, per batch of promoters: the forward strand, then the reverse complement. */
+function* firstLayerBatches(model: DeepRageModel, sequences: readonly string[], batch: number): Generator<ActivationBatch> {
+  const { filters: channels, sequenceLength: length } = model.config;
+  for (let first = 0; first < sequences.length; first += batch) {
+    const onehot = promoterTensor(sequences.slice(first, first + batch));
+    // tf.reverse over positions and channels (A C G T → T G C A) is the reverse complement.
     const [fwd, rev] = tf.tidy(() => [model.convolve(onehot), model.convolve(tf.reverse(onehot, [1, 2]))]);
     const strands = [fwd.dataSync(), rev.dataSync()];
+    const [count, positions] = fwd.shape as [number, number, number];
     tf.dispose([onehot, fwd, rev]);
-    const n = Math.min(batch, sequences.length - at);
-    for (let f = 0; f < F; f++) {
-      const list = best[f]!;
-      strands.forEach((values, strand) => {
-        for (let g = 0; g < n; g++) {
-          for (let p = left; p + k - left <= L; p++) {
-            const value = values[(g * L + p) * F + f]!;
-            if (value > floor[f]!) list.push({ value, gene: at + g, pos: p, strand: strand as 0 | 1 });
-          }
-        }
-      });
-      if (list.length > 4 * top) {
-        list.sort((a, b) => b.value - a.value).length = top;
-        floor[f] = list[top - 1]!.value;
-      }
-    }
+    yield { values: strands[0]!, first, count, positions, channels, length, strand: '+' };
+    yield { values: strands[1]!, first, count, positions, channels, length, strand: '-' };
   }
-  return best.map((list) => {
-    list.sort((a, b) => b.value - a.value);
-    const counts = new Float64Array(k * 4).fill(0.01);
-    for (const hit of list.slice(0, top)) {
-      const seq = sequences[hit.gene]!;
-      for (let j = 0; j < k; j++) {
-        // Position p of the reversed sequence is L−1−p of the forward one.
-        const base = hit.strand === 0 ? seq[hit.pos - left + j]! : complement(seq[L - 1 - (hit.pos - left + j)]!);
-        const a = 'ACGT'.indexOf(base);
-        if (a >= 0) counts[j * 4 + a]! += 1;
-      }
-    }
-    for (let j = 0; j < k; j++) {
-      const total = counts[j * 4]! + counts[j * 4 + 1]! + counts[j * 4 + 2]! + counts[j * 4 + 3]!;
-      for (let a = 0; a < 4; a++) counts[j * 4 + a]! /= total;
-    }
-    return counts;
-  });
-}
-
-function complement(base: string): string {
-  return base === 'A' ? 'T' : base === 'C' ? 'G' : base === 'G' ? 'C' : base === 'T' ? 'A' : 'N';
-}
-
-/** Similarity of a query PFM to a motif: Σ over aligned columns of column Pearson r, / motif width; best offset and strand. */
-export function pfmSimilarity(query: Float64Array, motif: ArrayLike<number>): number {
-  const q = query.length / 4;
-  const m = motif.length / 4;
-  const rcMotif = new Float64Array(m * 4);
-  for (let j = 0; j < m; j++) for (let a = 0; a < 4; a++) rcMotif[j * 4 + a] = Number(motif[(m - 1 - j) * 4 + (3 - a)]);
-  let best = -Infinity;
-  for (const target of [Float64Array.from(motif as ArrayLike<number>), rcMotif]) {
-    for (let offset = -(q - 1); offset < m; offset++) {
-      let sum = 0;
-      for (let j = 0; j < q; j++) {
-        const t = j + offset;
-        if (t >= 0 && t < m) sum += columnPearson(query, j, target, t);
-      }
-      best = Math.max(best, sum / m);
-    }
-  }
-  return best;
-}
-
-function columnPearson(a: Float64Array, i: number, b: Float64Array, j: number): number {
-  let ma = 0;
-  let mb = 0;
-  for (let x = 0; x < 4; x++) (ma += a[i * 4 + x]! / 4), (mb += b[j * 4 + x]! / 4);
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let x = 0; x < 4; x++) {
-    const da = a[i * 4 + x]! - ma;
-    const db = b[j * 4 + x]! - mb;
-    sab += da * db, saa += da * da, sbb += db * db;
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
 }
 
 /**
  * Filters matched to motifs (the paper's Fig. 4): for each filter, its PFM from the top activating windows and
- * the best-matching motif. Table `filter, motif_id, motif_alt_id, similarity` (similarity as pfmSimilarity,
- * 1 = identical columns over the motif's whole width), best match first within each filter.
+ * the best-matching motif. Table `filter, motif_id, motif_alt_id, similarity` (similarity as `motifSimilarity`
+ * of src/motifs, 1 = identical columns over the motif's whole width), best match first within each filter.
  */
+/** A filter's PFM against a motif: `motifSimilarity` (any overlap, both strands, per motif column). */
+function pfmSimilarity(pfm: Float64Array, motif: PwmLike): number {
+  return motifSimilarity({ length: pfm.length / 4, probabilities: pfm }, motif);
+}
+
 export function filterMotifMatches(model: DeepRageModel, sequences: readonly string[], motifs: readonly PwmLike[], options: { top?: number; matches?: number } = {}): ColumnTable {
   const pfms = filterPfms(model, sequences, options.top ?? 100);
   const keep = options.matches ?? 1;
   const rows: { filter: number; motif_id: string; motif_alt_id: string; similarity: number }[] = [];
   pfms.forEach((pfm, filter) => {
-    const scored = motifs.map((m) => ({ m, similarity: pfmSimilarity(pfm, m.probabilities) })).sort((a, b) => b.similarity - a.similarity);
+    const scored = motifs.map((m) => ({ m, similarity: pfmSimilarity(pfm, m) })).sort((a, b) => b.similarity - a.similarity);
     for (const { m, similarity } of scored.slice(0, keep)) rows.push({ filter, motif_id: m.id, motif_alt_id: m.altId ?? '', similarity });
   });
   return aq.from(rows);
@@ -258,7 +203,7 @@ export function knockoutTargetRecovery(model: DeepRageModel, sim: TargetRecovery
   const G = sim.genes.length;
   // Each regulator's filter is chosen from the PFMs first, so only those filters need knocking out.
   const chosen = sim.regulatorMotifs.map((motif) => {
-    const similarities = pfms.map((pfm) => pfmSimilarity(pfm, motif.probabilities));
+    const similarities = pfms.map((pfm) => pfmSimilarity(pfm, motif));
     const filter = similarities.indexOf(Math.max(...similarities));
     return { filter, similarity: similarities[filter]! };
   });

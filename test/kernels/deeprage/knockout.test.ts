@@ -4,7 +4,11 @@ import { simulateDeepRage, type DeepRageSimulation } from '../../../src/simulate
 import { initBackend } from '../../../src/kernels/tensor/backend';
 import { trainDeepRage, type TrainedDeepRage } from '../../../src/kernels/deeprage/train';
 import { evaluateDeepRage } from '../../../src/kernels/deeprage/evaluate';
-import { auroc, filterMotifMatches, knockoutTargetRecovery, pfmSimilarity } from '../../../src/kernels/deeprage/knockout';
+import { auroc, filterMotifMatches, knockoutTargetRecovery } from '../../../src/kernels/deeprage/knockout';
+import { motifSimilarity } from '../../../src/motifs/compare';
+
+/** A row-major [width, 4] matrix as the motif comparison takes it. */
+const pfmMatrix = (probabilities: Float64Array) => ({ length: probabilities.length / 4, probabilities });
 
 // Quick mode: 1,500 real promoters cut to their 300 ATG-proximal nt, 16 conditions, 3 functional regulators
 // and 3 decoys; the tensor-product join trained on unseen genes (60/10/30). One seed is one draw of simulation,
@@ -38,9 +42,9 @@ describe('AUROC and PFM similarity', () => {
     // reverse complement: rows reversed, A↔T and C↔G swapped
     const rc = Float64Array.from({ length: 16 }, (_, i) => pfm[(3 - Math.floor(i / 4)) * 4 + (3 - (i % 4))]!);
     expect(Array.from(rc.subarray(0, 4))).toEqual([0.7, 0.1, 0.1, 0.1]);
-    expect(pfmSimilarity(pfm, pfm)).toBeCloseTo(1, 10);
-    expect(pfmSimilarity(pfm, rc)).toBeCloseTo(1, 10);
-    expect(pfmSimilarity(Float64Array.from([0.25, 0.25, 0.25, 0.25, 0.7, 0.1, 0.1, 0.1]), pfm)).toBeLessThan(0.5);
+    expect(motifSimilarity(pfmMatrix(pfm), pfmMatrix(pfm))).toBeCloseTo(1, 10);
+    expect(motifSimilarity(pfmMatrix(pfm), pfmMatrix(rc))).toBeCloseTo(1, 10);
+    expect(motifSimilarity(pfmMatrix(Float64Array.from([0.25, 0.25, 0.25, 0.25, 0.7, 0.1, 0.1, 0.1])), pfmMatrix(pfm))).toBeLessThan(0.5);
   });
 });
 

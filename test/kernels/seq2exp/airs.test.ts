@@ -65,7 +65,7 @@ describe('the AIRS signal map and recipe', () => {
 
   it('signals enter α as Σ w_i (s_i + βmin) k, with fixed β; the sequence part is the same for both', () => {
     const model = createSeq2ExpModel({ length: 40, tracks: 2, signalMap: 'airs', trackBetas: [0.2, 1.5], trackWeights: [2, 2], signalScale: 10, betaMin: 1 });
-    const onehot = tf.cast(tf.oneHot(tf.tensor1d(Array.from({ length: 40 }, (_, i) => i % 4), 'int32'), 4), 'float32').expandDims(0) as tf.Tensor3D;
+    const onehot = tf.expandDims(tf.cast(tf.oneHot(tf.tensor1d(Array.from({ length: 40 }, (_, i) => i % 4), 'int32'), 4), 'float32'), 0) as tf.Tensor3D;
     const quiet = tf.zeros([1, 40, 2]) as tf.Tensor3D;
     const loud = tf.concat([tf.fill([1, 40, 1], 0.8), tf.fill([1, 40, 1], 0.4)], 2) as tf.Tensor3D;
     const a = model.betaParameters(onehot, quiet);

@@ -9,7 +9,7 @@
  * flatten (`x.view(n, -1)` of [n, C, L, 1], base/model.py L207: index c·L + l) to cislab's position-first
  * flatten of [n, L, C] (index l·C + c).
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../tensor/tf';
 import { ModelError } from '../../../errors';
 import { blockShapes, flattenSize, type CnnConfig } from '../config';
 import { Model } from '../model';
