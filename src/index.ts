@@ -57,6 +57,7 @@ export { deepRagePaperDesign } from './kernels/deeprage/model';
 export { filterPfms, filterMotifMatches, filterKnockouts, knockoutTargetRecovery, targetTests, KNOCKOUT_MODES, type KnockoutMode } from './kernels/deeprage/knockout';
 export { trainSeq2Exp, evaluateSeq2Exp, predictSeq2Exp, chromosomeSplit, pseudoChromosomes, type Seq2ExpData, type TrainSeq2ExpOptions, type TrainedSeq2Exp } from './kernels/seq2exp/train';
 export { seq2ExpRecipe, type Seq2ExpRecipe } from './kernels/seq2exp/recipe';
+export { selectionCoverage, compareRegionSelectors } from './kernels/seq2exp/regions';
 export { airsTrackParameters, SIGNAL_MAPS, MASK_SAMPLERS } from './kernels/seq2exp/model';
 
 // Questions asked of a model.
