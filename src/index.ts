@@ -4,6 +4,7 @@
  * reachable per layer (`cislab/data`, `cislab/kernels`, …; see package.json `exports`). Importing cislab has no
  * side effects: no tfjs backend is loaded (the first `initBackend()`, DSL call or CLI command chooses one) and
  * nothing is patched (the cislab notebook kernel turns rich display on; so does the first `show()`).
+ * @packageDocumentation
  */
 
 // The pipeline and its results.
@@ -14,6 +15,10 @@ export { deeprage, DeepRageStage, DeepRageFit, type DeepRageSource, type DeepRag
 export { seq2exp, Seq2ExpStage, Seq2ExpFit, type Seq2ExpSource } from './dsl/seq2exp-stage';
 export { result, isResult, type Result, type PlotOptions } from './dsl/result';
 export type { LogRow, PromoterData, DatasetIdentity } from './dsl/pipeline';
+
+// Arquero's table type, re-exported so that a notebook cell (tslab emits declarations) can name the type of any
+// result holding a table through 'cislab' even where 'arquero' itself does not resolve from the notebook's folder.
+export type { ColumnTable } from 'arquero';
 
 // Errors a user can cause.
 export { CislabError, InputError, OptionError, ModelError } from './errors';

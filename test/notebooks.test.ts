@@ -17,5 +17,5 @@ describe.skipIf(skip)('notebooks', () => {
   it.each(notebooks.map((p) => [p.split('/').pop()!, p]))('%s runs and matches its outputs', async (_name, path) => {
     const result = await runNotebook(path);
     expect(result.ok, formatNotebookResult(result)).toBe(true);
-  }, 600_000);
+  });
 });

@@ -7,7 +7,7 @@ import { ATTRIBUTION_METHODS, attributionBatches, type AttributionBatch } from '
 import { differentiable } from '../interpret/differentiable';
 import { BASELINES } from '../interpret/references';
 import { QUADRATURE_RULES } from '../stats/quadrature';
-import { writeTextAtomically } from '../io/atomic-writer';
+import { writeAtomically } from '../io/atomic-stream';
 import { choiceOption, numberOption, parseCommandArgs, requireOption, type Command } from './args';
 import { parseRegion } from './common';
 import { modelArgument, sequencesArgument } from './interpret-common';
@@ -47,14 +47,14 @@ export const attributeCommand: Command = {
     const started = performance.now();
     let rows = 0;
     let worst = 0;
-    await writeTextAtomically(out, async (writer) => {
+    await writeAtomically(out, async (writer) => {
       writer.write('id\tposition\tbase\tattribution\tprediction\tbaseline_prediction\n');
       const records = sequences.map((sequence, i) => ({ id: ids[i]!, sequence }));
       for await (const batch of attributionBatches(differentiable(model), records, { ...options, onProgress: (done) => process.stderr.write(`\rattribute ${done}/${sequences.length}`) })) {
         rows += writeBatch(writer, batch, hypothetical);
         for (let q = 0; q < batch.ids.length; q++) if (Number.isFinite(batch.convergence[q]!)) worst = Math.max(worst, batch.convergence[q]! / Math.max(Math.abs(batch.prediction[q]! - batch.baselinePrediction[q]!), 1e-12));
       }
-    });
+    }, { replace: false });
     process.stderr.write('\n');
     const seconds = (performance.now() - started) / 1000;
     const check = method === 'deeplift-shap' || method === 'integrated-gradients' ? `; worst relative completeness gap ${worst.toExponential(2)}` : '';

@@ -29,6 +29,12 @@ export function dataArgument(value: string, dataDir?: string): Promoters {
   return promoters(value);
 }
 
+/** True for the `dream2022:…` and `simulate[:N]` data sets, false for a file path. */
+export function isNamedDataSet(value: string): boolean {
+  const kind = value.split(':', 1)[0];
+  return kind === 'dream2022' || kind === 'simulate';
+}
+
 /** True when the DREAM2022 data can be found (the main job falls back to the simulator otherwise). */
 export function dreamDataAvailable(dataDir?: string): boolean {
   return hasData('dream2022', dataDir);

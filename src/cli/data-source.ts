@@ -4,6 +4,7 @@
  * knows its number of records (for shards and progress), its extra columns and a fingerprint for merges.
  */
 import { basename } from 'node:path';
+import { InputError } from '../errors';
 import { readRecordBlocks, surveyRecords, tableRecordBlocks, type RecordBlock } from '../data/read-stream';
 import { dataArgument } from './common';
 import { fileFingerprint } from './shard';
@@ -32,6 +33,7 @@ export async function openRecordSource(value: string, dataDir?: string): Promise
     };
   }
   const survey = await surveyRecords(value);
+  if (survey.records === 0) throw new InputError('holds no records (an empty or header-only file?); expected one sequence per line', { file: value });
   return {
     label: basename(value), total: survey.records, columns: survey.columns,
     fingerprint: fileFingerprint(value, survey.records),

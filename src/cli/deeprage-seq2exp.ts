@@ -2,7 +2,6 @@
  * `cislab deeprage` and `cislab seq2exp`: train the two other founding models (on the simulators, or DeepRAGE
  * on a real matrix) and write their tables as TSV into one folder, each a thin layer over the DSL.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
@@ -16,11 +15,12 @@ import { deeprage, type DeepRageStage } from '../dsl/deeprage-stage';
 import { seq2exp } from '../dsl/seq2exp-stage';
 import { choiceOption, numberOption, parseCommandArgs, requireOption, type Command } from './args';
 import { writeTsv } from './common';
+import { createOutputDirectory, guardOutput } from '../io/output-guard';
 import { terminalProgress } from './progress';
 
 const deeprageUsage =
   'cislab deeprage (--simulate [--genes 1500] [--conditions 16] [--promoter-length 300] [--anchor tss|atg] | --matrix FILE --regulators FILE --promoters FILE) ' +
-  '[--split gene|condition|pair] [--join concat|tensor|rnn] [--task regression|classification] [--recipe paper] [--epochs 10] [--seed 1] --out DIR';
+  '[--split gene|condition|pair] [--join concat|tensor|rnn] [--task regression|classification] [--recipe paper] [--epochs 10] [--seed 1] [--force] --out DIR';
 
 export const deeprageCommand: Command = {
   name: 'deeprage',
@@ -31,7 +31,7 @@ export const deeprageCommand: Command = {
       simulate: { type: 'boolean', default: false }, matrix: { type: 'string' }, regulators: { type: 'string' }, promoters: { type: 'string' },
       genes: { type: 'string' }, conditions: { type: 'string' }, 'promoter-length': { type: 'string' },
       split: { type: 'string' }, join: { type: 'string' }, task: { type: 'string' }, epochs: { type: 'string' }, seed: { type: 'string' },
-      out: { type: 'string' }, recipe: { type: 'string' }, anchor: { type: 'string' },
+      out: { type: 'string' }, recipe: { type: 'string' }, anchor: { type: 'string' }, force: { type: 'boolean', default: false },
     });
     const out = requireOption(values['out'] as string, 'out', deeprageUsage);
     const recipe = choiceOption(values['recipe'] as string | undefined, 'recipe', DEEPRAGE_RECIPES);
@@ -42,9 +42,10 @@ export const deeprageCommand: Command = {
     const seed = numberOption(values['seed'] as string, 'seed', 1, { integer: true, min: 0 });
     const epochs = numberOption(values['epochs'] as string, 'epochs', 10, { integer: true, min: 1 });
     const files = ['matrix', 'regulators', 'promoters'].filter((name) => values[name] !== undefined);
-    if (values['simulate'] === (files.length > 0)) throw new OptionError(`give either --simulate or --matrix, --regulators and --promoters\nusage: ${deeprageUsage}`, { option: 'simulate' });
+    if (values['simulate'] === (files.length > 0)) throw new OptionError(`give either --simulate or --matrix, --regulators and --promoters (cislab deeprage --help)`, { option: 'simulate' });
     console.error(`cislab deeprage: backend ${await initBackend()}`);
-    mkdirSync(out, { recursive: true });
+    guardOutput(out, { kind: 'directory', force: values['force'] as boolean });
+    createOutputDirectory(out, 'deeprage');
 
     let stage: DeepRageStage;
     if (values['simulate']) {
@@ -96,7 +97,7 @@ export const deeprageCommand: Command = {
 };
 
 const seq2expUsage =
-  'cislab seq2exp [--simulate 400] [--length 1000] [--mask soft|hard] [--ratio 0.05] [--recipe airs] [--epochs 15] [--retrain-epochs 0] [--seed 1] --out DIR';
+  'cislab seq2exp [--simulate 400] [--length 1000] [--mask soft|hard] [--ratio 0.05] [--recipe airs] [--epochs 15] [--retrain-epochs 0] [--seed 1] [--force] --out DIR';
 
 export const seq2expCommand: Command = {
   name: 'seq2exp',
@@ -106,7 +107,7 @@ export const seq2expCommand: Command = {
     const { values } = parseCommandArgs({ name: 'seq2exp', usage: seq2expUsage }, argv, {
       simulate: { type: 'string' }, length: { type: 'string' }, mask: { type: 'string' }, ratio: { type: 'string' },
       epochs: { type: 'string' }, 'retrain-epochs': { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
-      recipe: { type: 'string' },
+      recipe: { type: 'string' }, force: { type: 'boolean', default: false },
     });
     const recipe = choiceOption(values['recipe'] as string | undefined, 'recipe', SEQ2EXP_RECIPES);
     const out = requireOption(values['out'] as string, 'out', seq2expUsage);
@@ -119,7 +120,8 @@ export const seq2expCommand: Command = {
     const retrainEpochs = numberOption(values['retrain-epochs'] as string, 'retrain-epochs', 0, { integer: true, min: 0 });
     const seed = numberOption(values['seed'] as string, 'seed', 1, { integer: true, min: 0 });
     console.error(`cislab seq2exp: backend ${await initBackend()}`);
-    mkdirSync(out, { recursive: true });
+    guardOutput(out, { kind: 'directory', force: values['force'] as boolean });
+    createOutputDirectory(out, 'seq2exp');
 
     const stage = seq2exp.simulate({ n, length, seed });
     const fit = stage.fit({

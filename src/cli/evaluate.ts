@@ -8,7 +8,8 @@ import type { ColumnTable } from 'arquero';
 import { InputError } from '../errors';
 import { readTextFile } from '../io/text-file';
 import { evaluateDream, type DreamEvaluation } from '../data/dream2022/evaluate';
-import { parseCommandArgs, requireOption, type Command } from './args';
+import { unscoredMessage } from '../data/dream2022/score';
+import { choiceOption, parseCommandArgs, requireOption, type Command } from './args';
 
 const usage = 'cislab evaluate --predictions FILE [--column NAME] [--split private|public|all] [--json] [--data-dir DIR]';
 
@@ -20,14 +21,15 @@ export const evaluateCommand: Command = {
     const { values } = parseCommandArgs({ name: 'evaluate', usage }, argv, {
       predictions: { type: 'string' },
       column: { type: 'string' },
-      split: { type: 'string', default: 'private' },
+      split: { type: 'string' },
       json: { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
     });
     const file = requireOption(values['predictions'] as string | undefined, 'predictions', usage);
+    const split = choiceOption(values['split'] as string | undefined, 'split', ['private', 'public', 'all'] as const, 'private');
     const { idx, predicted } = readPredictions(file, values['column'] as string | undefined);
     const result = evaluateDream(idx, predicted, {
-      split: values['split'] as 'private' | 'public' | 'all',
+      split,
       dataDir: values['data-dir'] as string | undefined,
       source: file,
     });
@@ -39,10 +41,12 @@ export const evaluateCommand: Command = {
 /** `idx` and one prediction column (named, or the only numeric column besides `idx`) of a TSV/CSV file. */
 export function readPredictions(file: string, column?: string): { idx: Float64Array; predicted: Float64Array } {
   const text = readTextFile(file);
+  if (!text.trim()) throw new InputError('is empty; expected a header line with idx and a prediction column, then one row per test sequence', { file });
   const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
   const delimiter = firstLine.includes('\t') ? '\t' : ',';
   const table: ColumnTable = aq.fromCSV(text, { delimiter, autoType: false });
   const names = table.columnNames();
+  if (table.numRows() === 0) throw new InputError('has a header but no prediction rows', { file, line: 2 });
   if (!names.includes('idx')) throw new InputError(`missing column 'idx' (columns are: ${names.join(', ')})`, { file, line: 1 });
   const candidates = names.filter((name) => name !== 'idx');
   const chosen = column ?? (candidates.length === 1 ? candidates[0] : candidates.find((name) => name === 'prediction'));
@@ -60,13 +64,23 @@ export function readPredictions(file: string, column?: string): { idx: Float64Ar
       }
       return value;
     });
-  return { idx: toNumbers('idx'), predicted: toNumbers(chosen) };
+  const idx = toNumbers('idx');
+  // A repeated idx would count one test sequence twice and silently change the score.
+  const firstRow = new Map<number, number>();
+  for (let row = 0; row < idx.length; row++) {
+    const seen = firstRow.get(idx[row]!);
+    if (seen !== undefined) throw new InputError(`idx ${idx[row]} appears again (first on line ${seen + 2}); each test sequence must be predicted once`, { file, line: row + 2, field: 'idx' });
+    firstRow.set(idx[row]!, row);
+  }
+  return { idx, predicted: toNumbers(chosen) };
 }
 
 /** The JSON shape of `--json`: `pearson_score`, `spearman_score`, and per subset `{n, r, r2, rho}`. */
 export function evaluationJson(result: DreamEvaluation): Record<string, unknown> {
   const subsets = Object.fromEntries(result.subsets.map(({ subset, n, r, r2, rho }) => [subset, { n, r, r2, rho }]));
-  return { split: result.split, pearson_score: result.pearsonScore, spearman_score: result.spearmanScore, ...subsets };
+  // The scores are over the scored subsets; which were not, and why, travels with them.
+  const unscored = (result.unscored ?? []).map(({ subset, reason }) => ({ subset, reason }));
+  return { split: result.split, pearson_score: result.pearsonScore, spearman_score: result.spearmanScore, unscored, ...subsets };
 }
 
 export function formatEvaluation(result: DreamEvaluation): string {
@@ -80,6 +94,7 @@ export function formatEvaluation(result: DreamEvaluation): string {
     ...rows.map(line),
     `Pearson score  ${fixed(result.pearsonScore)}`,
     `Spearman score ${fixed(result.spearmanScore)}`,
+    ...(result.unscored.length ? [unscoredMessage(result)] : []),
   ].join('\n');
 }
 

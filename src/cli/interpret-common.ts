@@ -4,18 +4,18 @@
  */
 import type { ColumnTable } from 'arquero';
 import { initBackend } from '../kernels/tensor/backend';
-import { loadModel } from '../kernels/camformer/persistence';
 import type { Model } from '../kernels/camformer/model';
 import { predict, type InferenceEngine } from '../kernels/camformer/predict';
 import type { BatchPredictor } from '../interpret/ism';
-import { AtomicTextWriter, writeTextAtomically } from '../io/atomic-writer';
+import { writeAtomically } from '../io/atomic-stream';
 import { numberOption } from './args';
 import { dataArgument } from './common';
+import { savedModel } from './predict-ism';
 
 /** Loads a saved model directory after initialising the tfjs backend. */
 export async function modelArgument(dir: string): Promise<Model> {
   await initBackend();
-  return loadModel(dir);
+  return savedModel(dir);
 }
 
 /** Ids and sequences of a `--data` argument, the first `--limit` rows when given. */
@@ -41,5 +41,5 @@ export function tsvLines(table: ColumnTable, header = true): string {
 
 /** Writes a table as a new TSV file (refused if `path` exists), atomically. */
 export async function writeNewTsv(table: ColumnTable, path: string): Promise<void> {
-  await writeTextAtomically(path, (w: AtomicTextWriter) => w.write(tsvLines(table)));
+  await writeAtomically(path, (w) => w.write(tsvLines(table)), { replace: false });
 }

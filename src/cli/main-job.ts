@@ -9,6 +9,7 @@ import * as aq from 'arquero';
 import { initBackend } from '../kernels/tensor/backend';
 import { saveModel } from '../kernels/camformer/persistence';
 import { writeFileAtomic } from '../io/atomic';
+import { createOutputDirectory, guardOutput, outputMarkerKind } from '../io/output-guard';
 import { promoters, type Promoters } from '../dsl/promoters';
 import { densityScatter } from '../viz/scatter';
 import { render } from '../viz/render';
@@ -17,8 +18,9 @@ import { dreamDataAvailable, writeTsv } from './common';
 import { evaluationJson, formatEvaluation } from './evaluate';
 import { terminalProgress } from './progress';
 import type { DreamEvaluation } from '../data/dream2022/evaluate';
+import { scoredWeight } from '../data/dream2022/score';
 
-const usage = 'cislab main [--out DIR] [--epochs 3] [--quick] [--seed 7] [--workers 2] [--data-dir DIR]';
+const usage = 'cislab main [--out DIR] [--epochs 3] [--quick] [--seed 7] [--workers 2] [--force] [--data-dir DIR]';
 
 export const mainCommand: Command = {
   name: 'main',
@@ -28,6 +30,7 @@ export const mainCommand: Command = {
     const { values } = parseCommandArgs({ name: 'main', usage }, argv, {
       out: { type: 'string', default: 'out/main' }, epochs: { type: 'string' }, quick: { type: 'boolean', default: false },
       seed: { type: 'string' }, workers: { type: 'string' }, 'data-dir': { type: 'string' },
+      force: { type: 'boolean', default: false },
     });
     const out = values['out'] as string;
     const quick = values['quick'] as boolean;
@@ -36,6 +39,11 @@ export const mainCommand: Command = {
     const epochs = numberOption(values['epochs'] as string, 'epochs', quick ? 1 : 3, { integer: true, min: 1 });
     const workers = numberOption(values['workers'] as string, 'workers', 2, { integer: true, min: 1 });
     const seed = numberOption(values['seed'] as string, 'seed', 7, { integer: true, min: 0 });
+    // An earlier `cislab main` output is continued (its checkpoint resumes, its files are rewritten): that is what
+    // re-running the README's main job means. Any other existing folder is refused unless it is a cislab output and
+    // --force is given.
+    guardOutput(out, { kind: 'directory', force: (values['force'] as boolean) || outputMarkerKind(out) === 'main', inputs: [dataDir] });
+    createOutputDirectory(out, 'main');
     const started = performance.now();
     console.log(`cislab main: tfjs backend ${await initBackend()}`);
 
@@ -51,7 +59,7 @@ export const mainCommand: Command = {
     const model = await train.model('camformer-mini', { seed }).fit({
       epochs, seed, workers, checkpointDir: join(out, 'checkpoint'), resume: true, onProgress: terminalProgress,
     });
-    saveModel(model, join(out, 'model'));
+    saveModel(model, join(out, 'model'), { replace: true });
 
     const evaluation = await test.model(model).evaluate({ split: quick ? 'all' : 'private', workers });
     const predictions = evaluation.predictions;
@@ -65,6 +73,8 @@ export const mainCommand: Command = {
         spearmanScore: evaluation.scores.spearman,
         subsets: evaluation.table.objects() as DreamEvaluation['subsets'],
         table: evaluation.table,
+        unscored: evaluation.unscored ?? [],
+        scoredWeight: scoredWeight(evaluation.unscored ?? []),
       };
       writeFileAtomic(join(out, 'metrics.json'), JSON.stringify(evaluationJson(scored), null, 2) + '\n');
       console.log(formatEvaluation(scored));

@@ -12,32 +12,33 @@ import { parseCommandArgs, requireOption, type Command } from './args';
 import { guardOutput, isZipFile, tsvOutputKind } from './outputs';
 import { orderParts, type PartInfo } from './shard';
 
-const usage = 'cislab merge --out FILE PART...';
+const usage = 'cislab merge --out FILE [--force] PART...';
 
 export const mergeCommand: Command = {
   name: 'merge',
   usage,
   summary: 'join the --shard K/N outputs of predict, ism (.tsv or .npz) or scan --text into the unsharded output, checking that every shard is there once and all come from the same run',
   async run(argv) {
-    const { values, positionals } = parseCommandArgs({ name: 'merge', usage }, argv, { out: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs({ name: 'merge', usage }, argv, { out: { type: 'string' }, force: { type: 'boolean', default: false } }, { positionals: true });
+    const force = values['force'] as boolean;
     const out = requireOption(values['out'] as string, 'out', usage);
-    if (!positionals.length) throw new OptionError(`no parts given\nusage: ${usage}`, { option: 'parts' });
+    if (!positionals.length) throw new OptionError(`no parts given (cislab merge --out FILE PART...)`, { option: 'parts' });
     if (positionals.some((p) => isZipFile(p)) && !positionals.every((p) => isZipFile(p))) {
       throw new OptionError('parts mix .npz and TSV files; merge the outputs of one command at a time', { option: 'parts' });
     }
-    const rows = isZipFile(positionals[0]!) ? mergeIsmStores(positionals, out) : await mergeTsv(positionals, out);
+    const rows = isZipFile(positionals[0]!) ? mergeIsmStores(positionals, out, force) : await mergeTsv(positionals, out, force);
     console.log(`merged ${positionals.length} parts (${rows} rows) into ${out}`);
     return 0;
   },
 };
 
-async function mergeTsv(files: readonly string[], out: string): Promise<number> {
+async function mergeTsv(files: readonly string[], out: string, force: boolean): Promise<number> {
   const parts = orderParts(files.map((file) => {
     const { kind, part } = tsvOutputKind(file);
     if (!part || !kind) throw new InputError(`not a shard output of cislab predict, ism or scan (its first line is no '#cislab-part' line followed by a cislab header)`, { file });
     return { file, info: part };
   }));
-  guardOutput(out, parts[0]!.info.command);
+  guardOutput(out, parts[0]!.info.command, { force, inputs: files });
   const writer = new AtomicFileWriter(out);
   let header: string | undefined;
   let rows = 0;
@@ -72,7 +73,7 @@ async function mergeTsv(files: readonly string[], out: string): Promise<number> 
   return rows;
 }
 
-function mergeIsmStores(files: readonly string[], out: string): number {
+function mergeIsmStores(files: readonly string[], out: string, force: boolean): number {
   const stores = files.map((file) => new IsmStore(file));
   try {
     const parts = orderParts(stores.map((store) => {
@@ -81,7 +82,7 @@ function mergeIsmStores(files: readonly string[], out: string): number {
       if (store.count !== part.to - part.from) throw new InputError(`holds ${store.count} sequences, but its rows ${part.from + 1}–${part.to} are ${part.to - part.from}`, { file: store.file });
       return { file: store.file, info: part, store };
     }));
-    guardOutput(out, 'ism');
+    guardOutput(out, 'ism', { force, inputs: files });
     const total = parts[0]!.info.total;
     // The whole run's meta: a part's, without the part, rows covering everything (key order kept, so bytes match).
     const { format: _f, version: _v, bases: _b, region, count: _c, part: _p, ...meta } = parts[0]!.store.meta;

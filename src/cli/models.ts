@@ -3,8 +3,7 @@
  * import-torch` (a PyTorch checkpoint → a cislab model directory): thin layers over `presetTable` and
  * `importTorch`.
  */
-import * as fs from 'node:fs';
-import { OptionError } from '../errors';
+import { guardOutput } from '../io/output-guard';
 import { ENCODINGS } from '../data/encode';
 import { PRESETS } from '../kernels/camformer/config';
 import { presetTable } from '../kernels/camformer/presets';
@@ -37,7 +36,7 @@ export const modelsCommand: Command = {
   },
 };
 
-const importUsage = `cislab import-torch --weights FILE [--preset ${PRESETS.join('|')}] [--encoding E] [--member PATH] [--out DIR]`;
+const importUsage = `cislab import-torch --weights FILE [--preset ${PRESETS.join('|')}] [--encoding E] [--member PATH] [--out DIR] [--force]`;
 
 export const importTorchCommand: Command = {
   name: 'import-torch',
@@ -46,17 +45,17 @@ export const importTorchCommand: Command = {
   async run(argv) {
     const { values } = parseCommandArgs({ name: 'import-torch', usage: importUsage }, argv, {
       weights: { type: 'string' }, preset: { type: 'string' }, encoding: { type: 'string' }, member: { type: 'string' }, out: { type: 'string' },
+      force: { type: 'boolean', default: false },
     });
     const file = requireOption(values['weights'] as string | undefined, 'weights', importUsage);
     const preset = choiceOption(values['preset'] as string | undefined, 'preset', PRESETS);
     const encoding = choiceOption(values['encoding'] as string | undefined, 'encoding', ENCODINGS);
     const out = (values['out'] as string | undefined) ?? defaultOut(file);
-    if (fs.existsSync(out) && !fs.existsSync(`${out}/config.json`)) {
-      throw new OptionError(`${out} exists and is not a cislab model directory; choose another --out`, { option: 'out' });
-    }
+    const force = values['force'] as boolean;
+    guardOutput(out, { kind: 'directory', force, inputs: [file] });
     await initBackend();
     const { model, report } = await importTorch(file, { preset, encoding, member: values['member'] as string | undefined });
-    saveModel(model, out, { extra: { importTorch: { ...report, tensors: report.tensors.length } } });
+    saveModel(model, out, { extra: { importTorch: { ...report, tensors: report.tensors.length } }, replace: force });
     console.log(
       `imported ${report.tensors.length} tensors of ${report.member ?? file} as ${report.structure} (${report.encoding}, from ${report.encodingFrom}; ` +
         `${report.skipped.length} counters skipped${report.convBias ? '' : '; convs without bias'}) → ${out}`,

@@ -1,31 +1,37 @@
 /**
- * `cislab kernel install [--prefix DIR] [--python PATH]` registers the tslab kernel (installing Debian's
- * Jupyter packages when root and missing), and `cislab notebooks test [paths] [--update] [--full]` runs
+ * `cislab kernel install [--user | --sys-prefix | --prefix DIR]` registers the `cislab` Jupyter kernel (tslab
+ * with cislab importable from any folder; tslab itself installed when missing), and `cislab notebooks test [paths] [--update] [--full]` runs
  * notebooks through a real Jupyter client and compares their outputs with the stored ones.
  */
 import { installKernel } from '../notebook/install';
 import { notebooksTestCommand as runNotebooksTest } from '../notebook/runner';
 import { PACKAGE_ROOT } from '../io/package-root';
 import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { InputError } from '../errors';
 import { numberOption, parseCommandArgs, type Command } from './args';
 
-const kernelUsage = 'cislab kernel install [--prefix DIR] [--python PATH] [--no-apt]';
+const kernelUsage = 'cislab kernel install [--user | --sys-prefix | --prefix DIR] [--python PATH]';
 
 export const kernelCommand: Command = {
   name: 'kernel',
   usage: kernelUsage,
-  summary: "register the tslab kernel so that notebooks anywhere on this machine can `import … from 'cislab'`",
+  summary: "register the Jupyter kernel 'cislab' (TypeScript) in which a notebook in any folder can `import … from 'cislab'`",
   async run(argv) {
     const { values, positionals } = parseCommandArgs({ name: 'kernel', usage: kernelUsage }, argv, {
-      prefix: { type: 'string' }, python: { type: 'string' }, 'no-apt': { type: 'boolean', default: false },
-    });
-    if (positionals[0] !== 'install') {
+      user: { type: 'boolean', default: false }, 'sys-prefix': { type: 'boolean', default: false }, prefix: { type: 'string' }, python: { type: 'string' },
+    }, { positionals: true });
+    if (positionals[0] !== 'install' || positionals.length > 1) {
       console.error(`usage: ${kernelUsage}`);
       return 2;
     }
-    const kernel = installKernel({ prefix: values['prefix'] as string | undefined, python: values['python'] as string | undefined, apt: !values['no-apt'] });
-    console.log(`kernel 'tslab' registered in ${kernel.kernelDir}`);
-    console.log(`Jupyter finds it with: export JUPYTER_PATH=${kernel.jupyterPath}${values['prefix'] ? ' (not needed for ~/.local or /usr/local)' : ''}`);
+    const chosen = [values['user'] && '--user', values['sys-prefix'] && '--sys-prefix', values['prefix'] !== undefined && '--prefix'].filter(Boolean);
+    if (chosen.length > 1) {
+      console.error(`cislab kernel install: give one of --user, --sys-prefix, --prefix (got ${chosen.join(', ')})`);
+      return 2;
+    }
+    const kernel = installKernel({ prefix: values['prefix'] as string | undefined, sysPrefix: values['sys-prefix'] as boolean, python: values['python'] as string | undefined });
+    console.log(kernel.next);
     return 0;
   },
 };
@@ -39,12 +45,13 @@ export const notebooksCommand: Command = {
   async run(argv) {
     const { values, positionals } = parseCommandArgs({ name: 'notebooks', usage: notebooksUsage }, argv, {
       update: { type: 'boolean', default: false }, full: { type: 'boolean', default: false }, 'cell-timeout': { type: 'string' },
-    });
+    }, { positionals: true });
     const [action, ...paths] = positionals;
     if (action !== 'test') {
       console.error(`usage: ${notebooksUsage}`);
       return 2;
     }
+    for (const path of paths) checkNotebookPath(path);
     return runNotebooksTest(paths.length ? paths : [join(PACKAGE_ROOT, 'notebooks')], {
       update: values['update'] as boolean,
       quick: !values['full'],
@@ -52,3 +59,17 @@ export const notebooksCommand: Command = {
     });
   },
 };
+
+/** A notebook argument is a folder of notebooks or an `.ipynb` file holding notebook JSON; anything else is an InputError. */
+function checkNotebookPath(path: string): void {
+  if (!existsSync(path)) throw new InputError('no such notebook or folder', { file: path });
+  if (statSync(path).isDirectory()) return;
+  if (!path.endsWith('.ipynb')) throw new InputError('not a notebook (expected a .ipynb file or a folder of them)', { file: path });
+  let notebook: { cells?: unknown; nbformat?: unknown };
+  try {
+    notebook = JSON.parse(readFileSync(path, 'utf8')) as typeof notebook;
+  } catch {
+    throw new InputError('not a notebook: the file is not JSON', { file: path });
+  }
+  if (!Array.isArray(notebook.cells) || typeof notebook.nbformat !== 'number') throw new InputError('not a notebook: no cells or nbformat', { file: path });
+}

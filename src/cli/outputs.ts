@@ -4,7 +4,10 @@
  * outputs apart by their first lines, and progress lines on stderr with rate and ETA.
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { OptionError } from '../errors';
+import { join } from 'node:path';
+import { OutputError } from '../errors';
+import { guardOutput as guardOutputPath } from '../io/output-guard';
+import { CHECKPOINT_FILE } from '../kernels/tensor/checkpoint';
 import { FIMO_COLUMNS } from '../motifs/fimo-tsv';
 import { ISM_COLUMNS } from '../interpret/ism';
 import { IsmStore } from '../interpret/ism-store';
@@ -53,17 +56,35 @@ export function outputKind(path: string): OutputKind | undefined {
 
 /**
  * Refuses `--out` when it exists and is not an earlier output of `command` (a folder, someone's data, another
- * command's output): cislab overwrites only what it wrote.
+ * command's output), when it is one of `inputs`, and — without `force` — when it is an earlier output:
+ * cislab overwrites only what it wrote, and only when asked (an `OutputError` naming the path).
  */
-export function guardOutput(path: string, command: OutputKind): void {
-  if (!existsSync(path)) return;
-  if (statSync(path).isDirectory()) throw new OptionError(`--out ${path} is a folder; give a file name`, { option: 'out' });
-  if (outputKind(path) !== command) {
-    throw new OptionError(
-      `--out ${path} exists and is not an output of cislab ${command}; refusing to overwrite a file this command did not create (choose another name, or remove it yourself)`,
-      { option: 'out' },
-    );
+export function guardOutput(path: string, command: OutputKind, options: { force?: boolean; inputs?: readonly (string | undefined)[] } = {}): void {
+  guardOutputPath(path, { kind: 'file', force: options.force, inputs: options.inputs, isOurs: (file) => outputKind(file) === command });
+}
+
+/**
+ * Checks a training checkpoint folder before training starts: it may be new, or any folder (only
+ * `checkpoint.bin` and its temporaries are ever written there). An existing `checkpoint.bin` must be a cislab
+ * checkpoint, and is continued with `--resume` or replaced (at the first checkpoint) only with `--force`. Says
+ * on stderr what a resume will do.
+ */
+export function guardCheckpoint(dir: string, { resume, force, inputs }: { resume: boolean; force: boolean; inputs: readonly (string | undefined)[] }): void {
+  const file = join(dir, CHECKPOINT_FILE);
+  guardOutputPath(file, { kind: 'file', force: true, inputs, option: 'checkpoint', isOurs: isCheckpointFile });
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new OutputError('exists and is not a folder', { file: dir, option: 'checkpoint' });
+  if (!existsSync(file)) {
+    if (resume) process.stderr.write(`cislab train: no checkpoint in ${dir} yet; training from the start\n`);
+    return;
   }
+  if (!resume && !force) {
+    throw new OutputError(`holds the checkpoint of an earlier run; pass --resume to continue it, or --force to start over`, { file, option: 'checkpoint' });
+  }
+  if (resume) process.stderr.write(`cislab train: resuming from ${file}\n`);
+}
+
+function isCheckpointFile(file: string): boolean {
+  return head(file, 8).toString('latin1') === 'CISLABCK';
 }
 
 /** Progress on stderr: a carriage-return line on a terminal, else one line every `everySeconds` (default 30). */

@@ -11,6 +11,7 @@ import { readMotifs, selectMotifs } from '../motifs';
 import { scanFimo } from '../motifs/fimo';
 import { fimoTextScanner } from '../motifs/fimo-text';
 import { toFimoTsv } from '../motifs/fimo-tsv';
+import { once } from 'node:events';
 import { writeFileAtomic } from '../io/atomic';
 import { AtomicFileWriter } from '../io/atomic-stream';
 import { numberOption, parseCommandArgs, requireOption, type Command } from './args';
@@ -19,7 +20,7 @@ import { openRecordSource } from './data-source';
 import { guardOutput, progressReporter } from './outputs';
 import { parseShard, partLine, shardRange } from './shard';
 
-const usage = 'cislab scan --motifs FILE [--ids ID,...] --data FILE [--region START-END] [--thresh 1e-4] [--text] [--shard K/N] [--out FILE.tsv] [--data-dir DIR]';
+const usage = 'cislab scan --motifs FILE [--ids ID,...] --data FILE [--region START-END] [--thresh 1e-4] [--text] [--shard K/N] [--out FILE.tsv] [--force] [--data-dir DIR]';
 
 export const scanCommand: Command = {
   name: 'scan',
@@ -29,6 +30,7 @@ export const scanCommand: Command = {
     const { values } = parseCommandArgs({ name: 'scan', usage }, argv, {
       motifs: { type: 'string' }, ids: { type: 'string' }, data: { type: 'string' }, region: { type: 'string' },
       thresh: { type: 'string' }, out: { type: 'string' }, 'data-dir': { type: 'string' }, text: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
       shard: { type: 'string' },
     });
     const file = requireOption(values['motifs'] as string, 'motifs', usage);
@@ -40,7 +42,7 @@ export const scanCommand: Command = {
     if (shard && !values['text']) {
       throw new OptionError('--shard needs --text: q-values and the p-value order depend on every sequence, so only --text output can be cut into shards and merged', { option: 'shard' });
     }
-    if (out) guardOutput(out, 'scan');
+    if (out) guardOutput(out, 'scan', { force: values['force'] as boolean, inputs: [values['data'] as string | undefined, values['motifs'] as string | undefined] });
     let motifs = readMotifs(file);
     if (values['ids']) motifs = selectMotifs(motifs, (values['ids'] as string).split(',').map((s) => s.trim()));
     if (values['text']) return scanText(motifs, data, { threshold, region, shard, out, dataDir: values['data-dir'] as string | undefined, motifFile: file });
@@ -73,18 +75,22 @@ async function scanText(
   const { from, to } = shardRange(source.total, o.shard);
   const scanner = fimoTextScanner(motifs, { threshold: o.threshold, region: o.region });
   const writer = o.out ? new AtomicFileWriter(o.out) : undefined;
-  const write = (text: string) => (writer ? writer.write(text) : process.stdout.write(text));
+  // Into a pipe, wait for it to drain: a slow reader must not make the hits pile up in memory.
+  const write = async (text: string) => {
+    if (writer) writer.write(text);
+    else if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+  };
   const progress = progressReporter(`scan${o.shard ? ` shard ${o.shard.index}/${o.shard.count}` : ''}`, to - from);
   let hits = 0;
   let done = 0;
   try {
     if (o.shard) {
-      write(partLine({
+      await write(partLine({
         command: 'scan', shard: o.shard.index, shards: o.shard.count, from, to, total: source.total,
         fingerprint: { ...source.fingerprint, motifs: motifs.map((m) => m.id), threshold: o.threshold, region: o.region ?? null },
       }));
     }
-    write(scanner.header);
+    await write(scanner.header);
     for await (const block of source.blocks({ from, to, blockSize: 4096, columns: ['idx'] })) {
       const idx = block.columns['idx'];
       const sequences = Array.from({ length: block.count }, (_, k) => ({
@@ -92,7 +98,7 @@ async function scanText(
         sequence: Buffer.from(block.letters.subarray(block.starts[k]!, block.starts[k]! + block.lengths[k]!)).toString('latin1').toUpperCase(),
       }));
       const result = scanner.scan(sequences);
-      write(result.text);
+      await write(result.text);
       hits += result.hits;
       done += block.count;
       progress.update(done);

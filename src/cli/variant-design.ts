@@ -80,7 +80,7 @@ export const designCommand: Command = {
       ...(values['region'] !== undefined ? { region: parseRegion(values['region'] as string) } : {}),
     };
     if (method === 'greedy') {
-      if (values['data'] === undefined) throw new OptionError(`--method greedy starts from the --data sequences\nusage: ${designUsage}`, { option: 'data' });
+      if (values['data'] === undefined) throw new OptionError(`--method greedy starts from the --data sequences (cislab design --help)`, { option: 'data' });
       const { ids, sequences } = await sequencesArgument(values['data'] as string, (values['limit'] as string | undefined) ?? '1', values['data-dir'] as string | undefined);
       const path = await greedyDesign(predict, sequences, { ...common, ids, maxIterations: numberOption(values['iterations'] as string, 'iterations', 20, { integer: true, min: 0 }) });
       await writeNewTsv(path, out);

@@ -17,7 +17,16 @@ export function dataDirCandidates(dataDir?: string): string[] {
   return [resolve(PACKAGE_ROOT, '..', 'shared', 'data'), resolve(process.cwd(), '..', 'shared', 'data')];
 }
 
-/** The data directory holding `subdir` (e.g. `dream2022`); the error lists every place looked in. */
+/**
+ * The data directory holding `subdir` (e.g. `dream2022`); the error lists every place looked in.
+ * Looked in order: `dataDir`, `$CISLAB_DATA`, `../shared/data` beside the package, `../shared/data` from the
+ * working directory; an OptionError lists every place when none holds `subdir`.
+ * @param subdir - A folder of the data directory, e.g. 'dream2022' or 'jaspar'.
+ * @param dataDir - An explicit data directory (default: searched as above).
+ * @returns The absolute path of `subdir`.
+ * @example
+ * const dir = resolveDataDir('dream2022'); // e.g. /work/shared/data/dream2022
+ */
 export function resolveDataDir(subdir: string, dataDir?: string): string {
   const candidates = dataDirCandidates(dataDir);
   const found = candidates.find((dir) => existsSync(join(dir, subdir)));

@@ -6,7 +6,9 @@
 import { OptionError } from '../errors';
 import { BASE_INDEX } from './alphabet';
 
+/** The input encodings of the Camformer paper: one-hot (4 channels) and its 5- and 6-channel variants. */
 export const ENCODINGS = ['onehot', 'onehotWithN', 'onehotWithP', 'onehotWithInt', 'onehotWithBoth'] as const;
+/** One of {@link ENCODINGS}. */
 export type Encoding = (typeof ENCODINGS)[number];
 
 export interface EncodeOptions {
@@ -18,9 +20,13 @@ export interface EncodeOptions {
   expression?: ArrayLike<number>;
 }
 
+/** Encoded sequences: a flat Float32Array of shape [n, length, channels]. */
 export interface Encoded {
+  /** The values, row-major [n, length, channels]. */
   data: Float32Array;
+  /** [number of sequences, sequence length, channels]. */
   shape: [n: number, length: number, channels: number];
+  /** The encoding that produced `data`. */
   encoding: Encoding;
 }
 
@@ -73,6 +79,13 @@ export function channelTable(encoding: Encoding): Float32Array {
  * Encodes equal-length sequences. Letters must be A, C, G, T or N (any case): validate on read.
  * Base channels: `onehot` sets N to 0000; the others set N to 0.25 each (the paper's `onehotWithN`
  * convention, which the 5- and 6-channel variants build on).
+ * @param sequences - Equal-length sequences of A, C, G, T, N (any case).
+ * @param encoding - One of {@link ENCODINGS}.
+ * @param options - `expression`: measured values for the Int channel of `onehotWithInt`/`onehotWithBoth`
+ *   (default: every sequence counts as a multi-cell measurement, 1).
+ * @returns The encoded batch.
+ * @example
+ * const x = encode(['ACGTN', 'TTGCA'], 'onehot'); // x.shape: [2, 5, 4]
  */
 export function encode(sequences: readonly string[], encoding: Encoding, options: EncodeOptions = {}): Encoded {
   if (!ENCODINGS.includes(encoding)) {
@@ -153,6 +166,9 @@ export async function mapBatches(
  * Reverse complement of an encoded batch: positions reversed, A↔T and C↔G swapped; the purine channel
  * becomes 1 − P (the complement of a purine is a pyrimidine); the integer channel is a property of the
  * measurement and stays.
+ * @returns The reverse-complemented batch, same shape and encoding.
+ * @example
+ * const rc = reverseComplementEncoded(encode(['AACGT'], 'onehotWithN')); // decodes to ACGTT
  */
 export function reverseComplementEncoded({ data, shape, encoding }: Encoded): Encoded {
   const [n, length, channels] = shape;

@@ -20,8 +20,11 @@ export interface ExpressionMatrix {
 
 /** What the DeepRAGE model trains on (real data assembled, or the simulator's output). */
 export interface DeepRageData {
+  /** Gene names (rows of `expression`). */
   genes: string[];
+  /** Condition names (columns of `expression`). */
   conditions: string[];
+  /** Regulator names (columns of `regulatorExpression`). */
   regulators: string[];
   /** Promoter sequence per gene (equal lengths). */
   sequences: string[];

@@ -8,6 +8,7 @@ import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
 import { countN } from './alphabet';
 
+/** Options of {@link preprocess}; {@link CAMFORMER_PREPROCESSING} holds the defaults. */
 export interface PreprocessOptions {
   /** Target length (default 110, the DREAM promoter). */
   length?: number;
@@ -23,9 +24,18 @@ export interface Preprocessed {
   report: ColumnTable;
 }
 
+/** Camformer's preprocessing: 110-nt target, length margin 3, at most 3 N letters. */
 export const CAMFORMER_PREPROCESSING: Required<PreprocessOptions> = { length: 110, margin: 3, maxN: 3 };
 
-/** Filters, pads and truncates the `sequence` column; a row failing both tests is counted under `length`. */
+/**
+ * Filters, pads and truncates the `sequence` column; a row failing both tests is counted under `length`.
+ * @param table - A promoter table with a `sequence` column.
+ * @param options - `length` (default 110), `margin` (default 3), `maxN` (default 3).
+ * @returns `table`: the kept rows, padded with N at the 3′ end or truncated to `length`; `report`: one row per
+ *   reason (kept, length, N) with `count` and `detail`.
+ * @example
+ * const { table, report } = preprocess(readPromoters('train.txt'));
+ */
 export function preprocess(table: ColumnTable, options: PreprocessOptions = {}): Preprocessed {
   const { length, margin, maxN } = preprocessOptions(options);
 

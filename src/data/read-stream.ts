@@ -10,6 +10,7 @@
 import type { ColumnTable } from 'arquero';
 import { InputError, OptionError } from '../errors';
 import { isBlankLine, lineText, readLineBlocks, type LineBlock, type LineReaderOptions } from '../io/line-reader';
+import { separatorHint } from '../io/text-encoding';
 import { BASE_INDEX, normalizeSequence } from './alphabet';
 import { FORMATS, guessFormat, parseNumber, splitFields, type Format, type ReadOptions } from './read';
 
@@ -131,16 +132,35 @@ export async function countRecords(path: string, options: ReadOptions & LineRead
  * The records of a block as base codes 0–4, `length` per record, for a model that takes exactly `length` nt.
  * A record of another length is an InputError naming its line (`source` names the file).
  */
-export function blockCodes(block: RecordBlock, length: number, source: string, what = 'the model'): Uint8Array {
+export function blockCodes(block: RecordBlock, length: number, source: string, what = 'the model', fit?: BlockFit): Uint8Array {
   const codes = new Uint8Array(block.count * length);
   for (let k = 0; k < block.count; k++) {
-    if (block.lengths[k] !== length) {
-      throw new InputError(`sequence has ${block.lengths[k]} nt but ${what} takes ${length}; preprocess the file to ${length} nt first (every output row matches one input row, so nothing is padded or dropped here)`, { file: source, line: block.lines[k]! });
+    const have = block.lengths[k]!;
+    if (have !== length && (!fit || Math.abs(have - length) > fit.margin)) {
+      throw new InputError(
+        fit
+          ? `sequence has ${have} nt but ${what} takes ${length} and was trained on ${length - fit.margin}–${length + fit.margin} nt (padded or truncated); this row is outside that range (every output row matches one input row, so none is dropped)`
+          : `sequence has ${have} nt but ${what} takes ${length}; preprocess the file to ${length} nt first (every output row matches one input row, so nothing is padded or dropped here)`,
+        { file: source, line: block.lines[k]! },
+      );
     }
     const start = block.starts[k]!;
-    for (let i = 0; i < length; i++) codes[k * length + i] = BASE_INDEX[block.letters[start + i]!]!;
+    const copy = Math.min(have, length);
+    for (let i = 0; i < copy; i++) codes[k * length + i] = BASE_INDEX[block.letters[start + i]!]!;
+    // Camformer's preprocessing: N at the 3′ end of a short row, a long one cut to the length.
+    for (let i = copy; i < length; i++) codes[k * length + i] = 4;
+    if (fit && have < length) fit.padded++;
+    if (fit && have > length) fit.truncated++;
   }
   return codes;
+}
+
+/** The preprocessing a model was trained with, applied per row by `blockCodes`, counting what it did. */
+export interface BlockFit {
+  /** Rows within length ± margin are padded with N at the 3′ end or truncated; others are refused. */
+  margin: number;
+  padded: number;
+  truncated: number;
 }
 
 /** The rows `[from, to)` of an in-memory promoter table (`sequence`, optional `expression`, `id`, extra columns) as record blocks. */
@@ -287,7 +307,7 @@ function delimitedParser(file: string, delimiter: string, options: StreamReadOpt
         const names = header;
         const need = (name: string, option: string) => {
           const at = names.indexOf(name);
-          if (at < 0) throw new InputError(`missing column '${name}' (columns are: ${names.join(', ')}); set option '${option}'`, { file, line });
+          if (at < 0) throw new InputError(`missing column '${name}' (columns are: ${names.join(', ')}); set option '${option}'${separatorHint(names, delimiter)}`, { file, line });
           return at;
         };
         sequenceAt = need(options.sequenceColumn ?? 'sequence', 'sequenceColumn');

@@ -9,10 +9,12 @@ import type { ColumnTable } from 'arquero';
 import { InputError, OptionError } from '../errors';
 import { normalizeSequence } from './alphabet';
 import { readTextFile, splitLines } from '../io/text-file';
+import { separatorHint } from '../io/text-encoding';
 
 export const FORMATS = ['dream', 'tsv', 'csv', 'fasta'] as const;
 export type Format = (typeof FORMATS)[number];
 
+/** Options of {@link readPromoters}. */
 export interface ReadOptions {
   /** File format; guessed from the content and name when left out. */
   format?: Format;
@@ -24,7 +26,16 @@ export interface ReadOptions {
   idColumn?: string;
 }
 
-/** Reads a promoter file (plain or gzip) into a table of `id`, `sequence`, `expression`, …. */
+/**
+ * Reads a promoter file (plain or gzip) into a table of `id`, `sequence`, `expression`, ….
+ * @param path - A DREAM txt (two headerless columns), TSV/CSV with a header, or FASTA file; plain or gzip.
+ * @param options - `format` ('dream', 'tsv', 'csv', 'fasta'; default guessed from content and name),
+ *   `sequenceColumn` (default 'sequence'), `expressionColumn` (default 'expression', optional), `idColumn`
+ *   (default 'id' when present, else the line number).
+ * @returns A table with `id`, `sequence` and, when the file has it, `expression` (other columns kept).
+ * @example
+ * const train = readPromoters('train_sequences.txt');
+ */
 export function readPromoters(path: string, options: ReadOptions = {}): ColumnTable {
   return parsePromoters(readTextFile(path), path, options);
 }
@@ -118,7 +129,7 @@ function parseDelimited(lines: readonly string[], source: string, delimiter: str
   const need = (name: string, option: string) => {
     const at = header.indexOf(name);
     if (at < 0) {
-      throw new InputError(`missing column '${name}' (columns are: ${header.join(', ')}); set option '${option}'`, {
+      throw new InputError(`missing column '${name}' (columns are: ${header.join(', ')}); set option '${option}'${separatorHint(header, delimiter)}`, {
         file: source,
         line: headerIndex + 1,
       });

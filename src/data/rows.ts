@@ -6,11 +6,13 @@
 import { OptionError } from '../errors';
 import type { Encoded, Encoding } from './encode';
 
+/** Sequences that encode themselves per batch of rows, so a large set is never encoded whole. */
 export interface SequenceRows {
   /** Number of sequences. */
   readonly count: number;
   /** Length of every sequence, in nucleotides. */
   readonly length: number;
+  /** The encoding rows are produced in. */
   readonly encoding: Encoding;
   /** Values per position of `encoding`. */
   readonly channels: number;
@@ -23,7 +25,14 @@ export function isSequenceRows(x: SequenceRows | Encoded): x is SequenceRows {
   return typeof (x as SequenceRows).encodeRows === 'function';
 }
 
-/** An already encoded array seen as rows (copies rows on request; the array itself is not copied). */
+/**
+ * An already encoded array seen as rows (copies rows on request; the array itself is not copied).
+ * @param x - An encoded batch.
+ * @returns The same data as a {@link SequenceRows}.
+ * @example
+ * const rows = encodedRows(encode(sequences, 'onehot'));
+ * rows.encodeRows([0, 5, 9]); // three rows, [3, length, 4]
+ */
 export function encodedRows(x: Encoded): SequenceRows {
   const [count, length, channels] = x.shape;
   const size = length * channels;

@@ -14,6 +14,10 @@ export abstract class Lazy<T, V = T> implements PromiseLike<V> {
     return value as unknown as V;
   }
 
+  /**
+   * The stage's value, computed on the first call and shared by every later one.
+   * @returns The computed value (for a promoter stage, its table, log and extras).
+   */
   run(): Promise<T> {
     return (this.cached ??= Promise.resolve().then(() => this.compute()));
   }

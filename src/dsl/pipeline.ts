@@ -9,9 +9,13 @@ import type { Predictor } from '../kernels/camformer/predict';
 
 /** One row of a pipeline's log: rows after the step, rows removed, and why. */
 export interface LogRow {
+  /** The step's name (read, preprocess, filter label, head, …). */
   step: string;
+  /** Rows after the step. */
   rows: number;
+  /** Rows the step removed. */
   removed: number;
+  /** What the step did, in words. */
   detail: string;
 }
 
@@ -24,10 +28,13 @@ export type DatasetIdentity = { name: 'dream2022'; set: Dream2022Set };
 
 /** What a promoter stage holds once run. */
 export interface PromoterData {
+  /** The rows. */
   table: ColumnTable;
+  /** One row per step so far. */
   log: LogRow[];
   /** Extra tables that came with the source (DREAM pairs, simulator ground truth, preprocessing report). */
   extras: Record<string, ColumnTable>;
+  /** The known data set the rows come from, if any. */
   dataset?: DatasetIdentity;
 }
 

@@ -25,8 +25,17 @@ import type { LogRow, PromoterData } from './pipeline';
 import { result, type Result } from './result';
 
 export type { LogRow, PromoterData };
+/** Where a promoter pipeline's rows come from: a file path, an Arquero table with a `sequence` column, or a loader. */
 export type PromoterSource = string | ColumnTable | (() => PromoterData | Promise<PromoterData>);
 
+/**
+ * A promoter pipeline stage: immutable and lazy (every method returns a new stage; nothing is read until the stage
+ * is awaited, which gives its Arquero table, or asked for a result). Start one with {@link promoters}.
+ * @example
+ * const train = promoters.dream2022('demo_train').head(5000);
+ * const table = await train; // the Arquero table
+ * const log = await train.summary(); // what each step kept and removed
+ */
 export class Promoters extends Lazy<PromoterData, ColumnTable> {
   constructor(private readonly load: () => PromoterData | Promise<PromoterData>) {
     super();
@@ -46,7 +55,14 @@ export class Promoters extends Lazy<PromoterData, ColumnTable> {
     return new Promoters(() => this.run().then(step));
   }
 
-  /** Keeps rows for which `predicate(row)` is true; the log says how many were removed and names the step `label`. */
+  /**
+   * Keeps rows for which `predicate(row)` is true; the log says how many were removed and names the step `label`.
+   * @param predicate - Called with each row as an object.
+   * @param label - The step's name in the log (default 'filter').
+   * @returns A new stage.
+   * @example
+   * promoters.dream2022('test').filter((d) => d.split === 'private', 'private split');
+   */
   filter(predicate: (row: Record<string, any>) => boolean, label = 'filter'): Promoters {
     return this.next((data) => {
       const rows: number[] = [];
@@ -56,7 +72,13 @@ export class Promoters extends Lazy<PromoterData, ColumnTable> {
     });
   }
 
-  /** Camformer preprocessing (110 ± 3, ≤ 3 N, pad/truncate); the removed counts by reason go to the log. */
+  /**
+   * Camformer preprocessing (110 ± 3, ≤ 3 N, pad/truncate); the removed counts by reason go to the log.
+   * @param options - `length` (default 110), `margin` (default 3), `maxN` (default 3).
+   * @returns A new stage.
+   * @example
+   * promoters('train.txt').preprocess({ margin: 5 });
+   */
   preprocess(options: PreprocessOptions = {}): Promoters {
     return this.next((data) => {
       const { table, report } = preprocess(data.table, options);
@@ -64,19 +86,36 @@ export class Promoters extends Lazy<PromoterData, ColumnTable> {
     });
   }
 
-  /** The first `n` rows (`Infinity`: all of them). */
+  /**
+   * The first `n` rows (`Infinity`: all of them).
+   * @param n - Rows to keep (a non-negative integer, or Infinity).
+   * @returns A new stage.
+   * @example
+   * promoters.dream2022('demo_train').head(1000);
+   */
   head(n: number): Promoters {
     if (!(n === Infinity || (Number.isInteger(n) && n >= 0))) throw new OptionError(`expected a non-negative integer or Infinity, got ${n}`, { option: 'n' });
     return this.next((data) => withStep(data, n === Infinity ? data.table : data.table.slice(0, n), 'head', n === Infinity ? 'all rows' : `first ${n} rows`));
   }
 
-  /** The log of every step: rows after it, rows removed, and why. */
+  /**
+   * The log of every step: rows after it, rows removed, and why.
+   * @returns A table `step, rows, removed, detail`.
+   * @example
+   * await promoters('train.txt').preprocess().summary();
+   */
   async summary(): Promise<ColumnTable> {
     const { log } = await this.run();
     return aq.from(log);
   }
 
-  /** One of the extra tables of the source (`pairs`, `sites`, `preprocessing`). */
+  /**
+   * One of the extra tables of the source (`pairs`, `sites`, `preprocessing`).
+   * @param name - The extra table's name; an OptionError lists the ones this pipeline has.
+   * @returns The table.
+   * @example
+   * const sites = await promoters.simulate({ n: 500 }).extra('sites');
+   */
   async extra(name: string): Promise<ColumnTable> {
     const { extras } = await this.run();
     const table = extras[name];
@@ -87,6 +126,13 @@ export class Promoters extends Lazy<PromoterData, ColumnTable> {
   /**
    * Joins a model: a preset name or config (untrained: `.fit()` it), a trained model or ensemble, a saved model's
    * directory, or another model stage (e.g. one fitted on other promoters).
+   * @param source - A preset name or (partial) config, a trained `Model` or {@link Ensemble}, a saved model's
+   *   directory, or another {@link ModelStage}.
+   * @param options - `seed` of the initial weights (default 0), `untrained` (allow results from random weights;
+   *   default false).
+   * @returns A {@link ModelStage}; awaiting it gives the model.
+   * @example
+   * const stage = promoters.dream2022('test').model('models/mini');
    */
   model(source: Ensemble | ModelStage<Ensemble>, options?: ModelStageOptions): ModelStage<Ensemble>;
   model(source: ModelSource, options?: ModelStageOptions): ModelStage<Model>;
@@ -94,7 +140,14 @@ export class Promoters extends Lazy<PromoterData, ColumnTable> {
     return new ModelStage<Predictor>(this, source, options);
   }
 
-  /** FIMO-equivalent scan of every sequence, named by `id` (see `scanFimo`); `plot()` draws hits per motif and strand. */
+  /**
+   * FIMO-equivalent scan of every sequence, named by `id` (see `scanFimo`); `plot()` draws hits per motif and strand.
+   * @param motifs - Motifs to scan with (e.g. `jaspar('fungi')`).
+   * @param options - FIMO options: `threshold` (default 1e-4), `region`, `qvalues` (default true), … (see {@link FimoOptions}).
+   * @returns A result whose `table` holds the hits in FIMO's columns.
+   * @example
+   * const hits = await promoters.simulate({ n: 500 }).motifs(jaspar('fungi'), { threshold: 1e-5 });
+   */
   async motifs(motifs: readonly Motif[], options: FimoOptions = {}): Promise<Result> {
     const hits = scanTable((await this.run()).table, motifs, options);
     return result(hits, (t, o) => {
@@ -103,7 +156,13 @@ export class Promoters extends Lazy<PromoterData, ColumnTable> {
     });
   }
 
-  /** Sequences encoded as a flat [n, length, channels] array (see `encode`). */
+  /**
+   * Sequences encoded as a flat [n, length, channels] array (see `encode`).
+   * @param encoding - One of {@link ENCODINGS} (default 'onehot').
+   * @returns The encoded batch (the Int channel read from `expression` when present).
+   * @example
+   * const x = await promoters.simulate({ n: 100 }).encode('onehotWithN');
+   */
   async encode(encoding: Encoding = 'onehot'): Promise<Encoded> {
     const { table } = await this.run();
     const expression = table.columnNames().includes('expression') ? (table.array('expression') as ArrayLike<number>) : undefined;
@@ -120,6 +179,7 @@ function fromTable(table: ColumnTable, step: string, detail: string, more: Parti
   return { table, log: [{ step, rows: table.numRows(), removed: 0, detail }], extras: {}, ...more };
 }
 
+/** Options of {@link promoters}: how to read the file, and whether to preprocess. */
 export interface PromotersOptions extends ReadOptions {
   /** Apply Camformer preprocessing right after reading (default false; DREAM sets default to true). */
   preprocess?: boolean | PreprocessOptions;
@@ -129,6 +189,11 @@ export interface PromotersOptions extends ReadOptions {
  * A promoter pipeline over a file (DREAM txt, TSV/CSV, FASTA, gzip or not), an Arquero table with a
  * `sequence` column, or a loader function.
  * @example promoters('train.txt').preprocess().head(1000)
+ * @param source - A file path, an Arquero table with a `sequence` column, or a function returning the data.
+ * @param options - {@link ReadOptions} (`format`, column names), and `preprocess` (default false; true or
+ *   {@link PreprocessOptions} applies it right after reading).
+ * @returns A lazy {@link Promoters} stage; `promoters.dream2022(set)` and `promoters.simulate(options)` start one on
+ *   the DREAM2022 sets (preprocessed by default) or on simulated promoters.
  */
 export function promoters(source: PromoterSource, options: PromotersOptions = {}): Promoters {
   const { preprocess: pre = false, ...read } = options;
@@ -147,6 +212,10 @@ export function promoters(source: PromoterSource, options: PromotersOptions = {}
  * A DREAM2022 set (`test`, `demo_train`, `demo_val`), Camformer-preprocessed; the test set carries its pairs and
  * its identity, so `evaluate()` scores it as the challenge did.
  * @example promoters.dream2022('test').filter((d) => d.split === 'private', 'private split')
+ * @param set - 'test', 'demo_train' or 'demo_val'.
+ * @param options - `dataDir` (default: see {@link resolveDataDir}), `preprocess` (default true; false, or
+ *   {@link PreprocessOptions}).
+ * @returns A lazy {@link Promoters} stage that knows it is DREAM2022 data.
  */
 promoters.dream2022 = function dream2022(set: Dream2022Set, options: Dream2022Options & { preprocess?: boolean | PreprocessOptions } = {}) {
   const { preprocess: pre = true, ...read } = options;
@@ -160,6 +229,8 @@ promoters.dream2022 = function dream2022(set: Dream2022Set, options: Dream2022Op
 /**
  * Simulated DREAM-style promoters with planted motifs; the ground truth is the extra table `sites`.
  * @example promoters.simulate({ n: 2000, seed: 1 })
+ * @param options - As {@link simulatePromoters}: `n` (default 1000), `seed` (default 1), `motifs`, `logic`, ….
+ * @returns A lazy {@link Promoters} stage; `extra('sites')` gives the planted sites.
  */
 promoters.simulate = function simulate(options: SimulateOptions = {}) {
   return new Promoters(() => {

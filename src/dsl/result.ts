@@ -12,6 +12,7 @@ import type { VegaLiteSpec } from '../viz/spec';
 /** Options every `plot()` accepts; each builder documents more (title, width, colours, …). */
 export type PlotOptions = Record<string, unknown>;
 
+/** A DSL step's result: `table`, `plot()` and named extras. */
 export type Result<Extra extends object = {}> = {
   /** The tidy table: one observation per row. */
   readonly table: ColumnTable;
@@ -23,7 +24,11 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * A result from a table, the function that draws it, and named extras.
- * @example result(scores, (t) => groupedBars(t, { x: 'subset', y: 'r2' }), { scores: { pearson: 0.41 } })
+ * @example result(scores, (t) => groupedBars(t, { x: 'subset', y: 'r2', color: 'model' }), { scores: { pearson: 0.41 } })
+ * @param table - The tidy table.
+ * @param draw - Draws the table as a Vega-Lite spec (with the options `plot()` is given).
+ * @param extra - Named extras (scores, other tables), default none.
+ * @returns The result; in a notebook it displays as its table.
  */
 export function result<Extra extends object = {}>(
   table: ColumnTable,
@@ -39,7 +44,13 @@ export function result<Extra extends object = {}>(
   return out;
 }
 
-/** True for a DSL result. */
+/**
+ * True for a DSL result.
+ * @param x - Any value.
+ * @returns True when `x` has a `table` and a `plot` function.
+ * @example
+ * if (isResult(value)) show(value.plot());
+ */
 export function isResult(x: unknown): x is Result {
   return typeof x === 'object' && x !== null && 'table' in x && typeof (x as { plot?: unknown }).plot === 'function';
 }

@@ -21,8 +21,16 @@ import { densityScatter } from '../viz/scatter';
 import { result, type Result } from './result';
 
 export type { Seq2ExpInput };
+/** Seq2Exp data, the simulator's output, or a function giving either, for {@link seq2exp}. */
 export type Seq2ExpSource = Seq2ExpInput | Seq2ExpSimulation | (() => Seq2ExpInput | Seq2ExpSimulation | Promise<Seq2ExpInput | Seq2ExpSimulation>);
 
+/**
+ * The Seq2Exp pipeline over its data (lazy). Start one with {@link seq2exp} or `seq2exp.simulate()`.
+ * @example
+ * const stage = seq2exp.simulate({ n: 400, seed: 1 });
+ * const fitted = stage.fit({ epochs: 15 });
+ * const coverage = await fitted.compareRegions({ ratio: [0.05, 0.1] });
+ */
 export class Seq2ExpStage extends Lazy<Seq2ExpInput> {
   constructor(private readonly source: Seq2ExpSource) {
     super();
@@ -32,12 +40,24 @@ export class Seq2ExpStage extends Lazy<Seq2ExpInput> {
     return seq2ExpDataOf(await (typeof this.source === 'function' ? this.source() : this.source));
   }
 
-  /** The data (loaded or simulated once). */
+  /**
+   * The data (loaded or simulated once).
+   * @returns The data (with `causal` when it has a ground truth).
+   * @example
+   * const { sequences, tracks } = await seq2exp.simulate().data();
+   */
   data(): Promise<Seq2ExpInput> {
     return this.run();
   }
 
-  /** A lazy trained stage (trainSeq2Exp runs once, when awaited or asked for a result). */
+  /**
+   * A lazy trained stage (trainSeq2Exp runs once, when awaited or asked for a result).
+   * @param options - As {@link trainSeq2Exp}: `epochs` (default 20), `batchSize` (16), `learningRate` (0.005),
+   *   `klWeight` (0.05), `mask` ('soft'), `maskRatio` (0.05), ….
+   * @returns A lazy {@link Seq2ExpFit}.
+   * @example
+   * const fitted = seq2exp.simulate().fit({ mask: 'hard', epochs: 15 });
+   */
   fit(options: TrainSeq2ExpOptions = {}): Seq2ExpFit {
     return new Seq2ExpFit(this, () => initBackend().then(async () => trainSeq2Exp(await this.data(), options)), options);
   }
@@ -46,6 +66,10 @@ export class Seq2ExpStage extends Lazy<Seq2ExpInput> {
    * Retrain-on-selection (retrainOnSelections, the paper's "top 10%"): a fresh predictor per selector, trained on
    * the top `ratio` bases of each region. Selectors default to the full input, the peak caller on all tracks and,
    * with a ground truth, the causal bases (an oracle). Table `selection, ratio, mse, mae, pearson`.
+   * @param options - Training options, `ratio` (default 0.1), `selectors` (per-base scores by name, or 'all'), `peaks` (peak caller options).
+   * @returns A result: `selection, ratio, mse, mae, pearson`.
+   * @example
+   * const { table } = await seq2exp.simulate().retrain({ ratio: 0.1, epochs: 10 });
    */
   async retrain(options: TrainSeq2ExpOptions & { ratio?: number; selectors?: Record<string, ArrayLike<number> | 'all'>; peaks?: PeakOptions } = {}): Promise<Result> {
     const { selectors, peaks, ...train } = options;
@@ -57,9 +81,21 @@ export class Seq2ExpStage extends Lazy<Seq2ExpInput> {
   }
 }
 
+/**
+ * A trained Seq2Exp stage: awaiting it trains once and gives the {@link TrainedSeq2Exp}; each method returns a result.
+ * @example
+ * const fitted = seq2exp.simulate().fit({ epochs: 15 });
+ * const { table } = await fitted.evaluate();
+ */
 export class Seq2ExpFit extends Lazy<TrainedSeq2Exp> {
   private predictions?: Promise<{ prediction: Float64Array; mask: Float32Array }>;
 
+  /**
+   * A trained stage over `stage`'s data; `train` runs once, when first needed.
+   * @param stage - The data stage.
+   * @param train - Trains (or gives) the model.
+   * @param options - The training options (reused by {@link Seq2ExpFit.retrain}).
+   */
   constructor(readonly stage: Seq2ExpStage, private readonly train: () => TrainedSeq2Exp | Promise<TrainedSeq2Exp>, private readonly options: TrainSeq2ExpOptions = {}) {
     super();
   }
@@ -68,18 +104,36 @@ export class Seq2ExpFit extends Lazy<TrainedSeq2Exp> {
     return this.train();
   }
 
-  /** Predictions and the expected mask [n × L] for every region (predictSeq2Exp, once). */
+  /**
+   * Predictions and the expected mask [n × L] for every region (predictSeq2Exp, once).
+   * @returns `prediction` per region and `mask` [n × length].
+   * @example
+   * const fitted = seq2exp.simulate({ seed: 1 }).fit({ epochs: 15 });
+   * const { mask } = await fitted.predicted();
+   */
   predicted(): Promise<{ prediction: Float64Array; mask: Float32Array }> {
     return (this.predictions ??= Promise.all([this.run(), this.stage.data()]).then(([t, d]) => predictSeq2Exp(t.model, d, 64, t.selection)));
   }
 
-  /** Per region `region, subset, expression, prediction`; `plot()` draws measured vs predicted. */
+  /**
+   * Per region `region, subset, expression, prediction`; `plot()` draws measured vs predicted.
+   * @returns A result: one row per region.
+   * @example
+   * const fitted = seq2exp.simulate({ seed: 1 }).fit({ epochs: 15 });
+   * (await fitted.predict()).plot();
+   */
   async predict(): Promise<Result> {
     const [data, { prediction }, trained] = await Promise.all([this.stage.data(), this.predicted(), this.run()]);
     return result(seq2ExpPredictionTable(trained, data, prediction), (t, o) => densityScatter(t, { x: 'expression', y: 'prediction', xTitle: 'measured', yTitle: 'predicted', ...o }));
   }
 
-  /** One row per epoch (the training loop's history: `trainLoss`, `kl`, `valMse`, …); `plot()` draws the training loss and validation MSE. */
+  /**
+   * One row per epoch (the training loop's history: `trainLoss`, `kl`, `valMse`, …); `plot()` draws the training loss and validation MSE.
+   * @returns A result: the history table.
+   * @example
+   * const fitted = seq2exp.simulate({ seed: 1 }).fit({ epochs: 15 });
+   * (await fitted.history()).plot();
+   */
   async history(): Promise<Result> {
     const { history } = await this.run();
     return result(history, (t, o) => lineBand(t.fold(['trainLoss', 'valMse'], { as: ['curve', 'value'] }), {
@@ -87,7 +141,13 @@ export class Seq2ExpFit extends Lazy<TrainedSeq2Exp> {
     }));
   }
 
-  /** Scores per subset (evaluateSeq2Exp): `subset, regions, mse, mae, pearson, maskRatio`; `plot()` draws them. */
+  /**
+   * Scores per subset (evaluateSeq2Exp): `subset, regions, mse, mae, pearson, maskRatio`; `plot()` draws them.
+   * @returns A result: one row per subset.
+   * @example
+   * const fitted = seq2exp.simulate({ seed: 1 }).fit({ epochs: 15 });
+   * const { table } = await fitted.evaluate();
+   */
   async evaluate(): Promise<Result> {
     const [trained, data, predicted] = await Promise.all([this.run(), this.stage.data(), this.predicted()]);
     const table = evaluateSeq2Exp(trained, data, predicted);
@@ -100,6 +160,11 @@ export class Seq2ExpFit extends Lazy<TrainedSeq2Exp> {
    * Learned mask vs peaks at equal mask ratios (compareRegionSelectors): per ratio and selector, the coverage of
    * the causal bases and the precision, on the test regions unless `subset` says otherwise. Needs a ground
    * truth (simulated data, or `causal` in the data). `plot()` draws coverage per ratio and selector.
+   * @param options - `ratio` (one or several; default 0.05), `subset` (default 'test'), `peaks`, `seed`.
+   * @returns A result: coverage and precision per ratio and selector.
+   * @example
+   * const fitted = seq2exp.simulate({ seed: 1 }).fit({ epochs: 15 });
+   * const { table } = await fitted.compareRegions({ ratio: [0.05, 0.1] });
    */
   async compareRegions(options: { ratio?: number | number[]; subset?: 'train' | 'validation' | 'test' | 'all'; peaks?: PeakOptions; seed?: number } = {}): Promise<Result> {
     const [trained, data, { mask }] = await Promise.all([this.run(), this.stage.data(), this.predicted()]);
@@ -115,6 +180,11 @@ export class Seq2ExpFit extends Lazy<TrainedSeq2Exp> {
   /**
    * Retrain on this model's learned mask beside the default selectors (see Seq2ExpStage.retrain): the learned
    * mask is the `seq2exp mask` selector. Training options default to this fit's.
+   * @param options - Training options (default: this fit's), `ratio` (default 0.1), `peaks`.
+   * @returns A result: `selection, ratio, mse, mae, pearson`.
+   * @example
+   * const fitted = seq2exp.simulate({ seed: 1 }).fit({ epochs: 15 });
+   * const { table } = await fitted.retrain({ ratio: 0.1 });
    */
   async retrain(options: TrainSeq2ExpOptions & { ratio?: number; peaks?: PeakOptions } = {}): Promise<Result> {
     const [data, { mask }] = await Promise.all([this.stage.data(), this.predicted()]);
@@ -132,9 +202,22 @@ function retrainPlot(table: ColumnTable, options?: Record<string, unknown>) {
   });
 }
 
+/**
+ * The Seq2Exp pipeline over `data`; `seq2exp.simulate(options)` starts one on the simulator.
+ * @param data - {@link Seq2ExpData}, a simulation, or a function giving either, run once when first needed.
+ * @returns A lazy {@link Seq2ExpStage}.
+ * @example
+ * const stage = seq2exp(simulateSeq2Exp({ n: 300, seed: 2 }));
+ */
 export function seq2exp(data: Seq2ExpSource): Seq2ExpStage {
   return new Seq2ExpStage(data);
 }
 
-/** The simulator (planted enhancers, decoy peaks, closed motifs; causal positions as the ground truth). */
+/**
+ * The simulator (planted enhancers, decoy peaks, closed motifs; causal positions as the ground truth).
+ * @param options - As {@link simulateSeq2Exp}: `n` (default 400), `length` (default 1000), `seed` (default 1), ….
+ * @returns A lazy {@link Seq2ExpStage}.
+ * @example
+ * const fitted = seq2exp.simulate({ n: 400, seed: 1 }).fit({ epochs: 15 });
+ */
 seq2exp.simulate = (options: SimulateSeq2ExpOptions = {}): Seq2ExpStage => new Seq2ExpStage(() => simulateSeq2Exp(options));

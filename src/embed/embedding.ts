@@ -1,28 +1,44 @@
 /**
  * 2-D embeddings of activations (Camformer Figures 7 and S9): Barnes-Hut t-SNE with scikit-learn's defaults, the
- * paper's method (`./tsne`, ours), and UMAP from druidjs (`@saehrimnir/druidjs`, maintained, LGPL-3.0). Seeded:
- * one seed gives one layout on one Node build. Points are coloured by expression quantile (Q1–Q6) and by error
- * quantile.
+ * paper's method (`./tsne`, ours), and UMAP from `umap-js` (MIT; the PAIR-code port of McInnes' umap-learn) with
+ * its random numbers drawn from cislab's seeded stream. Seeded: one seed gives one layout on one Node build.
+ * Points are coloured by expression quantile (Q1–Q6) and by error quantile.
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
+import { createRandom } from '../stats/random';
 import { tsne } from './tsne';
 
+/** The 2-D embeddings {@link embed2d} offers: Barnes-Hut t-SNE and UMAP. */
 export const EMBEDDING_METHODS = ['tsne', 'umap'] as const;
+/** One of {@link EMBEDDING_METHODS}. */
 export type EmbeddingMethod = (typeof EMBEDDING_METHODS)[number];
 
+/** Options of {@link embed2d}. */
 export interface EmbedOptions {
+  /** 'tsne' (default) or 'umap'. */
   method?: EmbeddingMethod;
+  /** Seed of the layout (default 1). */
   seed?: number;
   /** t-SNE perplexity (default 30) or UMAP neighbours (default 15). */
   perplexity?: number;
+  /** UMAP neighbours (default 15, at most n − 1). */
   neighbors?: number;
   /** Optimisation iterations (t-SNE default 1000, as scikit-learn and the paper; UMAP default 350). */
   iterations?: number;
 }
 
-/** [n, features] row-major → `x`, `y` per row. */
+/**
+ * [n, features] row-major → `x`, `y` per row.
+ * @param data - Row-major [n, features] (e.g. `layerActivations(...).data`, or PCA scores).
+ * @param shape - [n, features].
+ * @param options - `method` (default 'tsne'), `seed` (default 1), `perplexity` (t-SNE, default 30),
+ *   `neighbors` (UMAP, default 15), `iterations` (t-SNE 1000, UMAP 350).
+ * @returns The coordinates.
+ * @example
+ * const { x, y } = embed2d(scores.data, scores.shape, { method: 'umap', seed: 2 });
+ */
 export function embed2d(data: Float32Array | Float64Array, shape: [number, number], options: EmbedOptions = {}): { x: Float64Array; y: Float64Array } {
   const { method = 'tsne', seed = 1 } = options;
   if (!EMBEDDING_METHODS.includes(method)) throw new OptionError(`unknown method '${method}'; expected tsne or umap`, { option: 'method' });
@@ -33,15 +49,23 @@ export function embed2d(data: Float32Array | Float64Array, shape: [number, numbe
     const { x, y } = tsne(data, shape, { seed, perplexity: Math.min(options.perplexity ?? 30, (n - 1) / 3), iterations: options.iterations });
     return { x, y };
   }
-  // druidjs is loaded lazily: most users of this package never embed anything.
-  const druid = require('@saehrimnir/druidjs') as typeof import('@saehrimnir/druidjs');
+  // umap-js is loaded lazily: most users of this package never embed anything.
+  const { UMAP } = require('umap-js') as typeof import('umap-js');
   const rows = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * features, (i + 1) * features)));
-  const Y = new druid.UMAP(druid.Matrix.from(rows), { d: 2, seed, n_neighbors: Math.min(options.neighbors ?? 15, n - 1) }).transform(options.iterations ?? 350);
-  const points = (Y as InstanceType<typeof druid.Matrix>).to2dArray();
+  const random = createRandom(seed);
+  const umap = new UMAP({ nComponents: 2, nNeighbors: Math.min(options.neighbors ?? 15, n - 1), nEpochs: options.iterations ?? 350, random: () => random.float() });
+  const points = umap.fit(rows);
   return { x: Float64Array.from(points, (p) => p[0]!), y: Float64Array.from(points, (p) => p[1]!) };
 }
 
-/** Labels `Q1`…`Q{k}` by rank (equal-count bins; ties broken by order), lowest values in Q1. */
+/**
+ * Labels `Q1`…`Q{k}` by rank (equal-count bins; ties broken by order), lowest values in Q1.
+ * @param values - The values.
+ * @param k - Number of classes (default 6).
+ * @returns One label per value, in input order.
+ * @example
+ * quantileLabels([0.1, 5, 2, 9], 2); // ['Q1', 'Q2', 'Q1', 'Q2']
+ */
 export function quantileLabels(values: ArrayLike<number>, k = 6): string[] {
   const order = Array.from({ length: values.length }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
   const labels: string[] = new Array(values.length);
@@ -52,6 +76,13 @@ export function quantileLabels(values: ArrayLike<number>, k = 6): string[] {
 /**
  * An embedding table: `id`, `x`, `y`, plus `expression_quantile` and `error_quantile` (of |predicted − measured|)
  * when measured and predicted values are given.
+ * @param ids - One id per point.
+ * @param points - The coordinates from {@link embed2d}.
+ * @param values - `measured` and `predicted` per point (optional).
+ * @param k - Quantile classes (default 6).
+ * @returns The table, ready for {@link embeddingScatter}.
+ * @example
+ * embeddingScatter(embeddingTable(ids, points, { measured, predicted }), { x: 'x', y: 'y', color: 'expression_quantile' });
  */
 export function embeddingTable(
   ids: readonly string[],

@@ -13,6 +13,7 @@ import { tf } from '../kernels/tensor/tf';
 import { OptionError } from '../errors';
 import { createRandom } from '../stats/random';
 
+/** Options of {@link pca}. */
 export interface PcaOptions {
   /** Number of components (default 50, capped at min(n, features)). */
   components?: number;
@@ -26,9 +27,11 @@ export interface PcaOptions {
   seed?: number;
 }
 
+/** What {@link pca} returns: the scores and the variance of each component. */
 export interface PcaResult {
   /** Row-major [n, components]: the scores (projections of the centred, scaled rows). */
   data: Float64Array;
+  /** [n, components]. */
   shape: [n: number, components: number];
   /** Variance along each component (eigenvalue of the covariance, divisor n − 1). */
   variance: Float64Array;
@@ -36,8 +39,22 @@ export interface PcaResult {
   explained: Float64Array;
 }
 
-/** Top principal components of `data` ([n, features], row-major), by randomized SVD. */
-export function pca(data: ArrayLike<number>, shape: [number, number], options: PcaOptions = {}): PcaResult {
+/** What the passes over the data need: sizes, column centre and scale, the random start. */
+export interface PcaSetup {
+  n: number;
+  p: number;
+  k: number;
+  l: number;
+  mean: Float64Array;
+  scale: Float64Array;
+  /** Total variance of the centred (and scaled) data. */
+  total: number;
+  omega: Float64Array;
+  powerIterations: number;
+}
+
+/** Checks the options and computes the column statistics and Ω (shared by pca and pcaParallel). */
+export function preparePca(data: ArrayLike<number>, shape: [number, number], options: PcaOptions = {}): PcaSetup {
   const [n, p] = shape;
   if (!(Number.isInteger(n) && Number.isInteger(p) && n >= 2 && p >= 1)) {
     throw new OptionError(`expected a shape [n ≥ 2, features ≥ 1], got [${n}, ${p}]`, { option: 'shape' });
@@ -66,18 +83,42 @@ export function pca(data: ArrayLike<number>, shape: [number, number], options: P
       total += variance;
     }
   }
-
-  // Y = X̃ Ω (n × l), Ω Gaussian (p × l).
+  // Ω Gaussian (p × l).
   const random = createRandom(options.seed ?? 1);
   const omega = new Float64Array(p * l);
   for (let i = 0; i < omega.length; i++) omega[i] = random.normal();
-  let q = orthonormalize(timesRight(data, n, p, mean, scale, omega, l), n, l);
-  for (let it = 0; it < powerIterations; it++) {
-    const z = orthonormalize(transposeTimes(data, n, p, mean, scale, q, l), p, l); // p × l
-    q = orthonormalize(timesRight(data, n, p, mean, scale, z, l), n, l);
+  return { n, p, k, l, mean, scale, total, omega, powerIterations };
+}
+
+/**
+ * Top principal components of `data` ([n, features], row-major), by randomized SVD, on this thread
+ * (`pcaParallel` splits the passes over the rows across threads).
+ * @param data - Row-major [n, features].
+ * @param shape - [n, features].
+ * @param options - `components` (default 50), `standardize` (default true), `oversampling` (default 10),
+ *   `powerIterations` (default 3), `seed` (default 1).
+ * @returns Scores, variances and explained fractions.
+ * @example
+ * const { data: scores, explained } = pca(activations, [n, features], { components: 50 });
+ */
+export function pca(data: ArrayLike<number>, shape: [number, number], options: PcaOptions = {}): PcaResult {
+  const s = preparePca(data, shape, options);
+  const { n, p, l } = s;
+  const right = (m: Float64Array) => timesRight(data, 0, 0, n, p, s.mean, s.scale, m, l, new Float64Array(n * l));
+  const left = (m: Float64Array) => transposeTimes(data, 0, 0, n, p, s.mean, s.scale, m, l);
+  // Y = X̃ Ω (n × l), then power iterations.
+  let q = orthonormalize(right(s.omega), n, l);
+  for (let it = 0; it < s.powerIterations; it++) {
+    const z = orthonormalize(left(q), p, l); // p × l
+    q = orthonormalize(right(z), n, l);
   }
-  // B = Qᵀ X̃ (l × p), stored as its transpose (p × l); then BBᵀ = (Bᵀ)ᵀ Bᵀ (l × l).
-  const bt = transposeTimes(data, n, p, mean, scale, q, l);
+  return finishPca(s, left(q), q);
+}
+
+/** Scores, variances and explained fractions from Bᵀ = X̃ᵀ Q (p × l) and Q (n × l). */
+export function finishPca(s: PcaSetup, bt: Float64Array, q: Float64Array): PcaResult {
+  const { n, p, k, l, total } = s;
+  // BBᵀ = (Bᵀ)ᵀ Bᵀ (l × l).
   const gram = new Float64Array(l * l);
   for (let r = 0; r < p; r++) {
     const o = r * l;
@@ -97,15 +138,15 @@ export function pca(data: ArrayLike<number>, shape: [number, number], options: P
   const explained = new Float64Array(k);
   for (let c = 0; c < k; c++) {
     const e = order[c]!;
-    const s = Math.sqrt(Math.max(values[e]!, 0));
-    variance[c] = (s * s) / (n - 1);
+    const sv = Math.sqrt(Math.max(values[e]!, 0));
+    variance[c] = (sv * sv) / (n - 1);
     explained[c] = total > 0 ? variance[c]! / total : 0;
     // Sign convention: the score with the largest magnitude is positive (the same data give the same signs).
     let big = 0;
     for (let i = 0; i < n; i++) {
       let v = 0;
       for (let a = 0; a < l; a++) v += q[i * l + a]! * vectors[a * l + e]!;
-      scores[i * k + c] = v * s;
+      scores[i * k + c] = v * sv;
       if (Math.abs(v) > Math.abs(big)) big = v;
     }
     if (big < 0) for (let i = 0; i < n; i++) scores[i * k + c] = -scores[i * k + c]!;
@@ -114,39 +155,47 @@ export function pca(data: ArrayLike<number>, shape: [number, number], options: P
 }
 
 /** Rows per block: about 4 M values (16 MB of float32) per block. */
-function blockRows(p: number): number {
+export function blockRows(p: number): number {
   return Math.max(1, Math.floor(4_000_000 / p));
 }
 
-/** Block of rows [r0, r1) of X̃ = (X − mean) ∘ scale as a tensor (inside a tidy). */
-function standardizedBlock(x: ArrayLike<number>, p: number, r0: number, r1: number, mean: tf.Tensor1D, scale: tf.Tensor1D): tf.Tensor2D {
-  const values = x instanceof Float32Array ? x.subarray(r0 * p, r1 * p) : Float32Array.from({ length: (r1 - r0) * p }, (_, i) => x[r0 * p + i]!);
+/** Block of rows [r0, r1) of X̃ = (X − mean) ∘ scale as a tensor (inside a tidy); `x` holds rows from `first` on. */
+function standardizedBlock(x: ArrayLike<number>, first: number, p: number, r0: number, r1: number, mean: tf.Tensor1D, scale: tf.Tensor1D): tf.Tensor2D {
+  const o = (r0 - first) * p;
+  const values = x instanceof Float32Array ? x.subarray(o, (r1 - first) * p) : Float32Array.from({ length: (r1 - r0) * p }, (_, i) => x[o + i]!);
   return tf.mul(tf.sub(tf.tensor2d(values, [r1 - r0, p]), mean), scale) as tf.Tensor2D;
 }
 
-/** X̃ M for M (p × l) → n × l. */
-function timesRight(x: ArrayLike<number>, n: number, p: number, mean: Float64Array, scale: Float64Array, m: Float64Array, l: number): Float64Array {
-  const out = new Float64Array(n * l);
+/**
+ * Rows [r0, r1) of X̃ M for M (p × l) into `out` (n × l, rows at their global place); `x` holds the data's rows
+ * from `first` on. Blocks start at multiples of blockRows(p), so any split of the rows on block boundaries
+ * computes exactly the same blocks as one pass over all rows.
+ */
+export function timesRight(
+  x: ArrayLike<number>, first: number, r0: number, r1: number, p: number, mean: Float64Array, scale: Float64Array, m: Float64Array, l: number, out: Float64Array,
+): Float64Array {
   const step = blockRows(p);
   const [mu, sc, mt] = [tf.tensor1d(Float32Array.from(mean)), tf.tensor1d(Float32Array.from(scale)), tf.tensor2d(Float32Array.from(m), [p, l])];
-  for (let r0 = 0; r0 < n; r0 += step) {
-    const r1 = Math.min(n, r0 + step);
-    const y = tf.tidy(() => tf.matMul(standardizedBlock(x, p, r0, r1, mu, sc), mt));
-    out.set(y.dataSync(), r0 * l);
+  for (let b0 = r0; b0 < r1; b0 += step) {
+    const b1 = Math.min(r1, b0 + step);
+    const y = tf.tidy(() => tf.matMul(standardizedBlock(x, first, p, b0, b1, mu, sc), mt));
+    out.set(y.dataSync(), b0 * l);
     y.dispose();
   }
   tf.dispose([mu, sc, mt]);
   return out;
 }
 
-/** X̃ᵀ M for M (n × l) → p × l. */
-function transposeTimes(x: ArrayLike<number>, n: number, p: number, mean: Float64Array, scale: Float64Array, m: Float64Array, l: number): Float64Array {
+/** Σ over rows [r0, r1) of X̃ᵀ M for M (n × l, all rows) → p × l; `x` holds the data's rows from `first` on. */
+export function transposeTimes(
+  x: ArrayLike<number>, first: number, r0: number, r1: number, p: number, mean: Float64Array, scale: Float64Array, m: Float64Array, l: number,
+): Float64Array {
   const step = blockRows(p);
   const [mu, sc] = [tf.tensor1d(Float32Array.from(mean)), tf.tensor1d(Float32Array.from(scale))];
   let sum = tf.zeros([p, l]) as tf.Tensor2D;
-  for (let r0 = 0; r0 < n; r0 += step) {
-    const r1 = Math.min(n, r0 + step);
-    const next = tf.tidy(() => tf.add(sum, tf.matMul(standardizedBlock(x, p, r0, r1, mu, sc), tf.tensor2d(Float32Array.from(m.subarray(r0 * l, r1 * l)), [r1 - r0, l]), true, false)) as tf.Tensor2D);
+  for (let b0 = r0; b0 < r1; b0 += step) {
+    const b1 = Math.min(r1, b0 + step);
+    const next = tf.tidy(() => tf.add(sum, tf.matMul(standardizedBlock(x, first, p, b0, b1, mu, sc), tf.tensor2d(Float32Array.from(m.subarray(b0 * l, b1 * l)), [b1 - b0, l]), true, false)) as tf.Tensor2D);
     sum.dispose();
     sum = next;
   }
@@ -156,7 +205,7 @@ function transposeTimes(x: ArrayLike<number>, n: number, p: number, mean: Float6
 }
 
 /** Modified Gram–Schmidt on the l columns of a rows × l matrix (in place); dependent columns become zero. */
-function orthonormalize(m: Float64Array, rows: number, l: number): Float64Array {
+export function orthonormalize(m: Float64Array, rows: number, l: number): Float64Array {
   for (let a = 0; a < l; a++) {
     for (let pass = 0; pass < 2; pass++) {
       for (let b = 0; b < a; b++) {

@@ -15,7 +15,13 @@
 import { OptionError } from '../errors';
 import { createRandom } from '../stats/random';
 import { pca } from './pca';
+import { nearestNeighbours, type Neighbours } from './neighbours';
+import { QuadTree } from './quadtree';
 
+export { QuadTree } from './quadtree';
+export { nearestNeighbours } from './neighbours';
+
+/** Options of {@link tsne}: scikit-learn's defaults. */
 export interface TsneOptions {
   /** Effective number of neighbours (default 30). Must be below n / 3. */
   perplexity?: number;
@@ -25,16 +31,21 @@ export interface TsneOptions {
   theta?: number;
   /** Factor on the input similarities during the first `exaggerationIterations` (default 12 for 250). */
   earlyExaggeration?: number;
+  /** Iterations with early exaggeration (default 250). */
   exaggerationIterations?: number;
   /** Step size (default 'auto': max(n / earlyExaggeration / 4, 50)). */
   learningRate?: number | 'auto';
   /** Initial layout: the first two principal components scaled to sd 1e-4 (default), or normal(0, 1e-4). */
   init?: 'pca' | 'random';
+  /** Seed of the initial layout (default 1). */
   seed?: number;
 }
 
+/** What {@link tsne} returns: the layout and its final KL divergence. */
 export interface TsneResult {
+  /** First coordinate per row. */
   x: Float64Array;
+  /** Second coordinate per row. */
   y: Float64Array;
   /** KL(P ‖ Q) of the final layout, with Q's normaliser from the Barnes-Hut sum (as scikit-learn reports it). */
   klDivergence: number;
@@ -47,8 +58,25 @@ export interface SparseAffinities {
   value: Float64Array;
 }
 
-/** 2-D t-SNE of the rows of `data` ([n, features], row-major). */
-export function tsne(data: ArrayLike<number>, shape: [number, number], options: TsneOptions = {}): TsneResult {
+/** Everything one t-SNE run needs between iterations (shared by tsne and tsneParallel). */
+export interface TsneState {
+  n: number;
+  p: SparseAffinities;
+  layout: Float64Array;
+  gradient: Float64Array;
+  update: Float64Array;
+  gains: Float64Array;
+  iterations: number;
+  theta: number;
+  exaggeration: number;
+  exaggerationIterations: number;
+  rate: number;
+  /** Q's normaliser of the last gradient. */
+  z: number;
+}
+
+/** The checked settings of a run; `neighbours` is how many neighbours P is built from (⌊3 · perplexity⌋ + 1). */
+export function tsneSettings(data: ArrayLike<number>, shape: [number, number], options: TsneOptions = {}) {
   const [n, features] = shape;
   if (!(Number.isInteger(n) && n >= 4)) throw new OptionError(`need at least 4 points to embed, got ${n}`, { option: 'data' });
   if (data.length !== n * features) throw new OptionError(`data has ${data.length} values, shape [${n}, ${features}] needs ${n * features}`, { option: 'data' });
@@ -63,104 +91,73 @@ export function tsne(data: ArrayLike<number>, shape: [number, number], options: 
   const rate = options.learningRate === undefined || options.learningRate === 'auto' ? Math.max(n / exaggeration / 4, 50) : options.learningRate;
   if (!(rate > 0)) throw new OptionError(`learningRate must be positive or 'auto', got ${options.learningRate}`, { option: 'learningRate' });
   if (!(theta >= 0)) throw new OptionError(`theta must be ≥ 0, got ${theta}`, { option: 'theta' });
-
-  const k = Math.min(n - 1, Math.floor(3 * perplexity + 1));
-  const neighbours = nearestNeighbours(data, shape, k);
-  const p = jointProbabilities(conditionalProbabilities(neighbours.distance2, n, k, perplexity), neighbours.index, n, k);
-  const layout = initialLayout(data, shape, options.init ?? 'pca', options.seed ?? 1);
-
-  const update = new Float64Array(2 * n);
-  const gains = new Float64Array(2 * n).fill(1);
-  const gradient = new Float64Array(2 * n);
-  const tree = new QuadTree(n);
-  let z = 1;
-  for (let it = 0; it < iterations; it++) {
-    const exaggerating = it < exaggerationIterations;
-    z = tsneGradient(layout, p, exaggerating ? exaggeration : 1, theta, tree, gradient);
-    const momentum = exaggerating ? 0.5 : 0.8;
-    for (let i = 0; i < 2 * n; i++) {
-      const g = gradient[i]!;
-      // Delta-bar-delta gains: grow where the step keeps its direction, shrink where it reverses.
-      gains[i] = Math.max(update[i]! * g < 0 ? gains[i]! + 0.2 : gains[i]! * 0.8, 0.01);
-      update[i] = momentum * update[i]! - rate * gains[i]! * g;
-      layout[i]! += update[i]!;
-    }
-  }
-  const x = new Float64Array(n);
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    x[i] = layout[2 * i]!;
-    y[i] = layout[2 * i + 1]!;
-  }
-  return { x, y, klDivergence: klDivergence(layout, p, z) };
+  return { n, perplexity, iterations, theta, exaggeration, exaggerationIterations, rate, neighbours: Math.min(n - 1, Math.floor(3 * perplexity + 1)) };
 }
 
-/** The k nearest neighbours of every row (exact, brute force over pairs), nearest first. */
-export function nearestNeighbours(data: ArrayLike<number>, shape: [number, number], k: number): { index: Int32Array; distance2: Float64Array } {
-  const [n, d] = shape;
-  if (!(Number.isInteger(k) && k >= 1 && k <= n - 1)) throw new OptionError(`k must be an integer in 1–${n - 1} (n − 1), got ${k}`, { option: 'k' });
-  const x = Float64Array.from(data as ArrayLike<number>);
-  // One bounded max-heap per row; each pair's distance is computed once and offered to both rows.
-  const heapIndex = new Int32Array(n * k);
-  const heapDist = new Float64Array(n * k);
-  const size = new Int32Array(n);
-  const offer = (row: number, j: number, dist: number) => {
-    const base = row * k;
-    let s = size[row]!;
-    if (s < k) {
-      let c = s++;
-      size[row] = s;
-      while (c > 0) {
-        const parent = (c - 1) >> 1;
-        if (heapDist[base + parent]! >= dist) break;
-        heapDist[base + c] = heapDist[base + parent]!;
-        heapIndex[base + c] = heapIndex[base + parent]!;
-        c = parent;
-      }
-      heapDist[base + c] = dist;
-      heapIndex[base + c] = j;
-    } else if (dist < heapDist[base]!) {
-      let c = 0;
-      for (;;) {
-        let child = 2 * c + 1;
-        if (child >= k) break;
-        if (child + 1 < k && heapDist[base + child + 1]! > heapDist[base + child]!) child++;
-        if (heapDist[base + child]! <= dist) break;
-        heapDist[base + c] = heapDist[base + child]!;
-        heapIndex[base + c] = heapIndex[base + child]!;
-        c = child;
-      }
-      heapDist[base + c] = dist;
-      heapIndex[base + c] = j;
-    }
+/**
+ * Checks the options, finds the neighbours (unless given: tsneParallel finds them on every core), calibrates P
+ * and lays out the starting points.
+ */
+export function prepareTsne(data: ArrayLike<number>, shape: [number, number], options: TsneOptions = {}, given?: Neighbours): TsneState {
+  const { neighbours: k, perplexity, ...settings } = tsneSettings(data, shape, options);
+  const n = settings.n;
+  const neighbours = given ?? nearestNeighbours(data, shape, k);
+  const p = jointProbabilities(conditionalProbabilities(neighbours.distance2, n, k, perplexity), neighbours.index, n, k);
+  const layout = initialLayout(data, shape, options.init ?? 'pca', options.seed ?? 1);
+  return {
+    ...settings, p, layout, gradient: new Float64Array(2 * n), update: new Float64Array(2 * n), gains: new Float64Array(2 * n).fill(1), z: 1,
   };
-  for (let i = 0; i < n; i++) {
-    const oi = i * d;
-    for (let j = i + 1; j < n; j++) {
-      const oj = j * d;
-      let dist = 0;
-      for (let f = 0; f < d; f++) {
-        const diff = x[oi + f]! - x[oj + f]!;
-        dist += diff * diff;
-      }
-      offer(i, j, dist);
-      offer(j, i, dist);
-    }
+}
+
+/** The input-similarity factor of iteration `it` (early exaggeration, then 1). */
+export function exaggerationAt(s: TsneState, it: number): number {
+  return it < s.exaggerationIterations ? s.exaggeration : 1;
+}
+
+/** Moves the layout one step along the gradient already in `s.gradient` (momentum and gains, as scikit-learn). */
+export function stepLayout(s: TsneState, it: number): void {
+  const momentum = it < s.exaggerationIterations ? 0.5 : 0.8;
+  const { gradient, gains, update, layout, rate } = s;
+  for (let i = 0; i < 2 * s.n; i++) {
+    const g = gradient[i]!;
+    // Delta-bar-delta gains: grow where the step keeps its direction, shrink where it reverses.
+    gains[i] = Math.max(update[i]! * g < 0 ? gains[i]! + 0.2 : gains[i]! * 0.8, 0.01);
+    update[i] = momentum * update[i]! - rate * gains[i]! * g;
+    layout[i]! += update[i]!;
   }
-  // Heaps → ascending order.
-  const index = new Int32Array(n * k);
-  const distance2 = new Float64Array(n * k);
-  const order = Array.from({ length: k }, (_, m) => m);
-  for (let i = 0; i < n; i++) {
-    const base = i * k;
-    order.sort((a, b) => heapDist[base + a]! - heapDist[base + b]!);
-    for (let m = 0; m < k; m++) {
-      index[base + m] = heapIndex[base + order[m]!]!;
-      distance2[base + m] = heapDist[base + order[m]!]!;
-    }
-    for (let m = 0; m < k; m++) order[m] = m;
+}
+
+/** The result of a finished run: coordinates and the final KL divergence. */
+export function finishTsne(s: TsneState): TsneResult {
+  const x = new Float64Array(s.n);
+  const y = new Float64Array(s.n);
+  for (let i = 0; i < s.n; i++) {
+    x[i] = s.layout[2 * i]!;
+    y[i] = s.layout[2 * i + 1]!;
   }
-  return { index, distance2 };
+  return { x, y, klDivergence: klDivergence(s.layout, s.p, s.z) };
+}
+
+/**
+ * 2-D t-SNE of the rows of `data` ([n, features], row-major), on this thread; `tsneParallel` gives the same
+ * layout using every core.
+ * @param data - Row-major [n, features].
+ * @param shape - [n, features].
+ * @param options - `perplexity` (default 30), `iterations` (1000), `theta` (0.5), `earlyExaggeration` (12) for
+ *   `exaggerationIterations` (250), `learningRate` ('auto'), `init` ('pca'), `seed` (1).
+ * @returns `x`, `y` and `klDivergence`.
+ * @example
+ * const { x, y, klDivergence } = tsne(activations, [n, 50], { perplexity: 30, seed: 1 });
+ */
+export function tsne(data: ArrayLike<number>, shape: [number, number], options: TsneOptions = {}): TsneResult {
+  const s = prepareTsne(data, shape, options);
+  const tree = new QuadTree(s.n);
+  const scratch = { repulsion: new Float64Array(3 * s.n), attraction: new Float64Array(2 * s.n) };
+  for (let it = 0; it < s.iterations; it++) {
+    s.z = tsneGradient(s.layout, s.p, exaggerationAt(s, it), s.theta, tree, s.gradient, scratch);
+    stepLayout(s, it);
+  }
+  return finishTsne(s);
 }
 
 /**
@@ -268,25 +265,29 @@ function initialLayout(data: ArrayLike<number>, shape: [number, number], init: '
   return layout;
 }
 
+/** Per-point force buffers: repulsion (Σ q² (yi − yj) as x, y and Σ q, three per point) and attraction (x, y). */
+export interface ForceBuffers {
+  repulsion: Float64Array;
+  attraction: Float64Array;
+}
+
 /**
- * ∂KL/∂y for every point into `out` (interleaved), by Barnes-Hut; returns Z = Σ_{i≠j} 1 / (1 + ‖yi − yj‖²).
- * Exported for the test that checks it against the O(n²) sum.
+ * Repulsion (Barnes-Hut, from a built tree) and attraction (over P's sparse rows) of points [start, end) into
+ * `out`. Every point's numbers depend only on the layout and the tree, not on who computes them, so threads
+ * can share the points and the gradient stays the same to the last bit.
  */
-export function tsneGradient(layout: Float64Array, p: SparseAffinities, exaggeration: number, theta: number, tree: QuadTree, out: Float64Array): number {
-  const n = layout.length / 2;
-  tree.build(layout);
-  let z = 0;
-  const repulsion = out; // holds Σ q² (yi − yj) until Z is known
+export function pointForces(
+  layout: Float64Array, p: SparseAffinities, exaggeration: number, theta: number, tree: QuadTree, start: number, end: number, out: ForceBuffers,
+): void {
   const force = [0, 0, 0];
-  for (let i = 0; i < n; i++) {
-    tree.repulsion(layout[2 * i]!, layout[2 * i + 1]!, i, theta, force);
-    repulsion[2 * i] = force[0]!;
-    repulsion[2 * i + 1] = force[1]!;
-    z += force[2]!;
-  }
-  for (let i = 0; i < n; i++) {
+  const { repulsion, attraction } = out;
+  for (let i = start; i < end; i++) {
     const xi = layout[2 * i]!;
     const yi = layout[2 * i + 1]!;
+    tree.repulsion(xi, yi, i, theta, force);
+    repulsion[3 * i] = force[0]!;
+    repulsion[3 * i + 1] = force[1]!;
+    repulsion[3 * i + 2] = force[2]!;
     let ax = 0;
     let ay = 0;
     for (let e = p.rowStart[i]!; e < p.rowStart[i + 1]!; e++) {
@@ -297,10 +298,34 @@ export function tsneGradient(layout: Float64Array, p: SparseAffinities, exaggera
       ax += w * dx;
       ay += w * dy;
     }
-    out[2 * i] = 4 * (ax - repulsion[2 * i]! / z);
-    out[2 * i + 1] = 4 * (ay - repulsion[2 * i + 1]! / z);
+    attraction[2 * i] = ax;
+    attraction[2 * i + 1] = ay;
+  }
+}
+
+/** The gradient from per-point forces into `out`; returns Z = Σ_{i≠j} q_ij, summed in point order. */
+export function combineForces(forces: ForceBuffers, n: number, out: Float64Array): number {
+  let z = 0;
+  for (let i = 0; i < n; i++) z += forces.repulsion[3 * i + 2]!;
+  for (let i = 0; i < n; i++) {
+    out[2 * i] = 4 * (forces.attraction[2 * i]! - forces.repulsion[3 * i]! / z);
+    out[2 * i + 1] = 4 * (forces.attraction[2 * i + 1]! - forces.repulsion[3 * i + 1]! / z);
   }
   return z;
+}
+
+/**
+ * ∂KL/∂y for every point into `out` (interleaved), by Barnes-Hut; returns Z = Σ_{i≠j} 1 / (1 + ‖yi − yj‖²).
+ * Exported for the test that checks it against the O(n²) sum.
+ */
+export function tsneGradient(
+  layout: Float64Array, p: SparseAffinities, exaggeration: number, theta: number, tree: QuadTree, out: Float64Array,
+  scratch: ForceBuffers = { repulsion: new Float64Array(1.5 * layout.length), attraction: new Float64Array(layout.length) },
+): number {
+  const n = layout.length / 2;
+  tree.build(layout);
+  pointForces(layout, p, exaggeration, theta, tree, 0, n, scratch);
+  return combineForces(scratch, n, out);
 }
 
 function klDivergence(layout: Float64Array, p: SparseAffinities, z: number): number {
@@ -315,156 +340,4 @@ function klDivergence(layout: Float64Array, p: SparseAffinities, z: number): num
     }
   }
   return kl;
-}
-
-/**
- * A point quadtree over the layout, rebuilt every iteration, with each cell's point count and centre of mass.
- * Nodes live in flat typed arrays (a node's four children are consecutive, from `child[node]` on), so a build
- * allocates nothing once the arrays have grown.
- */
-export class QuadTree {
-  private capacity = 0;
-  private cx = new Float64Array(0); // cell centre and half-width
-  private cy = new Float64Array(0);
-  private half = new Float64Array(0);
-  private mass = new Float64Array(0);
-  private sumX = new Float64Array(0);
-  private sumY = new Float64Array(0);
-  private child = new Int32Array(0); // first child's node id, −1 for a leaf
-  private point = new Int32Array(0); // a leaf's point (−1: empty)
-  private nodes = 0;
-  // Depth-first traversal holds at most 3 siblings per level, and insertion stops at depth 61.
-  private readonly stack = new Int32Array(256);
-  private layout: Float64Array = new Float64Array(0);
-
-  constructor(points: number) {
-    this.grow(Math.max(64, 4 * points));
-  }
-
-  build(layout: Float64Array): void {
-    this.layout = layout;
-    const n = layout.length / 2;
-    let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const x = layout[2 * i]!, y = layout[2 * i + 1]!;
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-    }
-    const half = (Math.max(maxX - minX, maxY - minY) / 2) * (1 + 1e-9) + 1e-12;
-    this.nodes = 0;
-    this.newNode((minX + maxX) / 2, (minY + maxY) / 2, half);
-    for (let i = 0; i < n; i++) this.insert(i);
-  }
-
-  /** Σ_j q_ij² (yi − yj) into force[0..1] and Σ_j q_ij into force[2], over every point but i. */
-  repulsion(xi: number, yi: number, i: number, theta: number, force: number[]): void {
-    let fx = 0, fy = 0, sumQ = 0;
-    const theta2 = theta * theta;
-    const stack = this.stack;
-    let top = 0;
-    stack[top++] = 0;
-    while (top > 0) {
-      const node = stack[--top]!;
-      const m = this.mass[node]!;
-      if (m === 0) continue;
-      const first = this.child[node]!;
-      if (first < 0 && this.point[node] === i) {
-        sumQ += m - 1; // coincident points: distance 0, q = 1, no force
-        continue;
-      }
-      const dx = xi - this.sumX[node]! / m;
-      const dy = yi - this.sumY[node]! / m;
-      const d2 = dx * dx + dy * dy;
-      const width = 2 * this.half[node]!;
-      if (first < 0 || width * width < theta2 * d2) {
-        const q = 1 / (1 + d2);
-        sumQ += m * q;
-        const mq2 = m * q * q;
-        fx += mq2 * dx;
-        fy += mq2 * dy;
-      } else {
-        for (let c = 0; c < 4; c++) stack[top++] = first + c;
-      }
-    }
-    force[0] = fx;
-    force[1] = fy;
-    force[2] = sumQ;
-  }
-
-  private insert(i: number): void {
-    const x = this.layout[2 * i]!, y = this.layout[2 * i + 1]!;
-    let node = 0;
-    for (let depth = 0; ; depth++) {
-      const m = this.mass[node]!;
-      this.mass[node] = m + 1;
-      this.sumX[node]! += x;
-      this.sumY[node]! += y;
-      if (this.child[node]! < 0) {
-        if (m === 0) {
-          this.point[node] = i;
-          return;
-        }
-        const other = this.point[node]!;
-        const ox = this.layout[2 * other]!, oy = this.layout[2 * other + 1]!;
-        // Coincident (or, past depth 60, numerically inseparable) points share a leaf.
-        if ((ox === x && oy === y) || depth > 60) return;
-        this.split(node, other, ox, oy, m);
-      }
-      node = this.child[node]! + this.quadrant(node, x, y);
-    }
-  }
-
-  /** Turns a leaf holding `m` copies of one point into an internal node with that point in one child. */
-  private split(node: number, other: number, ox: number, oy: number, m: number): void {
-    const h = this.half[node]! / 2;
-    const cx = this.cx[node]!, cy = this.cy[node]!;
-    const first = this.newNode(cx - h, cy - h, h);
-    this.newNode(cx + h, cy - h, h);
-    this.newNode(cx - h, cy + h, h);
-    this.newNode(cx + h, cy + h, h);
-    this.child[node] = first;
-    this.point[node] = -1;
-    const c = first + this.quadrant(node, ox, oy);
-    this.mass[c] = m;
-    this.sumX[c] = m * ox;
-    this.sumY[c] = m * oy;
-    this.point[c] = other;
-  }
-
-  private quadrant(node: number, x: number, y: number): number {
-    return (x > this.cx[node]! ? 1 : 0) + (y > this.cy[node]! ? 2 : 0);
-  }
-
-  private newNode(cx: number, cy: number, half: number): number {
-    if (this.nodes === this.capacity) this.grow(2 * this.capacity);
-    const id = this.nodes++;
-    this.cx[id] = cx;
-    this.cy[id] = cy;
-    this.half[id] = half;
-    this.mass[id] = 0;
-    this.sumX[id] = 0;
-    this.sumY[id] = 0;
-    this.child[id] = -1;
-    this.point[id] = -1;
-    return id;
-  }
-
-  private grow(capacity: number): void {
-    const copy = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
-      const b = make(capacity);
-      b.set(a);
-      return b;
-    };
-    this.cx = copy(this.cx, (c) => new Float64Array(c));
-    this.cy = copy(this.cy, (c) => new Float64Array(c));
-    this.half = copy(this.half, (c) => new Float64Array(c));
-    this.mass = copy(this.mass, (c) => new Float64Array(c));
-    this.sumX = copy(this.sumX, (c) => new Float64Array(c));
-    this.sumY = copy(this.sumY, (c) => new Float64Array(c));
-    this.child = copy(this.child, (c) => new Int32Array(c));
-    this.point = copy(this.point, (c) => new Int32Array(c));
-    this.capacity = capacity;
-  }
 }

@@ -12,14 +12,27 @@ import { convPadding } from '../kernels/camformer/config';
 import { encodedBatches, type Encoded } from '../data/encode';
 import { topWindowMatrices, type ActivationBatch } from '../motifs/top-windows';
 
+/** What {@link layerActivations} returns: one row of features per sequence. */
 export interface LayerActivations {
+  /** The layer's name. */
   layer: string;
   /** Row-major [n, features]: the layer's output flattened per sequence. */
   data: Float32Array;
+  /** [sequences, features]. */
   shape: [n: number, features: number];
 }
 
-/** The flattened output of `layer` for every sequence, computed in batches (default 256). */
+/**
+ * The flattened output of `layer` for every sequence, computed in batches (default 256).
+ * @param model - A Camformer-family model.
+ * @param encoded - Sequences in the model's encoding.
+ * @param layer - A layer name from `model.layerNames()`, e.g. 'block3'.
+ * @param batchSize - Sequences per forward pass (default 256).
+ * @returns The layer's output, flattened per sequence.
+ * @example
+ * const acts = layerActivations(model, x, 'block6');
+ * const points = embed2d(acts.data, acts.shape, { method: 'umap' });
+ */
 export function layerActivations(model: Model, encoded: Encoded, layer: string, batchSize = 256): LayerActivations {
   if (!model.layerNames().includes(layer)) {
     throw new OptionError(`no layer '${layer}'; layers are ${model.layerNames().join(', ')}`, { option: 'layer' });
@@ -48,6 +61,13 @@ export interface KnockoutOptions {
  * In silico knock-out of first-layer filter(s) (DeepRAGE): the filter's activation is set to zero after
  * its norm + ReLU (so the filter contributes nothing downstream, whatever its bias) and every sequence
  * is predicted again. Columns `id`, `filter` (1-based), `prediction`, `knockout`, `change` = knockout − prediction.
+ * @param model - A Camformer-family model.
+ * @param encoded - Sequences in the model's encoding.
+ * @param filters - 1-based first-layer filters to knock out, one at a time.
+ * @param options - `ids` (default `seq_1`, …), `batchSize` (default 256).
+ * @returns One row per filter and sequence.
+ * @example
+ * filterKnockout(model, x, [1, 2, 3]);
  */
 export function filterKnockout(model: Model, encoded: Encoded, filters: readonly number[], options: KnockoutOptions = {}): ColumnTable {
   const channels = model.config.convs[0]!.channels;
@@ -101,6 +121,11 @@ export interface FilterPwm {
  * @example
  * const pwms = filterPwms(model, encoded, sequences, 100);
  * pwms[0].counts; // Float64Array [width × 4] of base counts from filter 1's top 100 windows
+ * @param model - A Camformer-family model.
+ * @param encoded - The sequences, in the model's encoding.
+ * @param sequences - The same sequences as text (the windows are counted from them).
+ * @param k - Windows per filter (default 100).
+ * @param batchSize - Sequences per forward pass (default 256).
  */
 export function filterPwms(model: Model, encoded: Encoded, sequences: readonly string[], k = 100, batchSize = 256): FilterPwm[] {
   const layer = model.config.convs[0]!;

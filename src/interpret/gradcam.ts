@@ -20,12 +20,16 @@ import { OptionError } from '../errors';
 import { encodedBatches, type Encoded } from '../data/encode';
 import type { Model } from '../kernels/camformer/model';
 
+/** The Grad-CAM variants {@link gradCam} computes: 'standard', 'camformer' (the authors' code) and 'gradient-input'. */
 export const GRADCAM_VARIANTS = ['standard', 'camformer', 'gradient-input'] as const;
+/** One of {@link GRADCAM_VARIANTS}. */
 export type GradCamVariant = (typeof GRADCAM_VARIANTS)[number];
 
+/** Options of {@link gradCam}. */
 export interface GradCamOptions {
   /** Layers to map (default: every `conv{i}` for `camformer`, as its authors hook the Conv; else every `block{i}`, each conv block's output). */
   layers?: readonly string[];
+  /** The variant (default 'standard'). */
   variant?: GradCamVariant;
   /** Sequence ids for the table (default `seq_1`, …). */
   ids?: readonly string[];
@@ -36,6 +40,13 @@ export interface GradCamOptions {
 /**
  * Tidy Grad-CAM maps: one row per sequence × layer × input position — `id`, `layer`, `position` (1-based),
  * `value`, and `variant`.
+ * @param model - A Camformer-family model.
+ * @param encoded - Sequences in the model's encoding.
+ * @param options - `variant` (default 'standard'), `layers` (default every `conv{i}` for 'camformer', else every
+ *   `block{i}`), `ids` (default `seq_1`, …), `batchSize` (default 64).
+ * @returns The tidy maps.
+ * @example
+ * const maps = gradCam(model, encode(sequences, model.encoding), { variant: 'gradient-input', layers: ['block1'] });
  */
 export function gradCam(model: Model, encoded: Encoded, options: GradCamOptions = {}): ColumnTable {
   const { variant = 'standard', batchSize = 64 } = options;
@@ -71,7 +82,13 @@ export function gradCam(model: Model, encoded: Encoded, options: GradCamOptions 
   return aq.table({ ...columns, variant: columns.id.map(() => variant) });
 }
 
-/** Mean Grad-CAM map per layer and position over all sequences (Camformer Fig. S11): `layer`, `position`, `mean`, `sd`. */
+/**
+ * Mean Grad-CAM map per layer and position over all sequences (Camformer Fig. S11): `layer`, `position`, `mean`, `sd`.
+ * @param maps - A table from {@link gradCam}.
+ * @returns The mean and sd per layer and position.
+ * @example
+ * averageGradCam(gradCam(model, x));
+ */
 export function averageGradCam(maps: ColumnTable): ColumnTable {
   return maps
     .groupby('layer', 'position')

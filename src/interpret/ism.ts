@@ -14,6 +14,7 @@ import { ismDense, type BatchPredictor, type DenseIsm } from './ism-dense';
 
 export type { BatchPredictor } from './ism-dense';
 
+/** Options of {@link ismScores}. */
 export interface IsmOptions {
   /** 1-based inclusive region to mutate (default 18–97, the DREAM variable region). */
   region?: { start: number; end: number };
@@ -35,6 +36,13 @@ export const ISM_COLUMNS = ['id', 'position', 'ref', 'alt', 'prediction', 'refer
  * `reference` (the unmutated prediction) and `effect` = prediction − reference. Identity substitutions are
  * skipped; a position whose reference letter is N gets four variants (A, C, G, T), since N is no base.
  * At scale use `cislab ism --out FILE.npz` (dense effects, streamed); this table is a view of the same arrays.
+ * @param predict - Any function from an encoded batch to one prediction per sequence (e.g. a model's `predict`).
+ * @param sequences - Equal-length sequences.
+ * @param options - `region` (1-based inclusive, default 18–97), `encoding` (default 'onehot'), `ids` (default
+ *   `seq_1`, …), `sequencesPerBatch` (default 32), `onProgress`.
+ * @returns The tidy ISM table: one row per variant.
+ * @example
+ * const ism = await ismScores((x) => predict(model, x), sequences, { encoding: model.encoding });
  */
 export async function ismScores(predict: BatchPredictor, sequences: readonly string[], options: IsmOptions = {}): Promise<ColumnTable> {
   const { region = DREAM_VARIABLE_REGION, encoding = 'onehot', sequencesPerBatch = 32, onProgress } = options;
@@ -143,6 +151,9 @@ export interface IsmContributionOptions {
  *
  * @example
  * ismContributions(ism, { sign: 'authors-code' }); // the authors' plotted values
+ * @param ism - A table from {@link ismScores}.
+ * @param options - `sign`: 'paper-text' (default: positive = the present base raises expression) or 'authors-code'.
+ * @returns One row per sequence and position: `id`, `position`, `ref`, `contribution`.
  */
 export function ismContributions(ism: ColumnTable, options: IsmContributionOptions = {}): ColumnTable {
   const { sign = 'paper-text' } = options;
@@ -168,6 +179,9 @@ export interface IsmEntropyOptions {
  *
  * @example
  * ismEntropy(contributions, { threshold: CAMFORMER_ENTROPY_THRESHOLD }); // the sequences the authors would draw
+ * @param contributions - A table from {@link ismContributions}.
+ * @param options - `threshold` in bits (default: keep every sequence).
+ * @returns One row per sequence: `id`, `entropy`, `total`, lowest entropy first.
  */
 export function ismEntropy(contributions: ColumnTable, options: IsmEntropyOptions = {}): ColumnTable {
   const { threshold } = options;

@@ -17,14 +17,17 @@ export function scanTable(table: ColumnTable, motifs: readonly Motif[], options:
   return scanFimo([...motifs], sequences, options);
 }
 
+/** Options of {@link motifPairsFromIsm}: the motifs to pair, and the scan's options of {@link FimoOptions}. */
 export interface MotifPairsOptions extends FimoOptions {
   /** Motif ids or names to pair (default: the 8 motifs with hits in the most sequences). */
   motifs?: readonly string[];
   /** The two motifs of Figure 8g: ISM over A's sites grouped by whether B co-occurs (default: the first two). */
   a?: string;
+  /** Motif B of Figure 8g (default: the second motif). */
   b?: string;
 }
 
+/** What {@link motifPairsFromIsm} returns: the Figure 8 tables. */
 export interface MotifPairs {
   /** Per motif pair: mean measured and predicted expression with both vs A alone (Figure 8b). */
   pairs: ColumnTable;
@@ -38,12 +41,23 @@ export interface MotifPairs {
   overlap: ColumnTable;
   /** ISM contribution over A's sites, with `b_present` (Figure 8g). */
   ismAB: ColumnTable;
+  /** The scan's hits (FIMO columns) in the ISM region. */
   hits: ColumnTable;
 }
 
 /**
  * Pair logic from an ISM table (with `reference` predictions) and the sequences it was computed on.
  * The scan covers the ISM region, so motif coordinates and ISM positions refer to the same bases.
+ * @param table - The sequences (`id`, `sequence`, optional `expression`).
+ * @param ism - Their ISM table (from {@link ismScores}, with `reference` predictions).
+ * @param contributions - Their contributions (from {@link ismContributions}).
+ * @param motifs - Motifs to scan for (e.g. `jaspar('fungi')`).
+ * @param region - The ISM region (1-based inclusive), which is also the scanned region.
+ * @param options - `motifs` to pair (default: the 8 with hits in most sequences), `a`/`b` (default the first
+ *   two), and FIMO options (threshold 1e-4, …).
+ * @returns Tables `pairs`, `difference`, `occurrences`, `correlations`, `overlap`, `ismAB`, `hits`.
+ * @example
+ * const logic = motifPairsFromIsm(table, ism, ismContributions(ism), jaspar('fungi'), { start: 18, end: 97 }, { motifs: ['IME1', 'UME6'] });
  */
 export function motifPairsFromIsm(
   table: ColumnTable,

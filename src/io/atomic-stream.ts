@@ -1,29 +1,48 @@
 /**
- * Atomic writes for outputs too large to build in memory: bytes are appended to a temporary file beside the
- * target (buffered, 1 MiB at a time) and the file is renamed over the target only by `commit()`. `abort()`, a
- * thrown error in `writeAtomically`, or the process ending removes the temporary, so an interrupted job
- * leaves neither half a file nor a stray temporary behind. Regions already written can be patched in place
- * (`writeAt`), for formats whose header holds a size or checksum known only at the end.
+ * THE streaming atomic writer (every output too large to build in memory goes through it): bytes are appended
+ * to a temporary file beside the target (buffered, 1 MiB at a time) and published under the target's name only
+ * by `commit()`. `abort()`, a thrown error in `writeAtomically`, or the process ending removes the temporary, so
+ * an interrupted job leaves neither half a file nor a stray temporary behind. Regions already written can be
+ * patched in place (`writeAt`), for formats whose header holds a size or checksum known only at the end.
+ *
+ * `replace: false` makes it a no-overwrite writer: an existing target is refused up front, and the finished
+ * file is published by a hard link, which fails if the name was taken meanwhile — so a file that appeared
+ * while it ran is never overwritten either.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { OutputError } from '../errors';
 import { syncDirectory, temporaryBeside } from './atomic';
 
 const open = new Set<AtomicFileWriter>();
 let exitHookInstalled = false;
 
-/** A file written to a temporary beside `target`, renamed over it by `commit()`. */
+export interface AtomicWriterOptions {
+  /** Replace an existing target on commit (default true; callers decide first whether it is theirs to replace). */
+  replace?: boolean;
+  /** The option that named the target, for errors (default 'out'). */
+  option?: string;
+}
+
+/** A file written to a temporary beside `target`, published under its name by `commit()`. */
 export class AtomicFileWriter {
   readonly target: string;
   readonly temporary: string;
+  private readonly replace: boolean;
+  private readonly option: string;
   private fd: number | undefined;
   private buffer = Buffer.allocUnsafe(1 << 20);
   private used = 0;
   private flushed = 0;
 
   /** Opens a new temporary beside `target` (creating the target's folder when needed). */
-  constructor(target: string) {
+  constructor(target: string, options: AtomicWriterOptions = {}) {
     this.target = path.resolve(target);
+    this.replace = options.replace ?? true;
+    this.option = options.option ?? 'out';
+    if (!this.replace && fs.existsSync(this.target)) {
+      throw new OutputError(`exists; cislab does not overwrite files it did not create (choose another name or remove it)`, { file: target, option: this.option });
+    }
     fs.mkdirSync(path.dirname(this.target), { recursive: true });
     this.temporary = temporaryBeside(this.target);
     this.fd = fs.openSync(this.temporary, 'wx');
@@ -71,9 +90,16 @@ export class AtomicFileWriter {
       fs.fsyncSync(fd);
       fs.closeSync(fd);
       this.fd = undefined;
-      fs.renameSync(this.temporary, this.target);
+      if (this.replace) fs.renameSync(this.temporary, this.target);
+      else {
+        fs.linkSync(this.temporary, this.target);
+        fs.rmSync(this.temporary, { force: true });
+      }
     } catch (error) {
       this.abort();
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new OutputError('appeared while writing; left it untouched', { file: this.target, option: this.option });
+      }
       throw error;
     }
     open.delete(this);
@@ -110,8 +136,8 @@ export class AtomicFileWriter {
  * @example
  * await writeAtomically('out.tsv', async (out) => { out.write('id\tvalue\n'); });
  */
-export async function writeAtomically<T>(target: string, write: (out: AtomicFileWriter) => T | Promise<T>): Promise<T> {
-  const out = new AtomicFileWriter(target);
+export async function writeAtomically<T>(target: string, write: (out: AtomicFileWriter) => T | Promise<T>, options: AtomicWriterOptions = {}): Promise<T> {
+  const out = new AtomicFileWriter(target, options);
   try {
     const result = await write(out);
     out.commit();

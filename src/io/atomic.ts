@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { guardOutput, OUTPUT_MARKER, outputMarker, previousBeside, recoverDirectory } from './output-guard';
 
 /** A temporary path beside `target`, unique to this process and call. */
 export function temporaryBeside(target: string): string {
@@ -45,24 +46,40 @@ export function writeFileAtomic(file: string, content: string | Uint8Array): voi
   syncDirectory(path.dirname(path.resolve(file)));
 }
 
+export interface DirectoryWriteOptions {
+  /** What the folder is ('model', …): recorded in its marker file, which makes it recognisably a cislab output. */
+  kind?: string;
+  /** Replace an existing cislab output of that name (default true); a folder cislab did not create is never replaced. */
+  replace?: boolean;
+  /** The option that named the folder, for errors (default 'out'). */
+  option?: string;
+}
+
 /**
- * Writes `files` (name → contents) as directory `dir`. A new directory appears whole by one rename. An existing
- * one is replaced by two renames (aside, then in) with the old copy removed last; if the process dies between
- * them, the complete old copy is left as `.NAME.old-…` beside it (see `recoverDirectory`).
+ * Writes `files` (name → contents), plus the output marker, as directory `dir`. A new directory appears whole by
+ * one rename. An existing one — only a cislab output, see `guardOutput` — is replaced by two renames: the old
+ * copy is parked as `.NAME.previous` beside it, the new one renamed in, the parked copy removed last. At every
+ * moment one complete copy exists under a known name; `recoverDirectory` (run here first, and by readers)
+ * puts a parked copy back if a kill came between the renames.
  */
-export function writeDirectoryAtomic(dir: string, files: Record<string, string | Uint8Array>): void {
+export function writeDirectoryAtomic(dir: string, files: Record<string, string | Uint8Array>, options: DirectoryWriteOptions = {}): void {
   const target = path.resolve(dir);
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
+  recoverDirectory(target);
+  if (fs.existsSync(target)) guardOutput(dir, { kind: 'directory', force: options.replace ?? true, option: options.option });
   const temporary = temporaryBeside(target);
   try {
     fs.mkdirSync(temporary);
     for (const [name, data] of Object.entries(files)) writeSynced(path.join(temporary, name), data);
+    writeSynced(path.join(temporary, OUTPUT_MARKER), outputMarker(options.kind ?? 'output'));
+    syncDirectory(temporary);
     if (fs.existsSync(target)) {
-      const old = path.join(parent, `.${path.basename(target)}.old-${process.pid}-${Date.now()}`);
-      fs.renameSync(target, old);
+      const previous = previousBeside(target);
+      fs.renameSync(target, previous);
       fs.renameSync(temporary, target);
-      fs.rmSync(old, { recursive: true, force: true });
+      syncDirectory(parent);
+      fs.rmSync(previous, { recursive: true, force: true });
     } else {
       fs.renameSync(temporary, target);
     }

@@ -8,6 +8,7 @@
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors';
+import { checkTextStart } from './text-encoding';
 
 /** Lines of one chunk: line i is `bytes[starts[i], ends[i])`, its terminator (\n or \r\n) left out. */
 export interface LineBlock {
@@ -65,10 +66,16 @@ export async function* readLineBlocks(path: string, options: LineReaderOptions =
   let carry: Buffer | undefined;
   let nextLine = 1;
   try {
+    let first = true;
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       const bytes = carry ? Buffer.concat([carry, chunk]) : chunk;
       let count = 0;
       let start = 0;
+      if (first) {
+        // Encoding and line endings are checked once, on the first bytes; a UTF-8 byte-order mark is skipped.
+        start = checkTextStart(bytes, path);
+        first = false;
+      }
       for (let nl = bytes.indexOf(10, 0); nl >= 0; nl = bytes.indexOf(10, start)) {
         if (count === starts.length) ({ starts, ends } = grow(starts, ends));
         starts[count] = start;

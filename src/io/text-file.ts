@@ -2,9 +2,11 @@
  * Reading text inputs: plain or gzip (detected by the magic bytes, not the name), split into lines
  * with their 1-based numbers so every reader can point at the line a problem is on.
  */
+import { constants } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../errors';
+import { checkTextStart } from './text-encoding';
 
 /** Whole file as text, gunzipped when it starts with the gzip magic bytes. */
 export function readTextFile(path: string): string {
@@ -22,7 +24,12 @@ export function readTextFile(path: string): string {
       throw new InputError('looks gzip-compressed but cannot be decompressed (truncated or corrupt?)', { file: path });
     }
   }
-  return bytes.toString('utf8');
+  // V8 cannot hold a string this long (~512 MB); say what to do instead of failing inside toString.
+  if (bytes.length > constants.MAX_STRING_LENGTH) {
+    throw new InputError(`is ${Math.round(bytes.length / 1e6).toLocaleString('en')} MB of text, too large to read as one table; ` +
+      'stream it instead: loadTrainingSet(path) for training, or the cislab train / predict / ism commands, which stream', { file: path });
+  }
+  return bytes.toString('utf8', checkTextStart(bytes, path));
 }
 
 /** Lines without their terminators (\n or \r\n); a final empty line after the last newline is dropped. */

@@ -84,6 +84,10 @@ export function bestAlignment(query: MotifMatrix, target: MotifMatrix, options: 
  *
  * @example
  * motifSimilarity(filterPfm, jaspar('fungi')[0]!); // e.g. 0.83
+ * @param query - The query matrix (width and [width, 4] probabilities).
+ * @param target - The motif it is compared with; the score is divided by this width.
+ * @param options - `minOverlap` (default 1), `bothStrands` (default true).
+ * @returns A score, 1 for an exact reproduction of the target, lower otherwise; 0 or less for no similarity.
  */
 export function motifSimilarity(query: MotifMatrix, target: MotifMatrix, options: Pick<CompareOptions, 'minOverlap' | 'bothStrands'> = {}): number {
   const best = bestAlignment(query, target, { ...options, minOverlap: options.minOverlap ?? 1 });
@@ -103,6 +107,14 @@ function shuffleColumns(motif: Motif, random: ReturnType<typeof createRandom>): 
 
 /**
  * All (query, target) pairs with their best alignment, p-, E- and q-values; sorted by query then p-value.
+ * @param queries - Query motifs (e.g. filters read as motifs).
+ * @param targets - Database motifs.
+ * @param options - `minOverlap` (default 5), `bothStrands` (default true), `nullShuffles` per target (default 10),
+ *   `seed` of the shuffles (default 1).
+ * @returns One row per (query, target) pair that can align: query_id, target_id, target_alt_id, offset, overlap,
+ *   strand, score, p-value, E-value, q-value.
+ * @example
+ * const matches = bestMatches(compareMotifs(filterMotifs, jaspar('fungi')), { maxQ: 0.05 });
  */
 export function compareMotifs(queries: readonly Motif[], targets: readonly Motif[], options: CompareOptions = {}): Table {
   if (targets.length === 0) throw new OptionError('no database motifs to compare with', { option: 'targets' });
@@ -135,7 +147,14 @@ export function compareMotifs(queries: readonly Motif[], targets: readonly Motif
   return aq.from(rows);
 }
 
-/** The best target per query (lowest p, then highest score), keeping only those with q ≤ `maxQ` (default 1). */
+/**
+ * The best target per query (lowest p, then highest score), keeping only those with q ≤ `maxQ` (default 1).
+ * @param comparison - A table from {@link compareMotifs}.
+ * @param options - `maxQ` (default 1: keep every query's best).
+ * @returns One row per query.
+ * @example
+ * bestMatches(compareMotifs(filterMotifs, jaspar('fungi')), { maxQ: 0.05 });
+ */
 export function bestMatches(comparison: Table, options: { maxQ?: number } = {}): Table {
   const maxQ = options.maxQ ?? 1;
   const seen = new Set<string>();

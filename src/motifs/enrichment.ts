@@ -17,6 +17,9 @@ import type { Motif } from './motif';
 
 type Table = ReturnType<typeof aq.table>;
 
+/**
+ * Options of {@link motifEnrichment}; the PSSM options (`background`, `pseudocount`, `bothStrands`) are as in {@link FimoOptions}.
+ */
 export interface EnrichmentOptions extends PssmOptions {
   /** Control sequences; default: `shuffles` dinucleotide shuffles of the primary sequences. */
   control?: readonly NamedSequence[];
@@ -30,7 +33,18 @@ export interface EnrichmentOptions extends PssmOptions {
   region?: Region;
 }
 
-/** One row per motif, most significant first: counts, fractions, odds ratios, p, E and q. */
+/**
+ * One row per motif, most significant first: counts, fractions, odds ratios, p, E and q.
+ * @param motifs - Motifs to test.
+ * @param primary - The sequences of interest (`{ name, sequence }`).
+ * @param options - `control` (default: `shuffles` dinucleotide shuffles of `primary`), `shuffles` (default 2),
+ *   `seed` (default 1), `siteThreshold` (p-value of a site, default 1e-4), `region` (1-based inclusive), and the
+ *   PSSM options of {@link FimoOptions}.
+ * @returns One row per motif: tp, fp, n_primary, n_control, fractions, enrichment, odds ratios, p-, E- and
+ *   q-values (one-sided Fisher's exact test: enriched in primary), most significant first.
+ * @example
+ * motifEnrichment(jaspar('fungi'), topSequences, { region: { start: 18, end: 97 } });
+ */
 export function motifEnrichment(motifs: readonly Motif[], primary: readonly NamedSequence[], options: EnrichmentOptions = {}): Table {
   if (primary.length === 0) throw new OptionError('no primary sequences', { option: 'primary' });
   const siteThreshold = options.siteThreshold ?? 1e-4;

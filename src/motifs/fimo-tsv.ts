@@ -23,7 +23,13 @@ export function formatG(x: number, precision = 6): string {
   return trim(x.toFixed(Math.max(0, precision - 1 - exponent)));
 }
 
-/** The table as FIMO's tsv (header line plus one line per match). */
+/**
+ * The table as FIMO's tsv (header line plus one line per match).
+ * @param table - A table from {@link scanFimo}.
+ * @returns The text of a FIMO tsv file (numbers formatted as FIMO prints them).
+ * @example
+ * writeFileSync('fimo.tsv', toFimoTsv(scanFimo(motifs, sequences)));
+ */
 export function toFimoTsv(table: Table): string {
   const lines = [FIMO_COLUMNS.join('\t')];
   const has = new Set(table.columnNames());

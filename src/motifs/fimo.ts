@@ -19,6 +19,7 @@ import type { Motif } from './motif';
 
 type Table = ReturnType<typeof aq.table>;
 
+/** Options of {@link scanFimo}, FIMO's options under their FIMO meaning. */
 export interface FimoOptions extends PssmOptions {
   /** Report windows with p-value ≤ this (FIMO --thresh, default 1e-4). */
   threshold?: number;
@@ -57,7 +58,19 @@ export interface FimoResult {
 /** Finds windows ≥ minScore for one motif; `scanPwm` or the tensor kernel's per-motif view. */
 export type HitFinder = (pssm: FimoPssm, prepared: PreparedSequences, minScore: number, bothStrands: boolean, motifIndex: number) => RawHits;
 
-/** FIMO scan of `sequences` ({ name, sequence }) with every motif; FIMO's tsv columns, sorted by p-value. */
+/**
+ * FIMO scan of `sequences` ({ name, sequence }) with every motif; FIMO's tsv columns, sorted by p-value.
+ * @param motifs - Motifs to scan with.
+ * @param sequences - `{ name, sequence }` records.
+ * @param options - `threshold` p-value (default 1e-4), `region` (1-based inclusive; coordinates then relative to
+ *   it; default whole sequences), `qvalues` (default true), `maxStoredScores` (default 100,000), `seed` of the π0
+ *   sample (default 1), `matchedSequence` (default true), `background` (default 'nrdb', FIMO's), `pseudocount`
+ *   (default 0.1), `bothStrands` (default true).
+ * @returns A table with FIMO's tsv columns (motif_id, motif_alt_id, sequence_name, start, stop, strand, score,
+ *   p-value, q-value, matched_sequence), sorted by p-value.
+ * @example
+ * const hits = scanFimo(jaspar('fungi'), [{ name: 'seq1', sequence: 'TGCATTTTTTTAGCCGCCGATAGC' }], { threshold: 1e-3 });
+ */
 export function scanFimo(motifs: readonly Motif[], sequences: readonly NamedSequence[], options: FimoOptions = {}): Table {
   return scanFimoDetailed(motifs, sequences, options).hits;
 }

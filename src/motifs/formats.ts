@@ -7,14 +7,31 @@ import { InputError } from '../errors';
 import { readTextFile } from '../io/text-file';
 import { makeMotif, type Motif } from './motif';
 
+/** A motif file format {@link readMotifs} and {@link parseMotifs} understand. */
 export type MotifFormat = 'meme' | 'jaspar' | 'transfac';
 
-/** Reads a motif file, choosing the format from its content (gzip allowed). */
+/**
+ * Reads a motif file, choosing the format from its content (gzip allowed).
+ * @param file - Path of a MEME, JASPAR (counts) or TRANSFAC file, plain or gzip.
+ * @param format - The format (default: detected from the first meaningful line).
+ * @returns The motifs in file order, rows normalised to probabilities (counts kept when the file has them).
+ * @example
+ * const motifs = readMotifs('JASPAR2024_CORE_fungi_non-redundant_pfms_meme.txt');
+ */
 export function readMotifs(file: string, format?: MotifFormat): Motif[] {
   const text = readTextFile(file);
   return parseMotifs(text, file, format ?? detectMotifFormat(text, file));
 }
 
+/**
+ * Parses motifs from text in a given format (what {@link readMotifs} does after reading the file).
+ * @param text - The file's text.
+ * @param file - A name for error messages (`file:line`) and each motif's `source`.
+ * @param format - 'meme', 'jaspar' or 'transfac'.
+ * @returns The motifs in text order.
+ * @example
+ * parseMotifs('>MA0001.1 ABC\nA [ 1 9 ]\nC [ 3 0 ]\nG [ 3 1 ]\nT [ 3 0 ]\n', 'inline', 'jaspar');
+ */
 export function parseMotifs(text: string, file: string, format: MotifFormat): Motif[] {
   switch (format) {
     case 'meme':

@@ -7,6 +7,9 @@ import { OptionError } from '../errors';
 
 export const MOTIF_ALPHABET = ['A', 'C', 'G', 'T'] as const;
 
+/**
+ * A position probability matrix with its identity and provenance, as read from a motif file or built with {@link makeMotif}.
+ */
 export interface Motif {
   /** Database identifier, e.g. `MA0320.1`. */
   id: string;
@@ -33,7 +36,9 @@ export interface Motif {
  * from a model's filter; functions that need only the matrix (comparison, simulation) accept this.
  */
 export interface PwmLike {
+  /** Identifier (a database id, or e.g. a filter's name). */
   id: string;
+  /** Alternative identifier (e.g. the TF name); optional. */
   altId?: string;
   /** Width (number of positions). */
   length: number;
@@ -43,7 +48,16 @@ export interface PwmLike {
 
 export const UNIFORM_BACKGROUND: [number, number, number, number] = [0.25, 0.25, 0.25, 0.25];
 
-/** Builds a motif from a rows × 4 matrix of probabilities or counts; rows are normalised to sum to 1 (see below). */
+/**
+ * Builds a motif from a rows × 4 matrix of probabilities or counts; rows are normalised to sum to 1 (see below).
+ * @param id - The motif's identifier.
+ * @param rows - One row of four non-negative values (A, C, G, T) per position, with a positive sum.
+ * @param options - `isCounts` (rows are counts: kept as `counts`, default false), `altId` (default ''), `nsites`
+ *   (default: the first row's sum for counts, else 20), `background` (default uniform), `source`, `annotations`.
+ * @returns The motif, rows normalised to sum to 1 (probability rows within 1e-5 of 1 kept as written).
+ * @example
+ * const tata = makeMotif('TATA', [[0, 0, 0, 10], [10, 0, 0, 0], [0, 0, 0, 10], [10, 0, 0, 0]], { isCounts: true });
+ */
 export function makeMotif(
   id: string,
   rows: readonly (readonly number[])[],
@@ -104,7 +118,14 @@ export function reverseComplementMatrix(matrix: ArrayLike<number>, width: number
   return out;
 }
 
-/** The motif read on the other strand: positions reversed, A↔T and C↔G swapped. */
+/**
+ * The motif read on the other strand: positions reversed, A↔T and C↔G swapped.
+ * @param motif - The motif.
+ * @returns A copy for the other strand (probabilities, counts and background complemented).
+ * @example
+ * const m = makeMotif('m', [[9, 1, 0, 0], [8, 0, 2, 0], [0, 10, 0, 0], [0, 0, 10, 0]], { isCounts: true });
+ * consensus(reverseComplementMotif(m)); // 'CGTT' (consensus(m) is 'AACG')
+ */
 export function reverseComplementMotif(motif: Motif): Motif {
   const bg = motif.background;
   return {
@@ -115,7 +136,13 @@ export function reverseComplementMotif(motif: Motif): Motif {
   };
 }
 
-/** Most probable letter per position (ties go to the earlier letter in ACGT order). */
+/**
+ * Most probable letter per position (ties go to the earlier letter in ACGT order).
+ * @param motif - The motif.
+ * @returns One letter per position.
+ * @example
+ * consensus(jaspar('fungi', { ids: ['UME6'] })[0]!);
+ */
 export function consensus(motif: Motif): string {
   let out = '';
   for (let i = 0; i < motif.length; i++) {

@@ -6,6 +6,7 @@
  * Every function is `(inputs, options) → Arquero table`, tidy: one observation per row.
  */
 import * as aq from 'arquero';
+import * as ss from 'simple-statistics';
 import { OptionError } from '../errors';
 import { pearson, spearman } from '../stats';
 
@@ -38,6 +39,12 @@ function columnOf(table: Table, name: string, option: string): unknown[] {
 /**
  * Per sequence × motif: present, number of sites, best score and the start/strand of the best site (NaN/''
  * when absent). `sequenceNames` lists every scanned sequence so absences are rows too.
+ * @param hits - A scan's hits (FIMO columns, e.g. from {@link scanFimo}).
+ * @param sequenceNames - Every scanned sequence, so absences are rows too.
+ * @param options - `motifs` (default: every motif in `hits`).
+ * @returns One row per sequence × motif: sequence_name, motif_id, present, count, best_score, best_start, best_strand.
+ * @example
+ * const occurrences = motifOccurrences(hits, sequences.map((s) => s.name));
  */
 export function motifOccurrences(hits: Table, sequenceNames: readonly string[], options: { motifs?: readonly string[] } = {}): Table {
   const rows = hitRows(hits);
@@ -71,9 +78,7 @@ export function motifOccurrences(hits: Table, sequenceNames: readonly string[], 
 function meanSd(values: number[]): [number, number] {
   const v = values.filter((x) => !Number.isNaN(x));
   if (v.length === 0) return [NaN, NaN];
-  const mean = v.reduce((s, x) => s + x, 0) / v.length;
-  const sd = v.length > 1 ? Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / (v.length - 1)) : NaN;
-  return [mean, sd];
+  return [ss.mean(v), v.length > 1 ? ss.sampleStandardDeviation(v) : NaN];
 }
 
 /** Sequence name → set of motifs with a site, restricted to `motifs`. */
@@ -92,6 +97,12 @@ function presence(hits: Table, motifs: readonly string[]): Map<string, Set<strin
 /**
  * For every ordered pair (A, B) of `motifs`: sequences holding both, with mean and sd of measured and predicted
  * expression. The diagonal (A, A) is "A alone": sequences with A and none of the other motifs.
+ * @param hits - A scan's hits (FIMO columns).
+ * @param expression - Columns `sequence_name`, `measured`, `predicted`.
+ * @param options - `motifs`: the motifs to pair (required).
+ * @returns One row per ordered pair: motif_a, motif_b, n, measured_mean, measured_sd, predicted_mean, predicted_sd.
+ * @example
+ * const pairs = pairLogic(hits, expression, { motifs: ['MA0320.1', 'MA0412.2'] });
  */
 export function pairLogic(hits: Table, expression: ExpressionTable, options: { motifs: readonly string[] }): Table {
   const motifs = options.motifs;
@@ -117,7 +128,13 @@ export function pairLogic(hits: Table, expression: ExpressionTable, options: { m
   return aq.from(rows);
 }
 
-/** Effect of adding B to A: mean(A with B) − mean(A alone), for measured and predicted expression. */
+/**
+ * Effect of adding B to A: mean(A with B) − mean(A alone), for measured and predicted expression.
+ * @param pairs - A table from {@link pairLogic}.
+ * @returns One row per pair: motif_a, motif_b, n_pair, n_alone, measured_difference, predicted_difference.
+ * @example
+ * pairDifference(pairLogic(hits, expression, { motifs: ['MA0320.1', 'MA0412.2'] }));
+ */
 export function pairDifference(pairs: Table): Table {
   const rows = pairs.objects() as Array<{ motif_a: string; motif_b: string; n: number; measured_mean: number; predicted_mean: number }>;
   const alone = new Map(rows.filter((r) => r.motif_a === r.motif_b).map((r) => [r.motif_a, r]));
@@ -131,6 +148,12 @@ export function pairDifference(pairs: Table): Table {
 /**
  * Per motif, Pearson and Spearman correlation of predicted expression with the motif's site count (over all
  * sequences), and with its best score and best-site start (over sequences holding it).
+ * @param occurrences - A table from {@link motifOccurrences}.
+ * @param expression - Columns `sequence_name` and the expression column.
+ * @param options - `column` of `expression` to correlate (default 'predicted').
+ * @returns One row per motif and feature (count, best score, best start): motif_id, feature, n, pearson, spearman.
+ * @example
+ * motifCorrelations(occurrences, expression, { column: 'measured' });
  */
 export function motifCorrelations(occurrences: Table, expression: ExpressionTable, options: { column?: string } = {}): Table {
   const column = options.column ?? 'predicted';
@@ -156,7 +179,16 @@ export function motifCorrelations(occurrences: Table, expression: ExpressionTabl
   return aq.from(rows);
 }
 
-/** Venn counts of sequences holding motif A and/or B, and how many of A's sites overlap a B site. */
+/**
+ * Venn counts of sequences holding motif A and/or B, and how many of A's sites overlap a B site.
+ * @param hits - A scan's hits (FIMO columns).
+ * @param sequenceNames - Every scanned sequence.
+ * @param motifA - Id of motif A.
+ * @param motifB - Id of motif B.
+ * @returns Rows `set`, `sequences`: sequences with A only, B only, both, neither; A sites overlapping a B site; all A sites.
+ * @example
+ * motifOverlap(hits, names, 'MA0320.1', 'MA0412.2');
+ */
 export function motifOverlap(hits: Table, sequenceNames: readonly string[], motifA: string, motifB: string): Table {
   const rows = hitRows(hits);
   const sitesOf = (m: string): Map<string, Hit[]> => {
@@ -194,6 +226,13 @@ export function motifOverlap(hits: Table, sequenceNames: readonly string[], moti
  * motifs by whether they overlapped a UME6 motif or not", §4.4). `ism` has one row per sequence and position:
  * `sequence_name`, `position` (1-based, in the hits' coordinates, i.e. relative to the scanned region) and
  * `contribution`. One row per A site with the sum and mean contribution over its positions.
+ * @param ism - ISM contributions: sequence_name, position, contribution.
+ * @param hits - A scan's hits in the same coordinates.
+ * @param motifA - Id of the motif whose sites are summarised.
+ * @param motifB - Id of the motif whose presence and overlap label them.
+ * @returns One row per A site: sequence_name, start, stop, strand, score, b_present, b_overlaps, ism_sum, ism_mean, positions.
+ * @example
+ * ismByCooccurrence(contributions, hits, 'MA0320.1', 'MA0412.2');
  */
 export function ismByCooccurrence(ism: Table, hits: Table, motifA: string, motifB: string): Table {
   const names = columnOf(ism, 'sequence_name', 'ism') as string[];

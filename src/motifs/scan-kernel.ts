@@ -24,10 +24,11 @@ export interface RawHits {
 /** A growable RawHits. */
 export class HitBuffer {
   count = 0;
-  seq = new Int32Array(1024);
-  pos = new Int32Array(1024);
-  strand = new Uint8Array(1024);
-  score = new Int32Array(1024);
+  // Annotated: inferred, TypeScript ≥ 5.7 writes `Int32Array<ArrayBuffer>` into the .d.ts, which 5.0 (tslab) cannot read.
+  seq: Int32Array = new Int32Array(1024);
+  pos: Int32Array = new Int32Array(1024);
+  strand: Uint8Array = new Uint8Array(1024);
+  score: Int32Array = new Int32Array(1024);
 
   push(seq: number, pos: number, strand: number, score: number): void {
     if (this.count === this.seq.length) this.grow();

@@ -13,7 +13,14 @@ import { OptionError } from '../errors';
 import { createRandom, type Random } from '../stats';
 import type { NamedSequence } from './sequences';
 
-/** One dinucleotide shuffle of `sequence` using `random`. */
+/**
+ * One dinucleotide shuffle of `sequence` using `random`.
+ * @param sequence - The sequence.
+ * @param random - A seeded stream ({@link createRandom}).
+ * @returns A shuffle with exactly the same dinucleotide counts.
+ * @example
+ * dinucleotideShuffle('ACGTACGGTCA', createRandom(1));
+ */
 export function dinucleotideShuffle(sequence: string, random: Random): string {
   const n = sequence.length;
   if (n <= 3) return sequence;
@@ -69,7 +76,14 @@ export function dinucleotideShuffle(sequence: string, random: Random): string {
   return out;
 }
 
-/** `copies` shuffles of every sequence, named `<name>_shuf<k>`, reproducible from `seed`. */
+/**
+ * `copies` shuffles of every sequence, named `<name>_shuf<k>`, reproducible from `seed`.
+ * @param sequences - `{ name, sequence }` records.
+ * @param options - `copies` per sequence (default 1), `seed` (default 1).
+ * @returns The shuffles, named `<name>_shuf<k>`.
+ * @example
+ * shuffleSequences([{ name: 's1', sequence: 'ACGTTGCA' }], { copies: 2, seed: 3 });
+ */
 export function shuffleSequences(sequences: readonly NamedSequence[], options: { copies?: number; seed?: number } = {}): NamedSequence[] {
   const copies = options.copies ?? 1;
   if (!(Number.isInteger(copies) && copies > 0)) throw new OptionError(`copies must be a positive integer, got ${copies}`, { option: 'copies' });

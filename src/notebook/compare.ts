@@ -38,6 +38,7 @@ const joinText = (t: string | string[] | undefined) => (Array.isArray(t) ? t.joi
 
 /** Masks what legitimately changes between runs and rounds numbers to `precision` significant digits. */
 export function sanitize(text: string, precision = DEFAULT_PRECISION, roots: readonly string[] = []): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes, which start with ESC
   let s = text.replace(/\x1b\[[0-9;]*m/g, '');
   // The reference data may sit anywhere (CISLAB_DATA, ../shared/data, ../../shared/data from notebooks/).
   const dataDir = process.env['CISLAB_DATA']?.replace(/\/+$/, '');

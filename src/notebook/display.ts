@@ -9,17 +9,21 @@
 import { execFileSync } from 'node:child_process';
 import { inspect } from 'node:util';
 import { isTable } from '../viz/data';
-import { isVegaLiteSpec, setSpecInspector, type VegaLiteSpec } from '../viz/spec';
+import { isVegaLiteSpec, setSpecInspector, titleText, type VegaLiteSpec } from '../viz/spec';
 import { ColumnTable } from 'arquero';
 import { loadRenderer, rendererLoaded, renderSync } from '../viz/render';
 import { inKernel, publishDisplay, type DisplayContent } from './kernel';
 import { tableHtml, tableText, type TableViewOptions } from './table-html';
+import { plural } from './number-format';
 
 /** Objects may define `[DISPLAY]()` returning a MIME bundle to display themselves. */
 export const DISPLAY = Symbol.for('cislab.display');
 
 export const VEGA_LITE_MIME = 'application/vnd.vegalite.v5+json';
 
+/**
+ * How {@link show} and a notebook's rich display render values: table rows and digits, and a chart's static fallback.
+ */
 export interface DisplayOptions extends TableViewOptions {
   /** Static fallback sent with a chart: 'png' (default: small, shown everywhere), 'svg', 'both' or 'none'. */
   fallback?: 'png' | 'svg' | 'both' | 'none';
@@ -27,7 +31,13 @@ export interface DisplayOptions extends TableViewOptions {
 
 const defaults: DisplayOptions = { fallback: 'png' };
 
-/** Changes display defaults for this session (e.g. `setDisplayOptions({ fallback: 'svg', head: 10 })`). */
+/**
+ * Changes display defaults for this session (e.g. `setDisplayOptions({ fallback: 'svg', head: 10 })`).
+ * @param options - The defaults to change: `fallback` ('png' (default), 'svg', 'both', 'none'), `head`/`tail`
+ *   (rows shown at each end, default 5 and `head`), `digits` (significant digits, default 4).
+ * @example
+ * setDisplayOptions({ fallback: 'svg', head: 10 });
+ */
 export function setDisplayOptions(options: DisplayOptions): void {
   Object.assign(defaults, options);
 }
@@ -85,8 +95,9 @@ export function describeSpec(spec: VegaLiteSpec): string {
     if (s.spec) walk(s.spec);
   };
   walk(spec);
-  const title = typeof spec.title === 'string' ? ` "${spec.title}"` : '';
-  return `Vega-Lite chart${title} (${[...marks].join(' + ') || 'no mark'}; ${rows} data rows)`;
+  const text = titleText(spec);
+  const title = text ? ` "${text}"` : '';
+  return `Vega-Lite chart${title} (${[...marks].join(' + ') || 'no mark'}; ${plural(rows, 'data row')})`;
 }
 
 /** The MIME bundle for a value: what `show` and auto-display send. */
@@ -106,6 +117,11 @@ export function displayBundle(x: unknown, options: DisplayOptions = {}): Display
 /**
  * Shows a value: in a notebook as a rich display (chart, HTML table), elsewhere as text on stdout.
  * Works without `await`; in a kernel charts render synchronously.
+ * @param x - A table, an array of row objects, a Vega-Lite spec or any value.
+ * @param options - Overrides of the session's {@link DisplayOptions} for this value.
+ * @example
+ * show(histogram(train, { x: 'expression' }));
+ * show(train, { head: 3 });
  */
 export function show(x: unknown, options: DisplayOptions = {}): void {
   if (inKernel()) {
@@ -154,6 +170,10 @@ export function inspectAsDisplay(value: unknown, depth: number, options: { depth
  * ColumnTable gets one here — the one prototype cislab patches, and only when asked: by the cislab kernel at
  * start-up, or by the first `show()` in a kernel. (DSL results carry their own hook and need no patch.)
  * Idempotent.
+ * @param options - `beforeKernelStart` (default false): install even when no kernel is detected yet.
+ * @returns True when auto-display is on (false outside a notebook kernel).
+ * @example
+ * enableAutoDisplay(); // then a cell ending in a table or a spec shows it richly
  */
 export function enableAutoDisplay(options: { beforeKernelStart?: boolean } = {}): boolean {
   if (autoDisplay) return true;

@@ -3,8 +3,9 @@
 
 export { show, displayBundle, enableAutoDisplay, inspectAsDisplay, setDisplayOptions, isDisplayable, describeSpec, DISPLAY, VEGA_LITE_MIME, type DisplayOptions } from './display';
 export { inKernel, publishDisplay, type DisplayContent } from './kernel';
-export { tableHtml, tableText, type TableViewOptions } from './table-html';
+export { tableHtml, tableText, shapeLine, TABLE_CSS, type TableViewOptions } from './table-html';
+export { formatNumber, plural, isPValueColumn, columnFormatter, MISSING, NOT_A_NUMBER, type NumberFormatOptions } from './number-format';
 export { progress, progressMode, type Progress, type ProgressOptions } from './progress';
-export { installKernel, hasJupyterClient, defaultKernelPrefix, JUPYTER_APT_PACKAGES, type InstallKernelOptions, type InstalledKernel } from './install';
+export { installKernel, hasJupyterClient, userJupyterDataDir, findTslab, KERNEL_NAME, KERNEL_DISPLAY_NAME, JUPYTER_APT_PACKAGES, BROWSER_APT_PACKAGES, ensureChromium, type InstallKernelOptions, type InstalledKernel } from './install';
 export { runNotebooks, runNotebook, notebooksTestCommand, findNotebooks, formatNotebookResult, ensureKernel, type RunNotebooksOptions, type NotebookResult, type NotebookError } from './runner';
 export { sanitize, compareNotebooks, DEFAULT_PRECISION, type Mismatch } from './compare';

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { inKernel, publishDisplay } from './kernel';
 
+/** Options of {@link progress}. */
 export interface ProgressOptions {
   /** Work units in total (epochs, batches, sequences). */
   total: number;
@@ -19,6 +20,7 @@ export interface ProgressOptions {
   throttleMs?: number;
 }
 
+/** A running progress display: advance it with `tick`/`update`, close it with `done`. */
 export interface Progress {
   /** Advances by `n` units (default 1); `info` (e.g. 'loss 0.31') is shown after the bar. */
   tick(n?: number, info?: string): void;
@@ -39,7 +41,16 @@ function formatSeconds(s: number): string {
   return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
-/** Starts a progress display. */
+/**
+ * Starts a progress display.
+ * @param options - `total` units, `label` (default ''), `mode` (default: 'notebook' in a tslab kernel, 'terminal'
+ *   when stderr is a TTY outside CI, else 'silent'; `CISLAB_PROGRESS=0` silences), `throttleMs` between redraws (default 250).
+ * @returns A {@link Progress}.
+ * @example
+ * const bar = progress({ total: 100, label: 'scanning' });
+ * for (let i = 0; i < 100; i++) bar.tick(1);
+ * bar.done();
+ */
 export function progress(options: ProgressOptions): Progress {
   const mode = options.mode ?? progressMode();
   const total = Math.max(0, options.total);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { compareNotebooks, type Mismatch, type NotebookJson } from './compare';
 import { EXECUTE_NOTEBOOK_PY } from './execute-py';
-import { DEFAULT_PYTHON, defaultKernelPrefix, installKernel } from './install';
+import { DEFAULT_PYTHON, KERNEL_NAME, installKernel } from './install';
 import { PACKAGE_ROOT } from '../io/package-root';
 
 export interface RunNotebooksOptions {
@@ -20,9 +20,9 @@ export interface RunNotebooksOptions {
   quick?: boolean;
   /** Seconds a single cell may run (default 600). */
   cellTimeout?: number;
-  /** Kernel name (default 'tslab'; installed into `kernelPrefix` if missing). */
+  /** Kernel name (default 'cislab'; installed into `kernelPrefix` if missing). */
   kernel?: string;
-  /** Where the kernel spec lives (default the package's .jupyter-kernel). */
+  /** Where the runner's own kernel spec lives (default the package's git-ignored .jupyter-kernel; passed as JUPYTER_PATH, not the user's). */
   kernelPrefix?: string;
   python?: string;
   /** Extra environment for the kernel. */
@@ -62,7 +62,8 @@ let kernelReady: string | undefined;
 function kernelUsable(kernelJson: string): boolean {
   try {
     const argv: string[] = JSON.parse(readFileSync(kernelJson, 'utf8')).argv ?? [];
-    return argv.length > 1 && existsSync(argv[0]) && existsSync(argv[1]) && argv[1].endsWith('kernel-main.js');
+    const tslab = argv[argv.indexOf('--tslab') + 1];
+    return argv.length > 1 && existsSync(argv[0]) && existsSync(argv[1]) && argv[1].endsWith('kernel-main.js') && tslab !== undefined && existsSync(tslab);
   } catch {
     return false;
   }
@@ -91,9 +92,9 @@ function withLock(lock: string, fn: () => void): void {
 
 /** Makes sure the kernel spec exists; returns the JUPYTER_PATH entry to use. */
 export function ensureKernel(options: RunNotebooksOptions = {}): string {
-  const prefix = resolve(options.kernelPrefix ?? defaultKernelPrefix());
+  const prefix = resolve(options.kernelPrefix ?? join(PACKAGE_ROOT, '.jupyter-kernel'));
   if (kernelReady === prefix) return join(prefix, 'share', 'jupyter');
-  const kernelJson = join(prefix, 'share', 'jupyter', 'kernels', options.kernel ?? 'tslab', 'kernel.json');
+  const kernelJson = join(prefix, 'share', 'jupyter', 'kernels', options.kernel ?? KERNEL_NAME, 'kernel.json');
   const ok = kernelUsable(kernelJson);
   if (!ok) withLock(join(prefix, '.install.lock'), () => {
     // Test files run in parallel workers: the first installs, the others wait and then find it installed.
@@ -131,7 +132,7 @@ export async function runNotebook(path: string, options: RunNotebooksOptions = {
     };
     if (options.quick ?? true) env.CISLAB_QUICK = '1';
     delete env.VITEST; delete env.VITEST_WORKER_ID; delete env.NODE_OPTIONS;
-    const { code, stderr } = await runPython([abs, out, resultFile, options.kernel ?? 'tslab', String(options.cellTimeout ?? 600), dirname(abs)], env, python);
+    const { code, stderr } = await runPython([abs, out, resultFile, options.kernel ?? KERNEL_NAME, String(options.cellTimeout ?? 600), dirname(abs)], env, python);
     if (!existsSync(resultFile)) throw new Error(`running ${abs} with ${python} failed (exit ${code}): ${stderr.slice(-2000)}`);
     const { seconds, error } = JSON.parse(readFileSync(resultFile, 'utf8'));
     const stored: NotebookJson = JSON.parse(readFileSync(abs, 'utf8'));

@@ -1,11 +1,17 @@
-/** HTML and text views of a table: shape, column types, head and tail rows, numbers rounded for reading. */
+/**
+ * HTML and text views of a table: shape, column types, head and tail rows, numbers through the one formatter
+ * (number-format.ts). The HTML carries its look in a `<style>` block keyed on classes plus plain `align`
+ * attributes, because Notebook 6 opens stored notebooks untrusted and strips inline `style` attributes.
+ */
 import { isTable, type TableLike } from '../viz/data';
+import { columnFormatter, MISSING, NOT_A_NUMBER, plural } from './number-format';
 
 export interface TableViewOptions {
   /** Rows shown from the top and from the bottom (default 5 each; all rows when there are ≤ 2×head + 2). */
   head?: number;
+  /** Rows shown from the bottom (default: `head`). */
   tail?: number;
-  /** Significant digits of printed numbers (default 4). */
+  /** Significant digits of printed numbers (default 4; p/q-value columns print 3). */
   digits?: number;
 }
 
@@ -40,39 +46,89 @@ function describe(data: TableLike, options: TableViewOptions): Shape {
   return { names, types, nrows: all.length, rows, gapAt: short ? head : -1 };
 }
 
-function formatValue(v: unknown, digits: number): string {
-  if (typeof v === 'number') return Number.isInteger(v) || !Number.isFinite(v) ? String(v) : String(Number(v.toPrecision(digits)));
-  if (v === null || v === undefined) return '';
+/** A cell as text: numbers by their column's formatter, long strings cut only where `maxText` says. */
+function formatValue(v: unknown, format: (v: unknown) => string | undefined, maxText: number): string {
+  const number = format(v);
+  if (number !== undefined) return number;
   if (v instanceof Date) return v.toISOString();
-  if (typeof v === 'string') return v.length > 60 ? v.slice(0, 57) + '…' : v;
+  // A file path is never cut: half a path is useless, and the notebook runner can only mask a whole one.
+  if (typeof v === 'string') return v.length > maxText && !looksLikePath(v) ? v.slice(0, maxText - 1) + '…' : v;
+  if (typeof v === 'bigint') return String(v);
   return JSON.stringify(v) ?? String(v);
 }
 
+/** A single token with a slash, like /data/dream/train.txt.gz or ../shared/data/x.tsv. */
+const looksLikePath = (s: string) => /^[^\s]*\/[^\s]*$/.test(s);
+
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** The shape line both views print: '1 row × 3 columns'. */
+export function shapeLine(nrows: number, ncols: number): string {
+  return `${plural(nrows, 'row')} × ${plural(ncols, 'column')}`;
+}
+
+/**
+ * The table's stylesheet, scoped to `.cislab-table`. Kept in a `<style>` element (which survives where
+ * inline styles are stripped) and repeated per table, so a table copied alone still looks right.
+ */
+export const TABLE_CSS = [
+  '.cislab-table { border-collapse: collapse; font-variant-numeric: tabular-nums; }',
+  '.cislab-table caption { text-align: left; white-space: nowrap; color: #555; padding-bottom: 2px; }',
+  '.cislab-table th, .cislab-table td { padding: 2px 8px; vertical-align: top; }',
+  '.cislab-table thead th { border-bottom: 1px solid #999; }',
+  '.cislab-table .num { text-align: right; white-space: nowrap; }',
+  '.cislab-table .txt { text-align: left; max-width: 36em; white-space: normal; overflow-wrap: anywhere; }',
+  '.cislab-table .type { display: block; font-weight: normal; color: #888; }',
+  '.cislab-table .gap { text-align: center; color: #888; }',
+  '.cislab-table .na { color: #888; }',
+].join('\n');
+
+/** Strings in HTML cells wrap rather than being cut; past this length they are cut with '…'. */
+const HTML_TEXT_LIMIT = 400;
+/** The text view cuts strings to keep columns readable in a terminal. */
+const TEXT_LIMIT = 60;
+
+/** What '—' and 'n/a' mean, when the shown rows have them. */
+function legend(cells: string[]): string {
+  const parts: string[] = [];
+  if (cells.includes(MISSING)) parts.push(`${MISSING} missing`);
+  if (cells.includes(NOT_A_NUMBER)) parts.push(`${NOT_A_NUMBER} not a number (undefined result, e.g. a correlation of a constant)`);
+  return parts.join('; ');
+}
 
 /** An HTML table with a caption giving the shape, a header row with column types, and head/…/tail rows. */
 export function tableHtml(data: TableLike, options: TableViewOptions = {}): string {
   const { names, types, nrows, rows, gapAt } = describe(data, options);
-  const digits = options.digits ?? 4;
+  const formats = names.map((n) => columnFormatter(n, { digits: options.digits }));
   const numeric = types.map((t) => t === 'number' || /^(float|int|uint|bigint)/.test(t));
-  const cell = (v: unknown, j: number) => `<td style="text-align:${numeric[j] ? 'right' : 'left'}">${escapeHtml(formatValue(v, digits))}</td>`;
+  const kind = (j: number) => (numeric[j] ? 'num' : 'txt');
+  const align = (j: number) => (numeric[j] ? 'right' : 'left');
+  const shown: string[] = [];
+  const cell = (v: unknown, j: number) => {
+    const text = formatValue(v, formats[j]!, HTML_TEXT_LIMIT);
+    shown.push(text);
+    const na = text === MISSING || text === NOT_A_NUMBER ? ' na' : '';
+    return `<td class="${kind(j)}${na}" align="${align(j)}">${escapeHtml(text)}</td>`;
+  };
   const body = rows.map((r, i) => {
-    const gap = i === gapAt ? `<tr><td colspan="${names.length}" style="text-align:center">⋯ ${nrows - rows.length} more rows ⋯</td></tr>` : '';
+    const gap = i === gapAt ? `<tr><td class="gap" colspan="${names.length}" align="center">⋯ ${plural(nrows - rows.length, 'more row')} ⋯</td></tr>` : '';
     return gap + `<tr>${names.map((n, j) => cell(r[n], j)).join('')}</tr>`;
   }).join('');
-  const header = names.map((n, j) => `<th style="text-align:${numeric[j] ? 'right' : 'left'}">${escapeHtml(n)}<br><span style="font-weight:normal;color:#888">${types[j]}</span></th>`).join('');
-  return `<table class="cislab-table"><caption style="text-align:left">${nrows} rows × ${names.length} columns</caption>` +
+  const header = names.map((n, j) => `<th class="${kind(j)}" align="${align(j)}">${escapeHtml(n)}<br><span class="type">${types[j]}</span></th>`).join('');
+  const note = legend(shown);
+  return `<style>${TABLE_CSS}</style><table class="cislab-table"><caption align="top">${shapeLine(nrows, names.length)}${note ? ` · ${escapeHtml(note)}` : ''}</caption>` +
     `<thead><tr>${header}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
 /** Plain-text twin of `tableHtml` (what a terminal, a test, or a notebook without HTML shows). */
 export function tableText(data: TableLike, options: TableViewOptions = {}): string {
   const { names, types, nrows, rows, gapAt } = describe(data, options);
-  const digits = options.digits ?? 4;
-  const grid = [names, types.map((t) => `<${t}>`), ...rows.map((r) => names.map((n) => formatValue(r[n], digits)))];
+  const formats = names.map((n) => columnFormatter(n, { digits: options.digits }));
+  const grid = [names, types.map((t) => `<${t}>`), ...rows.map((r) => names.map((n, j) => formatValue(r[n], formats[j]!, TEXT_LIMIT)))];
   const widths = names.map((_, j) => Math.max(...grid.map((g) => g[j].length)));
   const line = (g: string[]) => g.map((s, j) => s.padEnd(widths[j])).join('  ').trimEnd();
   const lines = grid.map(line);
   if (gapAt >= 0) lines.splice(2 + gapAt, 0, '…');
-  return `${nrows} rows × ${names.length} columns\n${lines.join('\n')}`;
+  const note = legend(grid.slice(2).flat());
+  return `${shapeLine(nrows, names.length)}${note ? ` · ${note}` : ''}\n${lines.join('\n')}`;
 }

@@ -30,6 +30,7 @@ export const YEAST_PROMOTERS_1KB = 'Scer_promoters_1kb_upstream_ATG_nondubiousOR
 /** 1 kb upstream of the transcription start site (6,445 Pol II transcripts), DeepRAGE's promoters. */
 export const YEAST_PROMOTERS_TSS = 'Scer_promoters_1kb_upstream_TSS_polII_transcripts.fa.gz';
 
+/** Options of {@link simulateDeepRage}. */
 export interface SimulateDeepRageOptions {
   /** Candidate regulator motifs (e.g. `jaspar('fungi')` from src/motifs); regulators are drawn from them. */
   motifs: readonly PwmLike[];
@@ -57,14 +58,20 @@ export interface SimulateDeepRageOptions {
   ruleEffect?: number;
   /** Noise sd of expression (default 0.3) and of the regulators' expression around their activity (default 0.2). */
   noise?: number;
+  /** Noise sd of the regulators' expression around their activity (default 0.2). */
   regulatorNoise?: number;
   /** Sd of the gene baselines b[g] (default 0.2). */
   geneBaseline?: number;
   /** p-value threshold of motif hits (default 1e-4). */
   pValue?: number;
+  /** Seed (default 1). */
   seed?: number;
 }
 
+/**
+ * What {@link simulateDeepRage} returns: DeepRAGE's inputs (genes, conditions, regulators, sequences,
+ * expression matrices) and the ground truth.
+ */
 export interface DeepRageSimulation extends DeepRageData {
   /** Tidy pairs: `gene, condition, expression` (with noise), `signal` (noise-free). */
   table: ColumnTable;
@@ -78,9 +85,21 @@ export interface DeepRageSimulation extends DeepRageData {
   regulatorMotifs: PwmLike[];
   /** Latent truth: regulator activity, row-major conditions × regulators, and the gene baselines b[g]. */
   activity: Float64Array;
+  /** Gene baselines b[g]. */
   baseline: Float64Array;
 }
 
+/**
+ * Simulates a DeepRAGE-style dataset on real yeast promoters and real motif hits: expression of genes × conditions
+ * driven by regulators whose motifs a gene carries, an AND rule, decoy regulators and noise.
+ * @param options - `motifs` (required), `promoters` (default: the real 1-kb yeast promoters), `genes` (default
+ *   600), `conditions` (default 60), `regulators` (default 6), `decoys` (default 6), `targetFraction` (default
+ *   [0.1, 0.35]), `maxTargetOverlap` (default 0.2), `ruleEffect` (default 1.5), `noise` (default 0.3),
+ *   `regulatorNoise` (default 0.2), `geneBaseline` (default 0.2), `pValue` (default 1e-4), `seed` (default 1).
+ * @returns The DeepRAGE inputs plus `table`, `regulatorTable`, `truth`, `sites`, `regulatorMotifs`, `activity`, `baseline`.
+ * @example
+ * const sim = simulateDeepRage({ motifs: jaspar('fungi'), genes: 300, conditions: 24, seed: 2 });
+ */
 export function simulateDeepRage(options: SimulateDeepRageOptions): DeepRageSimulation {
   const {
     motifs, genes: nGenes = 600, conditions: nConditions = 60, regulators: nFunctional = 6, decoys: nDecoys = 6,

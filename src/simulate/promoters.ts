@@ -30,10 +30,15 @@ export interface InteractionRule {
   effect: number;
 }
 
+/** Options of {@link simulatePromoters}. */
 export interface SimulateOptions {
+  /** Number of sequences (default 1000). */
   n?: number;
+  /** Seed (default 1): the same seed repeats the simulation exactly. */
   seed?: number;
+  /** Motifs planted, with their effects and frequencies (default REB1 +1.5, CBF1 +1.0, UME6 −0.5). */
   motifs?: SimulatedMotif[];
+  /** Interaction rules (default REB1 with UME6: −2.5). */
   logic?: InteractionRule[];
   /** Expression with no motif (default 8, mid-range of DREAM's 0–17 bins). */
   baseline?: number;
@@ -60,6 +65,15 @@ export const DEFAULT_SIMULATED_MOTIFS: SimulatedMotif[] = [
 ];
 export const DEFAULT_SIMULATED_LOGIC: InteractionRule[] = [{ when: ['REB1', 'UME6'], effect: -2.5 }];
 
+/**
+ * Simulates DREAM-style promoters with a known answer: motifs planted in random 80-nt variable regions between the
+ * DREAM flanks, expression from additive effects plus interaction rules, plus Gaussian noise.
+ * @param options - `n` (default 1000), `seed` (default 1), `motifs`, `logic`, `baseline` (default 8), `noise`
+ *   (default 0.3), `bothStrands` (default false), `variableLength` (default 80).
+ * @returns `table` (id, sequence, expression, signal, a 0/1 column per motif) and `sites` (the planted sites).
+ * @example
+ * const { table, sites } = simulatePromoters({ n: 2000, seed: 7 });
+ */
 export function simulatePromoters(options: SimulateOptions = {}): Simulated {
   const {
     n = 1000, seed = 1, motifs = DEFAULT_SIMULATED_MOTIFS, logic = DEFAULT_SIMULATED_LOGIC,

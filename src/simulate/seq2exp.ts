@@ -30,35 +30,53 @@ export const DEFAULT_ENHANCER_MOTIFS: EnhancerMotif[] = [
   { name: 'EBOX', consensus: 'ACCACGTGGT', effect: 1.3 },
 ];
 
+/** Options of {@link simulateSeq2Exp}. */
 export interface SimulateSeq2ExpOptions {
+  /** Number of sequences (default 400). */
   n?: number;
   /** Sequence length (default 1000). */
   length?: number;
+  /** Enhancer motifs (default AP1 +1.0, GATA +0.7, EBOX +1.3). */
   motifs?: EnhancerMotif[];
   /** Mean numbers of active, decoy and closed elements per sequence (Poisson; defaults 1.5, 2, 1). */
   active?: number;
+  /** Mean decoy elements (a peak on background sequence) per sequence (default 2). */
   decoys?: number;
+  /** Mean closed elements (a motif without signal) per sequence (default 1). */
   closed?: number;
   /** Expression noise sd (default 0.2). */
   noise?: number;
   /** GC fraction of the background sequence (default 0.42). */
   gc?: number;
+  /** Seed (default 1). */
   seed?: number;
 }
 
+/** What {@link simulateSeq2Exp} returns: sequences and expression, signal tracks, planted elements, causal mask. */
 export interface Seq2ExpSimulation {
   /** `id, sequence, expression` (with noise), `signal` (noise-free), `active` (number of active elements). */
   table: ColumnTable;
   /** Read counts per base, row-major [n, length, tracks]. */
   tracks: Float32Array;
+  /** Names of the tracks: 'dnase', 'h3k27ac'. */
   trackNames: string[];
   /** Every planted element: `id, kind` (active/decoy/closed), `motif` ('' for decoys), `start, end` (0-based, end exclusive), `height`. */
   elements: ColumnTable;
   /** 1 at causal positions (motif bases of active elements), row-major [n, length]. */
   causal: Uint8Array;
+  /** Sequence length. */
   length: number;
 }
 
+/**
+ * Simulates a Seq2Exp-style dataset with a known answer: long random sequences with active, decoy and closed
+ * enhancer-like elements and two signal tracks (DNase-like, H3K27ac-like).
+ * @param options - `n` (default 400), `length` (default 1000, at least 200), `motifs`, `active`/`decoys`/`closed`
+ *   (mean elements per sequence, defaults 1.5, 2, 1), `noise` (default 0.2), `gc` (default 0.42), `seed` (default 1).
+ * @returns `table`, `tracks` ([n, length, 2] read counts), `trackNames`, `elements`, `causal` ([n, length]), `length`.
+ * @example
+ * const sim = simulateSeq2Exp({ n: 200, length: 600, seed: 3 });
+ */
 export function simulateSeq2Exp(options: SimulateSeq2ExpOptions = {}): Seq2ExpSimulation {
   const {
     n = 400, length = 1000, motifs = DEFAULT_ENHANCER_MOTIFS, active = 1.5, decoys = 2, closed = 1,

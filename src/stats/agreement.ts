@@ -7,7 +7,14 @@ import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
 import { pearson, spearman } from './correlation';
 
-/** r, r², ρ and n of measured vs predicted values (pairs with a NaN on either side are counted, then left out). */
+/**
+ * r, r², ρ and n of measured vs predicted values (pairs with a NaN on either side are counted, then left out).
+ * @param measured - Measured values.
+ * @param predicted - Predicted values, paired with `measured` (same length, else an OptionError).
+ * @returns A one-row table with columns `n` (pairs scored), `missing` (pairs left out), `r`, `r2`, `rho`.
+ * @example
+ * evaluatePredictions([1.2, 3.4, 2.2, 5.0], [1.0, 3.0, 2.5, 4.1]).objects()[0]; // { n: 4, missing: 0, r, r2, rho }
+ */
 export function evaluatePredictions(measured: ArrayLike<number>, predicted: ArrayLike<number>): ColumnTable {
   if (measured.length !== predicted.length) {
     throw new OptionError(`${measured.length} measured but ${predicted.length} predicted values`, { option: 'predicted' });

@@ -11,6 +11,7 @@ import { OptionError } from '../errors';
 import { requireLength, requireLevel, requireSameLength, type Numbers } from './input';
 import { createRandom, type Seed } from './random';
 
+/** Options of {@link bootstrap}. */
 export interface BootstrapOptions {
   /** Number of replicates (default 10,000). */
   n?: number;
@@ -20,12 +21,15 @@ export interface BootstrapOptions {
   level?: number;
 }
 
+/** What {@link bootstrap} returns: the estimate, its percentile interval, standard error, bias and the replicates. */
 export interface BootstrapResult {
   /** The statistic on the original data. */
   estimate: number;
   /** Percentile interval [lower, upper] at `level`, from the replicates that are not NaN. */
   lower: number;
+  /** Upper end of the percentile interval. */
   upper: number;
+  /** Confidence level of the interval. */
   level: number;
   /** Standard deviation of the (non-NaN) replicates. */
   standardError: number;
@@ -35,6 +39,7 @@ export interface BootstrapResult {
   replicates: Float64Array;
   /** Replicates whose statistic was NaN (e.g. a resample with constant values); excluded from the CI. */
   nanReplicates: number;
+  /** The seed used, as a 32-bit integer. */
   seed: number;
 }
 
@@ -55,6 +60,13 @@ function isColumnList(data: Numbers | ReadonlyArray<Numbers>): data is ReadonlyA
 /**
  * Bootstraps `stat` over `data`: one array (`stat(sample)`) or a list of equally long arrays resampled by
  * row (`stat(col0, col1, …)`), e.g. `bootstrap(pearson, [measured, predicted], { seed: 1 })`.
+ * @param stat - The statistic, called with one resampled array (or one array per column of `data`).
+ * @param data - One array, or a list of equally long arrays resampled together by row.
+ * @param options - `n` replicates (default 10,000), `seed` (default 0), `level` (default 0.95).
+ * @returns The estimate on the original data, the percentile interval, standard error, bias and every replicate.
+ * @example
+ * const ci = bootstrap(pearson, [measured, predicted], { n: 2000, seed: 1 });
+ * console.log(ci.estimate, ci.lower, ci.upper);
  */
 export function bootstrap(stat: (sample: Float64Array) => number, data: Numbers, options?: BootstrapOptions): BootstrapResult;
 export function bootstrap(

@@ -59,13 +59,29 @@ export function pearsonUnchecked(x: Numbers, y: Numbers): number {
   return r > 1 ? 1 : r < -1 ? -1 : r;
 }
 
-/** Pearson correlation coefficient r of paired samples. */
+/**
+ * Pearson correlation coefficient r of paired samples.
+ * @param x - First sample (any array of numbers).
+ * @param y - Second sample, paired with `x` (same length).
+ * @param options - `omitNaN` (default false): drop pairs with a NaN instead of throwing an OptionError.
+ * @returns r in [−1, 1]; NaN when either sample is constant.
+ * @example
+ * pearson([1, 2, 3, 4], [2, 4, 5, 9]); // ≈ 0.96
+ */
 export function pearson(x: Numbers, y: Numbers, options: CorrelationOptions = {}): number {
   const p = prepare(x, y, options);
   return pearsonUnchecked(p.x, p.y);
 }
 
-/** Squared Pearson correlation r², the "Pearson" metric of the DREAM2022 challenge and Camformer. */
+/**
+ * Squared Pearson correlation r², the "Pearson" metric of the DREAM2022 challenge and Camformer.
+ * @param x - First sample.
+ * @param y - Second sample, paired with `x` (same length).
+ * @param options - `omitNaN` (default false): drop pairs with a NaN instead of throwing.
+ * @returns r², in [0, 1]; NaN when either sample is constant.
+ * @example
+ * rSquared(measured, predicted); // the DREAM "Pearson" subset metric
+ */
 export function rSquared(x: Numbers, y: Numbers, options: CorrelationOptions = {}): number {
   const r = pearson(x, y, options);
   return r * r;
@@ -104,14 +120,28 @@ export function rankWithTies(values: Numbers): RankResult {
   return { ranks, tieSum, hasTies: tieSum > 0 };
 }
 
-/** 1-based ranks with ties given their average rank (R's `rank(x)`, scipy's `rankdata(x)`). */
+/**
+ * 1-based ranks with ties given their average rank (R's `rank(x)`, scipy's `rankdata(x)`).
+ * @param values - Values to rank (no NaN).
+ * @returns 1-based ranks, ties averaged, in input order.
+ * @example
+ * rank([10, 30, 20, 20]); // Float64Array [1, 4, 2.5, 2.5]
+ */
 export function rank(values: Numbers): Float64Array {
   requireLength(values, 0, 'values');
   requireNoNaN(values, 'values');
   return rankWithTies(values).ranks;
 }
 
-/** Spearman rank correlation ρ: Pearson r of the average ranks, so ties are handled exactly. */
+/**
+ * Spearman rank correlation ρ: Pearson r of the average ranks, so ties are handled exactly.
+ * @param x - First sample.
+ * @param y - Second sample, paired with `x` (same length).
+ * @param options - `omitNaN` (default false): drop pairs with a NaN instead of throwing.
+ * @returns ρ in [−1, 1]; NaN when either sample is constant.
+ * @example
+ * spearman([1, 2, 3, 4], [1, 8, 27, 64]); // 1
+ */
 export function spearman(x: Numbers, y: Numbers, options: CorrelationOptions = {}): number {
   const p = prepare(x, y, options);
   return pearsonUnchecked(rankWithTies(p.x).ranks, rankWithTies(p.y).ranks);

@@ -89,7 +89,17 @@ function checkCount(value: number, option: string): void {
   }
 }
 
-/** Fisher's exact test of the 2×2 table [[a, b], [c, d]]. */
+/**
+ * Fisher's exact test of the 2×2 table [[a, b], [c, d]].
+ * @param a - Count in row 1, column 1.
+ * @param b - Count in row 1, column 2.
+ * @param c - Count in row 2, column 1.
+ * @param d - Count in row 2, column 2.
+ * @param alternative - 'two-sided' (default; 'two.sided' also accepted), 'less' or 'greater'.
+ * @returns The p-value, the conditional maximum-likelihood odds ratio (R's estimate), the sample odds ratio and the table.
+ * @example
+ * fisherExact(8, 2, 1, 5).pValue; // R: fisher.test(matrix(c(8, 1, 2, 5), 2))
+ */
 export function fisherExact(
   a: number,
   b: number,

@@ -8,7 +8,14 @@
  */
 import { OptionError } from '../errors';
 
-/** (scoreModel − scoreBaseline) / (1 − scoreBaseline), e.g. `improvement(rhoModel, rhoBaseline)`. */
+/**
+ * (scoreModel − scoreBaseline) / (1 − scoreBaseline), e.g. `improvement(rhoModel, rhoBaseline)`.
+ * @param scoreModel - The model's score (e.g. ρ), at most 1.
+ * @param scoreBaseline - The baseline's score on the same data.
+ * @returns The fraction of the baseline's remaining gap to a perfect score that the model closes.
+ * @example
+ * improvement(0.8, 0.6); // 0.5
+ */
 export function improvement(scoreModel: number, scoreBaseline: number): number {
   if (!Number.isFinite(scoreModel) || scoreModel > 1) {
     throw new OptionError(`expected a score ≤ 1, got ${scoreModel}`, { option: 'scoreModel' });

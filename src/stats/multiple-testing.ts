@@ -27,6 +27,10 @@ function sortedFinite(pValues: Numbers): Uint32Array {
 /**
  * Benjamini–Hochberg (1995) q-values: q_(i) = min over j ≥ i of m·p_(j)/j, capped at 1, where m is the
  * number of (non-NaN) tests. The running minimum from the largest p-value down makes q monotone in p.
+ * @param pValues - p-values; NaN entries stay NaN and are not counted as tests.
+ * @returns q-values in input order.
+ * @example
+ * benjaminiHochberg([0.01, 0.04, 0.03, 0.2]); // [0.04, 0.0533…, 0.0533…, 0.2]
  */
 export function benjaminiHochberg(pValues: Numbers): Float64Array {
   checkPValues(pValues);
@@ -43,7 +47,13 @@ export function benjaminiHochberg(pValues: Numbers): Float64Array {
   return out;
 }
 
-/** Bonferroni: min(1, m·p), m = number of non-NaN tests. */
+/**
+ * Bonferroni: min(1, m·p), m = number of non-NaN tests.
+ * @param pValues - p-values; NaN entries stay NaN and are not counted as tests.
+ * @returns Adjusted p-values in input order.
+ * @example
+ * bonferroni([0.01, 0.04, 0.3]); // [0.03, 0.12, 0.9]
+ */
 export function bonferroni(pValues: Numbers): Float64Array {
   checkPValues(pValues);
   let m = 0;
@@ -56,6 +66,10 @@ export function bonferroni(pValues: Numbers): Float64Array {
 /**
  * Holm (1979) step-down: p_(i) · (m − i + 1) with a running maximum, capped at 1. Controls the family-wise
  * error like Bonferroni but is uniformly more powerful.
+ * @param pValues - p-values; NaN entries stay NaN and are not counted as tests.
+ * @returns Adjusted p-values in input order.
+ * @example
+ * holm([0.01, 0.04, 0.3]); // [0.03, 0.08, 0.3]
  */
 export function holm(pValues: Numbers): Float64Array {
   checkPValues(pValues);

@@ -214,7 +214,15 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
-/** Creates a seeded random stream. */
+/**
+ * Creates a seeded random stream.
+ * @param seed - A number or a string (hashed to 32 bits).
+ * @returns A `Random` stream: `float()`, `int(n)`, `normal(mean, sd)`, `gamma`, `beta`, `fork(label)`.
+ * @example
+ * const rng = createRandom(7);
+ * const u = rng.float(); // [0, 1)
+ * const k = rng.int(4); // 0..3
+ */
 export function createRandom(seed: Seed): Random {
   return new Random(seed);
 }

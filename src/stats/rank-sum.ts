@@ -70,7 +70,16 @@ export function upperTail(dist: Float64Array, q: number): number {
   return Math.min(1, s);
 }
 
-/** Wilcoxon rank-sum / Mann–Whitney U test of x against y. */
+/**
+ * Wilcoxon rank-sum / Mann–Whitney U test of x against y.
+ * @param x - First sample (no NaN).
+ * @param y - Second sample (no NaN).
+ * @param options - `alternative` ('two-sided' (default), 'less', 'greater'), `mu` (default 0), `exact` (default:
+ *   exact when n < 50 and no ties), `correct` (continuity correction, default true, as R's `wilcox.test`).
+ * @returns W (R's statistic), the p-value, whether it is exact, z, the sample sizes and the method name.
+ * @example
+ * wilcoxonRankSum([1.1, 2.3, 3.0, 4.8], [5.2, 6.1, 7.7]).pValue; // exact two-sided p
+ */
 export function wilcoxonRankSum(x: Numbers, y: Numbers, options: RankTestOptions = {}): RankSumResult {
   const alternative = checkAlternative(options.alternative);
   const mu = options.mu ?? 0;

@@ -40,6 +40,13 @@ export function signedRankDistribution(n: number): Float64Array {
 
 /**
  * Wilcoxon signed-rank test of x (one sample, against `mu`) or of the paired differences x − y.
+ * @param x - The sample (or the first of a pair of samples).
+ * @param y - Optional paired sample: the test is then on x − y.
+ * @param options - `alternative` ('two-sided' (default), 'less', 'greater'), `mu` (default 0), `exact` (default:
+ *   exact when n < 50 and no ties), `correct` (continuity correction, default true).
+ * @returns V (R's statistic), the p-value, whether it is exact, z, the non-zero differences used and the zeros dropped.
+ * @example
+ * wilcoxonSignedRank([0.9, 1.4, 2.1, 0.3, 1.7], undefined, { alternative: 'greater' }).pValue;
  */
 export function wilcoxonSignedRank(x: Numbers, y?: Numbers, options: RankTestOptions = {}): SignedRankResult {
   const alternative = checkAlternative(options.alternative);

@@ -23,7 +23,9 @@ export interface QuantileBins {
 
 /**
  * `pd.qcut(values, q=bins, labels=False, retbins=True, duplicates='drop')`: bin codes and edges.
- *
+ * @param values - Finite values to bin.
+ * @param bins - Number of quantile bins (default 10; fewer where edges coincide).
+ * @returns The bin code of each value and the de-duplicated edges.
  * @example
  * quantileBins([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 5).codes; // [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
  */
@@ -128,14 +130,19 @@ export function stratifiedShuffleSplit(labels: ArrayLike<number>, testFraction: 
   return { train: random.shuffle(train), test: random.shuffle(test) };
 }
 
+/** What {@link stratifiedSplits} returns: row indices per subset. */
 export interface StratifiedSplits {
+  /** Indices of the training rows. */
   train: Int32Array;
+  /** Indices of the validation rows. */
   validation: Int32Array;
+  /** Indices of the test rows. */
   test: Int32Array;
   /** The quantile bins the split was stratified on. */
   bins: QuantileBins;
 }
 
+/** Options of {@link stratifiedSplits}. */
 export interface StratifiedSplitOptions {
   /** Share kept for training (default 0.9, the authors' trProp in train_rep.py L52–54). */
   trainFraction?: number;
@@ -149,7 +156,9 @@ export interface StratifiedSplitOptions {
  * The Camformer authors' train / validation / test split of a regression data set (see the module header):
  * train ≈ trainFraction, validation and test ≈ (1 − trainFraction) / 2 each, every expression decile
  * represented in proportion.
- *
+ * @param y - The regression targets.
+ * @param options - `trainFraction` (default 0.9), `bins` (10), `seed` (0).
+ * @returns Row indices of the training, validation and test rows, and the bins.
  * @example
  * const { train, validation, test } = stratifiedSplits(expression, { trainFraction: 0.9, seed: 42 });
  */

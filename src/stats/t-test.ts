@@ -3,6 +3,7 @@
  * (one-sample on x − y), two-sample with pooled variance (Student) and with unequal variances (Welch, with
  * the Welch–Satterthwaite degrees of freedom).
  */
+import * as ss from 'simple-statistics';
 import { OptionError } from '../errors';
 import { studentTQuantile } from './distributions';
 import { checkAlternative, requireLength, requireLevel, requireNoNaN, requireSameLength, type Alternative, type Numbers } from './input';
@@ -27,14 +28,11 @@ export interface TTestResult extends TestResult {
   level: number;
 }
 
+/** Mean and sample variance (n − 1) from simple-statistics (compensated sums); NaN where undefined. */
 function meanAndVariance(values: Numbers): { mean: number; variance: number; n: number } {
-  const n = values.length;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += values[i]!;
-  const mean = s / n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (values[i]! - mean) * (values[i]! - mean);
-  return { mean, variance: n > 1 ? ss / (n - 1) : NaN, n };
+  const list = Array.from(values);
+  const n = list.length;
+  return { mean: n > 0 ? ss.mean(list) : NaN, variance: n > 1 ? ss.sampleVariance(list) : NaN, n };
 }
 
 function finish(
@@ -75,7 +73,15 @@ function checkSample(values: Numbers, option: string): void {
   requireNoNaN(values, option);
 }
 
-/** One-sample t-test of mean(x) = mu. */
+/**
+ * One-sample t-test of mean(x) = mu.
+ * @param x - The sample.
+ * @param options - `mu` (default 0), `level` of the confidence interval (default 0.95), `alternative`
+ *   ('two-sided' (default), 'less', 'greater').
+ * @returns t, df, the p-value, the estimate (mean), its standard error and confidence interval.
+ * @example
+ * oneSampleTTest([5.1, 4.9, 5.6, 5.8, 6.0], { mu: 5 }).pValue;
+ */
 export function oneSampleTTest(x: Numbers, options: TTestOptions = {}): TTestResult {
   checkMu(options);
   checkSample(x, 'x');
@@ -83,7 +89,15 @@ export function oneSampleTTest(x: Numbers, options: TTestOptions = {}): TTestRes
   return finish('One-sample t-test', mean, Math.sqrt(variance / n), n - 1, options, Math.abs(mean));
 }
 
-/** Paired t-test: one-sample t-test on the differences x − y. */
+/**
+ * Paired t-test: one-sample t-test on the differences x − y.
+ * @param x - First sample.
+ * @param y - Second sample, paired with `x`.
+ * @param options - `mu` (default 0), `level` (default 0.95), `alternative` (default 'two-sided').
+ * @returns t, df, the p-value, the mean difference, its standard error and confidence interval.
+ * @example
+ * pairedTTest(after, before, { alternative: 'greater' });
+ */
 export function pairedTTest(x: Numbers, y: Numbers, options: TTestOptions = {}): TTestResult {
   checkMu(options);
   requireSameLength(x, y);
@@ -95,7 +109,15 @@ export function pairedTTest(x: Numbers, y: Numbers, options: TTestOptions = {}):
   return finish('Paired t-test', mean, Math.sqrt(variance / n), n - 1, options, Math.abs(mean));
 }
 
-/** Two-sample t-test assuming equal variances (pooled variance, df = n_x + n_y − 2). */
+/**
+ * Two-sample t-test assuming equal variances (pooled variance, df = n_x + n_y − 2).
+ * @param x - First sample.
+ * @param y - Second sample.
+ * @param options - `mu` (default 0), `level` (default 0.95), `alternative` (default 'two-sided').
+ * @returns t, df, the p-value, x̄ − ȳ, its standard error and confidence interval.
+ * @example
+ * studentTTest([1, 2, 3, 4], [3, 4, 5, 6]).confInt;
+ */
 export function studentTTest(x: Numbers, y: Numbers, options: TTestOptions = {}): TTestResult {
   checkMu(options);
   checkSample(x, 'x');
@@ -108,7 +130,15 @@ export function studentTTest(x: Numbers, y: Numbers, options: TTestOptions = {})
   return finish("Two-sample Student's t-test", a.mean - b.mean, se, df, options, Math.max(Math.abs(a.mean), Math.abs(b.mean)));
 }
 
-/** Welch's two-sample t-test (unequal variances, Welch–Satterthwaite df). */
+/**
+ * Welch's two-sample t-test (unequal variances, Welch–Satterthwaite df).
+ * @param x - First sample.
+ * @param y - Second sample.
+ * @param options - `mu` (default 0), `level` (default 0.95), `alternative` (default 'two-sided').
+ * @returns t, the Welch–Satterthwaite df, the p-value, x̄ − ȳ, its standard error and confidence interval.
+ * @example
+ * welchTTest([1, 2, 3, 4], [3, 5, 8, 13]).pValue;
+ */
 export function welchTTest(x: Numbers, y: Numbers, options: TTestOptions = {}): TTestResult {
   checkMu(options);
   checkSample(x, 'x');

@@ -4,6 +4,7 @@
  */
 import { OptionError } from '../errors';
 import { figure, type FigureOptions, type VegaLiteSpec } from './spec';
+import { allIntegers, categoryColors, INTEGER_AXIS, MAX_PLOT_WIDTH, words } from './layout';
 import { extent, quantileSorted, round, rowsOf, requireField, type Row, type TableLike } from './data';
 
 export interface HistogramOptions extends FigureOptions {
@@ -46,7 +47,15 @@ function finiteValues(rows: readonly Row[], field: string): number[] {
   return out;
 }
 
-/** Histogram of one column, optionally one overlaid histogram per group. */
+/**
+ * Histogram of one column, optionally one overlaid histogram per group.
+ * @param data - An Arquero table or an array of row objects.
+ * @param options - `x` (the value column), `color` (a grouping column: one overlaid histogram per group), `bins`
+ *   (default 40), `normalize` (densities instead of counts, default false), `xTitle`, and `title`/`width`/`height`.
+ * @returns A Vega-Lite spec.
+ * @example
+ * histogram(train, { x: 'expression', bins: 60, title: 'DREAM2022 training expression' });
+ */
 export function histogram(data: TableLike, options: HistogramOptions): VegaLiteSpec {
   const rows = rowsOf(data);
   requireField(rows, options.x, 'x');
@@ -66,14 +75,21 @@ export function histogram(data: TableLike, options: HistogramOptions): VegaLiteS
     });
   }
   const y = options.normalize ? 'density' : 'count';
+  const xTitle = options.xTitle ?? words(options.x);
+  // Integer data with bins a whole number wide ticks at whole numbers.
+  const integer = allIntegers(values.map((v) => v.start)) && Number.isInteger(edges.width);
   return figure({
     data: { values },
     mark: { type: 'bar', binSpacing: 0, opacity: options.color ? 0.6 : 1 },
     encoding: {
-      x: { field: 'start', type: 'quantitative', bin: { binned: true }, title: options.xTitle ?? options.x },
+      x: { field: 'start', type: 'quantitative', bin: { binned: true }, title: xTitle, axis: integer ? { ...INTEGER_AXIS, labelOverlap: true } : { labelOverlap: true } },
       x2: { field: 'end' },
       y: { field: 'count', type: 'quantitative', stack: null, title: y },
-      ...(options.color !== undefined ? { color: { field: options.color, type: 'nominal' } } : {}),
+      ...(options.color !== undefined ? { color: { field: options.color, type: 'nominal', title: words(options.color), ...categoryColors([...groupsOf(rows, options.color).keys()]) } } : {}),
+      tooltip: [
+        ...(options.color !== undefined ? [{ field: options.color, title: words(options.color) }] : []),
+        { field: 'start', title: `${xTitle} from` }, { field: 'end', title: 'to' }, { field: 'count', title: y },
+      ],
     },
   }, options);
 }
@@ -108,7 +124,15 @@ function categories(rows: readonly Row[], options: CategoryOptions): [string, nu
   return order.map((c) => [c, finiteValues(groups.get(c) ?? [], options.y)]);
 }
 
-/** Box plot per category (Tukey whiskers; at most 200 outliers per box are drawn, chosen evenly). */
+/**
+ * Box plot per category (Tukey whiskers; at most 200 outliers per box are drawn, chosen evenly).
+ * @param data - An Arquero table or an array of row objects.
+ * @param options - `x` (category column), `y` (value column), `order` (default: first-seen order), `xTitle`,
+ *   `yTitle`, and `title`/`width`/`height`.
+ * @returns A Vega-Lite spec.
+ * @example
+ * boxPlot(scores, { x: 'model', y: 'rho', title: 'ρ over seeds' });
+ */
 export function boxPlot(data: TableLike, options: CategoryOptions): VegaLiteSpec {
   const cats = categories(rowsOf(data), options);
   const boxes: Row[] = [], outliers: Row[] = [];
@@ -119,16 +143,21 @@ export function boxPlot(data: TableLike, options: CategoryOptions): VegaLiteSpec
     const stride = Math.max(1, Math.ceil(b.outliers.length / 200));
     for (let i = 0; i < b.outliers.length; i += stride) outliers.push({ category, value: round(b.outliers[i]) });
   }
-  const x = { field: 'category', type: 'nominal', sort: cats.map(([c]) => c), title: options.xTitle ?? options.x, axis: { labelAngle: 0 } };
-  const y = { type: 'quantitative', title: options.yTitle ?? options.y, scale: { zero: false } };
+  const xTitle = options.xTitle ?? words(options.x), yTitle = options.yTitle ?? words(options.y);
+  const long = cats.some(([c]) => c.length > 8);
+  const x = { field: 'category', type: 'nominal', sort: cats.map(([c]) => c), title: xTitle, axis: { labelAngle: long ? -35 : 0 } };
+  const y = { type: 'quantitative', title: yTitle, scale: { zero: false } };
+  const box = [{ field: 'category', title: xTitle }, { field: 'n', title: 'n' }, { field: 'lower', title: 'lower whisker' }, { field: 'q1', title: 'Q1' },
+    { field: 'median', title: 'median' }, { field: 'q3', title: 'Q3' }, { field: 'upper', title: 'upper whisker' }];
   return figure({
     layer: [
-      { data: { values: boxes }, mark: { type: 'rule', color: '#444' }, encoding: { x, y: { ...y, field: 'lower' }, y2: { field: 'upper' } } },
-      { data: { values: boxes }, mark: { type: 'bar', size: 24, stroke: '#444' }, encoding: { x, y: { ...y, field: 'q1' }, y2: { field: 'q3' }, color: { field: 'category', type: 'nominal', legend: null }, tooltip: ['category', 'n', 'q1', 'median', 'q3'].map((f) => ({ field: f })) } },
-      { data: { values: boxes }, mark: { type: 'tick', size: 24, color: 'white', thickness: 2 }, encoding: { x, y: { ...y, field: 'median' } } },
-      { data: { values: outliers }, mark: { type: 'point', size: 12, color: '#444', opacity: 0.6 }, encoding: { x, y: { ...y, field: 'value' } } },
+      { data: { values: boxes }, mark: { type: 'rule', color: '#444' }, encoding: { x, y: { ...y, field: 'lower' }, y2: { field: 'upper' }, tooltip: box } },
+      { data: { values: boxes }, mark: { type: 'bar', size: 24, stroke: '#444' }, encoding: { x, y: { ...y, field: 'q1' }, y2: { field: 'q3' }, color: { field: 'category', type: 'nominal', legend: null, ...categoryColors(cats.map(([c]) => c)) }, tooltip: box } },
+      { data: { values: boxes }, mark: { type: 'tick', size: 24, color: 'white', thickness: 2 }, encoding: { x, y: { ...y, field: 'median' }, tooltip: box } },
+      // No outliers, no layer: an empty layer's scale extent is infinite (a Vega warning).
+      ...(outliers.length ? [{ data: { values: outliers }, mark: { type: 'point', size: 12, color: '#444', opacity: 0.6 }, encoding: { x, y: { ...y, field: 'value' }, tooltip: [{ field: 'category', title: xTitle }, { field: 'value', title: `${yTitle} (outlier)` }] } }] : []),
     ],
-  }, options);
+  }, options, { width: Math.max(160, Math.min(MAX_PLOT_WIDTH, 60 * cats.length)), height: 240 });
 }
 
 export interface ViolinOptions extends CategoryOptions {
@@ -164,6 +193,12 @@ function silverman(v: readonly number[]): number {
 /**
  * Violin per category, drawn as a horizontal-orient area around the category's index on a numeric x axis
  * (no faceting, so the figure keeps one width and one y axis), with the median as a white dot.
+ * @param data - An Arquero table or an array of row objects.
+ * @param options - As {@link boxPlot}, plus `bandwidth` (default: Silverman's rule per group) and `resolution`
+ *   (density points per violin, default 60).
+ * @returns A Vega-Lite spec.
+ * @example
+ * violin(predictions, { x: 'subset', y: 'prediction', resolution: 80 });
  */
 export function violin(data: TableLike, options: ViolinOptions): VegaLiteSpec {
   const cats = categories(rowsOf(data), options).filter(([, v]) => v.length > 1);
@@ -179,13 +214,18 @@ export function violin(data: TableLike, options: ViolinOptions): VegaLiteSpec {
     medians.push({ category, index: i, median: round(quantileSorted([...v].sort((a, b) => a - b), 0.5)), n: v.length });
   });
   const labels = JSON.stringify(cats.map(([c]) => c));
-  const x = { type: 'quantitative', scale: { domain: [-0.6, cats.length - 0.4], nice: false, zero: false }, title: options.xTitle ?? options.x,
-    axis: { values: cats.map((_, i) => i), labelExpr: `${labels}[datum.value]`, grid: false, tickSize: 0 } };
-  const y = { type: 'quantitative', title: options.yTitle ?? options.y, scale: { zero: false } };
+  const xTitle = options.xTitle ?? words(options.x), yTitle = options.yTitle ?? words(options.y);
+  const long = cats.some(([c]) => c.length > 8);
+  const x = { type: 'quantitative', scale: { domain: [-0.6, cats.length - 0.4], nice: false, zero: false }, title: xTitle,
+    axis: { values: cats.map((_, i) => i), labelExpr: `${labels}[datum.value]`, grid: false, tickSize: 0, labelAngle: long ? -35 : 0 } };
+  const y = { type: 'quantitative', title: yTitle, scale: { zero: false } };
+  const tooltip = [{ field: 'category', title: xTitle }, { field: 'median', title: `median ${yTitle}` }, { field: 'n', title: 'n' }];
+  const medianOf = new Map(medians.map((m) => [m.category, m]));
+  for (const v of values) { const m = medianOf.get(v.category as string)!; v.median = m.median; v.n = m.n; }
   return figure({
     layer: [
-      { data: { values }, mark: { type: 'area', orient: 'horizontal', opacity: 0.8 }, encoding: { y: { ...y, field: 'y' }, x: { ...x, field: 'left' }, x2: { field: 'right' }, color: { field: 'category', type: 'nominal', legend: null, sort: cats.map(([c]) => c) }, detail: { field: 'category' } } },
-      { data: { values: medians }, mark: { type: 'point', filled: true, color: 'white', stroke: '#333', strokeWidth: 1, size: 30, opacity: 1 }, encoding: { x: { ...x, field: 'index' }, y: { ...y, field: 'median' }, tooltip: [{ field: 'category' }, { field: 'median' }, { field: 'n' }] } },
+      { data: { values }, mark: { type: 'area', orient: 'horizontal', opacity: 0.8 }, encoding: { y: { ...y, field: 'y' }, x: { ...x, field: 'left' }, x2: { field: 'right' }, color: { field: 'category', type: 'nominal', legend: null, ...categoryColors(cats.map(([c]) => c)) }, detail: { field: 'category' }, tooltip } },
+      { data: { values: medians }, mark: { type: 'point', filled: true, color: 'white', stroke: '#333', strokeWidth: 1, size: 30, opacity: 1 }, encoding: { x: { ...x, field: 'index' }, y: { ...y, field: 'median' }, tooltip } },
     ],
-  }, options);
+  }, options, { width: Math.max(160, Math.min(MAX_PLOT_WIDTH, 70 * cats.length)), height: 240 });
 }

@@ -6,6 +6,7 @@
 import { OptionError } from '../errors';
 import { BASE_COLORS } from './theme';
 import { figure, type FigureOptions, type VegaLiteSpec } from './spec';
+import { INTEGER_AXIS, MAX_PLOT_WIDTH } from './layout';
 import { glyphPath, LOGO_LETTERS, type LogoLetter } from './glyphs';
 import { round, rowsOf, type TableLike } from './data';
 import { informationContent as motifInformation, type PwmLike } from '../motifs/motif';
@@ -24,6 +25,11 @@ export interface LogoOptions extends FigureOptions {
   value?: string;
   /** y axis title. */
   yTitle?: string;
+  /**
+   * Positions per row: long logos wrap into rows that fit a notebook column (default: as many as fit 520 px at
+   * `step`), `false` keeps one row (give `width` and let the page scroll). An explicit numeric `width` means one row.
+   */
+  wrap?: number | false;
 }
 
 interface Letter { position: number; letter: LogoLetter; y0: number; y1: number; value: number }
@@ -84,7 +90,16 @@ export function toLogoMatrix(data: LogoMatrix | TableLike | MotifLike, options: 
   return { matrix, start: lo };
 }
 
-/** Logo of signed contributions (e.g. ISM: per position, the effect of each base). */
+/**
+ * Logo of signed contributions (e.g. ISM: per position, the effect of each base).
+ * @param data - A position × base matrix (columns A, C, G, T) or a long table (`position`, `base`, `value`).
+ * @param options - `start` (position of the first row, default 1), `step` (pixels per position, default 18,
+ *   used without `width`), `position`/`base`/`value` (long-table column names), `yTitle`, and
+ *   `title`/`width`/`height`.
+ * @returns A Vega-Lite spec.
+ * @example
+ * ismLogo([[0.1, -0.4, 0, 0.2], [0, 0.9, -0.1, 0]], { start: 18, title: 'ISM' });
+ */
 export function ismLogo(data: LogoMatrix | TableLike, options: LogoOptions = {}): VegaLiteSpec {
   const { matrix, start } = toLogoMatrix(data, options);
   return logoSpec(stackLetters(matrix, start), matrix.length, start, { yTitle: 'contribution', ...options }, true);
@@ -115,6 +130,11 @@ export function informationContent(pwm: LogoMatrix, options: PwmLogoOptions = {}
 /**
  * Information-content logo of a PWM: a matrix of counts or probabilities (rows = positions, columns A, C, G, T),
  * a long table, or a cislab motif (its counts when it has them, its background, its name as the title).
+ * @param pwm - A matrix of counts or probabilities (columns A, C, G, T), a long table, or a cislab {@link Motif}.
+ * @param options - As {@link ismLogo}, plus `background` (default uniform) and `pseudocount` (default 0).
+ * @returns A Vega-Lite spec in bits of information content.
+ * @example
+ * pwmLogo(jaspar('fungi').find((m) => m.altId === 'UME6')!);
  */
 export function pwmLogo(pwm: LogoMatrix | TableLike | MotifLike, options: PwmLogoOptions = {}): VegaLiteSpec {
   const { matrix, start } = toLogoMatrix(pwm, options);
@@ -124,15 +144,34 @@ export function pwmLogo(pwm: LogoMatrix | TableLike | MotifLike, options: PwmLog
   return logoSpec(stackLetters(heights, start), heights.length, start, { yTitle: 'bits', ...options, title }, false, [0, 2]);
 }
 
+/**
+ * Positions per row when a logo is wrapped: as many as fit `MAX_PLOT_WIDTH` at `step` px each, balanced so the
+ * rows are about equally long (97 positions at 18 px → 3 rows of 33). `wrap: false` keeps one row.
+ */
+export function logoRows(length: number, step: number, wrap: number | false | undefined): number {
+  if (wrap === false) return length;
+  if (wrap !== undefined) {
+    if (!(Number.isInteger(wrap) && wrap >= 1)) throw new OptionError(`wrap must be a whole number of positions ≥ 1 or false, got ${wrap}`, { option: 'wrap' });
+    return wrap;
+  }
+  if (length * step <= MAX_PLOT_WIDTH) return length;
+  const rows = Math.ceil((length * step) / MAX_PLOT_WIDTH);
+  return Math.ceil(length / rows);
+}
+
 function logoSpec(letters: Letter[], length: number, start: number, options: LogoOptions, signed: boolean, yFixed?: [number, number]): VegaLiteSpec {
-  const step = options.step ?? 18;
-  const width = options.width ?? Math.max(120, length * step);
+  // An explicit numeric width is one row of that width; otherwise rows of `step` px per position, wrapped.
+  const fixed = typeof options.width === 'number';
+  // Letters are drawn at a fixed size per position, so a logo cannot stretch with its container: `'container'`
+  // wraps it to the column like the default.
+  const step = fixed ? (options.width as number) / length : options.step ?? 18;
+  const perRow = fixed ? length : logoRows(length, step, options.wrap);
   const height = options.height ?? 160;
   let lo = 0, hi = 0;
   for (const l of letters) { lo = Math.min(lo, l.y0); hi = Math.max(hi, l.y1); }
   if (yFixed) { lo = Math.min(lo, yFixed[0]); hi = Math.max(hi, yFixed[1]); }
   if (hi - lo === 0) hi = 1;
-  const pxPerPosition = width / length;
+  const pxPerPosition = step;
   const pxPerUnit = height / (hi - lo);
   const values = letters
     .filter((l) => (l.y1 - l.y0) * pxPerUnit >= 0.25) // sub-pixel letters are invisible; drop them to keep specs small
@@ -143,20 +182,33 @@ function logoSpec(letters: Letter[], length: number, start: number, options: Log
       y: round((l.y0 + l.y1) / 2),
       glyph: glyphPath(l.letter, ((l.y1 - l.y0) * pxPerUnit) / pxPerPosition),
     }));
-  const xScale = { domain: [start - 0.5, start + length - 0.5], nice: false, zero: false };
-  const layers: Record<string, unknown>[] = [
-    {
-      mark: { type: 'point', filled: true, opacity: 1, strokeWidth: 0 },
-      encoding: {
-        x: { field: 'position', type: 'quantitative', scale: xScale, title: 'position', axis: { tickMinStep: 1, format: 'd' } },
-        y: { field: 'y', type: 'quantitative', scale: { domain: [round(lo), round(hi)], nice: false, zero: false }, title: options.yTitle },
-        shape: { field: 'glyph', type: 'nominal', scale: null, legend: null },
-        size: { value: round(pxPerPosition * pxPerPosition) },
-        color: { field: 'base', type: 'nominal', scale: { domain: [...LOGO_LETTERS], range: LOGO_LETTERS.map((b) => BASE_COLORS[b]) }, legend: null },
-        tooltip: [{ field: 'position', type: 'quantitative' }, { field: 'base', type: 'nominal' }, { field: 'value', type: 'quantitative' }],
+  const row = (first: number, count: number, last: boolean): Record<string, unknown> => {
+    const xScale = { domain: [first - 0.5, first + count - 0.5], nice: false, zero: false };
+    const layers: Record<string, unknown>[] = [
+      {
+        mark: { type: 'point', filled: true, opacity: 1, strokeWidth: 0 },
+        encoding: {
+          x: { field: 'position', type: 'quantitative', scale: xScale, title: last ? 'position' : null, axis: { ...INTEGER_AXIS } },
+          y: { field: 'y', type: 'quantitative', scale: { domain: [round(lo), round(hi)], nice: false, zero: false }, title: options.yTitle },
+          shape: { field: 'glyph', type: 'nominal', scale: null, legend: null },
+          size: { value: round(pxPerPosition * pxPerPosition) },
+          color: { field: 'base', type: 'nominal', scale: { domain: [...LOGO_LETTERS], range: LOGO_LETTERS.map((b) => BASE_COLORS[b]) }, legend: null },
+          tooltip: [{ field: 'position', type: 'quantitative' }, { field: 'base', type: 'nominal' }, { field: 'value', type: 'quantitative' }],
+        },
       },
-    },
-  ];
-  if (signed) layers.push({ mark: { type: 'rule', color: '#555', strokeWidth: 0.75 }, encoding: { y: { datum: 0, type: 'quantitative' } } });
-  return figure({ data: { values }, layer: layers }, { ...options, width, height });
+    ];
+    if (signed) layers.push({ mark: { type: 'rule', color: '#555', strokeWidth: 0.75, tooltip: null }, encoding: { y: { datum: 0, type: 'quantitative' } } });
+    const mine = perRow === length ? values : values.filter((v) => v.position >= first && v.position < first + count);
+    return { data: { values: mine }, width: round(count * pxPerPosition), height, layer: layers };
+  };
+  if (perRow >= length) {
+    const { width: w, height: h, ...body } = row(start, length, true);
+    return figure(body, { ...options, width: w as number, height: h as number });
+  }
+  const rows: Record<string, unknown>[] = [];
+  for (let first = start; first < start + length; first += perRow) {
+    rows.push(row(first, Math.min(perRow, start + length - first), first + perRow >= start + length));
+  }
+  // Rows share the y scale (one contribution scale for the whole sequence); each has its own positions.
+  return figure({ vconcat: rows, spacing: 6, resolve: { scale: { x: 'independent' } } }, { ...options, width: undefined }, { width: perRow * pxPerPosition, height });
 }

@@ -34,6 +34,11 @@ export interface RadarOptions extends FigureOptions {
  *
  * @example
  * radar(scores, { axis: 'subset', value: 'rho', series: 'model', title: 'ρ per test subset' })
+ * @param data - An Arquero table or an array of row objects.
+ * @param options - `axis` (spoke column), `value` (radius column), `series` (one outline per value; default one
+ *   outline), `error` (± column), `order` (default first appearance), `domain` (default the data's range padded by
+ *   5 %), `rings` (default 4), and `title`/`width`/`height` (default 320 × 320).
+ * @returns A Vega-Lite spec.
  */
 export function radar(data: TableLike, options: RadarOptions): VegaLiteSpec {
   const rows = rowsOf(data);
@@ -79,7 +84,7 @@ export function radar(data: TableLike, options: RadarOptions): VegaLiteSpec {
         const e = Number(r![options.error]);
         if (Number.isFinite(e)) {
           const a = at(i, v - e), b = at(i, v + e);
-          bars.push({ series: s, x: a.x, y: a.y, x2: b.x, y2: b.y });
+          bars.push({ series: s, axis: name, error: round(e), x: a.x, y: a.y, x2: b.x, y2: b.y });
         }
       }
     });
@@ -92,17 +97,17 @@ export function radar(data: TableLike, options: RadarOptions): VegaLiteSpec {
   const y = { field: 'y', type: 'quantitative', scale, axis: null };
   const color = { field: 'series', type: 'nominal', title: options.series ?? '', scale: { domain: seriesNames, range: CATEGORY_COLORS } };
   const layers: Record<string, unknown>[] = [
-    { data: { values: grid }, mark: { type: 'line', color: '#ddd', strokeWidth: 1 }, encoding: { x, y, detail: { field: 'ring', type: 'nominal' }, order: { field: 'order', type: 'quantitative' } } },
-    { data: { values: spokes }, mark: { type: 'rule', color: '#ccc', strokeWidth: 1 }, encoding: { x, y, x2: { field: 'x2' }, y2: { field: 'y2' } } },
-    { data: { values: ringLabels }, mark: { type: 'text', color: '#888', fontSize: 9, dx: 4, align: 'left' }, encoding: { x, y, text: { field: 'label', type: 'nominal' } } },
-    { data: { values: labels }, mark: { type: 'text', fontSize: 11 }, encoding: { x, y, text: { field: 'name', type: 'nominal' } } },
-    { data: { values: points }, mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y, color, order: { field: 'order', type: 'quantitative' } } },
+    { data: { values: grid }, mark: { type: 'line', color: '#ddd', strokeWidth: 1, tooltip: null }, encoding: { x, y, detail: { field: 'ring', type: 'nominal' }, order: { field: 'order', type: 'quantitative' } } },
+    { data: { values: spokes }, mark: { type: 'rule', color: '#ccc', strokeWidth: 1, tooltip: null }, encoding: { x, y, x2: { field: 'x2' }, y2: { field: 'y2' } } },
+    { data: { values: ringLabels }, mark: { type: 'text', color: '#888', fontSize: 9, dx: 4, align: 'left', tooltip: null }, encoding: { x, y, text: { field: 'label', type: 'nominal' } } },
+    { data: { values: labels }, mark: { type: 'text', fontSize: 11, tooltip: null }, encoding: { x, y, text: { field: 'name', type: 'nominal' } } },
+    { data: { values: points }, mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y, color, order: { field: 'order', type: 'quantitative' }, tooltip: [{ field: 'series', title: options.series ?? 'series' }] } },
     {
       data: { values: points.filter((p) => !p['closing']) },
       mark: { type: 'point', filled: true, size: 30 },
       encoding: { x, y, color, tooltip: [{ field: 'series', title: options.series ?? 'series' }, { field: 'axis', title: options.axis }, { field: 'value', title: options.value }] },
     },
   ];
-  if (bars.length) layers.push({ data: { values: bars }, mark: { type: 'rule', strokeWidth: 1 }, encoding: { x, y, x2: { field: 'x2' }, y2: { field: 'y2' }, color } });
+  if (bars.length) layers.push({ data: { values: bars }, mark: { type: 'rule', strokeWidth: 1 }, encoding: { x, y, x2: { field: 'x2' }, y2: { field: 'y2' }, color, tooltip: [{ field: 'series', title: options.series ?? 'series' }, { field: 'axis', title: options.axis }, { field: 'error', title: `± ${options.error}` }] } });
   return figure({ layer: layers }, options, { width: 320, height: 320 });
 }

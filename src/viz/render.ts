@@ -8,9 +8,13 @@
  */
 import { importEsm, importedEsm } from './esm';
 import { FONT } from './theme';
+import { vegaTextWidth } from './text-width';
+import { NOTEBOOK_COLUMN_WIDTH } from './layout';
 import { OptionError } from '../errors';
+import { writeFileAtomic } from '../io/atomic';
 import type { VegaLiteSpec } from './spec';
 
+/** Output format of {@link render}: an SVG string or PNG bytes. */
 export type RenderFormat = 'svg' | 'png';
 
 export interface RenderOptions {
@@ -20,7 +24,18 @@ export interface RenderOptions {
 
 /** Starts loading vega and vega-lite; resolves when `renderSync` can be used. */
 export async function loadRenderer(): Promise<void> {
-  await Promise.all([importEsm('vega'), importEsm('vega-lite')]);
+  const [vega] = await Promise.all([importEsm('vega'), importEsm('vega-lite')]);
+  measureTextWithTheFont(vega);
+}
+
+/**
+ * Without a canvas (Node), vega guesses every character 0.8 em wide, so a long title makes the canvas up to
+ * twice the chart's width (half of the PNG empty). vega lets a host supply `textMetrics.width` (vl-convert does
+ * the same); we give it DejaVu Sans's real advance widths. A browser keeps its own canvas measurement.
+ */
+function measureTextWithTheFont(vega: any): void {
+  const metrics = vega.textMetrics;
+  if (metrics && metrics.width === metrics.estimateWidth) metrics.width = vegaTextWidth;
 }
 
 /** True when vega and vega-lite are loaded (so synchronous rendering is possible). */
@@ -37,10 +52,37 @@ export async function compileVegaLite(spec: VegaLiteSpec): Promise<Record<string
 export function compileVegaLiteSync(spec: VegaLiteSpec): Record<string, unknown> {
   const vl = importedEsm('vega-lite');
   if (!vl) throw new Error('cislab: vega-lite not loaded yet (await loadRenderer() first)');
-  return vl.compile(spec).spec;
+  return vl.compile(headless(spec)).spec;
 }
 
-/** Renders a Vega-Lite spec to an SVG string or PNG bytes. */
+/**
+ * A spec as a static image shows it: without a page there is no container to fill (a `'container'`-wide spec
+ * renders as wide as a notebook column), and views that only work interactively (`usermeta.interactiveOnly`,
+ * e.g. the list of brushed points) are left out.
+ */
+function headless(spec: VegaLiteSpec): VegaLiteSpec {
+  let out = spec;
+  if (out.width === 'container') out = { ...out, width: NOTEBOOK_COLUMN_WIDTH };
+  const views = out.vconcat;
+  if (Array.isArray(views) && views.some(interactiveOnly)) {
+    const kept = views.filter((v) => !interactiveOnly(v));
+    out = { ...out, vconcat: kept };
+  }
+  return out;
+}
+
+const interactiveOnly = (view: unknown): boolean =>
+  typeof view === 'object' && view !== null && (view as { usermeta?: { interactiveOnly?: unknown } }).usermeta?.interactiveOnly === true;
+
+/**
+ * Renders a Vega-Lite spec to an SVG string or PNG bytes.
+ * @param spec - A Vega-Lite spec (any of the builders' results).
+ * @param format - 'svg' or 'png'.
+ * @param options - `scale`: pixel ratio of the PNG (default 2).
+ * @returns The SVG text, or the PNG as a Buffer.
+ * @example
+ * const svg = await render(histogram(train, { x: 'expression' }), 'svg');
+ */
 export async function render(spec: VegaLiteSpec, format: 'svg', options?: RenderOptions): Promise<string>;
 export async function render(spec: VegaLiteSpec, format: 'png', options?: RenderOptions): Promise<Buffer>;
 export async function render(spec: VegaLiteSpec, format: RenderFormat, options: RenderOptions = {}): Promise<string | Buffer> {
@@ -95,13 +137,21 @@ export function svgToPng(svg: string, scale = 2): Buffer {
   return resvg.render().asPng();
 }
 
-/** Writes a figure to `file`: `.svg`, `.png` (2× by default) or `.json`/`.vl.json` (the spec itself). */
+/**
+ * Writes a figure to `file`: `.svg`, `.png` (2× by default) or `.json`/`.vl.json` (the spec itself).
+ * @param spec - A Vega-Lite spec.
+ * @param file - Target path; its extension picks the format (an OptionError for any other).
+ * @param options - `scale`: pixel ratio of a PNG (default 2).
+ * @returns The path written.
+ * @example
+ * await saveFigure(densityScatter(predictions, { x: 'measured', y: 'predicted' }), 'out/scatter.png');
+ */
 export async function saveFigure(spec: VegaLiteSpec, file: string, options: RenderOptions = {}): Promise<string> {
-  const { writeFile } = await import('node:fs/promises');
+  // Atomic like every cislab write: a reader (or a kill) never sees half a figure.
   const lower = file.toLowerCase();
-  if (lower.endsWith('.svg')) await writeFile(file, await render(spec, 'svg'));
-  else if (lower.endsWith('.png')) await writeFile(file, await render(spec, 'png', options));
-  else if (lower.endsWith('.json')) await writeFile(file, JSON.stringify(spec, null, 1) + '\n');
+  if (lower.endsWith('.svg')) writeFileAtomic(file, await render(spec, 'svg'));
+  else if (lower.endsWith('.png')) writeFileAtomic(file, await render(spec, 'png', options));
+  else if (lower.endsWith('.json')) writeFileAtomic(file, JSON.stringify(spec, null, 1) + '\n');
   else throw new OptionError(`cannot tell the format of '${file}': use .svg, .png or .json`, { option: 'file' });
   return file;
 }

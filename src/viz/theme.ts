@@ -28,10 +28,11 @@ export const THEME_CONFIG = {
   font: FONT,
   background: 'white',
   view: { stroke: null },
-  axis: { labelFont: FONT, titleFont: FONT, labelFontSize: 11, titleFontSize: 12, grid: false, tickColor: '#888', domainColor: '#888' },
+  // labelSeparation: vega drops overlapping labels, but touching ones count as apart; 6 px keeps them legible.
+  axis: { labelFont: FONT, titleFont: FONT, labelFontSize: 11, titleFontSize: 12, grid: false, tickColor: '#888', domainColor: '#888', labelSeparation: 6 },
   legend: { labelFont: FONT, titleFont: FONT, labelFontSize: 11, titleFontSize: 12 },
   header: { labelFont: FONT, titleFont: FONT },
-  title: { font: FONT, fontSize: 13, fontWeight: 'normal', anchor: 'start' },
+  title: { font: FONT, fontSize: 13, fontWeight: 'normal', anchor: 'start', subtitleFont: FONT, subtitleFontSize: 11, subtitleColor: '#555' },
   text: { font: FONT },
   range: { category: [...CATEGORY_COLORS] },
 } as const;

@@ -3,6 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readDream2022 } from '../../src/data/dream2022/read';
 import { runCli } from '../../src/cli/main';
+import { readPredictions } from '../../src/cli/evaluate';
+import { InputError } from '../../src/errors';
 import { evaluateDream } from '../../src/data/dream2022/evaluate';
 import { tempDir } from '../helpers/paths';
 import { captureConsole } from '../helpers/console';
@@ -44,17 +46,29 @@ describe('cislab evaluate', () => {
 
   it('refuses predictions that miss sequences of the scored split, naming how many', async () => {
     const file = writePredictions(['idx\tprediction', '0\t1.0', '1\t2.0']);
-    expect(await runCli(['evaluate', '--predictions', file])).toBe(2);
+    expect(await runCli(['evaluate', '--predictions', file])).toBe(1);
     expect(err.join('\n')).toMatch(/pred\.tsv, field 'idx': 53145 sequences of the private split have no prediction/);
   });
 
   it('names a bad value, a missing column and a missing option', async () => {
-    expect(await runCli(['evaluate', '--predictions', writePredictions(['idx\tprediction', '0\tabc'])])).toBe(2);
+    expect(await runCli(['evaluate', '--predictions', writePredictions(['idx\tprediction', '0\tabc'])])).toBe(1);
     expect(err.pop()).toMatch(/pred\.tsv:2, field 'prediction': expected a number, found 'abc'/);
-    expect(await runCli(['evaluate', '--predictions', writePredictions(['index\tprediction', '0\t1'])])).toBe(2);
+    expect(await runCli(['evaluate', '--predictions', writePredictions(['index\tprediction', '0\t1'])])).toBe(1);
     expect(err.pop()).toMatch(/missing column 'idx'/);
     expect(await runCli(['evaluate'])).toBe(2);
     expect(err.pop()).toMatch(/--predictions is required/);
     expect(await runCli(['evaluate', '--predictions', 'x', '--split', 'secret'])).toBe(2);
+  });
+
+  it('refuses a repeated idx, an empty file and a header-only file (typed errors with the line)', () => {
+    const twice = writePredictions(['idx\tprediction', '0\t1', '1\t2', '0\t3']);
+    const error = (() => { try { readPredictions(twice); } catch (e) { return e as InputError; } })()!;
+    expect([error.constructor, error.file, error.line, error.field]).toEqual([InputError, twice, 4, 'idx']);
+    const empty = join(tempDir(), 'empty.tsv');
+    writeFileSync(empty, '');
+    expect(() => readPredictions(empty)).toThrow(InputError);
+    const header = writePredictions(['idx\tprediction']);
+    const headerOnly = (() => { try { readPredictions(header); } catch (e) { return e as InputError; } })()!;
+    expect([headerOnly.constructor, headerOnly.line]).toEqual([InputError, 2]);
   });
 });

@@ -77,6 +77,27 @@ describe('cislab attribute, seqlets, marginalize, space, variants, design', () =
     expect(summary.slice(1).every((r) => r[8] === '6')).toBe(true);
   });
 
+  it('ablate and pairwise', async () => {
+    const a = join(dir, 'ablate.tsv');
+    expect(await runCli(['ablate', '--model', model, '--data', data, '--region', '40-49', '--shuffles', '3', '--limit', '4', '--out', a])).toBe(0);
+    const rows = read(a);
+    expect(rows[0]).toEqual(['id', 'shuffle', 'before', 'after', 'effect']);
+    expect(rows.length).toBe(1 + 4 * 3);
+    for (const [, , before, after, effect] of rows.slice(1)) expect(Number(effect)).toBeCloseTo(Number(after) - Number(before), 5);
+    // Replacing a region with itself changes nothing.
+    const same = join(dir, 'ablate-same.tsv');
+    expect(await runCli(['ablate', '--model', model, '--data', data, '--region', '40-45', '--method', 'replace', '--replacement', sequences[0]!.slice(39, 45), '--limit', '1', '--out', same])).toBe(0);
+    expect(Number(read(same)[1]![4])).toBeCloseTo(0, 6);
+    expect(await runCli(['ablate', '--model', model, '--data', data, '--out', join(dir, 'x.tsv')])).toBe(2);
+
+    const p = join(dir, 'pairwise.tsv');
+    expect(await runCli(['pairwise', '--model', model, '--data', data, '--region', '40-44', '--limit', '1', '--out', p])).toBe(0);
+    const map = read(p);
+    expect(map[0]).toEqual(['id', 'source', 'target', 'epistasis', 'magnitude']);
+    expect(map.length).toBe(1 + 5 * 4);   // ordered pairs of 5 positions
+    expect(out.join('\n')).toMatch(/strongest pair \d+–\d+/);
+  });
+
   it('variants and design', async () => {
     const v = join(dir, 'variants.tsv');
     writeFileSync(v, `id\tposition\tref\talt\n1\t40\t${sequences[0]![39]}\t${sequences[0]![39] === 'A' ? 'C' : 'A'}\n2\t50\t${sequences[1]![49]}\t${sequences[1]![49]}GT\n`);

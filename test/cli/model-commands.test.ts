@@ -24,8 +24,10 @@ describe('cislab train → predict → ism → scan', () => {
     expect(await runCli(['train', '--model', join(dir, 'tiny.json'), '--data', data, '--out', model, '--epochs', '2', '--batch-size', '32'])).toBe(0);
     expect(existsSync(join(model, 'config.json'))).toBe(true);
     expect(existsSync(join(`${model}.checkpoint`, 'checkpoint.bin'))).toBe(true);
-    // Resuming a finished run trains no further epochs and saves the same model again.
-    expect(await runCli(['train', '--model', join(dir, 'tiny.json'), '--data', data, '--out', model, '--epochs', '2', '--batch-size', '32', '--resume'])).toBe(0);
+    // Its own earlier model is replaced only when asked; resuming a finished run trains no further epochs and saves the same model again.
+    expect(await runCli(['train', '--model', join(dir, 'tiny.json'), '--data', data, '--out', model, '--epochs', '2', '--batch-size', '32', '--resume'])).toBe(2);
+    expect(err.pop()).toMatch(/OutputError: .*model, option 'out': exists \(an earlier cislab output\); pass --force/);
+    expect(await runCli(['train', '--model', join(dir, 'tiny.json'), '--data', data, '--out', model, '--epochs', '2', '--batch-size', '32', '--resume', '--force'])).toBe(0);
     expect(out.join('\n')).toMatch(/saved cli-tiny .*\(2 epochs/);
 
     const predictions = join(dir, 'pred.tsv');

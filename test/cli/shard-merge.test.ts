@@ -43,7 +43,7 @@ describe('--shard K/N and cislab merge', () => {
   };
   const ext = (name: string) => (name === 'ism-npz' ? 'npz' : 'tsv');
 
-  it('two shards run as separate processes merge into exactly the unsharded output', { timeout: 240_000 }, async () => {
+  it('two shards run as separate processes merge into exactly the unsharded output', async () => {
     expect(existsSync(join(REPO_ROOT, 'dist', 'cli', 'main.js')), 'dist/ missing: run npm run build').toBe(true);
     for (const [name, args] of Object.entries(commands)) {
       const whole = join(dir, `${name}.${ext(name)}`);
@@ -60,7 +60,7 @@ describe('--shard K/N and cislab merge', () => {
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]); // no temporaries left
   });
 
-  it('refuses missing, duplicate and mismatched parts, naming them', async () => {
+  it('refuses missing, duplicate and mismatched parts, naming them (usage errors, exit 2; a file that is no part, exit 1)', async () => {
     const p = (name: string, k: number) => join(dir, `${name}.part${k}.${ext(name)}`);
     const out = join(dir, 'refused.tsv');
     expect(await runCli(['merge', '--out', out, p('predict', 1)])).toBe(2);
@@ -69,7 +69,7 @@ describe('--shard K/N and cislab merge', () => {
     expect(err.pop()).toMatch(/shard 1\/2 is given twice/);
     expect(await runCli(['merge', '--out', out, p('predict', 1), p('scan', 2)])).toBe(2);
     expect(err.pop()).toMatch(/are not shards of the same run \(command predict vs scan/);
-    expect(await runCli(['merge', '--out', out, join(dir, 'predict.tsv')])).toBe(2);
+    expect(await runCli(['merge', '--out', out, join(dir, 'predict.tsv')])).toBe(1);
     expect(err.pop()).toMatch(/not a shard output/);
     // A shard of another region is another run.
     const other = join(dir, 'ism-other.part2.npz');
@@ -83,15 +83,17 @@ describe('--shard K/N and cislab merge', () => {
     const precious = join(dir, 'notes.tsv');
     writeFileSync(precious, 'my\tnotes\n');
     expect(await runCli(['predict', '--model', model, '--data', data, '--out', precious])).toBe(2);
-    expect(err.pop()).toMatch(/--out .*notes\.tsv exists and is not an output of cislab predict; refusing to overwrite/);
+    expect(err.pop()).toMatch(/OutputError: .*notes\.tsv, option 'out': exists and is not an output of this command/);
     expect(readFileSync(precious, 'utf8')).toBe('my\tnotes\n');
     expect(await runCli(['scan', '--motifs', motifs, '--data', data, '--text', '--out', join(dir, 'predict.tsv')])).toBe(2);
-    expect(err.pop()).toMatch(/not an output of cislab scan/);
+    expect(err.pop()).toMatch(/not an output of this command/);
     expect(await runCli(['scan', '--motifs', motifs, '--data', data, '--shard', '1/2', '--out', join(dir, 's.tsv')])).toBe(2);
     expect(err.pop()).toMatch(/--shard needs --text/);
     expect(await runCli(['predict', '--model', model, '--data', data, '--shard', '3/2', '--out', join(dir, 's.tsv')])).toBe(2);
     expect(err.pop()).toMatch(/expected K\/N with 1 ≤ K ≤ N/);
-    // Its own earlier output is replaced.
-    expect(await runCli(['predict', '--model', model, '--data', data, '--out', join(dir, 'predict.tsv'), '--engine', 'tfjs'])).toBe(0);
+    // Its own earlier output is replaced only with --force.
+    expect(await runCli(['predict', '--model', model, '--data', data, '--out', join(dir, 'predict.tsv'), '--engine', 'tfjs'])).toBe(2);
+    expect(err.pop()).toMatch(/pass --force to replace it/);
+    expect(await runCli(['predict', '--model', model, '--data', data, '--out', join(dir, 'predict.tsv'), '--engine', 'tfjs', '--force'])).toBe(0);
   });
 });

@@ -63,14 +63,13 @@ describe('encodings', () => {
     expect(() => encode(['AC'], 'onehotWithInt', { expression: [1, 2] })).toThrow(OptionError);
   });
 
-  it('loads and one-hot encodes the 71,103 DREAM test sequences in under 10 s', () => {
+  it('loads and one-hot encodes the 71,103 DREAM test sequences (time printed, not asserted)', () => {
     const started = performance.now();
     const test = readDream2022('test');
     const { shape } = encode(test.array('sequence') as string[], 'onehot');
     const seconds = (performance.now() - started) / 1000;
     console.log(`DREAM test set: read + one-hot encode ${shape[0]} sequences in ${seconds.toFixed(2)} s`);
     expect(shape).toEqual([71103, 110, 4]);
-    expect(seconds).toBeLessThan(10);
   });
 });
 

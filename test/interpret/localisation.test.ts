@@ -64,7 +64,7 @@ describe('ISM and Grad-CAM find a planted motif in a trained model', () => {
     const rows = (test.table.objects() as { id: string; sequence: string }[]).filter((r) => sites.has(r.id)).slice(0, 40);
     ids = rows.map((r) => r.id);
     sequences = rows.map((r) => r.sequence);
-  }, 300_000);
+  });
 
   it('ISM: the largest |contribution| is on the site in ≥ 90% of sequences', async () => {
     const ism = await ismScores((batch) => predict(model, batch), sequences, { ids });

@@ -61,7 +61,7 @@ describe('interpretation recovers what was planted', () => {
     const keep = new Set(ids);
     sites = (test.sites.objects() as Site[]).filter((s) => keep.has(s.id));
     backgrounds = rows.filter((r) => !r.REB1 && !r.CBF1 && !r.UME6).map((r) => r.sequence).slice(0, 60);
-  }, 300_000);
+  });
 
   it('DeepLIFT/SHAP ranks planted bases first', async () => {
     const table = await attribute(model, sequences, { ids, region: REGION, references: 10 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AtomicFileWriter, abortOpenWriters, writeAtomically } from '../../src/io/atomic-stream';
+import { OutputError } from '../../src/errors';
 import { tempDir } from '../helpers/paths';
 
 describe('AtomicFileWriter', () => {
@@ -36,5 +37,22 @@ describe('AtomicFileWriter', () => {
     expect(() => open.write('y')).toThrow(/already committed or aborted/);
     await writeAtomically(target, (out) => out.write('done\n'));
     expect(existsSync(target) && readFileSync(target, 'utf8')).toBe('done\n');
+  });
+
+  it('with replace: false refuses an existing target, and one that appears while writing', () => {
+    const dir = tempDir('cislab-atomic-');
+    const target = join(dir, 'mine.tsv');
+    writeFileSync(target, 'the user\'s');
+    const refused = (() => { try { new AtomicFileWriter(target, { replace: false }); } catch (e) { return e; } })() as OutputError;
+    expect(refused).toBeInstanceOf(OutputError);
+    expect(refused.option).toBe('out');
+    const later = join(dir, 'later.tsv');
+    const writer = new AtomicFileWriter(later, { replace: false });
+    writer.write('ours\n');
+    writeFileSync(later, 'appeared meanwhile');
+    expect(() => writer.commit()).toThrow(OutputError);
+    expect(readFileSync(later, 'utf8')).toBe('appeared meanwhile');
+    expect(readFileSync(target, 'utf8')).toBe('the user\'s');
+    expect(readdirSync(dir).sort()).toEqual(['later.tsv', 'mine.tsv']);
   });
 });

@@ -54,5 +54,5 @@ describe.skipIf(process.env.CISLAB_SKIP_NOTEBOOKS === '1')('in a real tslab kern
     expect(r.mismatches[0].message).toContain('expected "mean = 2.5", got "mean = 2"');
     expect((await runNotebook(path, { update: true })).updated).toBe(true);
     expect((await runNotebook(path)).ok).toBe(true);
-  }, 180_000);
+  });
 });

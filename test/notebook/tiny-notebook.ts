@@ -19,7 +19,7 @@ export function tinyNotebook(cells: (string | TinyCell)[], name = 'tiny.ipynb'):
   const nb = {
     nbformat: 4,
     nbformat_minor: 5,
-    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+    metadata: { kernelspec: { name: 'cislab', display_name: 'TypeScript (cislab)', language: 'typescript' } },
     cells: cells.map((c, i) => {
       const cell = typeof c === 'string' ? { source: c } : c;
       return { id: `c${i}`, cell_type: 'code', execution_count: null, metadata: { tags: cell.tags ?? [] }, outputs: cell.outputs ?? [], source: cell.source };

@@ -48,7 +48,7 @@ describe('bootstrap', () => {
     expect(r.nanReplicates).toBeLessThan(150);
   });
 
-  it('10,000 replicates of r on 4,000 pairs take a few seconds at most', () => {
+  it('10,000 replicates of r on 4,000 pairs (time printed, not asserted)', () => {
     const g = createRandom(6);
     const x = Float64Array.from({ length: 4000 }, () => g.normal());
     const y = Float64Array.from(x, (v) => v + g.normal(0, 0.5));
@@ -59,8 +59,7 @@ describe('bootstrap', () => {
     expect(r.replicates.length).toBe(10000);
     expect(r.lower).toBeLessThan(r.estimate);
     expect(r.upper).toBeGreaterThan(r.estimate);
-    expect(seconds).toBeLessThan(10);
-  }, 30000);
+  });
 
   it('rejects bad options', () => {
     expect(() => bootstrap(mean, sample, { n: 0 })).toThrow(/option 'n'/);

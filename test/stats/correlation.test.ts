@@ -67,7 +67,7 @@ print(json.dumps(out))`;
     if (HAS_SCIPY) expect(Math.abs(spearman(measured, predicted) - ref.rho)).toBeLessThan(1e-12);
   });
 
-  it.skipIf(!existsSync(TEST_SET))('Spearman on the 71,103 DREAM test values takes well under a second', () => {
+  it.skipIf(!existsSync(TEST_SET))('Spearman on the 71,103 DREAM test values (time printed, not asserted: no test is about speed)', () => {
     const lines = gunzipSync(readFileSync(TEST_SET)).toString('utf8').trim().split('\n').slice(1);
     const measured = Float64Array.from(lines, (l) => Number(l.split('\t')[2]));
     const rng = createRandom(1);
@@ -79,6 +79,5 @@ print(json.dumps(out))`;
     console.log(`spearman on ${measured.length} values: ${ms.toFixed(1)} ms (rho = ${rho.toFixed(4)})`);
     expect(measured.length).toBe(71103);
     expect(rho).toBeGreaterThan(0.8);
-    expect(ms).toBeLessThan(2000);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ismLogo, pwmLogo, pwmLetterHeights } from '../../src/viz';
+import { ismLogo, pwmLogo, pwmLetterHeights, titleText } from '../../src/viz';
 import { stackLetters } from '../../src/viz/logo';
 import { glyphPath } from '../../src/viz/glyphs';
 
@@ -41,7 +41,7 @@ describe('pwmLogo of a cislab motif', () => {
     const { makeMotif } = await import('../../src/motifs/motif');
     const m = makeMotif('MA0001.1', [[8, 0, 0, 0], [0, 4, 4, 0]], { altId: 'TEST', isCounts: true });
     const spec = pwmLogo(m);
-    expect(spec.title).toBe('TEST MA0001.1');
+    expect(titleText(spec)).toBe('TEST MA0001.1');
     const values = (spec.data as { values: { position: number; base: string; value: number }[] }).values;
     expect(values.find((v) => v.position === 1)!.value).toBeCloseTo(2);
   });

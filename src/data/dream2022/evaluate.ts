@@ -8,17 +8,21 @@ import { InputError, OptionError } from '../../errors';
 import { readDream2022, readDream2022Pairs } from './read';
 import { dreamScore, type DreamScore } from './score';
 
+/** What {@link evaluateDream} returns: the scores of {@link dreamScore} plus a per-subset table. */
 export interface DreamEvaluation extends DreamScore {
   /** One row per subset: `subset`, `kind`, `weight`, `n`, `r`, `r2`, `rho`. */
   table: ColumnTable;
 }
 
+/** Options of {@link evaluateDream}. */
 export interface EvaluateDreamOptions {
   /** Which leaderboard split to score (default `private`, the official final leaderboard). */
   split?: 'private' | 'public' | 'all';
+  /** Data folder (default: see {@link resolveDataDir}). */
   dataDir?: string;
   /** Already-loaded test set and pairs (from `readDream2022('test')`, `readDream2022Pairs()`), to avoid re-reading. */
   test?: ColumnTable;
+  /** The pairs table from `readDream2022Pairs()` (default: read). */
   pairs?: ColumnTable;
   /** Names the predictions' source in errors (a file path, say). */
   source?: string;
@@ -27,6 +31,14 @@ export interface EvaluateDreamOptions {
 /**
  * Scores predictions of the DREAM2022 test set. `idx` are 0-based test indices, `predicted` the values in
  * the same order. Every sequence of the scored split must have a prediction.
+ * @param idx - 0-based DREAM2022 test indices.
+ * @param predicted - Predictions in the order of `idx`.
+ * @param options - `split` ('private' (default), 'public', 'all'), `dataDir`, `test`/`pairs` (already-read tables;
+ *   default read), `source` (names the predictions in errors; default 'predictions').
+ * @returns Per-subset n, r, r², ρ in `table` and `subsets`, and the weighted `pearsonScore` and `spearmanScore`.
+ * @example
+ * const test = readDream2022('test');
+ * const scores = evaluateDream(test.array('idx') as Int32Array, predictions, { test });
  */
 export function evaluateDream(
   idx: ArrayLike<number>,

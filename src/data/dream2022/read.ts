@@ -11,11 +11,15 @@ import { readPromoters } from '../read';
 import { readTextFile, splitLines } from '../../io/text-file';
 import { DREAM_SUBSETS } from './score';
 
+/** The DREAM2022 files {@link readDream2022} reads: the 71,103-sequence test set and the demo train/validation sets. */
 export const DREAM2022_SETS = ['test', 'demo_train', 'demo_val'] as const;
+/** One of {@link DREAM2022_SETS}. */
 export type Dream2022Set = (typeof DREAM2022_SETS)[number];
 
 
+/** The constant 17-nt 5′ flank of every DREAM2022 promoter. */
 export const DREAM_FLANK_5 = 'TGCATTTTTTTCACATC';
+/** The constant 13-nt 3′ flank of every DREAM2022 promoter. */
 export const DREAM_FLANK_3 = 'GGTTACGGCTGTT';
 /** 1-based inclusive variable region of the 110-nt DREAM promoter (after the 17-nt 5′ flank). */
 export const DREAM_VARIABLE_REGION = { start: 18, end: 97 } as const;
@@ -24,7 +28,15 @@ export interface Dream2022Options {
   dataDir?: string;
 }
 
-/** A DREAM2022 set as a promoter table. The test set has `idx`, `expression` (MAUDE scale), `split`, `categories`, `tags`. */
+/**
+ * A DREAM2022 set as a promoter table. The test set has `idx`, `expression` (MAUDE scale), `split`, `categories`, `tags`.
+ * @param set - 'test', 'demo_train' or 'demo_val'.
+ * @param options - `dataDir` (default: see {@link resolveDataDir}).
+ * @returns A promoter table; the test set has `id` (`sequence_<idx>`), `idx`, `sequence`, `expression`, `split`,
+ *   `categories`, `tags`.
+ * @example
+ * const test = readDream2022('test');
+ */
 export function readDream2022(set: Dream2022Set, options: Dream2022Options = {}): ColumnTable {
   if (!DREAM2022_SETS.includes(set)) {
     throw new OptionError(`unknown DREAM2022 set '${set}'; expected one of ${DREAM2022_SETS.join(', ')}`, { option: 'set' });
@@ -37,7 +49,13 @@ export function readDream2022(set: Dream2022Set, options: Dream2022Options = {})
     .select('id', 'idx', 'sequence', 'expression', 'split', 'categories', 'tags');
 }
 
-/** The alt/ref pairs of the SNV, motif perturbation and motif tiling subsets (`test_pairs.tsv.gz`). */
+/**
+ * The alt/ref pairs of the SNV, motif perturbation and motif tiling subsets (`test_pairs.tsv.gz`).
+ * @param options - `dataDir` (default: see {@link resolveDataDir}).
+ * @returns One row per scored pair of test sequences, as in the file.
+ * @example
+ * const pairs = readDream2022Pairs();
+ */
 export function readDream2022Pairs(options: Dream2022Options = {}): ColumnTable {
   const file = join(resolveDataDir('dream2022', options.dataDir), 'test_pairs.tsv.gz');
   const lines = splitLines(readTextFile(file));

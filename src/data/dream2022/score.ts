@@ -9,6 +9,11 @@
  *   SpearmanScore = Σ w_s · ρ_s  / Σ w_s          (ρ, not ρ²)
  * with the weights below (Σ w = 4.65). The official leaderboard scored the private split.
  *
+ * A subset that cannot be scored — fewer than two sequences or pairs in the data scored (a filtered or head()
+ * test set), or constant values — is listed in `unscored` with the reason, and the two scores are the same
+ * weighted means over the subsets that remain (Σ w over those: `scoredWeight`). On the whole test set nothing is
+ * unscored and the scores are the challenge's.
+ *
  * Pure function over plain arrays indexed by the 0-based test index; the data layer reads the test set and
  * its pairs and passes them here.
  */
@@ -32,6 +37,7 @@ export const DREAM_SUBSET_WEIGHTS: ReadonlyArray<{ readonly subset: DreamSubset;
 export const DREAM_SUBSETS = [
   'all', 'high', 'low', 'yeast', 'random', 'challenging', 'SNVs', 'motif_perturbation', 'motif_tiling',
 ] as const;
+/** One of {@link DREAM_SUBSETS}. */
 export type DreamSubset = (typeof DREAM_SUBSETS)[number];
 
 /** Subsets scored on alt − ref differences of sequence pairs. */
@@ -85,11 +91,40 @@ export interface DreamSubsetScore {
   rho: number;
 }
 
+/** A subset left out of the weighted scores, and why. */
+export interface UnscoredSubset {
+  subset: DreamSubset;
+  n: number;
+  reason: string;
+}
+
 export interface DreamScore {
+  /** The leaderboard split scored. */
   split: 'private' | 'public' | 'all';
+  /** One entry per scored subset, in {@link DREAM_SUBSETS} order. */
   subsets: DreamSubsetScore[];
+  /** Σ w_s r²_s / Σ w_s over the scored subsets (all nine on the whole test set). */
   pearsonScore: number;
+  /** Σ w_s ρ_s / Σ w_s over the scored subsets. */
   spearmanScore: number;
+  /** Subsets without a correlation (empty, one member, constant values), with the reason; [] on the whole test set. */
+  unscored: UnscoredSubset[];
+  /** Σ w of the scored subsets (4.65 when none is unscored). */
+  scoredWeight: number;
+}
+
+/** Σ w of the subsets not in `unscored`. */
+export function scoredWeight(unscored: readonly UnscoredSubset[]): number {
+  const out = new Set(unscored.map((u) => u.subset));
+  return DREAM_SUBSET_WEIGHTS.reduce((sum, w) => (out.has(w.subset) ? sum : sum + w.weight), 0);
+}
+
+/** One sentence naming the unscored subsets and why, or '' when every subset was scored. */
+export function unscoredMessage(score: Pick<DreamScore, 'unscored'>): string {
+  if (!score.unscored.length) return '';
+  const list = score.unscored.map((u) => `${u.subset} (${u.reason})`).join(', ');
+  const of = DREAM_SUBSET_WEIGHTS.length;
+  return `DREAM scores over ${of - score.unscored.length} of ${of} subsets (weight ${scoredWeight(score.unscored).toFixed(2)} of 4.65); not scored: ${list}`;
 }
 
 function correlate(measured: Float64Array, predicted: Float64Array): { r: number; rho: number } {
@@ -119,6 +154,11 @@ function parseCategories(entry: ReadonlyArray<string> | string, idx: number): st
 /**
  * Scores predictions of the DREAM2022 test set: per-subset n, r, r², ρ and the two weighted scores.
  * Subsets with fewer than two members get NaN correlations (and so NaN scores) rather than an error.
+ * @param input - `measured`, `predicted`, `categories` and `split` per test index, and the scored `pairs`.
+ * @param options - `split` ('private', 'public' or 'all' (default)), `indices` (default: every index).
+ * @returns Per-subset scores and the weighted Pearson (Σ w·r² / Σ w) and Spearman (Σ w·ρ / Σ w) scores.
+ * @example
+ * const score = dreamScore({ measured, predicted, categories, pairs, split }, { split: 'private' });
  */
 export function dreamScore(input: DreamScoreInput, options: DreamScoreOptions = {}): DreamScore {
   const { measured, predicted, categories, pairs, split } = input;
@@ -219,13 +259,23 @@ export function dreamScore(input: DreamScoreInput, options: DreamScoreOptions = 
     subsets.push({ subset, kind, weight, n: m.length, r, r2: r * r, rho });
   }
 
+  const unscored: UnscoredSubset[] = [];
   let totalWeight = 0;
   let pearsonSum = 0;
   let spearmanSum = 0;
   for (const s of subsets) {
+    if (Number.isNaN(s.r) || Number.isNaN(s.rho)) {
+      const what = s.kind === 'pair' ? 'pairs with both members' : 'sequences';
+      const reason = s.n === 0 ? `no ${what} in the data scored` : s.n === 1 ? `only 1 of its ${what}; a correlation needs 2` : 'constant values; the correlation is undefined';
+      unscored.push({ subset: s.subset, n: s.n, reason });
+      continue;
+    }
     totalWeight += s.weight;
     pearsonSum += s.weight * s.r2;
     spearmanSum += s.weight * s.rho;
   }
-  return { split: which, subsets, pearsonScore: pearsonSum / totalWeight, spearmanScore: spearmanSum / totalWeight };
+  if (totalWeight === 0) {
+    throw new OptionError(`no DREAM subset can be scored: ${unscored.map((u) => `${u.subset} (${u.reason})`).join(', ')}`, { option: 'predicted' });
+  }
+  return { split: which, subsets, pearsonScore: pearsonSum / totalWeight, spearmanScore: spearmanSum / totalWeight, unscored, scoredWeight: totalWeight };
 }

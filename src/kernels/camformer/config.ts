@@ -7,33 +7,47 @@
 import { ModelError, OptionError } from '../../errors';
 import { ENCODINGS, encodingChannels, type Encoding } from '../../data/encode';
 
+/** One convolution block of a {@link CnnConfig}: conv → batch norm → ReLU → (max-pool) → dropout. */
 export interface ConvLayerConfig {
+  /** Output channels (filters). */
   channels: number;
+  /** Kernel width in positions. */
   kernel: number;
   /** 'same' (PyTorch/tfjs convention: extra zero on the right for even kernels) or zeros on [left, right]. */
   padding: 'same' | [number, number];
+  /** Max-pool after the ReLU (none when absent). */
   pool?: { kernel: number; stride: number };
+  /** Dropout rate after the block. */
   dropout: number;
 }
 
+/** The architecture of a Camformer-family CNN: plain JSON, saved next to the weights. */
 export interface CnnConfig {
   /** Preset name or a user's label; informational. */
   name: string;
+  /** Input encoding of the sequences. */
   encoding: Encoding;
+  /** Sequence length the model takes (110 for DREAM promoters). */
   inputLength: number;
+  /** Channels per position (those of `encoding`). */
   inputChannels: number;
+  /** The convolution blocks, in order. */
   convs: ConvLayerConfig[];
   /** 1-based block numbers whose output is added to the previous block's output (e.g. [2, 4, 6]). */
   residual: number[];
   /** Hidden dense sizes (each followed by ReLU and dropout); a final dense layer of size 1 is implicit. */
   dense: number[];
+  /** Dropout rate after each hidden dense layer. */
   denseDropouts: number[];
+  /** Batch-norm ε (1e-5, PyTorch's). */
   batchNormEpsilon: number;
   /** PyTorch convention: running = (1 − m) · running + m · batch. */
   batchNormMomentum: number;
 }
 
+/** A published Camformer architecture: 'camformer' (Original), 'camformer-small', 'camformer-mini'. */
 export type PresetName = 'camformer' | 'camformer-small' | 'camformer-mini';
+/** Every {@link PresetName}. */
 export const PRESETS: readonly PresetName[] = ['camformer', 'camformer-small', 'camformer-mini'];
 
 /** Where a preset's structure comes from: the authors' code (`published`) or rebuilt from their numbers. */
@@ -45,6 +59,9 @@ export interface PresetInfo {
   source: string;
 }
 
+/**
+ * Where each preset's structure comes from: the authors' code ('published') or rebuilt from their numbers ('reconstruction').
+ */
 export const PRESET_INFO: Readonly<Record<PresetName, PresetInfo>> = {
   'camformer': { structure: 'published', source: 'gautammalik-git/Camformer large_camformer.py L50–62; Figure_2/data/model_str.md' },
   'camformer-small': { structure: 'reconstruction', source: 'parameter counts of Figure_S4/data/score_board_SmallModel.csv (config not published)' },
@@ -111,7 +128,13 @@ function camformerMini(): CnnConfig {
   };
 }
 
-/** A fresh copy of a published architecture. */
+/**
+ * A fresh copy of a published architecture.
+ * @param name - The preset.
+ * @returns Its config (a new object each call).
+ * @example
+ * const config = { ...presetConfig('camformer-mini'), encoding: 'onehot' as const, inputChannels: 4 };
+ */
 export function presetConfig(name: PresetName): CnnConfig {
   switch (name) {
     case 'camformer': return camformerOriginal();
@@ -122,7 +145,14 @@ export function presetConfig(name: PresetName): CnnConfig {
   }
 }
 
-/** Preset name or partial config (over a preset's defaults when `base` is given) → a checked full config. */
+/**
+ * Preset name or partial config (over a preset's defaults when `base` is given) → a checked full config.
+ * Unset fields without `base` default to: encoding 'onehot', inputLength 110, no residual adds, no hidden dense layers.
+ * @param nameOrConfig - A preset name, or a partial config (over the preset `base` when given).
+ * @returns The full config, validated (a ModelError names the inconsistent field).
+ * @example
+ * resolveConfig({ base: 'camformer-mini', encoding: 'onehot' }).inputChannels; // 4
+ */
 export function resolveConfig(nameOrConfig: PresetName | (Partial<CnnConfig> & { base?: PresetName })): CnnConfig {
   if (typeof nameOrConfig === 'string') return validateConfig(presetConfig(nameOrConfig));
   const { base, ...rest } = nameOrConfig;
@@ -168,7 +198,13 @@ export function validateConfig(c: CnnConfig): CnnConfig {
   return c;
 }
 
-/** [positions, channels] after each block (conv, padding and pooling applied); throws when a length hits 0. */
+/**
+ * [positions, channels] after each block (conv, padding and pooling applied); throws when a length hits 0.
+ * @param c - A full config.
+ * @returns One [positions, channels] pair per conv block.
+ * @example
+ * blockShapes(presetConfig('camformer-mini')).at(-1); // [positions, 192]
+ */
 export function blockShapes(c: CnnConfig): Array<[number, number]> {
   let length = c.inputLength;
   return c.convs.map((l, i) => {
@@ -195,7 +231,13 @@ export function flattenSize(c: CnnConfig): number {
   return length * channels;
 }
 
-/** Trainable parameters (conv weights + biases, batch-norm γ and β, dense weights + biases), as PyTorch counts. */
+/**
+ * Trainable parameters (conv weights + biases, batch-norm γ and β, dense weights + biases), as PyTorch counts.
+ * @param c - A full config.
+ * @returns The parameter count.
+ * @example
+ * countConfigParameters(presetConfig('camformer-mini')); // 1446721
+ */
 export function countConfigParameters(c: CnnConfig): number {
   let total = 0;
   let inChannels = c.inputChannels;

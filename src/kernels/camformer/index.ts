@@ -6,6 +6,7 @@ export {
 } from './config';
 export { Model, buildModel, countParameters, INITS, type BuildOptions, type ForwardOptions, type ForwardResult } from './model';
 export { fit, fitSaved, validationIndices, seedEnsemble, type FitOptions, type FitSavedOptions, type TrainingData } from './train';
+export { chooseTrainingEngine, TRAINING_ENGINES, type TrainingEngine, type EngineChoice } from './engine';
 export { resolvePredictor, type ModelSpec, type ResolvedPredictor, type ResolveOptions } from './resolve';
 export { recipeFitOptions, paperRun, PAPER_RUNS, RECIPES, RECIPE_DIFFERENCES, type Recipe, type RecipeOptions, type PaperRun } from './recipe';
 export { modelInputs, type ModelInputOptions } from './inputs';

@@ -17,6 +17,7 @@ import { blockShapes, convPadding, countConfigParameters, flattenSize, resolveCo
 import type { HistoryRow } from '../tensor/loop';
 import { dropoutMask, foldNorm, normReluInference, normReluTraining, type NormState } from '../tensor/ops';
 
+/** Options of {@link buildModel}. */
 export interface BuildOptions {
   /** Seed of the initial weights (and default seed of training). */
   seed?: number;
@@ -30,6 +31,7 @@ export interface BuildOptions {
   init?: 'he' | 'pytorch';
 }
 
+/** The initialisations {@link BuildOptions}.init accepts: 'he' (the default) and 'pytorch'. */
 export const INITS = ['he', 'pytorch'] as const;
 
 export interface ForwardOptions {
@@ -60,7 +62,15 @@ export interface ForwardResult {
   taps: Record<string, tf.Tensor>;
 }
 
+/**
+ * A Camformer-family CNN on tfjs: its config, weights and batch-norm statistics, and the forward pass with taps.
+ * Build one with {@link buildModel}, {@link loadModel} or {@link importTorch}; call {@link fit}, {@link predict}.
+ * @example
+ * const model = buildModel('camformer-mini', { seed: 7 });
+ * console.log(model.encoding, model.inputLength, model.layerNames());
+ */
 export class Model {
+  /** The architecture. */
   readonly config: CnnConfig;
   /** Trainable parameters in a fixed order (names like conv1/kernel, bn1/gamma, dense1/kernel). */
   readonly params: Map<string, tf.Variable>;
@@ -68,6 +78,7 @@ export class Model {
   readonly state: Map<string, tf.Variable>;
   /** Preprocessing applied to the sequences before encoding (recorded for predict-time reuse). */
   preprocessing: Record<string, unknown> = {};
+  /** Training history, one row per epoch (kept across save and load). */
   history: HistoryRow[] = [];
   /** Increments whenever weights change, so cached folded inference weights are rebuilt. */
   version = 0;
@@ -79,11 +90,17 @@ export class Model {
     this.state = state;
   }
 
+  /** The input encoding, from the config. */
   get encoding(): CnnConfig['encoding'] { return this.config.encoding; }
+  /** The sequence length the model takes. */
   get inputLength(): number { return this.config.inputLength; }
+  /** Channels per position. */
   get inputChannels(): number { return this.config.inputChannels; }
 
-  /** Names of every tap the forward pass offers, in order. */
+  /**
+   * Names of every tap the forward pass offers, in order.
+   * @returns Per block conv{i}, relu{i}, block{i} (and sum{i} where a residual add is), then flatten, dense{j}, output.
+   */
   layerNames(): string[] {
     const names: string[] = [];
     this.config.convs.forEach((_, k) => {
@@ -95,7 +112,11 @@ export class Model {
     return names;
   }
 
-  /** Throws a ModelError naming the input when its shape does not fit this model. */
+  /**
+   * Throws a ModelError naming the input when its shape does not fit this model.
+   * @param shape - The input's shape, [n, length, channels].
+   * @param option - The option name the error should give (default 'x').
+   */
   checkInput(shape: readonly number[], option = 'x'): void {
     const [, length, channels] = shape;
     if (shape.length !== 3 || length !== this.inputLength || channels !== this.inputChannels) {
@@ -107,7 +128,12 @@ export class Model {
     }
   }
 
-  /** Encoded batch → tensor, after checking shape and encoding. */
+  /**
+   * Encoded batch → tensor, after checking shape and encoding.
+   * @param encoded - An encoded batch in the model's encoding and length.
+   * @param option - The option name an error should give (default 'x').
+   * @returns A [n, length, channels] tensor (the caller disposes it).
+   */
   toTensor(encoded: Encoded, option = 'x'): tf.Tensor3D {
     this.checkInput(encoded.shape, option);
     if (encoded.encoding && encoded.encoding !== this.encoding) {
@@ -119,6 +145,10 @@ export class Model {
   /**
    * The forward pass: [n, length, channels] → [n]. Inference without taps uses folded weights and fused
    * kernels; training, taps and replacements use the differentiable path.
+   * @param x - Input [n, length, channels].
+   * @param options - `training` (default false), `dropoutSeed`, `taps` (layer outputs to return), `replace`
+   *   (layer outputs to substitute), `ops` (replacement nonlinearities, eval mode).
+   * @returns `output` [n] and the requested `taps` (the caller disposes them).
    */
   forward(x: tf.Tensor3D, options: ForwardOptions = {}): ForwardResult {
     this.checkInput(x.shape);
@@ -193,17 +223,30 @@ export class Model {
     return { output, taps: out };
   }
 
-  /** Eval-mode predictions for a tensor batch (caller disposes). */
+  /**
+   * Eval-mode predictions for a tensor batch (caller disposes).
+   * @param x - Input [n, length, channels].
+   * @returns Predictions [n].
+   */
   apply(x: tf.Tensor3D): tf.Tensor1D {
     return tf.tidy(() => this.forward(x).output);
   }
 
-  /** Outputs of the named layers (eval mode) for one batch; caller disposes. */
+  /**
+   * Outputs of the named layers (eval mode) for one batch; caller disposes.
+   * @param x - Input [n, length, channels].
+   * @param layers - Layer names from {@link Model.layerNames}.
+   * @returns Each layer's output by name.
+   */
   activations(x: tf.Tensor3D, layers: readonly string[]): Record<string, tf.Tensor> {
     return tf.tidy(() => this.forward(x, { taps: layers }).taps);
   }
 
-  /** Eval-mode output and its gradient wrt the input [n, length, channels] (per sequence; outputs summed). */
+  /**
+   * Eval-mode output and its gradient wrt the input [n, length, channels] (per sequence; outputs summed).
+   * @param x - Input [n, length, channels].
+   * @returns `output` [n] and `gradient` [n, length, channels].
+   */
   inputGradients(x: tf.Tensor3D): { output: tf.Tensor1D; gradient: tf.Tensor3D } {
     return tf.tidy(() => {
       const { value, grad } = tf.valueAndGrad((input: tf.Tensor3D) => tf.sum(this.forward(input).output))(x);
@@ -213,7 +256,12 @@ export class Model {
     });
   }
 
-  /** Activation of a layer and the gradient of the (summed) output wrt it — standard Grad-CAM's inputs. */
+  /**
+   * Activation of a layer and the gradient of the (summed) output wrt it — standard Grad-CAM's inputs.
+   * @param x - Input [n, length, channels].
+   * @param layer - A layer name from {@link Model.layerNames}.
+   * @returns The layer's `activation`, the `gradient` of the summed output wrt it, and `output` [n].
+   */
   layerGradients(x: tf.Tensor3D, layer: string): { activation: tf.Tensor; gradient: tf.Tensor; output: tf.Tensor1D } {
     return tf.tidy(() => {
       const { output, taps } = this.forward(x, { taps: [layer] });
@@ -279,9 +327,11 @@ let variableCounter = 0;
 /**
  * Builds a model from a preset name or a config, with He-normal weights (fan-in) and zero biases, or PyTorch's
  * default initialisation (`init: 'pytorch'`).
- *
+ * @param nameOrConfig - A preset name or a (partial) config, as {@link resolveConfig} takes.
+ * @param options - `seed` of the initialisation (default 0) and `init` ('he', default, or 'pytorch').
+ * @returns A new untrained model.
  * @example
- * const model = buildModel('camformer-mini', { seed: 42, init: 'pytorch' });
+ * const model = buildModel({ base: 'camformer-mini', encoding: 'onehot' }, { seed: 1, init: 'pytorch' });
  */
 export function buildModel(nameOrConfig: PresetName | (Partial<CnnConfig> & { base?: PresetName }), options: BuildOptions = {}): Model {
   const config = resolveConfig(nameOrConfig);
@@ -329,6 +379,10 @@ export function buildModel(nameOrConfig: PresetName | (Partial<CnnConfig> & { ba
 /**
  * Number of trainable parameters (PyTorch's count: running statistics excluded) of a model, a config or a
  * preset name.
+ * @param model - A model, a config or a preset name.
+ * @returns The number of trainable parameters.
+ * @example
+ * countParameters('camformer'); // 16611073
  */
 export function countParameters(model: Model | PresetName | (Partial<CnnConfig> & { base?: PresetName })): number {
   if (!(model instanceof Model)) return countConfigParameters(resolveConfig(model));

@@ -14,6 +14,7 @@ import { onnxRuntime, predictOnnx } from './onnx/runtime';
 import { predictTensorBatches } from './tfjs-predict';
 import { predictInWorkers } from './workers/pool';
 
+/** Options of {@link predict}. */
 export interface PredictOptions {
   /** Sequences per forward pass (default 1024). */
   batchSize?: number;
@@ -29,10 +30,19 @@ export interface PredictOptions {
   engine?: InferenceEngine;
 }
 
+/** The inference engines {@link predict} can use. */
 export const INFERENCE_ENGINES = ['auto', 'onnx', 'tfjs'] as const;
+/** One of {@link INFERENCE_ENGINES}. */
 export type InferenceEngine = (typeof INFERENCE_ENGINES)[number];
 
-/** The engine `predict` uses for these options: 'onnx' or 'tfjs'. Throws when `onnx` is asked for but absent. */
+/**
+ * The engine `predict` uses for these options: 'onnx' or 'tfjs'. Throws when `onnx` is asked for but absent.
+ * @param engine - 'auto' (default, or `$CISLAB_ENGINE`), 'onnx' or 'tfjs'.
+ * @returns The engine that will run: 'onnx' for 'auto' when onnxruntime-node is installed and tfjs is not on its
+ *   native backend, else 'tfjs'.
+ * @example
+ * inferenceEngine('auto'); // 'onnx' or 'tfjs'
+ */
 export function inferenceEngine(engine?: InferenceEngine): 'onnx' | 'tfjs' {
   const fromEnv = process.env.CISLAB_ENGINE as InferenceEngine | undefined;
   const wanted = engine ?? fromEnv ?? 'auto';
@@ -50,12 +60,22 @@ export function inferenceEngine(engine?: InferenceEngine): 'onnx' | 'tfjs' {
 
 /** Members whose predictions are averaged. */
 export interface Ensemble {
+  /** Tells an ensemble from a model. */
   kind: 'ensemble';
+  /** The members (same encoding and input length). */
   models: Model[];
 }
 
+/** What {@link predict} accepts: one model, or an ensemble whose members' predictions are averaged. */
 export type Predictor = Model | Ensemble;
 
+/**
+ * An ensemble of models whose predictions are averaged; members must share encoding and input length.
+ * @param models - At least one model.
+ * @returns The ensemble.
+ * @example
+ * const predicted = await predict(ensemble([loadModel('models/s1'), loadModel('models/s2')]), x);
+ */
 export function ensemble(models: Model[]): Ensemble {
   if (models.length === 0) throw new OptionError('an ensemble needs at least one model', { option: 'models' });
   const [first] = models;
@@ -76,7 +96,16 @@ function members(p: Predictor): Model[] {
   return 'kind' in p && p.kind === 'ensemble' ? p.models : [p as Model];
 }
 
-/** Predictions for every sequence of `x` ([n, length, channels], the model's encoding). */
+/**
+ * Predictions for every sequence of `x` ([n, length, channels], the model's encoding).
+ * @param predictor - A model or an {@link Ensemble}.
+ * @param x - Encoded sequences in the model's encoding and length.
+ * @param options - `batchSize` (default 1024), `reverseComplement` (average with the reverse strand; default
+ *   false), `workers` (tfjs engine; default 1), `engine` ('auto' (default), 'onnx', 'tfjs').
+ * @returns One prediction per sequence.
+ * @example
+ * const predicted = await predict(model, encode(test.array('sequence') as string[], model.encoding), { reverseComplement: true });
+ */
 export async function predict(predictor: Predictor, x: Encoded, options: PredictOptions = {}): Promise<Float32Array> {
   const models = members(predictor);
   for (const m of models) m.checkInput(x.shape, 'x');

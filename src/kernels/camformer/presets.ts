@@ -29,6 +29,8 @@ export interface PresetTableOptions {
  *
  * @example
  * presetTable({ encoding: 'onehot' }).find((r) => r.name === 'camformer-small')!.parameters; // 3401601
+ * @param options - `encoding`: count every preset with this encoding (default: each preset's own).
+ * @returns One row per preset.
  */
 export function presetTable(options: PresetTableOptions = {}): PresetRow[] {
   const { encoding } = options;

@@ -30,7 +30,9 @@ import { TORCH_PLATEAU, type ScheduleName, type ScheduleOptions } from '../tenso
 import { PRESETS, type PresetName } from './config';
 import type { Model } from './model';
 
+/** The Camformer authors' recipes: 'paper' (the preset's published run) and 'paper-large' (run 14). */
 export const RECIPES = ['paper', 'paper-large'] as const;
+/** One of {@link RECIPES}. */
 export type Recipe = (typeof RECIPES)[number];
 
 /** One published training run of the authors' grid. */
@@ -39,9 +41,13 @@ export interface PaperRun {
   run: number;
   /** The grid directory name, as `train_rep.py` names it. */
   label: string;
+  /** The cislab preset with the run's structure. */
   preset: PresetName;
+  /** The run's input encoding. */
   encoding: Encoding;
+  /** The run's loss. */
   loss: LossName;
+  /** The run's learning-rate schedule (ReduceLROnPlateau or OneCycleLR). */
   schedule: ScheduleName;
 }
 
@@ -90,7 +96,9 @@ export const RECIPE_DIFFERENCES: readonly string[] = [
  * The recipe's FitOptions for `model` (see the module header): `'paper'` is the preset's published run,
  * `'paper-large'` run 14 on the camformer structure. Throws an OptionError when the model is not a preset or its
  * encoding is not the run's.
- *
+ * @param model - The model to train (a preset, with the run's encoding).
+ * @param recipe - 'paper' or 'paper-large'.
+ * @returns The training options the recipe sets, for {@link fit} to lay under explicit ones.
  * @example
  * const options = recipeFitOptions(buildModel('camformer-mini'), 'paper'); // MSE, ReduceLROnPlateau, 50 epochs
  */

@@ -22,9 +22,15 @@ interface SummaryRow {
 }
 
 /**
+ * One row per layer of an architecture:
  * `layer` (conv1, bn1, …, dense1, output), `type`, `output` (positions × channels, or units), `parameters`,
  * `detail` (kernel, padding, pooling, dropout, residual). The `parameters` column sums to
  * `countConfigParameters(config)`.
+ * @param nameOrConfig - A preset name or a (partial) config.
+ * @param options - `all`: also list the parameter-free layers (default true).
+ * @returns The table of layers.
+ * @example
+ * modelSummary('camformer-mini', { all: false });
  */
 export function modelSummary(
   nameOrConfig: PresetName | CnnConfig | (Partial<CnnConfig> & { base?: PresetName }),

@@ -3,8 +3,10 @@
  * training rows are read through `SequenceRows`, so each batch is encoded just before its tensor is built and
  * a data set is never copied per epoch; the validation split is a seeded set of row indices into the same
  * rows (random, or stratified on expression deciles as the authors split). Validation scores r + ρ (the Camformer
- * authors' early-stopping criterion); the step runs on tfjs in this thread, or data-parallel with a worker thread
- * (`workers: 2`). `recipe: 'paper'` sets every option the authors' runs used (recipe.ts).
+ * authors' early-stopping criterion, validation.ts). Two engines run the steps: ONNX Runtime's compiled training
+ * graph (onnx-run.ts; the default where it loads and can run the recipe, see engine.ts) and tfjs, in this thread
+ * or data-parallel with a worker thread (`workers: 2`). `recipe: 'paper'` sets every option the authors' runs
+ * used (recipe.ts).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +14,6 @@ import { tf } from '../tensor/tf';
 import { OptionError } from '../../errors';
 import type { Encoded } from '../../data/encode';
 import { encodedRows, isSequenceRows, type SequenceRows } from '../../data/rows';
-import { pearson, spearman } from '../../stats/correlation';
 import { createRandom, deriveSeed } from '../../stats/random';
 import { stratifiedSplits } from '../../stats/stratify';
 import type { NamedArray } from '../tensor/checkpoint';
@@ -20,26 +21,32 @@ import {
   trainLoop, withDefaults, type HistoryRow, type LoopCallback, type ProgressEvent, type StepSettings, type TrainingRun, type Validation,
   type ValidationContext,
 } from '../tensor/loop';
-import { loss as lossOf, LOSSES, type LossName } from '../tensor/losses';
+import { LOSSES, type LossName } from '../tensor/losses';
 import { createOptimizer, type Optimizer, type OptimizerName } from '../tensor/optimizers';
 import type { ScheduleName, ScheduleOptions } from '../tensor/schedules';
 import { assignNamedArrays, toNamedArrays } from '../tensor/variables';
 import type { CnnConfig, PresetName } from './config';
+import { chooseTrainingEngine, type EngineChoice, type TrainingEngine } from './engine';
 import { buildModel, type BuildOptions, type Model } from './model';
 import { loadModel, saveModel } from './persistence';
 import { recipeFitOptions, RECIPES, type Recipe } from './recipe';
 import { ensemble, type Ensemble } from './predict';
+import { OnnxCamformerRun } from './onnx-run';
 import { parallelTrainStep, trainStep } from './step';
+import { predictSubset, scoreValidation, validationSubset, type Subset } from './validation';
 import { ModelWorker } from './workers/pool';
 
 /** Sequences (encoded, or rows encoded per batch) and their measured expression. */
 export interface TrainingData {
+  /** Sequences, in the model's encoding and length. */
   x: Encoded | SequenceRows;
+  /** Measured expression, one per sequence. */
   y: ArrayLike<number>;
 }
 
 export type { ProgressEvent };
 
+/** Options of {@link fit}: the loop's options with Camformer's defaults. */
 export interface FitOptions {
   /**
    * The Camformer authors' training recipe for this preset (see recipe.ts and the README section "The authors'
@@ -68,6 +75,7 @@ export interface FitOptions {
   weightDecay?: number;
   /** Default 'plateau'. */
   schedule?: ScheduleName;
+  /** Options of the schedule (plateau: factor 0.5, patience 2; …). */
   scheduleOptions?: ScheduleOptions;
   /** Held-out data, or the fraction of the training data to hold out (seeded; default 0.08). */
   validation?: TrainingData | number;
@@ -100,14 +108,29 @@ export interface FitOptions {
   checkpointEvery?: number;
   /** Continue from `checkpointDir` if it holds a checkpoint. */
   resume?: boolean;
+  /** Called with every progress event (batch, epoch, end). */
   onProgress?: (event: ProgressEvent) => void;
+  /** Extra hooks into the loop; one returning 'stop' ends training. */
   callbacks?: readonly LoopCallback[];
   /**
    * Threads that share each batch (default 1). With 2, half of every batch runs in a worker thread with its
    * own wasm backend and the gradients are averaged (data parallel); batch-norm statistics are then per half
-   * batch, as in PyTorch's DistributedDataParallel without SyncBatchNorm.
+   * batch, as in PyTorch's DistributedDataParallel without SyncBatchNorm. The tfjs engine's setting: ONNX
+   * Runtime uses every core within each step.
    */
   workers?: number;
+  /**
+   * Engine of the training steps (default `CISLAB_ENGINE`, else 'auto'): 'onnx' (ONNX Runtime, the compiled
+   * step), 'tfjs', or 'auto' (ONNX Runtime where it loads and compiles the optimiser, see engine.ts). Either
+   * way the trained weights end up in `model`, which saves and predicts the same after both engines. Seeds
+   * repeat a run exactly on one engine; the engines draw different dropout masks.
+   */
+  engine?: TrainingEngine;
+  /**
+   * Called once before the first step with the engine chosen and why (every progress event also names it).
+   * Default: an 'auto' run that falls back to tfjs says why on stderr; other choices are silent.
+   */
+  onEngine?: (choice: EngineChoice) => void;
 }
 
 const DEFAULTS = {
@@ -119,7 +142,11 @@ const DEFAULTS = {
  * The seeded hold-out of `fit`: indices of the validation rows, the training rows and (stratified split only) the
  * test rows left out of both. Random: round(fraction · n) validation rows. Stratified (needs `y`): the authors'
  * split with trainFraction 1 − 2 · fraction (stratifiedSplits).
- *
+ * @param n - Number of rows.
+ * @param fraction - Share held out for validation, in [0, 1) (stratified: in (0, 0.5); as much again is the test).
+ * @param seed - Seed of the shuffle.
+ * @param options - `split` ('random', default, or 'stratified') and `y` (the n targets, for 'stratified').
+ * @returns Row indices of the validation, training and test rows (test empty for a random split).
  * @example
  * const { train, validation, test } = validationIndices(y.length, 0.05, 42, { split: 'stratified', y });
  */
@@ -140,7 +167,19 @@ export function validationIndices(
   return { validation: order.subarray(0, nVal), train: order.subarray(nVal), test: new Int32Array(0) };
 }
 
-/** Trains `model` in place; resolves to the history (one row per epoch, also kept in model.history). */
+/**
+ * Trains `model` in place; resolves to the history (one row per epoch, also kept in model.history).
+ * @param model - The model, trained in place.
+ * @param data - Sequences (`x`, encoded or as rows) and measured expression (`y`).
+ * @param options - `epochs` (default 20), `batchSize` (256), `loss` ('l1'), `optimizer` ('adamw'), `lr` (1e-3),
+ *   `weightDecay` (1e-3), `schedule` ('plateau'), `validation` (data or a held-out fraction, default 0.08),
+ *   `patience` (5), `seed` (0), `restoreBest` (true), `maxSteps`, `dropLast` (false), `checkpointDir`,
+ *   `checkpointEvery`, `resume`, `onProgress`, `callbacks`, `workers` (1).
+ * @returns The history, one row per epoch (also in `model.history`).
+ * @example
+ * const model = buildModel('camformer-mini', { seed: 7 });
+ * const history = await fit(model, { x: encode(sequences, model.encoding), y: expression }, { epochs: 10 });
+ */
 export async function fit(model: Model, data: TrainingData, options: FitOptions = {}): Promise<HistoryRow[]> {
   if (options.recipe !== undefined && !RECIPES.includes(options.recipe)) {
     throw new OptionError(`unknown recipe '${options.recipe as string}'; expected ${RECIPES.join(' or ')}`, { option: 'recipe' });
@@ -164,14 +203,26 @@ export async function fit(model: Model, data: TrainingData, options: FitOptions 
   if (o.validationDropLast && validation.index.length > 0 && validation.index.length < o.batchSize) {
     throw new OptionError(`${validation.index.length} validation rows make no full batch of ${o.batchSize} (validationDropLast)`, { option: 'validationDropLast' });
   }
-  const run = new CamformerRun(model, train, validation, o);
+  const cyclesMomentum = o.schedule === 'onecycle' && o.scheduleOptions?.cycleMomentum === true;
+  const choice = chooseTrainingEngine({ engine: o.engine, optimizer: o.optimizer, cyclesMomentum });
+  // Without a listener, only a fallback is said (on stderr): asking for ONNX Runtime and getting tfjs is news.
+  if (o.onEngine) o.onEngine(choice);
+  else if (choice.engine === 'tfjs' && choice.reason.startsWith('auto:')) console.error(`cislab: ${choice.reason}`);
+  const run = choice.engine === 'onnx'
+    ? await OnnxCamformerRun.create(model, train, validation, {
+      loss: o.loss, huberDelta: o.huberDelta, optimizer: o.optimizer, weightDecay: o.weightDecay,
+      batchSize: o.batchSize, validationDropLast: o.validationDropLast,
+    })
+    : new CamformerRun(model, train, validation, o);
+  const onProgress = o.onProgress && ((event: ProgressEvent) => o.onProgress!({ ...event, engine: choice.engine }));
   try {
     const history = await trainLoop(run, {
       epochs: o.epochs, batchSize: o.batchSize, learningRate: o.lr, schedule: o.schedule, scheduleOptions: o.scheduleOptions,
       seed: o.seed, maxSteps: o.maxSteps, dropLast: o.dropLast, patience: o.patience, restoreBest: o.restoreBest ?? true, initialBest: o.initialBest,
-      checkpointDir: o.checkpointDir, checkpointEvery: o.checkpointEvery, resume: o.resume, onProgress: o.onProgress,
+      checkpointDir: o.checkpointDir, checkpointEvery: o.checkpointEvery, resume: o.resume, onProgress,
       callbacks: o.callbacks,
     });
+    if (run instanceof OnnxCamformerRun) run.finish();
     model.history = history;
     return history;
   } finally {
@@ -186,13 +237,6 @@ function rowsOf(model: Model, x: Encoded | SequenceRows, option: string): Sequen
     throw new OptionError(`${option} is '${rows.encoding}'-encoded but the model expects '${model.encoding}'`, { option });
   }
   return rows;
-}
-
-/** Rows of a `SequenceRows` picked by `index`, with their targets (indexed like the rows, not like `index`). */
-interface Subset {
-  rows: SequenceRows;
-  index: Int32Array;
-  y: Float32Array;
 }
 
 /** The Camformer family's side of the training loop, on tfjs. */
@@ -233,30 +277,21 @@ class CamformerRun implements TrainingRun {
 
   /**
    * Loss, r and ρ on the held-out rows, predicted 1,024 at a time; with validationDropLast, on the rows of the
-   * full batches of this epoch's shuffled order (the mean of equal-sized batch losses is the mean over those rows).
+   * full batches of this epoch's shuffled order (validationSubset).
    */
   async validate(context: ValidationContext): Promise<Validation> {
-    const { rows, y } = this.validation;
-    let index = this.validation.index;
-    if (this.options.validationDropLast) {
-      const kept = Math.floor(index.length / this.options.batchSize) * this.options.batchSize;
-      index = createRandom(context.seed).shuffle(Int32Array.from(index)).subarray(0, kept);
-    }
-    const n = index.length;
-    if (n < 2) return { loss: NaN };
-    const predicted = new Float32Array(n);
-    for (let first = 0; first < n; first += 1024) {
-      const batch = index.subarray(first, Math.min(n, first + 1024));
-      const out = tf.tidy(() => this.model.apply(tf.tensor3d(rows.encodeRows(batch), [batch.length, rows.length, rows.channels])));
-      predicted.set(await out.data(), first);
-      out.dispose();
-    }
-    const measured = Float32Array.from(index, (r) => y[r]!);
-    const loss = tf.tidy(() => lossOf(this.options.loss, tf.tensor1d(predicted), tf.tensor1d(measured), { huberDelta: this.options.huberDelta }).dataSync()[0]!);
-    if (!predicted.every(Number.isFinite)) return { loss, score: NaN, metrics: { valPearson: NaN, valSpearman: NaN } };
-    const valPearson = pearson(predicted, measured);
-    const valSpearman = spearman(predicted, measured);
-    return { loss, score: valPearson + valSpearman, metrics: { valPearson, valSpearman } };
+    const subset = validationSubset(this.validation, context, { dropLast: this.options.validationDropLast, batchSize: this.options.batchSize });
+    if (subset.index.length < 2) return { loss: NaN };
+    const { length, channels } = subset.rows;
+    const predicted = await predictSubset(subset, async (x, n) => {
+      const out = tf.tidy(() => this.model.apply(tf.tensor3d(x, [n, length, channels])));
+      try {
+        return (await out.data()) as Float32Array;
+      } finally {
+        out.dispose();
+      }
+    });
+    return scoreValidation(subset, predicted, this.options.loss, { huberDelta: this.options.huberDelta });
   }
 
   weights(): NamedArray[] {
@@ -293,6 +328,7 @@ class CamformerRun implements TrainingRun {
   }
 }
 
+/** Options of {@link fitSaved}: those of {@link fit} plus reuse and logging. */
 export interface FitSavedOptions extends FitOptions {
   /** Load the model already saved in the directory instead of training again (default true). */
   reuse?: boolean;
@@ -304,6 +340,13 @@ export interface FitSavedOptions extends FitOptions {
  * Trains `model` and saves it to `dir`, checkpointing beside it (`DIR.checkpoint`, resumed after an interruption);
  * when `dir` already holds a saved model it is loaded instead (with `reuse`, the default) and the log says so.
  * Resolves to the trained (or loaded) model.
+ * @param model - The model to train (unused when a saved one is reused).
+ * @param data - Sequences and measured expression, as {@link fit} takes.
+ * @param dir - The model directory; checkpoints go to `DIR.checkpoint`.
+ * @param options - {@link FitOptions}, plus `reuse` (default true) and `log` (default console.log).
+ * @returns The trained or loaded model.
+ * @example
+ * const trained = await fitSaved(buildModel('camformer-mini'), data, 'models/mini', { epochs: 20 });
  */
 export async function fitSaved(model: Model, data: TrainingData, dir: string, options: FitSavedOptions = {}): Promise<Model> {
   const { reuse = true, log = console.log, ...fitOptions } = options;
@@ -318,7 +361,18 @@ export async function fitSaved(model: Model, data: TrainingData, dir: string, op
   return model;
 }
 
-/** Trains one model per seed (same config, data and options) and returns them as an ensemble. */
+/**
+ * Trains one model per seed (same config, data and options) and returns them as an ensemble.
+ * @param nameOrConfig - A preset name or a (partial) config.
+ * @param seeds - One model is built and trained per seed.
+ * @param data - Sequences and measured expression, as {@link fit} takes.
+ * @param fitOptions - Options of {@link fit} (each member's `seed` is its own).
+ * @param buildOptions - Options of {@link buildModel}.
+ * @returns An {@link Ensemble} of the trained models.
+ * @example
+ * const members = await seedEnsemble('camformer-mini', [1, 2, 3], data, { epochs: 10 });
+ * const predicted = await predict(members, x);
+ */
 export async function seedEnsemble(
   nameOrConfig: PresetName | (Partial<CnnConfig> & { base?: PresetName }),
   seeds: readonly number[],

@@ -13,6 +13,12 @@ import { DEEPRAGE_SUBSETS, deepRageClass, predictDeepRage, type TrainedDeepRage 
 /**
  * Scores per split subset: `subset, pairs`, and `pearson, spearman, mse` (regression) or `accuracy` and
  * `majority` (the accuracy of always predicting the subset's most frequent class: the trivial baseline).
+ * @param trained - The result of {@link trainDeepRage}.
+ * @param data - The data it was trained on.
+ * @param predictions - Predictions from {@link predictDeepRage} (default: computed).
+ * @returns One row per subset (train, validation, test).
+ * @example
+ * evaluateDeepRage(trained, sim).objects();
  */
 export function evaluateDeepRage(trained: TrainedDeepRage, data: DeepRageData, predictions?: Float32Array): ColumnTable {
   const { model, split } = trained;
@@ -34,7 +40,17 @@ export function evaluateDeepRage(trained: TrainedDeepRage, data: DeepRageData, p
   return aq.from(rows);
 }
 
-/** Confusion matrix of a classification model on one subset: `truth, predicted, count` (down / baseline / up, or bin1–bin5). */
+/**
+ * Confusion matrix of a classification model on one subset: `truth, predicted, count` (down / baseline / up, or
+ * bin1–bin5), the layout of the paper's Tables 1–2.
+ * @param trained - The result of {@link trainDeepRage} with the classification task.
+ * @param data - The data it was trained on.
+ * @param subset - 'train', 'validation' or 'test' (default 'test').
+ * @param predictions - Predictions from {@link predictDeepRage} (default: computed).
+ * @returns One row per (true class, predicted class) pair with its count.
+ * @example
+ * deepRageConfusion(trained, sim, 'test').objects();
+ */
 export function deepRageConfusion(trained: TrainedDeepRage, data: DeepRageData, subset: (typeof DEEPRAGE_SUBSETS)[number] = 'test', predictions?: Float32Array): ColumnTable {
   if (trained.model.config.task !== 'classification') throw new OptionError('a confusion matrix needs a classification model', { option: 'task' });
   const pred = predictions ?? predictDeepRage(trained.model, data);

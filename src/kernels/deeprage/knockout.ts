@@ -46,6 +46,10 @@ export function auroc(scores: ArrayLike<number>, labels: ArrayLike<boolean>): nu
  * @returns one Float64Array [kernelSize × 4] per filter, in filter order.
  * @example
  * const pfms = filterPfms(trained.model, sim.sequences); // pfms[f]: filter f's letter probabilities
+ * @param model - A trained DeepRAGE model.
+ * @param sequences - The promoters (equal lengths).
+ * @param top - Windows per filter (default 100).
+ * @param batch - Promoters per forward pass (default 64).
  */
 export function filterPfms(model: DeepRageModel, sequences: readonly string[], top = 100, batch = 64): Float64Array[] {
   const k = model.config.kernelSize;
@@ -79,6 +83,16 @@ function pfmSimilarity(pfm: Float64Array, motif: PwmLike): number {
   return motifSimilarity({ length: pfm.length / 4, probabilities: pfm }, motif);
 }
 
+/**
+ * The best-matching motifs of each filter (the paper's Fig. 4), as described above.
+ * @param model - A trained DeepRAGE model.
+ * @param sequences - The promoters the filters' PFMs are counted on.
+ * @param motifs - Motifs to match against (e.g. `jaspar('fungi')`).
+ * @param options - `top` windows per filter (default 100), `matches` kept per filter (default 1).
+ * @returns Table `filter, motif_id, motif_alt_id, similarity`, best match first within each filter.
+ * @example
+ * filterMotifMatches(trained.model, sim.sequences, jaspar('fungi'), { matches: 3 });
+ */
 export function filterMotifMatches(model: DeepRageModel, sequences: readonly string[], motifs: readonly PwmLike[], options: { top?: number; matches?: number } = {}): ColumnTable {
   const pfms = filterPfms(model, sequences, options.top ?? 100);
   const keep = options.matches ?? 1;
@@ -92,6 +106,7 @@ export function filterMotifMatches(model: DeepRageModel, sequences: readonly str
 
 /** How a filter is knocked out: its output set to 0, or its weights (the paper's §5.3: the bias then remains). */
 export const KNOCKOUT_MODES = ['output', 'weights'] as const;
+/** One of {@link KNOCKOUT_MODES}. */
 export type KnockoutMode = (typeof KNOCKOUT_MODES)[number];
 
 export interface FilterKnockoutOptions {
@@ -107,9 +122,13 @@ export interface FilterKnockoutOptions {
 /**
  * In silico knock-out of each filter: per filter and gene, the mean over conditions of |prediction −
  * prediction with the filter knocked out|. Table `filter, gene, effect` (regression models).
- *
+ * @param model - A trained DeepRAGE regression model.
+ * @param data - The data (sequences, regulator expression).
+ * @param options - `filters` to knock out (default all) and `mode` ('output', default: activations set to 0;
+ *   'weights': weights set to 0, the paper's §5.3).
+ * @returns Table `filter, gene, effect`.
  * @example
- * filterKnockouts(model, data, { filters: [3], mode: 'weights' });
+ * const effects = filterKnockouts(trained.model, sim, { filters: [0, 3], mode: 'weights' });
  */
 export function filterKnockouts(model: DeepRageModel, data: DeepRageData, options: FilterKnockoutOptions = {}): ColumnTable {
   if (model.config.task !== 'regression') throw new OptionError('knock-out effects are computed on a regression model', { option: 'task' });
@@ -192,9 +211,13 @@ export interface TargetRecoveryOptions {
  * (§5.3: 3 of the top 5, p < 0.0026); then the AUROC of the regulator-input knock-out and (tensor join) of the
  * filter × regulator pair knock-out. Table `regulator, filter, similarity, targets, filterAuroc, rankSumP,
  * topTargets, fisherP, regulatorAuroc, pairAuroc`.
- *
+ * @param model - A trained DeepRAGE model.
+ * @param sim - The data with its ground truth (`truth`, `regulatorMotifs`), e.g. from {@link simulateDeepRage}.
+ * @param options - `top` windows per filter PFM (default 100), `mode` of the knock-out ('output', default, or
+ *   'weights'), `topGenes` counted for Fisher's test (default 5).
+ * @returns One row per regulator with targets.
  * @example
- * knockoutTargetRecovery(trained.model, simulation, { mode: 'weights' }).objects();
+ * knockoutTargetRecovery(trained.model, sim, { mode: 'weights' }).objects();
  */
 export function knockoutTargetRecovery(model: DeepRageModel, sim: TargetRecoveryInput, options: TargetRecoveryOptions = {}): ColumnTable {
   const topGenes = options.topGenes ?? 5;
@@ -239,6 +262,12 @@ export function knockoutTargetRecovery(model: DeepRageModel, sim: TargetRecovery
  * The paper's two tests of a knock-out's effects against the known targets (§5.3): the one-sided rank-sum
  * p-value of the targets' effects against the other genes', and Fisher's exact test (one-sided) of targets among
  * the `top` genes with the largest effects.
+ * @param effects - Knock-out effect per gene.
+ * @param labels - Whether each gene is a true target.
+ * @param top - Genes with the largest effects counted for Fisher's test (default 5).
+ * @returns The rank-sum p-value, the number of targets among the top genes and Fisher's p-value.
+ * @example
+ * targetTests([0.9, 0.8, 0.1, 0.05, 0.02, 0.01], [true, true, false, false, false, false], 2); // topTargets 2
  */
 export function targetTests(effects: ArrayLike<number>, labels: ArrayLike<boolean>, top = 5): { rankSumP: number; topTargets: number; fisherP: number } {
   const onTarget: number[] = [];

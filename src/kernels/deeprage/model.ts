@@ -32,23 +32,30 @@ export type DeepRageJoin = (typeof DEEPRAGE_JOINS)[number];
 export type DeepRageTask = 'regression' | 'classification';
 
 export interface DeepRageConfig {
+  /** How the sequence and regulator branches meet: 'concat', 'tensor' (filter × regulator product) or 'rnn'. */
   join: DeepRageJoin;
+  /** 'regression' (expression values) or 'classification' (classes of expression). */
   task: DeepRageTask;
   /** Classification: 3 classes (down / baseline / up, symmetric threshold) or 5 bins (training quintiles). */
   classes: 3 | 5;
   /** Promoter length (all promoters equal) and number of regulators in the TF input. */
   sequenceLength: number;
   regulators: number;
+  /** First-layer convolution filters. */
   filters: number;
+  /** Width of the first-layer filters. */
   kernelSize: number;
   /** Max-pool width over conv positions (concat and rnn joins). */
   pool: number;
   /** Hidden ReLU units of the TF network before the embedding (0: the embedding layer alone, as the paper's Eq. 2). */
   tfHidden: number;
+  /** Size of the regulator embedding. */
   tfEmbedding: number;
   /** Activation of the TF embedding: 'linear' (default; regulator activity is signed) or 'relu' (the paper's Eq. 2). */
   tfActivation: 'linear' | 'relu';
+  /** Widths of the two dense layers after the join. */
   dense: [number, number];
+  /** Units of the recurrent join ('rnn'). */
   rnnUnits: number;
   /** Recurrent cell of the rnn join (default 'gru'). */
   rnnCell: (typeof RNN_CELLS)[number];
@@ -62,6 +69,7 @@ export interface DeepRageConfig {
   convActivation: 'relu' | 'linear';
   /** Filters scan both strands (max over strands), as motif scanners do; the paper's CNN scanned the forward strand. */
   bothStrands: boolean;
+  /** Seed of the initial weights and of training. */
   seed: number;
 }
 
@@ -75,6 +83,10 @@ export const DEFAULT_DEEPRAGE_CONFIG: Omit<DeepRageConfig, 'sequenceLength' | 'r
  * network one ReLU layer, and per join the paper's pooling — concat unpooled (pool 1), tensor after the global
  * max-pool (always), rnn over the pooled positions. Sizes the paper does not state (filter width, TF units, dense
  * widths, RNN units) keep the defaults.
+ * @param join - 'concat', 'tensor' or 'rnn'.
+ * @returns The config fields the paper fixes, to lay over the defaults.
+ * @example
+ * const design = deepRagePaperDesign('concat'); // { filters: 256, convActivation: 'relu', pool: 1, … }
  */
 export function deepRagePaperDesign(join: DeepRageJoin): Partial<DeepRageConfig> {
   return { filters: 256, convActivation: 'relu', bothStrands: false, tfHidden: 0, tfActivation: 'relu', ...(join === 'concat' ? { pool: 1 } : {}) };

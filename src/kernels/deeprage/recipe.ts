@@ -15,6 +15,7 @@
 import { deepRagePaperDesign, type DeepRageConfig, type DeepRageJoin } from './model';
 
 export const DEEPRAGE_RECIPES = ['paper'] as const;
+/** One of {@link DEEPRAGE_RECIPES}: 'paper'. */
 export type DeepRageRecipe = (typeof DEEPRAGE_RECIPES)[number];
 
 /** The baseline class's share of the pairs in the paper's Table 2 (59.77 + 3.29 + 3.02 %). */
@@ -33,7 +34,9 @@ export interface DeepRageRecipeOptions extends Partial<DeepRageConfig> {
 
 /**
  * The paper's settings for a join and task (see the module header).
- *
+ * @param join - 'concat', 'tensor' or 'rnn'.
+ * @param task - 'regression' or 'classification'.
+ * @returns Model config and training options for {@link trainDeepRage}.
  * @example
  * deepRageRecipe('tensor', 'classification'); // SGD 0.01, halve after 5 epochs without a better validation accuracy
  */

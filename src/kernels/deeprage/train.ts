@@ -54,7 +54,13 @@ export function splitDeepRage(data: DeepRageData, kind: DeepRageSplitKind = 'gen
   return split;
 }
 
+/**
+ * Options of {@link trainDeepRage}: training settings plus any field of the model config (defaults: join
+ * 'tensor', task 'regression', classes 3, filters 16, kernelSize 11, pool 25, tfHidden 32, tfEmbedding 16,
+ * dense [64, 32], rnnUnits 16, convActivation 'linear', bothStrands true, seed 1).
+ */
 export interface TrainDeepRageOptions extends Partial<Omit<DeepRageConfig, 'sequenceLength' | 'regulators'>> {
+  /** The held-out setting — unseen 'gene' (default), 'condition' or 'pair' (60/10/30) — or a split made by hand. */
   split?: DeepRageSplitKind | DeepRageSplit;
   /** Default 12. */
   epochs?: number;
@@ -86,11 +92,15 @@ export interface TrainDeepRageOptions extends Partial<Omit<DeepRageConfig, 'sequ
    * validation accuracy, the paper's class balance. Options given explicitly override it.
    */
   recipe?: DeepRageRecipe;
+  /** Called with every progress event of the training loop. */
   onProgress?: (event: ProgressEvent) => void;
 }
 
+/** What {@link trainDeepRage} returns: the trained model, the split it was trained on and its history. */
 export interface TrainedDeepRage {
+  /** The trained model. */
   model: DeepRageModel;
+  /** Per gene × condition pair (row-major): 0 train, 1 validation, 2 test, 255 missing. */
   split: DeepRageSplit;
   /** One row per epoch: `epoch, step, trainLoss, valLoss, score, learningRate, seconds, examplesPerSecond`. */
   history: ColumnTable;
@@ -106,6 +116,14 @@ export function promoterTensor(sequences: readonly string[]): tf.Tensor3D {
  * Trains DeepRAGE through the one training loop: the examples are the genes with a training pair; the learning
  * rate halves after `patience` epochs without a lower validation loss (the paper's schedule), and the best
  * epoch's weights are kept.
+ * @param data - Genes, conditions, regulators, promoter sequences, the expression matrix and regulator expression.
+ * @param options - `split` (default 'gene'), `epochs` (default 12), `batchGenes` (default 8), `learningRate`
+ *   (default 5e-3), `optimizer` ('adam' (default) or 'sgd'), `patience` (default 3), `onProgress`, and model
+ *   config fields (see {@link TrainDeepRageOptions}).
+ * @returns The model, the split and the history.
+ * @example
+ * const sim = simulateDeepRage({ motifs: jaspar('fungi'), seed: 1 });
+ * const trained = await trainDeepRage(sim, { split: 'gene', epochs: 8 });
  */
 export async function trainDeepRage(data: DeepRageData, options: TrainDeepRageOptions = {}): Promise<TrainedDeepRage> {
   if (options.recipe !== undefined && !DEEPRAGE_RECIPES.includes(options.recipe)) {
@@ -301,6 +319,13 @@ function evaluateLoss(model: DeepRageModel, onehot: tf.Tensor3D, regs: tf.Tensor
  * Predictions for every gene × condition (row-major, in expression units for regression; the predicted class
  * 0/1/2 for classification), optionally with a filter mask (knock-outs) or altered regulator expression.
  * `features` (from `deepRageFeatures`) skips the sequence branch, for repeated knock-outs.
+ * @param model - A trained DeepRAGE model.
+ * @param data - Promoter sequences, regulator names and regulator expression (conditions × regulators).
+ * @param options - `filterMask` (per filter, 0 knocks it out), `regulatorExpression` (replaces the data's),
+ *   `batchGenes` (default 64), `features` (precomputed sequence features), `pair` (filter × regulator knock-out).
+ * @returns Genes × conditions, row-major: expression for regression, the class index for classification.
+ * @example
+ * const predicted = predictDeepRage(trained.model, sim);
  */
 export function predictDeepRage(
   model: DeepRageModel, data: Pick<DeepRageData, 'sequences' | 'regulatorExpression' | 'regulators'>,

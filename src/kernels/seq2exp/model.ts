@@ -35,10 +35,18 @@ import type { Random } from '../../stats/random';
 import { betaKl, kumaraswamyBetaKl, kumaraswamyMean, sampleBeta, sampleKumaraswamy } from './beta';
 
 export type MaskKind = 'soft' | 'hard';
+/** How signals become the mask's Beta: 'learned' (a small network) or 'airs' (the authors' fixed map). */
 export const SIGNAL_MAPS = ['learned', 'airs'] as const;
+/** How training samples the mask: 'rejection' (Beta via Gamma) or 'kumaraswamy'. */
 export const MASK_SAMPLERS = ['rejection', 'kumaraswamy'] as const;
 
-/** The AIRS per-track β and mix weight by track name (yaml L28–29: H3K27ac 1.5 / 2, DNase 0.2 / 2, Hi-C 1.0 / 1); others 1 / 1. */
+/**
+ * The AIRS per-track β and mix weight by track name (yaml L28–29: H3K27ac 1.5 / 2, DNase 0.2 / 2, Hi-C 1.0 / 1); others 1 / 1.
+ * @param names - Track names (matched case-insensitively).
+ * @returns One β and one weight per track.
+ * @example
+ * airsTrackParameters(['H3K27ac', 'DNase']); // { betas: [1.5, 0.2], weights: [2, 2] }
+ */
 export function airsTrackParameters(names: readonly string[]): { betas: number[]; weights: number[] } {
   const known: Record<string, [number, number]> = { h3k27ac: [1.5, 2], dnase: [0.2, 2], dhs: [0.2, 2], hic: [1, 1], 'hi-c': [1, 1] };
   const pairs = names.map((n) => known[n.toLowerCase()] ?? [1, 1]);
@@ -48,11 +56,13 @@ export function airsTrackParameters(names: readonly string[]): { betas: number[]
 export interface Seq2ExpConfig {
   length: number;
   tracks: number;
+  /** The mask: 'soft' (multiplies the input) or 'hard' (thresholded at 0.5, soft gradient passed straight through). */
   mask: MaskKind;
   /** Target mask ratio r: the prior is Beta(1, (1 − r)/r). */
   maskRatio: number;
   /** Fixed β of the signal Beta. */
   signalBeta: number;
+  /** Convolution channels of the mask and predictor networks. */
   channels: number;
   /** Mask the signals the predictor reads as well as the sequence (default true). */
   maskSignals: boolean;
@@ -71,6 +81,7 @@ export interface Seq2ExpConfig {
   sampler: (typeof MASK_SAMPLERS)[number];
   /** Bases at the centre of each region always kept by the mask (default 0). */
   centerLength: number;
+  /** Seed of the initial weights and of training. */
   seed: number;
 }
 

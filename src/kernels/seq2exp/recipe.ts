@@ -17,6 +17,7 @@
 import type { MaskKind, Seq2ExpConfig } from './model';
 
 export const SEQ2EXP_RECIPES = ['airs'] as const;
+/** One of {@link SEQ2EXP_RECIPES}: 'airs'. */
 export type Seq2ExpRecipe = (typeof SEQ2EXP_RECIPES)[number];
 
 /** What the recipe sets besides the model's mask options. */
@@ -38,7 +39,9 @@ export interface Seq2ExpRecipeOptions extends Partial<Seq2ExpConfig> {
 
 /**
  * The AIRS settings for a soft or hard mask on regions of `length` bases (see the module header).
- *
+ * @param mask - 'soft' or 'hard'.
+ * @param length - Bases per region (sets the always-kept centre).
+ * @returns Model config and training options for {@link trainSeq2Exp}.
  * @example
  * seq2ExpRecipe('soft', 500); // prior Beta(10, 90), KL weight 0.01, smooth L1, AdamW 5e-4 with cosine warm-up
  */

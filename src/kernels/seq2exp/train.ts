@@ -23,17 +23,26 @@ import { airsTrackParameters, createSeq2ExpModel, DEFAULT_SEQ2EXP_CONFIG, type S
 import { SEQ2EXP_RECIPES, seq2ExpRecipe, type Seq2ExpRecipe } from './recipe';
 import type { Seq2ExpSimulation } from '../../simulate/seq2exp';
 
+/** Seq2Exp's input: sequences, expression, and per-base signal tracks. */
 export interface Seq2ExpData {
+  /** Equal-length DNA sequences (regions around a TSS). */
   sequences: readonly string[];
+  /** Measured expression, one per sequence. */
   expression: ArrayLike<number>;
   /** Read counts per base, row-major [n, length, tracks]. */
   tracks: Float32Array;
+  /** One name per track. */
   trackNames: readonly string[];
+  /** Sequence length. */
   length: number;
   /** Chromosome of each region, for the cross-chromosome split (default: pseudo-chromosomes, see pseudoChromosomes). */
   chromosomes?: readonly string[];
 }
 
+/**
+ * Options of {@link trainSeq2Exp}: training settings plus any field of the model config (defaults: mask 'soft',
+ * maskRatio 0.05, signalBeta 4, channels 16, maskSignals true, seed 1).
+ */
 export interface TrainSeq2ExpOptions extends Partial<Omit<Seq2ExpConfig, 'length' | 'tracks'>> {
   /** Default 20. */
   epochs?: number;
@@ -47,6 +56,7 @@ export interface TrainSeq2ExpOptions extends Partial<Omit<Seq2ExpConfig, 'length
   learningRate?: number;
   /** Weight of the KL bottleneck (default 0.05). */
   klWeight?: number;
+  /** Called with every progress event of the training loop. */
   onProgress?: (event: ProgressEvent) => void;
   /**
    * Retrain-on-selection mode (the paper's "top 10%" comparison): per-base scores [n × L] (a learned mask, peak
@@ -54,18 +64,23 @@ export interface TrainSeq2ExpOptions extends Partial<Omit<Seq2ExpConfig, 'length
    * trained. `'all'` keeps every base (the unmasked reference).
    */
   selection?: ArrayLike<number> | 'all';
+  /** Fraction of bases per region a `selection` keeps (default 0.1). */
   selectionRatio?: number;
   /** Prediction loss (default 'mse'; 'smooth-l1' is the authors' F.smooth_l1_loss, β = 1). */
   loss?: 'mse' | 'smooth-l1';
   /** Default 'adam'; 'adamw' (the authors') with `weightDecay` (default 1e-6) and `beta2`. */
   optimizer?: 'adam' | 'adamw';
+  /** AdamW's decoupled weight decay (default 1e-6). */
   weightDecay?: number;
   /** Adam's β₂ (default 0.999; the authors: 0.95). */
   beta2?: number;
   /** Default 'constant'; 'cosine' warms up linearly from warmupStartLr over warmupFraction of the steps, then falls to minLr. */
   schedule?: 'constant' | 'cosine';
+  /** Cosine: share of the steps spent warming up (default 0.1). */
   warmupFraction?: number;
+  /** Cosine: learning rate the warm-up starts from (default: a linear ramp from learningRate / warm-up steps). */
   warmupStartLr?: number;
+  /** Cosine: learning rate the decay ends at (default 0). */
   minLr?: number;
   /** Clip the gradients' global norm to this (default: no clipping; the authors: 1). */
   clipNorm?: number;
@@ -77,12 +92,15 @@ export interface TrainSeq2ExpOptions extends Partial<Omit<Seq2ExpConfig, 'length
   recipe?: Seq2ExpRecipe;
 }
 
+/** What {@link trainSeq2Exp} returns: model, split, history and (retrain-on-selection) the fixed mask. */
 export interface TrainedSeq2Exp {
+  /** The trained model. */
   model: Seq2ExpModel;
   /** The fixed 0/1 mask [n × L] of a retrain-on-selection run ('all': unmasked), else undefined. */
   selection?: Float32Array | 'all';
   /** Per region: 0 train, 1 validation, 2 test. */
   split: Uint8Array;
+  /** One row per epoch (the loop's history rows). */
   history: ColumnTable;
 }
 
@@ -131,13 +149,24 @@ export const SEQ2EXP_TEST_CHROMOSOMES = ['chr22', 'chrX'] as const;
  * Pseudo-chromosomes for data without coordinates (the simulator): the regions in order cut into 23 equal
  * blocks named chr1 … chr22, chrX, as genes lie along chromosomes. Simulated regions are independent, so this is
  * a held-out-block split; with real data pass the real `chromosomes`.
+ * @param n - Number of regions.
+ * @returns One chromosome name per region, in order (chr1 first, chrX last).
+ * @example
+ * const split = chromosomeSplit(pseudoChromosomes(230)); // regions 10–19 are chr2, …
  */
 export function pseudoChromosomes(n: number): string[] {
   const names = [...Array.from({ length: 22 }, (_, i) => `chr${i + 1}`), 'chrX'];
   return Array.from({ length: n }, (_, i) => names[Math.floor((i * names.length) / n)]!);
 }
 
-/** 0 train, 1 validation (chr3, chr21), 2 test (chr22, chrX) by each region's chromosome. */
+/**
+ * The paper's cross-chromosome split (§5.1.4): validation on chr3 and chr21, test on chr22 and chrX, training
+ * on the rest.
+ * @param chromosomes - Each region's chromosome.
+ * @returns 0 (train), 1 (validation) or 2 (test) per region, as `trainSeq2Exp`'s `split` takes.
+ * @example
+ * chromosomeSplit(['chr1', 'chr3', 'chrX']); // Uint8Array [0, 1, 2]
+ */
 export function chromosomeSplit(chromosomes: readonly string[]): Uint8Array {
   const validation = new Set<string>(SEQ2EXP_VALIDATION_CHROMOSOMES);
   const test = new Set<string>(SEQ2EXP_TEST_CHROMOSOMES);
@@ -145,12 +174,20 @@ export function chromosomeSplit(chromosomes: readonly string[]): Uint8Array {
 }
 
 /**
- * Trains Seq2Exp through the one training loop. Defaults: Adam, MSE, the final epoch's weights (a best-by-MSE
- * pick favoured dense masks on the simulator); `recipe: 'airs'` for the authors' settings (options given
- * explicitly override it).
- *
+ * Trains Seq2Exp through the one training loop. Defaults: Adam, MSE, the final epoch's weights (the loss mixes
+ * the bottleneck term, and a best-by-MSE pick favoured dense masks on the simulator); `recipe: 'airs'` for the
+ * authors' settings (options given explicitly override it).
+ * @param data - Sequences, expression and signal tracks (and optionally each region's chromosome).
+ * @param options - `epochs` (default 20), `batchSize` (16), `learningRate` (0.005), `klWeight` (0.05),
+ *   `selection`/`selectionRatio` (0.1), `loss` ('mse'), `optimizer` ('adam'), `weightDecay` (1e-6), `beta2`
+ *   (0.999), `schedule` ('constant'), `clipNorm` (none), `selectBest` (false), `split` ('random'), `recipe`,
+ *   `onProgress`, and model config fields.
+ * @returns The model, the split by region, the history and the selection mask if any.
  * @example
- * const trained = await trainSeq2Exp(data, { recipe: 'airs', mask: 'soft', epochs: 25 });
+ * const sim = simulateSeq2Exp({ n: 400, seed: 1 });
+ * const data = { sequences: sim.table.array('sequence') as string[], expression: sim.table.array('expression') as Float64Array,
+ *   tracks: sim.tracks, trackNames: sim.trackNames, length: sim.length };
+ * const trained = await trainSeq2Exp(data, { epochs: 15, mask: 'soft' });
  */
 export async function trainSeq2Exp(data: Seq2ExpData, options: TrainSeq2ExpOptions = {}): Promise<TrainedSeq2Exp> {
   if (options.recipe !== undefined && !SEQ2EXP_RECIPES.includes(options.recipe)) {
@@ -313,7 +350,16 @@ function mseOn(model: Seq2ExpModel, all: { onehot: tf.Tensor3D; signals: tf.Tens
   });
 }
 
-/** Predictions (expression units) and the expected mask [n × L] for every region, in batches. */
+/**
+ * Predictions (expression units) and the expected mask [n × L] for every region, in batches.
+ * @param model - A trained Seq2Exp model.
+ * @param data - Sequences and signal tracks.
+ * @param batch - Regions per forward pass (default 64).
+ * @param selection - A fixed mask from a retrain-on-selection run (default: the learned mask).
+ * @returns `prediction` per region (expression units) and `mask` [n × length].
+ * @example
+ * const { prediction, mask } = predictSeq2Exp(trained.model, data);
+ */
 export function predictSeq2Exp(model: Seq2ExpModel, data: Seq2ExpData, batch = 64, selection?: Float32Array | 'all'): { prediction: Float64Array; mask: Float32Array } {
   const n = data.sequences.length;
   const prediction = new Float64Array(n);
@@ -335,7 +381,15 @@ export function predictSeq2Exp(model: Seq2ExpModel, data: Seq2ExpData, batch = 6
   return { prediction, mask };
 }
 
-/** Scores per subset: `subset, regions, mse, mae, pearson, maskRatio` (mean fraction of bases with mask > 0.5). */
+/**
+ * Scores per subset: `subset, regions, mse, mae, pearson, maskRatio` (mean fraction of bases with mask > 0.5).
+ * @param trained - The result of {@link trainSeq2Exp}.
+ * @param data - The data it was trained on.
+ * @param predicted - The result of {@link predictSeq2Exp} (default: computed).
+ * @returns One row per subset (train, validation, test).
+ * @example
+ * evaluateSeq2Exp(trained, data).objects();
+ */
 export function evaluateSeq2Exp(trained: TrainedSeq2Exp, data: Seq2ExpData, predicted?: { prediction: Float64Array; mask: Float32Array }): ColumnTable {
   const { prediction, mask } = predicted ?? predictSeq2Exp(trained.model, data, 64, trained.selection);
   const L = data.length;

@@ -8,7 +8,9 @@ import { registerTfjsOps, tf } from './tf';
 import { OptionError } from '../../errors';
 import { registerWasmGradients } from './wasm-gradients';
 
+/** The tfjs backends cislab can run on, in the order {@link initBackend} tries them. */
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+/** One of {@link BACKENDS}. */
 export type BackendName = (typeof BACKENDS)[number];
 
 export interface BackendOptions {
@@ -23,6 +25,11 @@ let chosen: Promise<BackendName> | undefined;
 /**
  * Initialises tfjs once and resolves to the backend in use. Later calls return the same answer; asking for a
  * different backend after the first choice throws, because tensors and models live on the first one.
+ * @param options - `backend` (default: `$CISLAB_BACKEND`, else the first of tensorflow, wasm, cpu that loads),
+ *   `verbose` (print the choice to stderr; default false).
+ * @returns The backend in use.
+ * @example
+ * const backend = await initBackend(); // 'wasm' without the native packages
  */
 export function initBackend(options: BackendOptions = {}): Promise<BackendName> {
   const wanted = options.backend ?? (process.env.CISLAB_BACKEND as BackendName | undefined) ?? undefined;
@@ -46,7 +53,12 @@ export function initBackend(options: BackendOptions = {}): Promise<BackendName> 
   });
 }
 
-/** The backend chosen by `initBackend`, or undefined before it resolved. */
+/**
+ * The backend chosen by `initBackend`, or undefined before it resolved.
+ * @returns The backend name, or undefined before {@link initBackend} has resolved.
+ * @example
+ * if (currentBackend() === undefined) await initBackend({ backend: 'cpu' });
+ */
 export function currentBackend(): BackendName | undefined {
   const name = tf.getBackend();
   return name === 'tensorflow' || name === 'wasm' || name === 'cpu' ? name : undefined;

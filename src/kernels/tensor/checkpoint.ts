@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../../errors';
 import { writeFileAtomic } from '../../io/atomic';
+import { removeStaleTemporaries, staleTemporaries } from '../../io/output-guard';
 
 /** A named float32 array with its shape: the engine-neutral form of a weight or optimiser tensor. */
 export interface NamedArray {
@@ -81,6 +82,31 @@ export function readCheckpointFile(file: string): { info: Record<string, unknown
     at += 4 * a.length;
   }
   return { info: header.info, arrays };
+}
+
+/**
+ * Before a run uses `file`: a checkpoint write killed after its temporary was complete but before the rename
+ * left a newer whole checkpoint beside it — that one is renamed into place (it is read in full first); every
+ * other temporary of a dead process is removed. Returns the step recovered from, if any.
+ */
+export function recoverCheckpoint(file: string): number | undefined {
+  const stepOf = (candidate: string): number | undefined => {
+    try {
+      const step = (readCheckpointFile(candidate).info['loop'] as { step?: unknown } | undefined)?.step;
+      return typeof step === 'number' ? step : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const current = fs.existsSync(file) ? stepOf(file) ?? -1 : -1;
+  let best: { path: string; step: number } | undefined;
+  for (const temporary of staleTemporaries(file)) {
+    const step = stepOf(temporary);
+    if (step !== undefined && step > current && (!best || step > best.step)) best = { path: temporary, step };
+  }
+  if (best) fs.renameSync(best.path, file);
+  removeStaleTemporaries(file);
+  return best?.step;
 }
 
 /** The checkpoint file of a checkpoint directory, when one is there. */

@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import { OptionError } from '../../errors';
 import { createRandom, deriveSeed } from '../../stats/random';
-import { CHECKPOINT_FILE, readCheckpointFile, writeCheckpointFile, type NamedArray } from './checkpoint';
+import { CHECKPOINT_FILE, readCheckpointFile, recoverCheckpoint, writeCheckpointFile, type NamedArray } from './checkpoint';
 import { Schedule, type ScheduleName, type ScheduleOptions, type ScheduleState } from './schedules';
 
 /** What the loop hands to each optimiser step. */
@@ -28,7 +28,9 @@ export interface StepSettings {
 
 /** What the loop hands to each validation: the epoch it ends and a seed derived from it (for a shuffled validation order). */
 export interface ValidationContext {
+  /** The epoch (0-based) this validation ends. */
   epoch: number;
+  /** Seed derived from the run's seed and the epoch. */
   seed: number;
 }
 
@@ -52,12 +54,15 @@ export interface TrainingRun {
   readonly examples: number;
   /** One optimiser step on `rows` (indices of training examples) with the step's settings. */
   step(rows: Int32Array, settings: StepSettings): Promise<StepResult> | StepResult;
+  /** Loss and score on the held-out data (called after each epoch), with the epoch and its seed. */
   validate(context: ValidationContext): Promise<Validation> | Validation;
   /** Weights and non-trainable state (batch-norm statistics), copied out. */
   weights(): NamedArray[] | Promise<NamedArray[]>;
+  /** Puts weights (as `weights()` returned them) back into the model. */
   setWeights(weights: readonly NamedArray[]): void | Promise<void>;
   /** Optimiser moments and step count, copied out (for checkpoints). */
   optimizerState(): { step: number; arrays: NamedArray[] } | Promise<{ step: number; arrays: NamedArray[] }>;
+  /** Restores the optimiser state from a checkpoint. */
   setOptimizerState(state: { step: number; arrays: readonly NamedArray[] }): void | Promise<void>;
   /** Shapes and names a checkpoint must match to be resumed into this run (compared as JSON). */
   describe(): Record<string, unknown>;
@@ -65,41 +70,59 @@ export interface TrainingRun {
 
 /** One shape of progress event for every family; `metrics` holds family-specific values (means). */
 export interface ProgressEvent {
+  /** 'batch' after each optimiser step, 'epoch' after each validation, 'end' once when training stops. */
   type: 'batch' | 'epoch' | 'end';
+  /** 1-based epoch. */
   epoch: number;
+  /** Epochs asked for. */
   epochs: number;
   /** 1-based batch within the epoch. */
   batch: number;
+  /** Batches per epoch. */
   batches: number;
   /** Optimiser steps taken so far in the whole run, and how many the run will take at most. */
   step: number;
+  /** Most optimiser steps the run will take (epochs × batches, or `maxSteps`). */
   steps: number;
   /** Mean training loss of the epoch so far (epoch and end events: of the whole epoch). */
   loss: number;
+  /** Learning rate of the last step. */
   learningRate: number;
+  /** Training examples per second in this call. */
   examplesPerSecond: number;
   /** Seconds until the run ends at the current rate (validation excluded). */
   etaSeconds: number;
+  /** Validation loss (epoch and end events). */
   valLoss?: number;
+  /** Validation score, higher is better (epoch and end events). */
   score?: number;
+  /** Family-specific metrics (means), e.g. valPearson, valSpearman. */
   metrics: Record<string, number>;
   /** Epoch event: whether this epoch is the best so far. */
   best?: boolean;
   /** End event: why training stopped. */
   stopped?: 'epochs' | 'early-stopping' | 'max-steps' | 'callback';
+  /** The engine running the steps, where the family has several (Camformer: 'onnx' or 'tfjs'). */
+  engine?: string;
 }
 
 /** One row of history per epoch (a run stopped by maxSteps mid-epoch gets a row for that partial epoch). */
 export interface HistoryRow {
+  /** 1-based epoch. */
   epoch: number;
   /** Optimiser steps taken by the end of this epoch. */
   step: number;
+  /** Mean training loss of the epoch. */
   trainLoss: number;
+  /** Validation loss after the epoch (NaN without validation data). */
   valLoss: number;
   /** The validation score (higher is better); NaN without validation data. */
   score: number;
+  /** Learning rate at the end of the epoch. */
   learningRate: number;
+  /** Seconds the epoch took (training and validation). */
   seconds: number;
+  /** Training examples per second over the epoch. */
   examplesPerSecond: number;
   /** Family-specific metrics (Camformer: valPearson, valSpearman; Seq2Exp: kl, valMse). */
   [metric: string]: number;
@@ -107,17 +130,23 @@ export interface HistoryRow {
 
 /** Extra behaviour hooked into the loop; returning 'stop' ends training after this batch or epoch. */
 export interface LoopCallback {
+  /** Called after every optimiser step. */
   onBatch?(event: ProgressEvent): void | 'stop';
+  /** Called after every epoch's validation, with the epoch's history row. */
   onEpoch?(event: ProgressEvent, row: HistoryRow): void | 'stop';
 }
 
+/** Options of {@link trainLoop}. */
 export interface LoopOptions {
+  /** Epochs to train (required). */
   epochs: number;
+  /** Examples per optimiser step (required). */
   batchSize: number;
   /** Base learning rate (the schedule's maximum for onecycle and cosine). */
   learningRate: number;
   /** Default 'constant'. */
   schedule?: ScheduleName;
+  /** Options of the schedule (plateau factor and patience, warm-up, …; each with its default). */
   scheduleOptions?: ScheduleOptions;
   /** Seed of the shuffles and of each step's randomness (default 0). */
   seed?: number;
@@ -140,7 +169,9 @@ export interface LoopOptions {
   checkpointEvery?: number;
   /** Continue from `checkpointDir` when it holds a checkpoint (default false). */
   resume?: boolean;
+  /** Called with every progress event (batch, epoch, end). */
   onProgress?: (event: ProgressEvent) => void;
+  /** Extra hooks; one returning 'stop' ends training. */
   callbacks?: readonly LoopCallback[];
 }
 
@@ -162,6 +193,15 @@ interface LoopState {
 /**
  * Trains `run` and resolves to its history (one row per epoch). With `restoreBest`, the best epoch's weights are
  * in the run at the end.
+ * @param run - A model family's side of training: step, validate, weights and optimiser state.
+ * @param options - `epochs`, `batchSize`, `learningRate` (required); `schedule` (default 'constant'), `seed`
+ *   (default 0), `maxSteps` (default no limit), `dropLast` (default false), `patience` (default Infinity),
+ *   `restoreBest` (default true), `checkpointDir`, `checkpointEvery` (default epoch ends only), `resume`
+ *   (default false), `onProgress`, `callbacks`.
+ * @returns The history, one row per epoch.
+ * @example
+ * const history = await trainLoop(run, { epochs: 10, batchSize: 256, learningRate: 1e-3, patience: 3,
+ *   onProgress: (e) => { if (e.type === 'epoch') console.log(e.epoch, e.valLoss); } });
  */
 export async function trainLoop(run: TrainingRun, options: LoopOptions): Promise<HistoryRow[]> {
   const o = checkOptions(options);
@@ -177,6 +217,9 @@ export async function trainLoop(run: TrainingRun, options: LoopOptions): Promise
   };
   let bestWeights: NamedArray[] | undefined;
   const checkpointFile = o.checkpointDir ? `${o.checkpointDir}/${CHECKPOINT_FILE}` : undefined;
+  // A checkpoint write killed mid-way leaves its temporary (the checkpoint itself is the previous complete one);
+  // a whole newer one is put in place, the rest removed.
+  if (checkpointFile) recoverCheckpoint(checkpointFile);
   if (o.resume && checkpointFile && fs.existsSync(checkpointFile)) {
     const restored = await restoreCheckpoint(run, checkpointFile);
     state = restored.state;

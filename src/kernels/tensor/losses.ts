@@ -6,9 +6,12 @@
 import { tf } from './tf';
 import { OptionError } from '../../errors';
 
+/** A training loss: 'l1', 'mse' or 'huber' (δ = 1, as PyTorch's HuberLoss). */
 export type LossName = 'l1' | 'mse' | 'huber';
+/** Every {@link LossName}. */
 export const LOSSES: readonly LossName[] = ['l1', 'mse', 'huber'];
 
+/** Options of {@link loss}. */
 export interface LossOptions {
   /** Huber: where the loss turns from quadratic to linear (default 1, PyTorch's HuberLoss default). */
   huberDelta?: number;

@@ -11,7 +11,9 @@
 import { tf } from './tf';
 import { OptionError } from '../../errors';
 
+/** The optimisers training can use: AdamW, Adam, Lion and SGD. */
 export const OPTIMIZERS = ['adamw', 'adam', 'lion', 'sgd'] as const;
+/** One of {@link OPTIMIZERS}. */
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 export interface OptimizerOptions {

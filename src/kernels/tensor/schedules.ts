@@ -12,9 +12,12 @@
  */
 import { OptionError } from '../../errors';
 
+/** A learning-rate schedule: reduce on 'plateau', 'onecycle', 'cosine' or 'constant'. */
 export type ScheduleName = 'plateau' | 'onecycle' | 'cosine' | 'constant';
+/** Every {@link ScheduleName}. */
 export const SCHEDULES: readonly ScheduleName[] = ['plateau', 'onecycle', 'cosine', 'constant'];
 
+/** Settings of the schedules (each field names the schedule it applies to). */
 export interface ScheduleOptions {
   /** plateau: multiply the rate by this after `patience` epochs without improvement (default 0.5). */
   factor?: number;
@@ -76,9 +79,19 @@ export interface ScheduleState {
   cooldown?: number;
 }
 
+/**
+ * A learning-rate schedule over a run of `totalSteps` batch steps from `baseLr`: the rate (and, for OneCycle with
+ * cycleMomentum, β₁) per step, the plateau rule at each epoch end, and its state for checkpoints.
+ *
+ * @example
+ * const schedule = new Schedule('onecycle', 0.01, 1000, { pctStart: 0.3, cycleMomentum: true });
+ * const lr = schedule.rate(0); // 0.01 / 25
+ * const beta1 = schedule.momentum(0); // 0.95
+ */
 export class Schedule {
   private state: ScheduleState;
   constructor(
+    /** The schedule's name. */
     readonly name: ScheduleName,
     private readonly baseLr: number,
     private readonly totalSteps: number,
@@ -91,7 +104,11 @@ export class Schedule {
     this.state = { lr: baseLr, best: -Infinity, bad: 0, cooldown: 0 };
   }
 
-  /** Learning rate for a 0-based global batch step. */
+  /**
+   * Learning rate for a 0-based global batch step.
+   * @param step - The step, counted over the whole run from 0.
+   * @returns The learning rate.
+   */
   rate(step: number): number {
     const T = Math.max(this.totalSteps, 1);
     const o = this.options;
@@ -119,6 +136,8 @@ export class Schedule {
   /**
    * The optimiser's β₁ for a step when the schedule cycles it (onecycle with `cycleMomentum`), else undefined
    * (the optimiser keeps its own β₁).
+   * @param step - The step, counted over the whole run from 0.
+   * @returns β₁ for the step, or undefined.
    */
   momentum(step: number): number | undefined {
     if (this.name !== 'onecycle' || !this.options.cycleMomentum) return undefined;
@@ -144,6 +163,7 @@ export class Schedule {
    * a better one resets the bad-epoch count, a worse (or NaN) one increments it; during cooldown bad epochs are
    * not counted; more than `patience` bad epochs multiply the rate by `factor` (not below `minLr`) and start
    * the cooldown.
+   * @param values - The epoch's validation score and loss.
    */
   epochEnd(values: EpochValues): void {
     if (this.name !== 'plateau') return;
@@ -180,10 +200,18 @@ export class Schedule {
     return value > best * ((this.options.monitor ?? 'score') === 'loss' ? 1 - t : 1 + t);
   }
 
+  /**
+   * The schedule's state, copied out (for checkpoints).
+   * @returns The current rate and the plateau counters.
+   */
   getState(): ScheduleState {
     return { ...this.state };
   }
 
+  /**
+   * Restores a state `getState` returned (resuming from a checkpoint).
+   * @param s - The saved state.
+   */
   setState(s: ScheduleState): void {
     this.state = { cooldown: 0, ...s };
   }

@@ -5,11 +5,11 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { OptionError } from '../../../src/errors';
 import { createRandom, pearson, spearman } from '../../../src/stats';
-import { dreamScore, DREAM_SUBSET_WEIGHTS } from '../../../src/data/dream2022';
+import { dreamScore, DREAM_SUBSET_WEIGHTS, unscoredMessage } from '../../../src/data/dream2022';
 import type { DreamPair } from '../../../src/data/dream2022/score';
 import { HAS_NUMPY, NUMPY_SKIP_REASON, runPython } from '../../stats/python';
 
-const REPO = resolve(__dirname, '..', '..');
+const REPO = resolve(__dirname, '..', '..', '..');
 const DREAM_DIR = join(process.env['CISLAB_DATA'] ?? resolve(REPO, '..', 'shared', 'data'), 'dream2022');
 const TEST_FILE = join(DREAM_DIR, 'test.tsv.gz');
 const PAIRS_FILE = join(DREAM_DIR, 'test_pairs.tsv.gz');
@@ -65,9 +65,17 @@ describe('dreamScore on hand-built data', () => {
     expect(by.SNVs!.kind).toBe('pair');
     expect(by.SNVs!.r).toBeCloseTo(pearson(dm, dp), 14);
     expect(by.SNVs!.rho).toBeCloseTo(spearman(dm, dp), 14);
-    // Empty subsets (yeast, …) make the weighted scores undefined rather than silently reweighted.
+    // Empty subsets (yeast, …) are named, with the reason, and the scores are the weighted means over the rest.
     expect(by.yeast!.n).toBe(0);
-    expect(Number.isNaN(s.pearsonScore)).toBe(true);
+    const scored = s.subsets.filter((x) => !Number.isNaN(x.r));
+    expect(s.unscored.map((u) => u.subset).sort()).toEqual(s.subsets.filter((x) => Number.isNaN(x.r)).map((x) => x.subset).sort());
+    expect(s.unscored.find((u) => u.subset === 'yeast')).toEqual({ subset: 'yeast', n: 0, reason: 'no sequences in the data scored' });
+    const w = scored.reduce((a, x) => a + x.weight, 0);
+    expect(s.scoredWeight).toBeCloseTo(w, 14);
+    expect(s.pearsonScore).toBeCloseTo(scored.reduce((a, x) => a + x.weight * x.r2, 0) / w, 14);
+    expect(s.spearmanScore).toBeCloseTo(scored.reduce((a, x) => a + x.weight * x.rho, 0) / w, 14);
+    expect(unscoredMessage(s)).toMatch(/^DREAM scores over \d of 9 subsets \(weight [0-9.]+ of 4\.65\); not scored: .*yeast \(no sequences in the data scored\)/);
+    expect(() => dreamScore({ measured: [1], predicted: [1], categories: ['high'], pairs: [] })).toThrow(/no DREAM subset can be scored: all \(only 1 of its sequences/);
   });
 
   it('weights sum to 4.65 and the scores are the weighted means of r² and ρ', () => {
@@ -150,7 +158,7 @@ describe.skipIf(!HAS_DREAM)('dreamScore on the real DREAM2022 test set', () => {
       expect(Math.abs(ours.spearmanScore - ref.spearman_score)).toBeLessThan(1e-6);
       if (which === 'private') expect(ours.subsets[0]!.n).toBe(53147);
     }
-  }, 60000);
+  });
 
   it('scores perfect predictions 1 and is invariant to a monotone rescaling for ρ', () => {
     const { measured, categories, split, pairs } = data!;

@@ -15,7 +15,8 @@ beforeAll(async () => { await initBackend({ backend: 'wasm' }); });
 
 const train = plantedData(600, 1);
 const test = plantedData(200, 2);
-const options = { epochs: 10, batchSize: 16, seed: 3, lr: 1e-2 };
+// This file tests the tfjs engine (onnx-run.test.ts the ONNX Runtime one), so it asks for it.
+const options = { epochs: 10, batchSize: 16, seed: 3, lr: 1e-2, engine: 'tfjs' as const };
 
 describe('fit', () => {
   it('learns a planted motif and reports progress', async () => {

@@ -75,7 +75,13 @@ function onnxConvWeight(filter: Float32Array, k: number, cin: number, cout: numb
   return out;
 }
 
-/** The model's current weights as a serialized ONNX ModelProto. */
+/**
+ * The model's current weights as a serialized ONNX ModelProto.
+ * @param model - The model.
+ * @returns The ONNX file's bytes: input `x` [n, length, channels], output `y` [n].
+ * @example
+ * writeFileSync('model.onnx', modelToOnnx(model));
+ */
 export function modelToOnnx(model: Model): Uint8Array {
   const c = model.config;
   const g = new GraphBuilder();

@@ -1,8 +1,9 @@
 /**
- * The few Protocol Buffers wire-format writes an ONNX file needs (varints, packed int64 lists, length-delimited
- * strings, bytes and messages), so the exporter needs no protobuf library or generated code. A message is
- * built as a list of already-encoded fields and concatenated once.
- * Wire types: 0 = varint, 2 = length-delimited.
+ * The few Protocol Buffers wire-format writes an ONNX file needs (varints, packed int64 lists, 32-bit floats,
+ * length-delimited strings, bytes and messages), so the exporter and the training-graph compiler need no
+ * protobuf library or generated code. A message is built as a list of already-encoded fields and
+ * concatenated once.
+ * Wire types: 0 = varint, 2 = length-delimited, 5 = 32-bit (float attributes such as an epsilon).
  */
 
 /** An encoded message under construction. */
@@ -18,6 +19,13 @@ export class ProtoWriter {
   /** Repeated int64, packed. */
   ints(field: number, values: readonly number[]): this {
     return this.bytes(field, concat(values.map(varint)));
+  }
+
+  /** float field (wire type 5, little-endian IEEE 754 single). */
+  float(field: number, value: number): this {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setFloat32(0, value, true);
+    return this.push(tag(field, 5), b);
   }
 
   string(field: number, value: string): this {

@@ -169,6 +169,7 @@ export function readTorchFile(bytes: Uint8Array, file = '<checkpoint>'): unknown
 }
 
 // torch.serialization: MAGIC_NUMBER = 0x1950a86a20f9469cfc6c, PROTOCOL_VERSION = 1001.
+// biome-ignore lint/correctness/noPrecisionLoss: torch's constant as written; compared with the pickled int parsed to the same double
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6c;
 
 function readLegacy(bytes: Uint8Array, file: string, persistentLoad: (pid: unknown) => unknown, storages: Map<string, TorchStorage>): unknown {

@@ -16,6 +16,7 @@ import type { Model } from '../model';
 import { namedTensors, readTorchFile, type NamedTensor } from './checkpoint';
 import { mapTensors, modelFromMapped, type TensorMapping } from './map';
 
+/** Options of {@link importTorch}. */
 export interface ImportTorchOptions {
   /** The preset the network follows (default: detected from the tensor shapes among all presets). */
   preset?: PresetName;
@@ -45,8 +46,11 @@ export interface ImportReport {
   convBias: boolean;
 }
 
+/** What {@link importTorch} returns: the model and a report of what was read into what. */
 export interface ImportedModel {
+  /** The imported model. */
   model: Model;
+  /** File, member, structure, encoding (and how it was decided), tensor mapping and skipped tensors. */
   report: ImportReport;
 }
 
@@ -58,6 +62,10 @@ const CHECKPOINT = /\.(pt|pth|ckpt|bin)$/i;
  * @example
  * const { model, report } = await importTorch('Camformer_219.tar.gz', { preset: 'camformer-mini' });
  * saveModel(model, 'models/camformer-mini-219');
+ * @param file - A `.pt`/`.pth` checkpoint or a `.tar`/`.tar.gz` bundle.
+ * @param options - `preset` (default: detected from tensor shapes), `config` (a custom structure), `encoding`
+ *   (default: the bundle's config.json, else the preset's own), `member` (which checkpoint of a bundle).
+ * @returns The model and the import report.
  */
 export async function importTorch(file: string, options: ImportTorchOptions = {}): Promise<ImportedModel> {
   if (options.encoding !== undefined && !ENCODINGS.includes(options.encoding)) {

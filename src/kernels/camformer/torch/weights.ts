@@ -27,6 +27,9 @@ export interface LoadedWeights {
  * @example
  * const members = await loadWeights(process.env.CISLAB_CAMFORMER_WEIGHTS!, { preset: 'camformer' });
  * const predictor = ensemble(members.map((m) => m.model));
+ * @param spec - One or more paths joined by the path delimiter (':' on Linux).
+ * @param options - As {@link importTorch}'s (without `member`): `preset`, `config`, `encoding`.
+ * @returns One entry per model: `model`, `source`, and `report` for PyTorch checkpoints.
  */
 export async function loadWeights(spec: string, options: Omit<ImportTorchOptions, 'member'> = {}): Promise<LoadedWeights[]> {
   const entries = spec.split(path.delimiter).map((s) => s.trim()).filter(Boolean);
