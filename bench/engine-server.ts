@@ -73,7 +73,7 @@ async function main() {
     });
     run = async (i) => {
       const order = createRandom(i).shuffle(all.slice());
-      return (await trainingRun.step(order.subarray(0, batch), 1e-3, i)).loss;
+      return (await trainingRun.step(order.subarray(0, batch), { learningRate: 1e-3, seed: i })).loss;
     };
   } else if (engine === 'onnx') {
     const trainer = await OnnxTrainer.create(modelName, { seed: 1, threads, ...variant });

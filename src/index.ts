@@ -34,6 +34,7 @@ export {
 } from './data/dream2022/read';
 export { evaluateDream, type DreamEvaluation, type EvaluateDreamOptions } from './data/dream2022/evaluate';
 export { dreamScore, DREAM_SUBSETS, DREAM_PAIR_SUBSETS, DREAM_SUBSET_WEIGHTS, type DreamSubset } from './data/dream2022/score';
+export { callPeaks, peakScores, type PeakOptions } from './data/tracks/peaks';
 export { simulatePromoters, type SimulateOptions } from './simulate/promoters';
 export { simulateDeepRage, type DeepRageSimulation, type SimulateDeepRageOptions } from './simulate/deeprage';
 export { simulateSeq2Exp, type Seq2ExpSimulation, type SimulateSeq2ExpOptions } from './simulate/seq2exp';
@@ -41,21 +42,28 @@ export { simulateSeq2Exp, type Seq2ExpSimulation, type SimulateSeq2ExpOptions } 
 // Models: the Camformer family, its training and prediction; the engines.
 export { initBackend, currentBackend, BACKENDS, type BackendName } from './kernels/tensor/backend';
 export { PRESETS, PRESET_INFO, presetConfig, resolveConfig, countConfigParameters, blockShapes, type CnnConfig, type ConvLayerConfig, type PresetName } from './kernels/camformer/config';
-export { Model, buildModel, countParameters, type BuildOptions } from './kernels/camformer/model';
-export { fit, fitSaved, seedEnsemble, type FitOptions, type FitSavedOptions, type TrainingData } from './kernels/camformer/train';
+export { Model, buildModel, countParameters, INITS, type BuildOptions } from './kernels/camformer/model';
+export { fit, fitSaved, seedEnsemble, validationIndices, type FitOptions, type FitSavedOptions, type TrainingData } from './kernels/camformer/train';
+export { recipeFitOptions, PAPER_RUNS, RECIPES, RECIPE_DIFFERENCES, type Recipe, type PaperRun } from './kernels/camformer/recipe';
 export { saveModel, loadModel } from './kernels/camformer/persistence';
 export { predict, ensemble, inferenceEngine, INFERENCE_ENGINES, type Ensemble, type Predictor, type PredictOptions, type InferenceEngine } from './kernels/camformer/predict';
 export { modelSummary } from './kernels/camformer/summary';
 export { presetTable } from './kernels/camformer/presets';
 export { importTorch, loadWeights, type ImportTorchOptions, type ImportedModel } from './kernels/camformer/torch';
 export { modelToOnnx } from './kernels/camformer/onnx/export';
-export { trainLoop, type TrainingRun, type LoopOptions, type LoopCallback, type ProgressEvent, type HistoryRow } from './kernels/tensor/loop';
-export { LOSSES, type LossName } from './kernels/tensor/losses';
+export { trainLoop, type TrainingRun, type LoopOptions, type LoopCallback, type ProgressEvent, type HistoryRow, type StepSettings, type ValidationContext } from './kernels/tensor/loop';
+export { LOSSES, type LossName, type LossOptions } from './kernels/tensor/losses';
 export { OPTIMIZERS, type OptimizerName } from './kernels/tensor/optimizers';
-export type { ScheduleName } from './kernels/tensor/schedules';
-export { trainDeepRage, evaluateDeepRage, predictDeepRage, type TrainDeepRageOptions, type TrainedDeepRage } from './kernels/deeprage/train';
-export { filterPfms, filterMotifMatches, filterKnockouts, knockoutTargetRecovery } from './kernels/deeprage/knockout';
-export { trainSeq2Exp, evaluateSeq2Exp, predictSeq2Exp, type Seq2ExpData, type TrainSeq2ExpOptions, type TrainedSeq2Exp } from './kernels/seq2exp/train';
+export { Schedule, SCHEDULES, TORCH_PLATEAU, type ScheduleName, type ScheduleOptions } from './kernels/tensor/schedules';
+export { trainDeepRage, predictDeepRage, type TrainDeepRageOptions, type TrainedDeepRage } from './kernels/deeprage/train';
+export { evaluateDeepRage, deepRageConfusion } from './kernels/deeprage/evaluate';
+export { deepRageRecipe, PAPER_BASELINE_SHARE, type DeepRageRecipe } from './kernels/deeprage/recipe';
+export { deepRagePaperDesign } from './kernels/deeprage/model';
+export { filterPfms, filterMotifMatches, filterKnockouts, knockoutTargetRecovery, targetTests, KNOCKOUT_MODES, type KnockoutMode } from './kernels/deeprage/knockout';
+export { trainSeq2Exp, evaluateSeq2Exp, predictSeq2Exp, chromosomeSplit, pseudoChromosomes, type Seq2ExpData, type TrainSeq2ExpOptions, type TrainedSeq2Exp } from './kernels/seq2exp/train';
+export { seq2ExpRecipe, type Seq2ExpRecipe } from './kernels/seq2exp/recipe';
+export { selectionCoverage, compareRegionSelectors } from './kernels/seq2exp/regions';
+export { airsTrackParameters, SIGNAL_MAPS, MASK_SAMPLERS } from './kernels/seq2exp/model';
 
 // Questions asked of a model.
 export { ismScores, ismContributions, ismEntropy, CAMFORMER_ENTROPY_THRESHOLD, type IsmOptions } from './interpret/ism';
@@ -88,6 +96,7 @@ export { oneSampleTTest, pairedTTest, studentTTest, welchTTest } from './stats/t
 export { fisherExact } from './stats/fisher-exact';
 export { benjaminiHochberg, bonferroni, holm } from './stats/multiple-testing';
 export { createRandom, type Seed } from './stats/random';
+export { stratifiedSplits, quantileBins, type StratifiedSplits, type StratifiedSplitOptions } from './stats/stratify';
 
 // Figures.
 export { histogram, boxPlot, violin } from './viz/distribution';

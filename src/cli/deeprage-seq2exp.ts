@@ -9,6 +9,8 @@ import { initBackend } from '../kernels/tensor/backend';
 import { DEEPRAGE_JOINS, type DeepRageJoin, type DeepRageTask } from '../kernels/deeprage/model';
 import { DEEPRAGE_SPLITS, type DeepRageSplitKind } from '../kernels/deeprage/train';
 import type { MaskKind } from '../kernels/seq2exp/model';
+import { DEEPRAGE_RECIPES } from '../kernels/deeprage/recipe';
+import { SEQ2EXP_RECIPES } from '../kernels/seq2exp/recipe';
 import { deeprage, type DeepRageStage } from '../dsl/deeprage-stage';
 import { seq2exp } from '../dsl/seq2exp-stage';
 import { choiceOption, numberOption, parseCommandArgs, requireOption, type Command } from './args';
@@ -17,8 +19,8 @@ import { createOutputDirectory, guardOutput } from '../io/output-guard';
 import { terminalProgress } from './progress';
 
 const deeprageUsage =
-  'cislab deeprage (--simulate [--genes 1500] [--conditions 16] [--promoter-length 300] | --matrix FILE --regulators FILE --promoters FILE) ' +
-  '[--split gene|condition|pair] [--join concat|tensor|rnn] [--task regression|classification] [--epochs 10] [--seed 1] [--force] --out DIR';
+  'cislab deeprage (--simulate [--genes 1500] [--conditions 16] [--promoter-length 300] [--anchor tss|atg] | --matrix FILE --regulators FILE --promoters FILE) ' +
+  '[--split gene|condition|pair] [--join concat|tensor|rnn] [--task regression|classification] [--recipe paper] [--epochs 10] [--seed 1] [--force] --out DIR';
 
 export const deeprageCommand: Command = {
   name: 'deeprage',
@@ -29,9 +31,11 @@ export const deeprageCommand: Command = {
       simulate: { type: 'boolean', default: false }, matrix: { type: 'string' }, regulators: { type: 'string' }, promoters: { type: 'string' },
       genes: { type: 'string' }, conditions: { type: 'string' }, 'promoter-length': { type: 'string' },
       split: { type: 'string' }, join: { type: 'string' }, task: { type: 'string' }, epochs: { type: 'string' }, seed: { type: 'string' },
-      out: { type: 'string' }, force: { type: 'boolean', default: false },
+      out: { type: 'string' }, recipe: { type: 'string' }, anchor: { type: 'string' }, force: { type: 'boolean', default: false },
     });
     const out = requireOption(values['out'] as string, 'out', deeprageUsage);
+    const recipe = choiceOption(values['recipe'] as string | undefined, 'recipe', DEEPRAGE_RECIPES);
+    const anchor = choiceOption(values['anchor'] as string | undefined, 'anchor', ['tss', 'atg'] as const);
     const split: DeepRageSplitKind = choiceOption(values['split'] as string | undefined, 'split', DEEPRAGE_SPLITS, 'gene');
     const joinKind: DeepRageJoin = choiceOption(values['join'] as string | undefined, 'join', DEEPRAGE_JOINS, 'tensor');
     const task: DeepRageTask = choiceOption(values['task'] as string | undefined, 'task', ['regression', 'classification'] as const, 'regression');
@@ -49,7 +53,7 @@ export const deeprageCommand: Command = {
         genes: numberOption(values['genes'] as string, 'genes', 1500, { integer: true, min: 20 }),
         conditions: numberOption(values['conditions'] as string, 'conditions', 16, { integer: true, min: 4 }),
         promoterLength: numberOption(values['promoter-length'] as string, 'promoter-length', 300, { integer: true, min: 20 }),
-        regulators: 3, decoys: 3, seed,
+        regulators: 3, decoys: 3, seed, anchor,
       });
     } else {
       const read = deeprage.read({
@@ -66,7 +70,7 @@ export const deeprageCommand: Command = {
     console.error(`${data.genes.length} genes × ${data.conditions.length} conditions, ${data.regulators.length} regulators`);
 
     const fit = stage.fit({
-      join: joinKind, task, split, epochs, seed,
+      join: joinKind, task, split, epochs, seed, recipe,
       onProgress: terminalProgress,
     });
     write((await fit.history()).table, out, 'history.tsv');
@@ -93,7 +97,7 @@ export const deeprageCommand: Command = {
 };
 
 const seq2expUsage =
-  'cislab seq2exp [--simulate 400] [--length 1000] [--mask soft|hard] [--ratio 0.05] [--epochs 15] [--retrain-epochs 0] [--seed 1] [--force] --out DIR';
+  'cislab seq2exp [--simulate 400] [--length 1000] [--mask soft|hard] [--ratio 0.05] [--recipe airs] [--epochs 15] [--retrain-epochs 0] [--seed 1] [--force] --out DIR';
 
 export const seq2expCommand: Command = {
   name: 'seq2exp',
@@ -102,8 +106,10 @@ export const seq2expCommand: Command = {
   async run(argv) {
     const { values } = parseCommandArgs({ name: 'seq2exp', usage: seq2expUsage }, argv, {
       simulate: { type: 'string' }, length: { type: 'string' }, mask: { type: 'string' }, ratio: { type: 'string' },
-      epochs: { type: 'string' }, 'retrain-epochs': { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean', default: false },
+      epochs: { type: 'string' }, 'retrain-epochs': { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
+      recipe: { type: 'string' }, force: { type: 'boolean', default: false },
     });
+    const recipe = choiceOption(values['recipe'] as string | undefined, 'recipe', SEQ2EXP_RECIPES);
     const out = requireOption(values['out'] as string, 'out', seq2expUsage);
     const n = numberOption(values['simulate'] as string, 'simulate', 400, { integer: true, min: 10 });
     const length = numberOption(values['length'] as string, 'length', 1000, { integer: true, min: 200 });
@@ -119,7 +125,7 @@ export const seq2expCommand: Command = {
 
     const stage = seq2exp.simulate({ n, length, seed });
     const fit = stage.fit({
-      mask, maskRatio: ratio, epochs, seed,
+      mask, maskRatio: ratio, epochs, seed, recipe,
       onProgress: terminalProgress,
     });
     write((await fit.history()).table, out, 'history.tsv');

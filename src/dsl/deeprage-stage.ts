@@ -14,11 +14,11 @@ import { readPromoters } from '../data/read';
 import { simulateDeepRage, type DeepRageSimulation, type SimulateDeepRageOptions } from '../simulate/deeprage';
 import type { PwmLike } from '../motifs/motif';
 import { initBackend } from '../kernels/tensor/backend';
+import { DEEPRAGE_SUBSETS, predictDeepRage, trainDeepRage, type TrainDeepRageOptions, type TrainedDeepRage } from '../kernels/deeprage/train';
+import { deepRageConfusion, evaluateDeepRage } from '../kernels/deeprage/evaluate';
 import {
-  DEEPRAGE_SUBSETS, deepRageConfusion, evaluateDeepRage, predictDeepRage, trainDeepRage,
-  type TrainDeepRageOptions, type TrainedDeepRage,
-} from '../kernels/deeprage/train';
-import { filterKnockouts, filterMotifMatches, knockoutTargetRecovery, type TargetRecoveryInput } from '../kernels/deeprage/knockout';
+  filterKnockouts, filterMotifMatches, knockoutTargetRecovery, type FilterKnockoutOptions, type TargetRecoveryInput, type TargetRecoveryOptions,
+} from '../kernels/deeprage/knockout';
 import { jaspar } from '../motifs/database';
 import { boxPlot } from '../viz/distribution';
 import { groupedBars, heatmap, lineBand } from '../viz/categorical';
@@ -185,14 +185,16 @@ export class DeepRageFit extends Lazy<TrainedDeepRage> {
   }
 
   /**
-   * In silico knock-out of each filter (filterKnockouts): `filter, gene, effect`; `plot()` draws the effect distribution per filter (Fig. 5).
-   * @param options - `filters` to knock out (default all).
+   * In silico knock-out of each filter (filterKnockouts; `mode: 'weights'` zeroes the filter's weights as the
+   * paper, default 'output' zeroes its activations): `filter, gene, effect`; `plot()` draws the effect
+   * distribution per filter (Fig. 5).
+   * @param options - `filters` to knock out (default all) and `mode` ('output', default, or 'weights').
    * @returns A result: `filter, gene, effect`.
    * @example
    * const fitted = deeprage.simulate({ seed: 1 }).fit({ epochs: 8 });
-   * const { table } = await fitted.knockouts({ filters: [0, 1] });
+   * const { table } = await fitted.knockouts({ filters: [0, 1], mode: 'weights' });
    */
-  async knockouts(options: { filters?: number[] } = {}): Promise<Result> {
+  async knockouts(options: FilterKnockoutOptions = {}): Promise<Result> {
     const [trained, data] = await Promise.all([this.run(), this.stage.data()]);
     const table = filterKnockouts(trained.model, data, options);
     return result(table, (t, o) => boxPlot(t.derive({ label: aq.escape((d: { filter: number }) => `f${d.filter}`) }), {
@@ -202,14 +204,16 @@ export class DeepRageFit extends Lazy<TrainedDeepRage> {
 
   /**
    * How well knock-outs recover the simulator's known targets (knockoutTargetRecovery): per regulator its
-   * best-matching filter and the AUROC of the filter, regulator and (tensor join) filter × regulator knock-outs.
-   * Needs data with a ground truth (`truth`, `regulatorMotifs`: the simulator's output).
-   * @param options - `top` windows per filter PFM (default 100).
-   * @returns A result: one row per regulator with its filter, similarity and AUROCs.
+   * best-matching filter, the AUROC of the filter knock-out with the paper's rank-sum and top-5 Fisher p-values,
+   * and the AUROC of the regulator and (tensor join) filter × regulator knock-outs. Needs data with a ground
+   * truth (`truth`, `regulatorMotifs`: the simulator's output).
+   * @param options - `top` windows per filter PFM (default 100), `mode` ('output', default, or 'weights'),
+   *   `topGenes` for Fisher's test (default 5).
+   * @returns A result: one row per regulator with its filter, similarity, AUROCs and p-values.
    * @example
-   * const { table } = await deeprage.simulate().fit().targetRecovery();
+   * const { table } = await deeprage.simulate().fit().targetRecovery({ mode: 'weights' });
    */
-  async targetRecovery(options: { top?: number } = {}): Promise<Result> {
+  async targetRecovery(options: TargetRecoveryOptions = {}): Promise<Result> {
     const [trained, data] = await Promise.all([this.run(), this.stage.data()]);
     if (!hasTruth(data)) throw new OptionError('target recovery needs data with a ground truth (truth, regulatorMotifs), e.g. deeprage.simulate(...)', { option: 'data' });
     const table = knockoutTargetRecovery(trained.model, data, options);

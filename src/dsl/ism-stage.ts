@@ -8,7 +8,7 @@ import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
 import { DREAM_VARIABLE_REGION } from '../data/dream2022/read';
 import { firstModel, predict, type PredictOptions } from '../kernels/camformer/predict';
-import { ismContributions, ismEntropy, ismScores, type IsmOptions } from '../interpret/ism';
+import { ismContributions, ismEntropy, ismScores, type IsmContributionOptions, type IsmEntropyOptions, type IsmOptions } from '../interpret/ism';
 import { fastIsmScores, useFastIsm } from '../interpret/ism-fast';
 import { motifPairsFromIsm, type MotifPairs, type MotifPairsOptions } from '../interpret/motif-pairs';
 import type { Motif } from '../motifs/motif';
@@ -58,26 +58,33 @@ export class IsmStage extends Lazy<Result> {
   }
 
   /**
-   * Per-position contribution of the reference base (−mean effect of its substitutions); `plot({ id })` = its logo.
+   * Per-position contribution of the reference base (ismContributions): −mean effect of its substitutions
+   * (`sign: 'paper-text'`, default) or +mean effect (`sign: 'authors-code'`, as the authors' ism_utils.py draws
+   * it); `plot({ id })` = its logo.
+   * @param options - `sign` ('paper-text', default, or 'authors-code').
    * @returns A result: `id, position, ref, contribution`.
    * @example
    * const ism = promoters.dream2022('test').head(100).model('models/mini').ism();
-   * const { table } = await ism.contributions();
+   * const { table } = await ism.contributions({ sign: 'authors-code' });
    */
-  async contributions(): Promise<Result> {
-    const table = ismContributions((await this.run()).table);
+  async contributions(options: IsmContributionOptions = {}): Promise<Result> {
+    const table = ismContributions((await this.run()).table, options);
     return result(table, (t, o) => logoOf(t, (o?.['id'] as string | undefined) ?? (t.get('id', 0) as string)));
   }
 
   /**
-   * Sequences ranked by the entropy of their ISM logo (low = a few distinct motifs); `plot()` = its histogram.
+   * Sequences ranked by the entropy of their ISM logo (ismEntropy; low = a few distinct motifs); with
+   * `threshold`, only those below it (the authors draw logos below CAMFORMER_ENTROPY_THRESHOLD = 5 bits). The
+   * entropy is the same for either sign. `plot()` = its histogram.
+   * @param options - `threshold` (default none: every sequence) and the contributions' `sign`.
    * @returns A result: `id, entropy, total`, lowest entropy first.
    * @example
    * const ism = promoters.dream2022('test').head(100).model('models/mini').ism();
-   * const { table } = await ism.entropy();
+   * const { table } = await ism.entropy({ threshold: CAMFORMER_ENTROPY_THRESHOLD });
    */
-  async entropy(): Promise<Result> {
-    const table = ismEntropy((await this.contributions()).table);
+  async entropy(options: IsmEntropyOptions & IsmContributionOptions = {}): Promise<Result> {
+    const { sign, ...entropyOptions } = options;
+    const table = ismEntropy((await this.contributions({ sign })).table, entropyOptions);
     return result(table, (t, o) => histogram(t, { x: 'entropy', title: 'ISM logo entropy per sequence', ...o }));
   }
 

@@ -1,7 +1,7 @@
 /**
  * `promoters(...).model(x)`: a promoter pipeline joined to a model. `x` is a preset name or CNN config (an
- * untrained network: `.fit()` it), a trained `Model` or `Ensemble`, a saved model's directory, or another model
- * stage. The stage is lazy like every stage: `.fit()` returns a new stage that trains when first used, and
+ * untrained network: `.fit()` it), a trained `Model` or `Ensemble`, a saved model's directory, a PyTorch
+ * checkpoint or tar bundle (imported with importTorch: `.model('Camformer_219.tar.gz')`), or another model stage. The stage is lazy like every stage: `.fit()` returns a new stage that trains when first used, and
  * awaiting a stage gives its model. Every method encodes the pipeline's sequences the way the model expects and
  * calls one function of a lower layer.
  */
@@ -16,6 +16,8 @@ import { modelInputs } from '../kernels/camformer/inputs';
 import type { Model } from '../kernels/camformer/model';
 import { firstModel, predict, type Predictor, type PredictOptions } from '../kernels/camformer/predict';
 import { resolvePredictor, type ModelSpec, type ResolvedPredictor } from '../kernels/camformer/resolve';
+import { buildModel, type BuildOptions } from '../kernels/camformer/model';
+import type { ImportTorchOptions } from '../kernels/camformer/torch/import-torch';
 import { fit, fitSaved, type FitOptions } from '../kernels/camformer/train';
 import { gradCam, type GradCamOptions } from '../interpret/gradcam';
 import { densityScatter } from '../viz/scatter';
@@ -40,6 +42,13 @@ export type ModelSource = ModelSpec | ModelStage<Predictor>;
 export interface ModelStageOptions {
   /** Seed of the initial weights (and the default training seed). */
   seed?: number;
+  /**
+   * Initial weights of a network built from a preset or config: 'he' (default) or 'pytorch' (PyTorch's default
+   * initialisation; `.fit({ recipe: 'paper' })` uses it when this is not given).
+   */
+  init?: BuildOptions['init'];
+  /** For a PyTorch checkpoint: the preset or config and the encoding to import into (default: detected). */
+  torch?: Omit<ImportTorchOptions, 'member'>;
   /**
    * Allow predictions, ISM and Grad-CAM from an untrained network (random weights) — for checking mechanics
    * (default false: they are refused with a message naming `.fit()`).
@@ -100,7 +109,7 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
       const s = this.source;
       if (typeof s === 'function') return s();
       if (s instanceof ModelStage) return s.resolve();
-      return resolvePredictor(s, { seed: this.options.seed });
+      return resolvePredictor(s, { seed: this.options.seed, init: this.options.init, torch: this.options.torch });
     }));
   }
 
@@ -141,9 +150,12 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
   /**
    * A stage whose model is trained on this pipeline's `expression` column (8% held out for early stopping
    * unless `validation` is given), lazily: training runs when the stage is first awaited or asked for a result.
-   * The trained model's `history` holds one row per epoch.
+   * The trained model's `history` holds one row per epoch. `recipe: 'paper'` trains as the Camformer authors did
+   * (see FitOptions.recipe); an untrained preset then starts from PyTorch's default initialisation unless `init`
+   * was given to `.model()`.
    * @example const model = await train.model('camformer-mini', { seed: 7 }).fit({ epochs: 20, saveTo: 'models/mini' });
-   * @param options - `epochs` (default 20), `batchSize` (256), `lr` (1e-3), `loss` ('l1'), `optimizer` ('adamw'),
+   * @example const paper = await train.model('camformer-mini', { seed: 42 }).fit({ recipe: 'paper' });
+   * @param options - `recipe`, `epochs` (default 20), `batchSize` (256), `lr` (1e-3), `loss` ('l1'), `optimizer` ('adamw'),
    *   `schedule` ('plateau'), `validation` (promoters or a fraction, default 0.08), `patience` (5), `seed` (the
    *   stage's), `saveTo`, `reuse` (default true), `log` (default console.log), … (see {@link FitOptions}).
    * @returns A new model stage whose model is trained when first used.
@@ -151,9 +163,12 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
   fit(options: FitStageOptions = {}): ModelStage<Model> {
     return new ModelStage<Model>(this.data, async () => {
       const { validation, saveTo, reuse, log, ...rest } = options;
-      const { predictor } = await this.resolve();
+      const { predictor, trained: pretrained } = await this.resolve();
       if ('kind' in predictor) throw new ModelError('an ensemble is trained member by member; fit each model', { option: 'model' });
-      const model = predictor;
+      // The authors' replicates start from PyTorch's default initialisation (train_rep.py does not re-initialise).
+      const model = options.recipe && !pretrained && this.options.init === undefined
+        ? buildModel(predictor.config, { seed: this.options.seed, init: 'pytorch' })
+        : predictor;
       const training = await this.data.run();
       const held = validation === undefined || typeof validation === 'number'
         ? validation

@@ -1,9 +1,10 @@
 /**
  * A DeepRAGE-style dataset with a known answer. DeepRAGE's expression data (MEDUSA / Gasch) is not available
- * offline, so the expression is simulated, but on real ground: real 1-kb yeast promoters and real motif hits
- * in them (JASPAR matrices passed in, scanned at p ≤ 1e-4 by src/motifs' FIMO scanner against a uniform
- * background; see motif-hits.ts). Each regulator has a latent activity per condition; a gene responds to the
- * regulators whose motifs it carries:
+ * offline, so the expression is simulated, but on real ground: real 1-kb yeast promoters upstream of the
+ * transcription start site (as the paper: "the 1 kilobase sequence directly upstream of the transcription start
+ * site", §1; the ATG-anchored set is an option) and real motif hits in them (JASPAR matrices passed in, scanned
+ * at p ≤ 1e-4 by src/motifs' FIMO scanner against a uniform background; see motif-hits.ts). Each regulator has a
+ * latent activity per condition; a gene responds to the regulators whose motifs it carries:
  *
  *   y[g, c] = b[g] + Σ_r w[r] · occ[g, r] · a[r, c]
  *           + w_rule · occ[g, A] · occ[g, B] · relu(a[A, c]) · relu(a[B, c])      (A AND B: a combinatorial rule)
@@ -24,19 +25,24 @@ import { scanMotifHits } from './motif-hits';
 import { simulationRandom } from './random';
 import { join } from 'node:path';
 
+/** 1 kb upstream of the start codon (5,870 non-dubious ORFs). */
 export const YEAST_PROMOTERS_1KB = 'Scer_promoters_1kb_upstream_ATG_nondubiousORFs.fa.gz';
+/** 1 kb upstream of the transcription start site (6,445 Pol II transcripts), DeepRAGE's promoters. */
+export const YEAST_PROMOTERS_TSS = 'Scer_promoters_1kb_upstream_TSS_polII_transcripts.fa.gz';
 
 /** Options of {@link simulateDeepRage}. */
 export interface SimulateDeepRageOptions {
   /** Candidate regulator motifs (e.g. `jaspar('fungi')` from src/motifs); regulators are drawn from them. */
   motifs: readonly PwmLike[];
-  /** Promoter table (`id`, `sequence`); default: the real 1-kb upstream-of-ATG yeast promoters. */
+  /** Promoter table (`id`, `sequence`); default: the real 1-kb yeast promoters upstream of the TSS (see `anchor`). */
   promoters?: ColumnTable;
+  /** Which real promoters to read when `promoters` is not given: upstream of the 'tss' (default, the paper's) or of the 'atg'. */
+  anchor?: 'tss' | 'atg';
   /** Data folder for the default promoters (see resolveDataDir). */
   dataDir?: string;
   /** Number of genes sampled from the promoters (default 600). */
   genes?: number;
-  /** Keep only this many nt next to the start codon (default: the whole promoter, 1,000 nt). */
+  /** Keep only this many nt next to the anchor (TSS or start codon; default: the whole promoter, 1,000 nt). */
   promoterLength?: number;
   /** Number of conditions (default 60). */
   conditions?: number;
@@ -107,15 +113,20 @@ export function simulateDeepRage(options: SimulateDeepRageOptions): DeepRageSimu
   if (!motifs?.length) throw new OptionError('pass candidate regulator motifs, e.g. jaspar(\'fungi\') from src/motifs', { option: 'motifs' });
   const random = simulationRandom(seed);
 
-  const promoters = options.promoters ?? readPromoters(join(resolveDataDir('yeast', options.dataDir), YEAST_PROMOTERS_1KB));
+  const anchor = options.anchor ?? 'tss';
+  if (anchor !== 'tss' && anchor !== 'atg') throw new OptionError(`anchor must be 'tss' or 'atg', got '${anchor as string}'`, { option: 'anchor' });
+  const promoters = options.promoters ?? readPromoters(join(resolveDataDir('yeast', options.dataDir), anchor === 'tss' ? YEAST_PROMOTERS_TSS : YEAST_PROMOTERS_1KB));
   const allIds = promoters.array('id') as string[];
   const allSeqs = promoters.array('sequence') as string[];
-  const length = allSeqs[0]!.length;
+  // The common length (1,000 nt); promoters cut short by a chromosome end are left out.
+  const lengths = new Map<number, number>();
+  for (const seq of allSeqs) lengths.set(seq.length, (lengths.get(seq.length) ?? 0) + 1);
+  const length = [...lengths].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
   const usable = allIds.map((_, i) => i).filter((i) => allSeqs[i]!.length === length && !/N{10}/.test(allSeqs[i]!));
   if (usable.length < nGenes) throw new OptionError(`only ${usable.length} promoters of length ${length}, asked for ${nGenes}`, { option: 'genes' });
   const picked = random.shuffle(usable).slice(0, nGenes).sort((a, b) => a - b);
   const genes = picked.map((i) => allIds[i]!);
-  // The ATG-proximal part of each promoter when a shorter length is asked (quick mode: less to learn from).
+  // The anchor-proximal part of each promoter when a shorter length is asked (quick mode: less to learn from).
   const keep = options.promoterLength ?? length;
   if (!Number.isInteger(keep) || keep < 20 || keep > length) throw new OptionError(`expected an integer in 20..${length}, got ${keep}`, { option: 'promoterLength' });
   const sequences = picked.map((i) => allSeqs[i]!.slice(length - keep));

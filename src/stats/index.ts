@@ -22,4 +22,5 @@ export { wilcoxonSignedRank, signedRankDistribution, type SignedRankResult } fro
 export { oneSampleTTest, pairedTTest, studentTTest, welchTTest, type TTestOptions, type TTestResult } from './t-test';
 export { fisherExact, type FisherExactResult } from './fisher-exact';
 export { benjaminiHochberg, bonferroni, holm } from './multiple-testing';
+export { quantileBins, stratifiedSplits, stratifiedShuffleSplit, approximateMode, type QuantileBins, type StratifiedSplits, type StratifiedSplitOptions } from './stratify';
 export * from './quadrature';

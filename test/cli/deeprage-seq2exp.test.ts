@@ -56,6 +56,19 @@ describe('cislab deeprage and cislab seq2exp (tiny sizes)', () => {
     expect(err.join('\n')).toMatch(/unknown join 'sum'; expected concat, tensor, rnn/);
     expect(await runCli(['seq2exp', '--ratio', '2', '--out', 'x'])).toBe(2);
     expect(err.join('\n')).toMatch(/expected a ratio in \(0, 1\)/);
+    expect(await runCli(['deeprage', '--simulate', '--recipe', 'fast', '--out', 'x'])).toBe(2);
+    expect(err.join('\n')).toMatch(/unknown recipe 'fast'; expected paper/);
+    expect(await runCli(['deeprage', '--simulate', '--anchor', 'tes', '--out', 'x'])).toBe(2);
+    expect(err.join('\n')).toMatch(/unknown anchor 'tes'; expected tss, atg/);
+    expect(await runCli(['seq2exp', '--recipe', 'paper', '--out', 'x'])).toBe(2);
+    expect(err.join('\n')).toMatch(/unknown recipe 'paper'; expected airs/);
+  });
+
+  it('seq2exp --recipe airs trains with the authors\' settings and writes the same tables', async () => {
+    const dir = join(tempDir('cislab-seq2exp-airs-'), 'run');
+    expect(await runCli(['seq2exp', '--simulate', '60', '--length', '300', '--recipe', 'airs', '--epochs', '2', '--out', dir])).toBe(0);
+    expect(tsv(join(dir, 'history.tsv')).length).toBe(1 + 2);
+    expect(tsv(join(dir, 'scores.tsv')).slice(1).map((r) => r[0])).toEqual(['train', 'validation', 'test']);
   });
 
   it('seq2exp --simulate writes history, scores, mask vs peaks and the retrain table', async () => {

@@ -87,8 +87,8 @@ export function apiDocGaps(entry = join(ROOT, 'src', 'index.ts')): { exports: st
     const name = alias.getName();
     const symbol = alias.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(alias) : alias;
     const decls = symbol.declarations ?? [];
-    // A type re-exported from a dependency (arquero's ColumnTable) is documented by its package.
-    if (decls.length && decls.every((d) => d.getSourceFile().fileName.includes('/node_modules/'))) continue;
+    // A type re-exported from a dependency (arquero's ColumnTable) carries that package's docs, not ours.
+    if (decls.length > 0 && decls.every((d) => d.getSourceFile().fileName.includes('/node_modules/'))) continue;
     const gaps: Gap[] = [];
     if (!summary(symbol, checker)) gaps.push({ name, missing: 'summary' });
     const fns = decls.filter(ts.isFunctionDeclaration);

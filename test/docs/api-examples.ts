@@ -38,8 +38,9 @@ export function collectExamples(program: ts.Program): { examples: DocExample[]; 
   for (const alias of checker.getExportsOfModule(moduleSymbol)) {
     const name = alias.getName();
     const symbol = alias.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(alias) : alias;
-    // A type re-exported from a dependency (arquero's ColumnTable) is documented, with its examples, by its package.
-    if (symbol.declarations?.length && symbol.declarations.every((d) => d.getSourceFile().fileName.includes('/node_modules/'))) continue;
+    // A type re-exported from a dependency (arquero's ColumnTable): its examples are that package's, and it is no value here.
+    const decls = symbol.declarations ?? [];
+    if (decls.length > 0 && decls.every((d) => d.getSourceFile().fileName.includes('/node_modules/'))) continue;
     if (symbol.flags & ts.SymbolFlags.Value) names.push(name);
     for (const [key, member] of symbol.flags & ts.SymbolFlags.Function ? symbol.exports ?? new Map<ts.__String, ts.Symbol>() : []) {
       const statement = member.declarations?.[0]?.parent?.parent;

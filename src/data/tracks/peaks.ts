@@ -12,6 +12,7 @@ import type { ColumnTable } from 'arquero';
 import { OptionError } from '../../errors';
 import { regularizedGamma } from '../../stats/special';
 
+/** Options of {@link callPeaks} and {@link peakScores}. */
 export interface PeakOptions {
   /** Width of the pile-up window (default 50, about a DNase fragment). */
   extsize?: number;
@@ -19,7 +20,9 @@ export interface PeakOptions {
   localWindows?: number[];
   /** Per-base p-value cutoff (default 1e-5, MACS's default q 0.05 is not computed here). */
   pValue?: number;
+  /** Shortest run of bases below the cutoff that makes a peak (default 20). */
   minLength?: number;
+  /** Runs closer than this many bases are merged into one peak (default 10). */
   maxGap?: number;
 }
 
@@ -34,6 +37,12 @@ export function poissonUpperLog10(k: number, mu: number): number {
 /**
  * Per-base −log10 p-values for `counts` laid out as [regions, length] (one track). `background` is the rate
  * per base over all regions (default: their mean).
+ * @param counts - Read counts per base of one track, row-major [regions, length].
+ * @param length - Bases per region.
+ * @param options - `extsize` (default 50), `localWindows` (200 and 500), `background` (the mean rate).
+ * @returns −log10 p per base, [regions, length] (0 where the pile-up is not above its expectation).
+ * @example
+ * const scores = peakScores(sim.tracks.subarray(0, 400 * 1000), 1000, { extsize: 50 });
  */
 export function peakScores(counts: ArrayLike<number>, length: number, options: PeakOptions & { background?: number } = {}): Float64Array {
   const { extsize = 50, localWindows = [200, 500] } = options;
@@ -70,6 +79,13 @@ export function peakScores(counts: ArrayLike<number>, length: number, options: P
 /**
  * Peaks per region: `region` (index), `start, end` (0-based, end exclusive), `summit`, `score` (max −log10 p),
  * `length`. Regions are rows of a [regions, length] count array.
+ * @param counts - Read counts per base of one track, row-major [regions, length].
+ * @param length - Bases per region.
+ * @param options - `extsize` (default 50), `localWindows` (200 and 500), `pValue` (1e-5), `minLength` (20),
+ *   `maxGap` (10).
+ * @returns Table `region, start, end, summit, score, length`, one row per peak.
+ * @example
+ * const peaks = callPeaks(dnase, 1000, { pValue: 1e-5 });
  */
 export function callPeaks(counts: ArrayLike<number>, length: number, options: PeakOptions = {}): ColumnTable {
   const { pValue = 1e-5, minLength = 20, maxGap = 10 } = options;

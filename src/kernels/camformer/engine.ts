@@ -5,8 +5,9 @@
  * loads and can run the recipe, because on this project's CPU machines its training step was measured 2–3× the
  * tfjs wasm step for camformer-mini, camformer-small and camformer (README, "ONNX Runtime engine";
  * `npx tsx bench/engine.bench.ts`); tfjs when tfjs runs on its native TensorFlow backend (tfjs-node,
- * tfjs-node-gpu: not compared), when the optimiser has no compiled update (adam, sgd), or when
- * onnxruntime-node does not load. The choice and its reason are reported, never silent.
+ * tfjs-node-gpu: not compared), when the optimiser has no compiled update (adam, sgd), when the schedule
+ * cycles β₁ (OneCycle with cycleMomentum: the compiled update holds β₁ fixed), or when onnxruntime-node does
+ * not load. The choice and its reason are reported, never silent.
  */
 import { OptionError } from '../../errors';
 import { currentBackend } from '../tensor/backend';
@@ -33,7 +34,7 @@ const COMPILED_OPTIMIZERS: readonly OptimizerName[] = ['adamw', 'lion'];
  * const { engine, reason } = chooseTrainingEngine({ engine: 'auto', optimizer: 'adamw' });
  * console.error(`training on ${engine} (${reason})`);
  */
-export function chooseTrainingEngine(options: { engine?: TrainingEngine; optimizer: OptimizerName }): EngineChoice {
+export function chooseTrainingEngine(options: { engine?: TrainingEngine; optimizer: OptimizerName; cyclesMomentum?: boolean }): EngineChoice {
   const fromEnv = process.env.CISLAB_ENGINE as TrainingEngine | undefined;
   const wanted = options.engine ?? fromEnv ?? 'auto';
   if (!TRAINING_ENGINES.includes(wanted)) {
@@ -42,6 +43,7 @@ export function chooseTrainingEngine(options: { engine?: TrainingEngine; optimiz
   if (wanted === 'tfjs') return { engine: 'tfjs', reason: 'asked for' };
   const blocker = !COMPILED_OPTIMIZERS.includes(options.optimizer)
     ? `optimizer '${options.optimizer}' has no compiled ONNX update (${COMPILED_OPTIMIZERS.join(', ')} have)`
+    : options.cyclesMomentum ? 'the schedule cycles β₁ (OneCycle cycleMomentum) and the compiled update holds β₁ fixed'
     : onnxRuntime() === undefined ? 'onnxruntime-node did not load (npm install onnxruntime-node)' : undefined;
   if (wanted === 'onnx') {
     if (blocker) throw new OptionError(`engine 'onnx' cannot train this run: ${blocker}`, { option: 'engine' });

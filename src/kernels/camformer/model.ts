@@ -19,9 +19,20 @@ import { dropoutMask, foldNorm, normReluInference, normReluTraining, type NormSt
 
 /** Options of {@link buildModel}. */
 export interface BuildOptions {
-  /** Seed of the He initialisation (and default seed of training). */
+  /** Seed of the initial weights (and default seed of training). */
   seed?: number;
+  /**
+   * Initial weights (default 'he'): 'he' is He-normal (fan-in) weights and zero biases, the authors'
+   * `initialize_weights_he` (base/model.py L214–218, applied in large_camformer.py L257–258); 'pytorch' is PyTorch's
+   * default for Conv2d and Linear, weights and biases U(−1/√fan_in, 1/√fan_in) (kaiming_uniform_ with a = √5), which
+   * the published replicates got (train_rep.py builds CNN(**model_args) without re-initialising). Batch norm starts
+   * at γ = 1, β = 0 either way.
+   */
+  init?: 'he' | 'pytorch';
 }
+
+/** The initialisations {@link BuildOptions}.init accepts: 'he' (the default) and 'pytorch'. */
+export const INITS = ['he', 'pytorch'] as const;
 
 export interface ForwardOptions {
   training?: boolean;
@@ -314,23 +325,32 @@ function normAffine(x: tf.Tensor4D, s: NormState, epsilon: number): tf.Tensor4D 
 let variableCounter = 0;
 
 /**
- * Builds a model from a preset name or a config, with He-normal weights (fan-in) and zero biases.
+ * Builds a model from a preset name or a config, with He-normal weights (fan-in) and zero biases, or PyTorch's
+ * default initialisation (`init: 'pytorch'`).
  * @param nameOrConfig - A preset name or a (partial) config, as {@link resolveConfig} takes.
- * @param options - `seed` of the initialisation (default 0).
+ * @param options - `seed` of the initialisation (default 0) and `init` ('he', default, or 'pytorch').
  * @returns A new untrained model.
  * @example
- * const model = buildModel({ base: 'camformer-mini', encoding: 'onehot' }, { seed: 1 });
+ * const model = buildModel({ base: 'camformer-mini', encoding: 'onehot' }, { seed: 1, init: 'pytorch' });
  */
 export function buildModel(nameOrConfig: PresetName | (Partial<CnnConfig> & { base?: PresetName }), options: BuildOptions = {}): Model {
   const config = resolveConfig(nameOrConfig);
+  const init = options.init ?? 'he';
+  if (!INITS.includes(init)) throw new ModelError(`unknown init '${init as string}'; expected ${INITS.join(' or ')}`, { option: 'init' });
   const rng = createRandom(options.seed ?? 0);
   const params = new Map<string, tf.Variable>();
   const state = new Map<string, tf.Variable>();
-  const he = (shape: number[], fanIn: number): tf.Tensor => {
+  const draw = (shape: number[], fanIn: number, kind: 'weight' | 'bias'): tf.Tensor => {
     const size = shape.reduce((a, b) => a * b, 1);
+    if (init === 'he' && kind === 'bias') return tf.zeros(shape);
     const values = new Float32Array(size);
-    const sd = Math.sqrt(2 / fanIn);
-    for (let i = 0; i < size; i++) values[i] = rng.normal() * sd;
+    if (init === 'he') {
+      const sd = Math.sqrt(2 / fanIn);
+      for (let i = 0; i < size; i++) values[i] = rng.normal() * sd;
+    } else {
+      const bound = 1 / Math.sqrt(fanIn);
+      for (let i = 0; i < size; i++) values[i] = (2 * rng.float() - 1) * bound;
+    }
     return tf.tensor(values, shape);
   };
   const add = (map: Map<string, tf.Variable>, name: string, t: tf.Tensor, trainable: boolean) =>
@@ -339,8 +359,8 @@ export function buildModel(nameOrConfig: PresetName | (Partial<CnnConfig> & { ba
   blockShapes(config); // throws early when the length collapses
   config.convs.forEach((l, k) => {
     const i = k + 1;
-    add(params, `conv${i}/kernel`, he([1, l.kernel, inChannels, l.channels], l.kernel * inChannels), true);
-    add(params, `conv${i}/bias`, tf.zeros([l.channels]), true);
+    add(params, `conv${i}/kernel`, draw([1, l.kernel, inChannels, l.channels], l.kernel * inChannels, 'weight'), true);
+    add(params, `conv${i}/bias`, draw([l.channels], l.kernel * inChannels, 'bias'), true);
     add(params, `bn${i}/gamma`, tf.ones([l.channels]), true);
     add(params, `bn${i}/beta`, tf.zeros([l.channels]), true);
     add(state, `bn${i}/movingMean`, tf.zeros([l.channels]), false);
@@ -349,8 +369,8 @@ export function buildModel(nameOrConfig: PresetName | (Partial<CnnConfig> & { ba
   });
   let inSize = flattenSize(config);
   [...config.dense, 1].forEach((size, j) => {
-    add(params, `dense${j + 1}/kernel`, he([inSize, size], inSize), true);
-    add(params, `dense${j + 1}/bias`, tf.zeros([size]), true);
+    add(params, `dense${j + 1}/kernel`, draw([inSize, size], inSize, 'weight'), true);
+    add(params, `dense${j + 1}/bias`, draw([size], inSize, 'bias'), true);
     inSize = size;
   });
   return new Model(config, params, state);

@@ -8,19 +8,26 @@
  * prediction and everything downstream use the model as after a tfjs run.
  */
 import type { NamedArray } from '../tensor/checkpoint';
-import type { StepResult, TrainingRun, Validation } from '../tensor/loop';
+import { ModelError } from '../../errors';
+import type { StepResult, StepSettings, TrainingRun, Validation, ValidationContext } from '../tensor/loop';
 import type { LossName } from '../tensor/losses';
 import type { OptimizerName } from '../tensor/optimizers';
 import type { Model } from './model';
 import { assignWeights, modelWeights } from './onnx/bridge';
 import type { ParamSpec } from './onnx/layout';
 import { OnnxTrainer, type OnnxTrainerOptions } from './onnx/trainer';
-import { predictSubset, scoreValidation, type Subset } from './validation';
+import { predictSubset, scoreValidation, validationSubset, type Subset } from './validation';
 
 export interface OnnxRunOptions {
   loss: LossName;
+  /** Huber's δ (default 1). */
+  huberDelta?: number;
   optimizer: OptimizerName;
   weightDecay: number;
+  /** Validation batch size (default 256): with `validationDropLast`, only the rows of full batches are scored. */
+  batchSize?: number;
+  /** Score only the full batches of each epoch's shuffled validation order (default false; the authors' drop_last). */
+  validationDropLast?: boolean;
   /** Session settings passed to the trainer (threads, provider, …); default: every core, CPU provider. */
   session?: Pick<OnnxTrainerOptions, 'threads' | 'provider' | 'spin' | 'keepPatches'>;
 }
@@ -48,24 +55,36 @@ export class OnnxCamformerRun implements TrainingRun {
   /** Compiles the training step for the model's config and starts from the model's current weights. */
   static async create(model: Model, train: Subset, validation: Subset, options: OnnxRunOptions): Promise<OnnxCamformerRun> {
     const trainer = await OnnxTrainer.create(model.config, {
-      ...options.session, loss: options.loss, optimizer: options.optimizer, weightDecay: options.weightDecay,
+      ...options.session, loss: options.loss, huberDelta: options.huberDelta, optimizer: options.optimizer, weightDecay: options.weightDecay,
       weights: modelWeights(model),
     });
     return new OnnxCamformerRun(model, trainer, train, validation, options);
   }
 
-  async step(rows: Int32Array, learningRate: number, seed: number): Promise<StepResult> {
+  /**
+   * One compiled step at the step's learning rate, dropout masks from its seed. A per-step β₁ (OneCycle with
+   * cycleMomentum) cannot reach the compiled update, so it is refused rather than ignored (engine.ts sends such
+   * runs to tfjs).
+   */
+  async step(rows: Int32Array, settings: StepSettings): Promise<StepResult> {
+    if (settings.beta1 !== undefined && settings.beta1 !== this.trainer.compiled.optimizer.beta1) {
+      throw new ModelError(`the ONNX training step holds β₁ at ${this.trainer.compiled.optimizer.beta1}; this schedule sets β₁ ${settings.beta1} (train with engine 'tfjs')`, { option: 'engine' });
+    }
     const picked = Int32Array.from(rows, (r) => this.train.index[r]!);
     const x = this.train.rows.encodeRows(picked);
     const y = Float32Array.from(picked, (r) => this.train.y[r]!);
-    return { loss: await this.trainer.step(x, y, learningRate, seed) };
+    return { loss: await this.trainer.step(x, y, settings.learningRate, settings.seed) };
   }
 
-  /** Loss, r and ρ on the held-out rows, predicted by the inference graph with the current weights. */
-  async validate(): Promise<Validation> {
-    if (this.validation.index.length < 2) return { loss: NaN };
-    const predicted = await predictSubset(this.validation, (x) => this.trainer.predict(x));
-    return scoreValidation(this.validation, predicted, this.options.loss);
+  /**
+   * Loss, r and ρ on the held-out rows (with validationDropLast, those of this epoch's full batches), predicted
+   * by the inference graph with the current weights.
+   */
+  async validate(context: ValidationContext): Promise<Validation> {
+    const subset = validationSubset(this.validation, context, { dropLast: this.options.validationDropLast ?? false, batchSize: this.options.batchSize ?? 256 });
+    if (subset.index.length < 2) return { loss: NaN };
+    const predicted = await predictSubset(subset, (x) => this.trainer.predict(x));
+    return scoreValidation(subset, predicted, this.options.loss, { huberDelta: this.options.huberDelta });
   }
 
   weights(): NamedArray[] {

@@ -6,6 +6,7 @@
 import { tf } from '../tensor/tf';
 import { deriveSeed } from '../../stats/random';
 import { loss as lossOf, type LossName } from '../tensor/losses';
+import type { StepOverrides } from '../tensor/optimizers';
 import type { Optimizer } from '../tensor/optimizers';
 import { convPadding } from './config';
 import type { Model } from './model';
@@ -30,17 +31,26 @@ export function maxMicroBatch(model: Model, budgetBytes = 1536 * 2 ** 20): numbe
   return Math.max(1, Math.floor(budgetBytes / perSequence));
 }
 
+/** What one training step needs besides the batch. */
+export interface TrainStepOptions extends StepOverrides {
+  /** Default 'l1'. */
+  loss?: LossName;
+  /** Huber's δ (default 1). */
+  huberDelta?: number;
+  lr: number;
+  dropoutSeed: number;
+  /** Largest micro-batch (default: what fits the wasm heap on wasm, else the whole batch). */
+  microBatch?: number;
+}
+
 /**
  * One optimisation step on one batch; resolves to the batch loss. Batches larger than `microBatch` (default:
  * what fits the wasm heap, see maxMicroBatch) are split and their gradients accumulated by rows; batch-norm
- * statistics are then per micro-batch.
+ * statistics are then per micro-batch. `beta1` overrides the optimiser's β₁ for this step (OneCycle's cycle).
  */
-export async function trainStep(
-  model: Model, optimizer: Optimizer, x: tf.Tensor3D, y: tf.Tensor1D,
-  options: { loss?: LossName; lr: number; dropoutSeed: number; microBatch?: number },
-): Promise<number> {
+export async function trainStep(model: Model, optimizer: Optimizer, x: tf.Tensor3D, y: tf.Tensor1D, options: TrainStepOptions): Promise<number> {
   const { grads, loss } = batchGradients(model, x, y, options);
-  optimizer.step(model.params, grads, options.lr);
+  optimizer.step(model.params, grads, options.lr, { beta1: options.beta1 });
   model.markChanged();
   tf.dispose(Object.values(grads));
   return loss;
@@ -49,7 +59,7 @@ export async function trainStep(
 /** Mean loss and gradients (keyed by parameter name) of a batch, in micro-batches when it is large. */
 export function batchGradients(
   model: Model, x: tf.Tensor3D, y: tf.Tensor1D,
-  options: { loss?: LossName; dropoutSeed: number; microBatch?: number },
+  options: { loss?: LossName; huberDelta?: number; dropoutSeed: number; microBatch?: number },
 ): { grads: Record<string, tf.Tensor>; loss: number } {
   const n = x.shape[0];
   const limit = Math.min(n, options.microBatch ?? (tf.getBackend() === 'wasm' ? maxMicroBatch(model) : n));
@@ -64,7 +74,7 @@ export function batchGradients(
     const ys = whole ? y : tf.slice(y, [start], [size]);
     const seed = whole ? options.dropoutSeed : deriveSeed(options.dropoutSeed, 'micro', start);
     const { value, grads } = tf.variableGrads(
-      () => lossOf(options.loss ?? 'l1', model.forward(xs, { training: true, dropoutSeed: seed }).output, ys), vars);
+      () => lossOf(options.loss ?? 'l1', model.forward(xs, { training: true, dropoutSeed: seed }).output, ys, { huberDelta: options.huberDelta }), vars);
     loss += value.dataSync()[0]! * (size / n);
     for (const [name, v] of model.params) {
       const g = grads[v.name];
@@ -89,8 +99,7 @@ export function batchGradients(
  * first; gradients are averaged by rows, running statistics averaged, and the update applied here.
  */
 export async function parallelTrainStep(
-  model: Model, optimizer: Optimizer, worker: ModelWorker, x: tf.Tensor3D, y: tf.Tensor1D,
-  options: { loss?: LossName; lr: number; dropoutSeed: number; microBatch?: number },
+  model: Model, optimizer: Optimizer, worker: ModelWorker, x: tf.Tensor3D, y: tf.Tensor1D, options: TrainStepOptions,
 ): Promise<number> {
   const n = x.shape[0];
   if (n < 4) return trainStep(model, optimizer, x, y, options);
@@ -101,7 +110,7 @@ export async function parallelTrainStep(
   const [ya, yb] = tf.split(y, [mine, n - mine]);
   const theirs = worker.grad({
     weights, data: xb!.dataSync() as Float32Array, shape: [n - mine, x.shape[1], x.shape[2]], y: yb!.dataSync() as Float32Array,
-    loss: options.loss ?? 'l1', dropoutSeed: deriveSeed(options.dropoutSeed, 'worker'),
+    loss: options.loss ?? 'l1', huberDelta: options.huberDelta, dropoutSeed: deriveSeed(options.dropoutSeed, 'worker'),
   });
   const own = batchGradients(model, xa as tf.Tensor3D, ya as tf.Tensor1D, options);
   const other = await theirs;
@@ -117,7 +126,7 @@ export async function parallelTrainStep(
     }
     return out;
   });
-  optimizer.step(model.params, named, options.lr);
+  optimizer.step(model.params, named, options.lr, { beta1: options.beta1 });
   let at = 0;
   tf.tidy(() => {
     for (const v of model.state.values()) {

@@ -7,7 +7,8 @@
 import { tf } from '../tensor/tf';
 import type { SequenceRows } from '../../data/rows';
 import { pearson, spearman } from '../../stats/correlation';
-import type { Validation } from '../tensor/loop';
+import { createRandom } from '../../stats/random';
+import type { Validation, ValidationContext } from '../tensor/loop';
 import { loss as lossOf, type LossName } from '../tensor/losses';
 
 /** Rows of a `SequenceRows` picked by `index`, with their targets (indexed like the rows, not like `index`). */
@@ -24,9 +25,9 @@ export const VALIDATION_BATCH = 1024;
  * Loss, r, ρ and the score r + ρ of `predicted` against the subset's targets; non-finite predictions give a
  * NaN score (never the best epoch). With fewer than two rows there is nothing to correlate: `{ loss: NaN }`.
  */
-export function scoreValidation(subset: Subset, predicted: Float32Array, loss: LossName): Validation {
+export function scoreValidation(subset: Subset, predicted: Float32Array, loss: LossName, options: { huberDelta?: number } = {}): Validation {
   const measured = Float32Array.from(subset.index, (r) => subset.y[r]!);
-  const value = tf.tidy(() => lossOf(loss, tf.tensor1d(predicted), tf.tensor1d(measured)).dataSync()[0]!);
+  const value = tf.tidy(() => lossOf(loss, tf.tensor1d(predicted), tf.tensor1d(measured), { huberDelta: options.huberDelta }).dataSync()[0]!);
   if (!predicted.every(Number.isFinite)) return { loss: value, score: NaN, metrics: { valPearson: NaN, valSpearman: NaN } };
   const valPearson = pearson(predicted, measured);
   const valSpearman = spearman(predicted, measured);
@@ -42,4 +43,16 @@ export async function predictSubset(subset: Subset, predictBatch: (x: Float32Arr
     predicted.set(await predictBatch(rows.encodeRows(batch), batch.length), first);
   }
   return predicted;
+}
+
+/**
+ * The rows one validation scores. Without `dropLast`, the whole subset. With it (the authors' validation
+ * DataLoader with drop_last), the rows of the full batches of this epoch's shuffled order (seeded by
+ * `context.seed`): the mean of equal-sized batch losses is then the mean over those rows.
+ */
+export function validationSubset(subset: Subset, context: ValidationContext, options: { dropLast: boolean; batchSize: number }): Subset {
+  if (!options.dropLast) return subset;
+  const kept = Math.floor(subset.index.length / options.batchSize) * options.batchSize;
+  const index = createRandom(context.seed).shuffle(Int32Array.from(subset.index)).subarray(0, kept);
+  return { rows: subset.rows, index, y: subset.y };
 }

@@ -2,4 +2,6 @@
 // evaluation and filter read-out (motif matches, knock-outs).
 export * from './model';
 export * from './train';
+export * from './evaluate';
+export * from './recipe';
 export * from './knockout';

@@ -1,7 +1,9 @@
 /**
  * Reading a trained DeepRAGE model (the paper's Fig. 4–5): filters → PFMs from their top activating windows;
- * filters matched to motifs; in silico knock-out of a filter (its activations set to 0) and the genes whose
- * predictions change most; and, for simulated data, how well the knock-outs recover the known targets (AUROC).
+ * filters matched to motifs; in silico knock-out of a filter (its activations set to 0, or its weights set to 0 as
+ * the paper does) and the genes whose predictions change most; and, for simulated data, how well the knock-outs
+ * recover the known targets: by AUROC, and by the paper's tests (§5.3) — a one-sided Wilcoxon rank-sum test of the
+ * targets' effects against the other genes', and Fisher's exact test of the targets among the top-5 genes.
  *
  * The motif work is src/motifs': PFMs are counted by `topWindowMatrices` (this file only supplies the first
  * layer's activations on both strands), and filter → motif matching is `motifSimilarity` — the Pearson
@@ -19,6 +21,8 @@ import { motifSimilarity } from '../../motifs/compare';
 import type { PwmLike } from '../../motifs/motif';
 import { topWindowMatrices, type ActivationBatch } from '../../motifs/top-windows';
 import { rank } from '../../stats/correlation';
+import { fisherExact } from '../../stats/fisher-exact';
+import { wilcoxonRankSum } from '../../stats/rank-sum';
 import type { DeepRageModel } from './model';
 import { deepRageFeatures, promoterTensor, predictDeepRage } from './train';
 
@@ -100,18 +104,37 @@ export function filterMotifMatches(model: DeepRageModel, sequences: readonly str
   return aq.from(rows);
 }
 
+/** How a filter is knocked out: its output set to 0, or its weights (the paper's §5.3: the bias then remains). */
+export const KNOCKOUT_MODES = ['output', 'weights'] as const;
+/** One of {@link KNOCKOUT_MODES}. */
+export type KnockoutMode = (typeof KNOCKOUT_MODES)[number];
+
+export interface FilterKnockoutOptions {
+  /** Filters to knock out (default: all). */
+  filters?: number[];
+  /**
+   * 'output' (default): the filter's activations are set to 0; 'weights': its weights are set to 0, as the paper
+   * ("setting the known motif weights to zeros", §5.3), so it outputs activation(bias) at every position.
+   */
+  mode?: KnockoutMode;
+}
+
 /**
  * In silico knock-out of each filter: per filter and gene, the mean over conditions of |prediction −
- * prediction with the filter zeroed|. Table `filter, gene, effect` (regression models).
+ * prediction with the filter knocked out|. Table `filter, gene, effect` (regression models).
  * @param model - A trained DeepRAGE regression model.
  * @param data - The data (sequences, regulator expression).
- * @param options - `filters` to knock out (default all).
+ * @param options - `filters` to knock out (default all) and `mode` ('output', default: activations set to 0;
+ *   'weights': weights set to 0, the paper's §5.3).
  * @returns Table `filter, gene, effect`.
  * @example
- * const effects = filterKnockouts(trained.model, sim, { filters: [0, 3] });
+ * const effects = filterKnockouts(trained.model, sim, { filters: [0, 3], mode: 'weights' });
  */
-export function filterKnockouts(model: DeepRageModel, data: DeepRageData, options: { filters?: number[] } = {}): ColumnTable {
+export function filterKnockouts(model: DeepRageModel, data: DeepRageData, options: FilterKnockoutOptions = {}): ColumnTable {
   if (model.config.task !== 'regression') throw new OptionError('knock-out effects are computed on a regression model', { option: 'task' });
+  const mode = options.mode ?? 'output';
+  if (!KNOCKOUT_MODES.includes(mode)) throw new OptionError(`unknown knock-out mode '${mode as string}'; expected ${KNOCKOUT_MODES.join(' or ')}`, { option: 'mode' });
+  const filterFill = mode === 'weights' ? model.filterBiasOutputs() : undefined;
   const F = model.config.filters;
   const filters = options.filters ?? Array.from({ length: F }, (_, f) => f);
   const features = deepRageFeatures(model, data.sequences);
@@ -122,7 +145,7 @@ export function filterKnockouts(model: DeepRageModel, data: DeepRageData, option
     for (const f of filters) {
       const mask = new Float32Array(F).fill(1);
       mask[f] = 0;
-      const ko = predictDeepRage(model, data, { features, filterMask: mask });
+      const ko = predictDeepRage(model, data, { features, filterMask: mask, filterFill });
       data.genes.forEach((gene, g) => {
         let sum = 0;
         for (let c = 0; c < C; c++) sum += Math.abs(base[g * C + c]! - ko[g * C + c]!);
@@ -171,19 +194,34 @@ export interface TargetRecoveryInput extends DeepRageData {
   regulatorMotifs: readonly PwmLike[];
 }
 
+export interface TargetRecoveryOptions {
+  /** Top activating windows per filter PFM (default 100, the paper's). */
+  top?: number;
+  /** How the filters are knocked out (default 'output'; 'weights' is the paper's). */
+  mode?: KnockoutMode;
+  /** Genes with the largest effects counted for Fisher's test (default 5: "three out of the top five", §5.3). */
+  topGenes?: number;
+}
+
 /**
- * For each regulator with targets: its best-matching filter (by PFM similarity to its motif), the AUROC of
- * that filter's knock-out effect in ranking the true targets above the other genes, and the AUROC of the
- * regulator-input knock-out, and (tensor join) of the filter × regulator pair knock-out. Table `regulator,
- * filter, similarity, targets, filterAuroc, regulatorAuroc, pairAuroc`.
+ * For each regulator with targets: its best-matching filter (by PFM similarity to its motif), and how that
+ * filter's knock-out singles out the true targets — the AUROC of its effects (targets vs other genes), the
+ * paper's one-sided Wilcoxon rank-sum p-value (targets' effects greater, §5.3: p < 0.022), and among the
+ * `topGenes` genes with the largest effects the number of targets with the one-sided Fisher exact p-value
+ * (§5.3: 3 of the top 5, p < 0.0026); then the AUROC of the regulator-input knock-out and (tensor join) of the
+ * filter × regulator pair knock-out. Table `regulator, filter, similarity, targets, filterAuroc, rankSumP,
+ * topTargets, fisherP, regulatorAuroc, pairAuroc`.
  * @param model - A trained DeepRAGE model.
  * @param sim - The data with its ground truth (`truth`, `regulatorMotifs`), e.g. from {@link simulateDeepRage}.
- * @param options - `top` windows per filter PFM (default 100).
+ * @param options - `top` windows per filter PFM (default 100), `mode` of the knock-out ('output', default, or
+ *   'weights'), `topGenes` counted for Fisher's test (default 5).
  * @returns One row per regulator with targets.
  * @example
- * knockoutTargetRecovery(trained.model, sim).objects();
+ * knockoutTargetRecovery(trained.model, sim, { mode: 'weights' }).objects();
  */
-export function knockoutTargetRecovery(model: DeepRageModel, sim: TargetRecoveryInput, options: { top?: number } = {}): ColumnTable {
+export function knockoutTargetRecovery(model: DeepRageModel, sim: TargetRecoveryInput, options: TargetRecoveryOptions = {}): ColumnTable {
+  const topGenes = options.topGenes ?? 5;
+  if (!(Number.isInteger(topGenes) && topGenes >= 1)) throw new OptionError(`expected a positive number of top genes, got ${topGenes}`, { option: 'topGenes' });
   const pfms = filterPfms(model, sim.sequences, options.top ?? 100);
   const G = sim.genes.length;
   // Each regulator's filter is chosen from the PFMs first, so only those filters need knocking out.
@@ -192,7 +230,7 @@ export function knockoutTargetRecovery(model: DeepRageModel, sim: TargetRecovery
     const filter = similarities.indexOf(Math.max(...similarities));
     return { filter, similarity: similarities[filter]! };
   });
-  const knockouts = filterKnockouts(model, sim, { filters: [...new Set(chosen.map((c) => c.filter))] });
+  const knockouts = filterKnockouts(model, sim, { filters: [...new Set(chosen.map((c) => c.filter))], mode: options.mode });
   const koFilter = Int32Array.from(knockouts.array('filter') as ArrayLike<number>);
   const koEffect = Float64Array.from(knockouts.array('effect') as ArrayLike<number>);
   const effectOf = (filter: number) => koEffect.filter((_, i) => koFilter[i] === filter);
@@ -208,12 +246,41 @@ export function knockoutTargetRecovery(model: DeepRageModel, sim: TargetRecovery
     const targets = labels.filter(Boolean).length;
     if (!targets) continue; // decoys: nothing to recover
     const { filter, similarity } = chosen[r]!;
+    const effects = effectOf(filter);
     rows.push({
       regulator, filter, similarity, targets,
-      filterAuroc: auroc(effectOf(filter), labels),
+      filterAuroc: auroc(effects, labels),
+      ...targetTests(effects, labels, topGenes),
       regulatorAuroc: auroc(regulatorKnockout(model, sim, regulator), labels),
       pairAuroc: model.config.join === 'tensor' ? auroc(regulatorKnockout(model, sim, regulator, filter), labels) : NaN,
     });
   }
   return aq.from(rows);
+}
+
+/**
+ * The paper's two tests of a knock-out's effects against the known targets (§5.3): the one-sided rank-sum
+ * p-value of the targets' effects against the other genes', and Fisher's exact test (one-sided) of targets among
+ * the `top` genes with the largest effects.
+ * @param effects - Knock-out effect per gene.
+ * @param labels - Whether each gene is a true target.
+ * @param top - Genes with the largest effects counted for Fisher's test (default 5).
+ * @returns The rank-sum p-value, the number of targets among the top genes and Fisher's p-value.
+ * @example
+ * targetTests([0.9, 0.8, 0.1, 0.05, 0.02, 0.01], [true, true, false, false, false, false], 2); // topTargets 2
+ */
+export function targetTests(effects: ArrayLike<number>, labels: ArrayLike<boolean>, top = 5): { rankSumP: number; topTargets: number; fisherP: number } {
+  const onTarget: number[] = [];
+  const offTarget: number[] = [];
+  for (let g = 0; g < effects.length; g++) (labels[g] ? onTarget : offTarget).push(effects[g]!);
+  if (!onTarget.length || !offTarget.length) return { rankSumP: NaN, topTargets: NaN, fisherP: NaN };
+  const rankSumP = wilcoxonRankSum(onTarget, offTarget, { alternative: 'greater' }).pValue;
+  const order = Array.from({ length: effects.length }, (_, g) => g).sort((a, b) => effects[b]! - effects[a]! || a - b);
+  const k = Math.min(top, effects.length);
+  const topTargets = order.slice(0, k).filter((g) => labels[g]).length;
+  const a = topTargets;
+  const b = k - topTargets;
+  const c = onTarget.length - topTargets;
+  const d = offTarget.length - b;
+  return { rankSumP, topTargets, fisherP: fisherExact(a, b, c, d, 'greater').pValue };
 }

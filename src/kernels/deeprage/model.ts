@@ -1,8 +1,11 @@
 /**
  * DeepRAGE (Liu et al.): a promoter CNN and a transcription-factor dense net, joined three ways —
- *   'concat'  : flattened (max-pooled) conv output ⧺ TF embedding → dense layers;
- *   'tensor'  : outer product of the globally max-pooled filter vector and the TF embedding → dense layers;
- *   'rnn'     : TF embedding broadcast along the pooled conv output, concatenated per position → GRU → dense.
+ *   'concat'  : flattened conv output (max-pooled by `pool`; pool 1 is the paper's unpooled x′, §4.1 Eq. 3) ⧺ TF
+ *               embedding → dense layers;
+ *   'tensor'  : outer product of the globally max-pooled filter vector and the TF embedding → dense layers (the
+ *               paper's 1000-to-1 pooling, §4.2);
+ *   'rnn'     : TF embedding broadcast along the pooled conv output, concatenated per position → GRU or LSTM
+ *               (`rnnCell`; the paper names both, §4.3) → dense.
  * Three dense layers (two hidden + output); the output is one value (regression), 3 logits (down / baseline /
  * up) or 5 (expression quintiles). Built from tfjs-layers objects applied eagerly, so the training step, filter knock-outs and feature taps
  * share one forward function.
@@ -10,16 +13,21 @@
  * Deviation for speed, not in effect: the sequence branch depends on the gene only and the TF branch on the
  * condition only, so a batch is a set of genes × a set of conditions and each branch runs once per gene or
  * condition; the joined pairs are formed by broadcasting. This gives exactly the per-pair network of the paper.
- * Sizes default small (16 filters of width 11, TF embedding 16, dense 64 → 32) for CPU quick mode; the
- * paper used more filters (256) and larger dense layers. Other deviations, each an option: filters scan both
- * strands (`bothStrands`), and the first layer is not clamped at 0 before pooling (`convActivation`, below).
- * A filter knock-out sets the filter's pooled output to 0, so nothing from it reaches the join.
+ * Sizes default small (16 filters of width 11, TF embedding 16, dense 64 → 32) for CPU quick mode;
+ * `DEEPRAGE_PAPER_DESIGN` is the paper's: 256 filters with ReLU on the forward strand, the TF network one dense
+ * layer with ReLU (§4.1 Eq. 2), the concat join unpooled. The paper does not give the filter width (its text
+ * names only l, Eq. 1; the Fig. 4 logos are not in the text), so the width stays an option (default 11). Other
+ * deviations of the defaults, each an option: filters scan both strands (`bothStrands`), the first layer is not
+ * clamped at 0 (`convActivation`), and the TF network has a hidden ReLU layer and a linear (signed) embedding.
+ * A filter knock-out sets the filter's pooled output to 0 (`mode: 'output'`) or its weights to 0 (`mode:
+ * 'weights'`, the paper's §5.3: the filter then outputs activation(bias) everywhere; see `filterBiasOutputs`).
  */
 import { tf } from '../tensor/tf';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelError, OptionError } from '../../errors';
 
 export const DEEPRAGE_JOINS = ['concat', 'tensor', 'rnn'] as const;
+export const RNN_CELLS = ['gru', 'lstm'] as const;
 export type DeepRageJoin = (typeof DEEPRAGE_JOINS)[number];
 export type DeepRageTask = 'regression' | 'classification';
 
@@ -39,14 +47,18 @@ export interface DeepRageConfig {
   kernelSize: number;
   /** Max-pool width over conv positions (concat and rnn joins). */
   pool: number;
-  /** Hidden units of the regulator branch. */
+  /** Hidden ReLU units of the TF network before the embedding (0: the embedding layer alone, as the paper's Eq. 2). */
   tfHidden: number;
   /** Size of the regulator embedding. */
   tfEmbedding: number;
+  /** Activation of the TF embedding: 'linear' (default; regulator activity is signed) or 'relu' (the paper's Eq. 2). */
+  tfActivation: 'linear' | 'relu';
   /** Widths of the two dense layers after the join. */
   dense: [number, number];
   /** Units of the recurrent join ('rnn'). */
   rnnUnits: number;
+  /** Recurrent cell of the rnn join (default 'gru'). */
+  rnnCell: (typeof RNN_CELLS)[number];
   /**
    * First-layer activation. 'relu' is the paper's. The default 'linear' differs only by not clamping at 0:
    * ReLU commutes with the max-pool, so relu(conv) → max equals max(conv) → relu, and dropping the clamp keeps
@@ -63,8 +75,22 @@ export interface DeepRageConfig {
 
 export const DEFAULT_DEEPRAGE_CONFIG: Omit<DeepRageConfig, 'sequenceLength' | 'regulators'> = {
   join: 'tensor', task: 'regression', classes: 3, filters: 16, kernelSize: 11, pool: 25, tfHidden: 32, tfEmbedding: 16,
-  dense: [64, 32], rnnUnits: 16, convActivation: 'linear', bothStrands: true, seed: 1,
+  tfActivation: 'linear', dense: [64, 32], rnnUnits: 16, rnnCell: 'gru', convActivation: 'linear', bothStrands: true, seed: 1,
 };
+
+/**
+ * The paper's design (§4.1–4.3) over the defaults: 256 filters with ReLU scanning the forward strand, the TF
+ * network one ReLU layer, and per join the paper's pooling — concat unpooled (pool 1), tensor after the global
+ * max-pool (always), rnn over the pooled positions. Sizes the paper does not state (filter width, TF units, dense
+ * widths, RNN units) keep the defaults.
+ * @param join - 'concat', 'tensor' or 'rnn'.
+ * @returns The config fields the paper fixes, to lay over the defaults.
+ * @example
+ * const design = deepRagePaperDesign('concat'); // { filters: 256, convActivation: 'relu', pool: 1, … }
+ */
+export function deepRagePaperDesign(join: DeepRageJoin): Partial<DeepRageConfig> {
+  return { filters: 256, convActivation: 'relu', bothStrands: false, tfHidden: 0, tfActivation: 'relu', ...(join === 'concat' ? { pool: 1 } : {}) };
+}
 
 export interface DeepRageForwardOptions {
   /** Per-filter multipliers applied to the conv activations (0 knocks a filter out). */
@@ -100,12 +126,13 @@ export class DeepRageModel {
     const init = () => tfl.initializers.glorotUniform({ seed: seed++ });
     this.conv = tfl.layers.conv1d({ filters: config.filters, kernelSize: config.kernelSize, padding: 'same', activation: config.convActivation, kernelInitializer: init() });
     this.tfLayers = [
-      tfl.layers.dense({ units: config.tfHidden, activation: 'relu', kernelInitializer: init() }),
-      // Linear embedding: regulator activity is signed, and the joins (above all the tensor product) need the sign.
-      tfl.layers.dense({ units: config.tfEmbedding, kernelInitializer: init() }),
+      ...(config.tfHidden > 0 ? [tfl.layers.dense({ units: config.tfHidden, activation: 'relu', kernelInitializer: init() })] : []),
+      // Linear embedding by default: regulator activity is signed, and the joins (above all the tensor product) need the sign.
+      tfl.layers.dense({ units: config.tfEmbedding, activation: config.tfActivation, kernelInitializer: init() }),
     ];
     if (config.join === 'rnn') {
-      this.gru = tfl.layers.gru({ units: config.rnnUnits, kernelInitializer: init(), recurrentInitializer: tfl.initializers.orthogonal({ seed: seed++ }) });
+      const cell = config.rnnCell === 'lstm' ? tfl.layers.lstm : tfl.layers.gru;
+      this.gru = cell({ units: config.rnnUnits, kernelInitializer: init(), recurrentInitializer: tfl.initializers.orthogonal({ seed: seed++ }) });
     }
     this.denseLayers = [
       tfl.layers.dense({ units: config.dense[0], activation: 'relu', kernelInitializer: init() }),
@@ -166,6 +193,7 @@ export class DeepRageModel {
     return tf.tidy(() => {
       const act = this.sequenceActivations(onehot, options);
       if (this.config.join === 'tensor') return tf.max(act, 1);
+      if (this.config.pool === 1) return act;
       const pooled = tf.maxPool(tf.expandDims(act, 1) as tf.Tensor4D, [1, this.config.pool], [1, this.config.pool], 'valid');
       return tf.squeeze(pooled, [1]);
     });
@@ -210,6 +238,24 @@ export class DeepRageModel {
     return this.conv.getWeights()[0]!.clone() as tf.Tensor3D;
   }
 
+  /** Replaces the conv filters [kernelSize, 4, filters] (the biases stay): for knock-outs done on the weights themselves. */
+  setFilterWeights(kernel: tf.Tensor3D): void {
+    this.ensureBuilt();
+    this.conv.setWeights([kernel, this.conv.getWeights()[1]!]);
+  }
+
+  /**
+   * What each filter outputs at every position once its weights are zeroed: activation(bias), the same on both
+   * strands and under any max-pool. Knocking a filter out "by setting the motif weights to zeros" (the paper,
+   * §5.3) therefore equals replacing its features by this value — which is how filterKnockouts' weights mode
+   * computes it without a new convolution per filter.
+   */
+  filterBiasOutputs(): Float32Array {
+    this.ensureBuilt();
+    const bias = this.conv.getWeights()[1]!.dataSync() as Float32Array;
+    return Float32Array.from(bias, (b) => (this.config.convActivation === 'relu' ? Math.max(0, b) : b));
+  }
+
   dispose(): void {
     for (const layer of this.layers()) if (layer.built) layer.dispose();
   }
@@ -233,9 +279,12 @@ export function createDeepRageModel(config: Partial<DeepRageConfig> & Pick<DeepR
 
 function checkConfig(config: DeepRageConfig): void {
   if (!DEEPRAGE_JOINS.includes(config.join)) throw new OptionError(`unknown join '${config.join}'; expected ${DEEPRAGE_JOINS.join(', ')}`, { option: 'join' });
+  if (!RNN_CELLS.includes(config.rnnCell)) throw new OptionError(`unknown rnnCell '${config.rnnCell}'; expected ${RNN_CELLS.join(' or ')}`, { option: 'rnnCell' });
+  if (config.tfActivation !== 'linear' && config.tfActivation !== 'relu') throw new OptionError(`tfActivation must be 'linear' or 'relu', got '${config.tfActivation as string}'`, { option: 'tfActivation' });
+  if (!Number.isInteger(config.tfHidden) || config.tfHidden < 0) throw new OptionError(`expected an integer ≥ 0, got ${config.tfHidden}`, { option: 'tfHidden' });
   if (config.task !== 'regression' && config.task !== 'classification') throw new OptionError(`unknown task '${config.task}'`, { option: 'task' });
   if (config.classes !== 3 && config.classes !== 5) throw new OptionError(`expected 3 or 5 classes, got ${config.classes}`, { option: 'classes' });
-  for (const key of ['sequenceLength', 'regulators', 'filters', 'kernelSize', 'pool', 'tfHidden', 'tfEmbedding', 'rnnUnits'] as const) {
+  for (const key of ['sequenceLength', 'regulators', 'filters', 'kernelSize', 'pool', 'tfEmbedding', 'rnnUnits'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 1) throw new OptionError(`expected a positive integer, got ${config[key]}`, { option: key });
   }
   if (config.join !== 'tensor' && config.pool > config.sequenceLength) {

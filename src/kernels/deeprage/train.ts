@@ -2,9 +2,11 @@
  * Training and evaluation of DeepRAGE models. Splits follow the paper's three settings — unseen genes,
  * unseen conditions, unseen gene × condition pairs — at 60 / 10 / 30 (train / validation / test). A step
  * takes a batch of genes with every condition and masks the loss to the pairs of the training split, so all
- * three settings share one step. Optimisers: Adam (default) or SGD with momentum, both as in the paper; the
- * learning rate is halved when the validation loss has not improved for `patience` epochs, and the weights
- * of the best validation epoch are kept — all through the one training loop (../tensor/loop.ts).
+ * three settings share one step. Optimisers: Adam (default) or SGD (with momentum 0.9 by default; the paper's
+ * Keras SGD had none), the two the paper used; the learning rate is halved when the validation score (−loss, or
+ * the accuracy with `selectBy: 'accuracy'`, the paper's) has not improved for `patience` epochs, and the weights of
+ * the best validation epoch are kept — all through the one training loop (../tensor/loop.ts). `recipe: 'paper'`
+ * sets the paper's design and training (recipe.ts).
  */
 import { tf } from '../tensor/tf';
 import * as aq from 'arquero';
@@ -13,12 +15,12 @@ import { OptionError } from '../../errors';
 import { encode } from '../../data/encode';
 import type { DeepRageData } from '../../data/expression-matrix';
 import { createRandom } from '../../stats/random';
-import { pearson, spearman } from '../../stats/correlation';
 import type { NamedArray } from '../tensor/checkpoint';
-import { trainLoop, type ProgressEvent, type TrainingRun, type Validation } from '../tensor/loop';
+import { trainLoop, withDefaults, type ProgressEvent, type StepSettings, type TrainingRun, type Validation } from '../tensor/loop';
 import { createOptimizer, type Optimizer } from '../tensor/optimizers';
 import { assignNamedArrays, toNamedArrays } from '../tensor/variables';
-import { createDeepRageModel, type DeepRageConfig, type DeepRageModel } from './model';
+import { createDeepRageModel, DEFAULT_DEEPRAGE_CONFIG, type DeepRageConfig, type DeepRageModel } from './model';
+import { DEEPRAGE_RECIPES, deepRageRecipe, type DeepRageRecipe } from './recipe';
 
 export const DEEPRAGE_SPLITS = ['gene', 'condition', 'pair'] as const;
 export type DeepRageSplitKind = (typeof DEEPRAGE_SPLITS)[number];
@@ -66,10 +68,30 @@ export interface TrainDeepRageOptions extends Partial<Omit<DeepRageConfig, 'sequ
   batchGenes?: number;
   /** Default 5e-3. */
   learningRate?: number;
-  /** Default 'adam'; 'sgd' is SGD with momentum 0.9. */
+  /** Default 'adam'; 'sgd' is SGD with `momentum`. */
   optimizer?: 'adam' | 'sgd';
-  /** Epochs without validation improvement before the learning rate is halved (default 3). */
+  /** SGD's momentum (default 0.9; the recipe: 0, Keras 1.2.2's SGD default). */
+  momentum?: number;
+  /** Adam's ε (default 1e-7, tfjs's; the recipe: 1e-8, Keras's). */
+  epsilon?: number;
+  /** Epochs without validation improvement before the learning rate is halved (default 3; the paper: 5). */
   patience?: number;
+  /**
+   * The validation score behind the best epoch and the halving (default 'loss': −validation loss);
+   * 'accuracy' (classification only) is the paper's "validation accuracy".
+   */
+  selectBy?: 'loss' | 'accuracy';
+  /**
+   * 3-class task: the share of training pairs in the baseline class, which sets the symmetric threshold on
+   * |expression| (default 1/3: balanced classes; the paper's Table 2 implies 0.66, PAPER_BASELINE_SHARE).
+   */
+  baselineShare?: number;
+  /**
+   * The paper's design and training (recipe.ts): 256 ReLU filters on the forward strand, one-layer ReLU TF network,
+   * concat unpooled, SGD 0.01 (concat, tensor) or Adam 1e-3 (rnn), halving after 5 epochs without a better
+   * validation accuracy, the paper's class balance. Options given explicitly override it.
+   */
+  recipe?: DeepRageRecipe;
   /** Called with every progress event of the training loop. */
   onProgress?: (event: ProgressEvent) => void;
 }
@@ -104,17 +126,29 @@ export function promoterTensor(sequences: readonly string[]): tf.Tensor3D {
  * const trained = await trainDeepRage(sim, { split: 'gene', epochs: 8 });
  */
 export async function trainDeepRage(data: DeepRageData, options: TrainDeepRageOptions = {}): Promise<TrainedDeepRage> {
+  if (options.recipe !== undefined && !DEEPRAGE_RECIPES.includes(options.recipe)) {
+    throw new OptionError(`unknown recipe '${options.recipe as string}'; expected ${DEEPRAGE_RECIPES.join(', ')}`, { option: 'recipe' });
+  }
+  const join = options.join ?? DEFAULT_DEEPRAGE_CONFIG.join;
+  const task = options.task ?? DEFAULT_DEEPRAGE_CONFIG.task;
+  const merged: TrainDeepRageOptions = options.recipe ? withDefaults(deepRageRecipe(join, task), options) : options;
   // Defaults from quick-mode tuning on the simulator: small gene batches (more updates) matter most for
   // the filters to find motifs; see test/kernels/deeprage/knockout.test.ts.
-  const { epochs = 12, batchGenes = 8, learningRate = 5e-3, optimizer = 'adam', patience = 3, onProgress, split: splitOption = 'gene', ...config } = options;
+  const {
+    epochs = 12, batchGenes = 8, learningRate = 5e-3, optimizer = 'adam', momentum = 0.9, epsilon = 1e-7, patience = 3, selectBy = 'loss',
+    baselineShare = 1 / 3, onProgress, split: splitOption = 'gene', recipe: _recipe, ...config
+  } = merged;
+  if (selectBy !== 'loss' && selectBy !== 'accuracy') throw new OptionError(`selectBy must be 'loss' or 'accuracy', got '${selectBy as string}'`, { option: 'selectBy' });
+  if (selectBy === 'accuracy' && task !== 'classification') throw new OptionError('selectBy accuracy needs the classification task', { option: 'selectBy' });
+  if (!(baselineShare > 0 && baselineShare < 1)) throw new OptionError(`baselineShare must be in (0, 1), got ${baselineShare}`, { option: 'baselineShare' });
   const seed = config.seed ?? 1;
   const split = typeof splitOption === 'string' ? splitDeepRage(data, splitOption, seed) : splitOption;
   const G = data.genes.length;
   const C = data.conditions.length;
   if (split.length !== G * C) throw new OptionError(`split has ${split.length} pairs, data has ${G * C}`, { option: 'split' });
   const model = createDeepRageModel({ ...config, sequenceLength: data.sequences[0]!.length, regulators: data.regulators.length });
-  fitTargetScale(model, data, split);
-  const run = new DeepRageRun(model, data, split, optimizer, batchGenes);
+  fitTargetScale(model, data, split, baselineShare);
+  const run = new DeepRageRun(model, data, split, { optimizer, momentum, epsilon, selectBy }, batchGenes);
   try {
     const history = await trainLoop(run, {
       epochs, batchSize: batchGenes, learningRate, seed, onProgress, restoreBest: true,
@@ -141,7 +175,11 @@ class DeepRageRun implements TrainingRun {
   /** Variables by position (tfjs-layers names carry a per-process counter, so they are not stable names). */
   private readonly variables: Map<string, tf.Variable>;
 
-  constructor(private readonly model: DeepRageModel, data: DeepRageData, split: DeepRageSplit, optimizer: 'adam' | 'sgd', private readonly batchGenes: number) {
+  constructor(
+    private readonly model: DeepRageModel, data: DeepRageData, split: DeepRageSplit,
+    private readonly settings: { optimizer: 'adam' | 'sgd'; momentum: number; epsilon: number; selectBy: 'loss' | 'accuracy' },
+    private readonly batchGenes: number,
+  ) {
     const G = data.genes.length;
     const C = data.conditions.length;
     this.onehot = promoterTensor(data.sequences);
@@ -153,18 +191,18 @@ class DeepRageRun implements TrainingRun {
     this.trainGenes = Int32Array.from(genesWith(0));
     this.valGenes = genesWith(1);
     this.examples = this.trainGenes.length;
-    // Adam with tfjs's float32 epsilon (1e-7), as tf.train.adam used before; SGD with momentum 0.9 (the paper's).
-    this.optimizer = createOptimizer(optimizer, { epsilon: 1e-7, momentum: 0.9 });
+    // Adam with tfjs's float32 epsilon (1e-7) by default, as tf.train.adam used before; SGD with momentum 0.9 by default.
+    this.optimizer = createOptimizer(settings.optimizer, { epsilon: settings.epsilon, momentum: settings.momentum });
     this.variables = new Map(model.variables.map((v, i) => [`v${i}`, v]));
   }
 
-  step(rows: Int32Array, learningRate: number) {
+  step(rows: Int32Array, { learningRate, beta1 }: StepSettings) {
     const idx = tf.tensor1d(Int32Array.from(rows, (r) => this.trainGenes[r]!), 'int32');
     const { value, grads } = tf.variableGrads(() => tf.tidy(() =>
       maskedLoss(this.model, tf.gather(this.onehot, idx), this.regulators, tf.gather(this.targets, idx), tf.gather(this.trainWeight, idx))), [...this.variables.values()]);
     const named: Record<string, tf.Tensor> = {};
     for (const [name, v] of this.variables) if (grads[v.name]) named[name] = grads[v.name]!;
-    this.optimizer.step(this.variables, named, learningRate);
+    this.optimizer.step(this.variables, named, learningRate, { beta1 });
     const loss = value.dataSync()[0]!;
     tf.dispose([value, idx, ...Object.values(grads)]);
     return { loss };
@@ -172,8 +210,9 @@ class DeepRageRun implements TrainingRun {
 
   validate(): Validation {
     if (!this.valGenes.length) return { loss: NaN };
-    const loss = evaluateLoss(this.model, this.onehot, this.regulators, this.targets, this.valWeight, this.valGenes, this.batchGenes);
-    return { loss, score: -loss };
+    const { loss, accuracy } = evaluateLoss(this.model, this.onehot, this.regulators, this.targets, this.valWeight, this.valGenes, this.batchGenes);
+    const metrics = this.model.config.task === 'classification' ? { valAccuracy: accuracy } : undefined;
+    return { loss, score: this.settings.selectBy === 'accuracy' ? accuracy : -loss, metrics };
   }
 
   weights(): NamedArray[] {
@@ -205,15 +244,18 @@ class DeepRageRun implements TrainingRun {
   }
 }
 
-/** Standardises regression targets, or sets the symmetric class threshold (1/3 quantile of |y|: balanced baseline class). */
-function fitTargetScale(model: DeepRageModel, data: DeepRageData, split: DeepRageSplit): void {
+/**
+ * Standardises regression targets, and sets the symmetric class threshold: the `baselineShare` quantile of |y|
+ * over the training pairs, so that share of them is baseline (1/3: balanced classes).
+ */
+function fitTargetScale(model: DeepRageModel, data: DeepRageData, split: DeepRageSplit, baselineShare: number): void {
   const train = Array.from(data.expression).filter((_, i) => split[i] === 0);
   if (train.length < 2) throw new OptionError('the training split holds fewer than 2 pairs', { option: 'split' });
   const mean = train.reduce((a, b) => a + b, 0) / train.length;
   model.targetMean = mean;
   model.targetScale = Math.sqrt(train.reduce((a, b) => a + (b - mean) ** 2, 0) / (train.length - 1)) || 1;
   const magnitudes = train.map(Math.abs).sort((a, b) => a - b);
-  model.classThreshold = magnitudes[Math.floor(magnitudes.length / 3)]!;
+  model.classThreshold = magnitudes[Math.min(magnitudes.length - 1, Math.floor(magnitudes.length * baselineShare))]!;
   const sorted = [...train].sort((a, b) => a - b);
   model.classCuts = [1, 2, 3, 4].map((q) => sorted[Math.floor((q * sorted.length) / 5)]!);
 }
@@ -249,21 +291,28 @@ function maskedLoss(model: DeepRageModel, x: tf.Tensor3D, regs: tf.Tensor2D, y: 
   return tf.div(tf.sum(tf.mul(perPair, w)), tf.maximum(tf.sum(w), 1)) as tf.Scalar;
 }
 
-function evaluateLoss(model: DeepRageModel, onehot: tf.Tensor3D, regs: tf.Tensor2D, targets: tf.Tensor2D, weight: tf.Tensor2D, genes: number[], batch: number): number {
+/** Mean masked loss over the weighted pairs of `genes`, and (classification) the accuracy on them (NaN for regression). */
+function evaluateLoss(model: DeepRageModel, onehot: tf.Tensor3D, regs: tf.Tensor2D, targets: tf.Tensor2D, weight: tf.Tensor2D, genes: number[], batch: number): { loss: number; accuracy: number } {
   let total = 0;
   let count = 0;
+  let correct = 0;
+  const classification = model.config.task === 'classification';
   for (let at = 0; at < genes.length; at += batch) {
-    const [loss, n] = tf.tidy(() => {
+    const [loss, n, hits] = tf.tidy(() => {
       const idx = tf.tensor1d(genes.slice(at, at + batch), 'int32');
       const w = tf.gather(weight, idx);
-      return [maskedLoss(model, tf.gather(onehot, idx), regs, tf.gather(targets, idx), w), tf.sum(w)];
+      const x = tf.gather(onehot, idx);
+      const y = tf.gather(targets, idx);
+      const right = classification ? tf.sum(tf.mul(tf.cast(tf.equal(tf.argMax(model.forward(x, regs), 2), tf.cast(y, 'int32')), 'float32'), w)) : tf.scalar(0);
+      return [maskedLoss(model, x, regs, y, w), tf.sum(w), right];
     });
     const n0 = n.dataSync()[0]!;
     total += loss.dataSync()[0]! * n0;
     count += n0;
-    tf.dispose([loss, n]);
+    correct += hits.dataSync()[0]!;
+    tf.dispose([loss, n, hits]);
   }
-  return total / Math.max(count, 1);
+  return { loss: total / Math.max(count, 1), accuracy: classification ? correct / Math.max(count, 1) : NaN };
 }
 
 /**
@@ -282,6 +331,8 @@ export function predictDeepRage(
   model: DeepRageModel, data: Pick<DeepRageData, 'sequences' | 'regulatorExpression' | 'regulators'>,
   options: {
     filterMask?: Float32Array; regulatorExpression?: Float32Array; batchGenes?: number; features?: tf.Tensor;
+    /** With filterMask: the value a masked-out filter's features take instead of 0 (weights knock-outs: filterBiasOutputs). */
+    filterFill?: Float32Array;
     /** Tensor join only: filter × regulator knock-out (that filter sees this regulator expression instead). */
     pair?: { filter: number; regulatorExpression: Float32Array };
   } = {},
@@ -293,6 +344,8 @@ export function predictDeepRage(
   const features = options.features ?? deepRageFeatures(model, data.sequences, batch);
   const regs = tf.tensor2d(regValues, [C, data.regulators.length]);
   const mask = options.filterMask ? tf.tensor1d(options.filterMask) : undefined;
+  // f·mask + fill·(1 − mask): a knocked-out filter's features become its fill value.
+  const fill = mask && options.filterFill ? tf.tidy(() => tf.mul(tf.tensor1d(options.filterFill!), tf.sub(1, mask))) : undefined;
   const out = new Float32Array(G * C);
   try {
     const emb = model.regulatorEmbedding(regs);
@@ -302,6 +355,7 @@ export function predictDeepRage(
         const size = [Math.min(batch, G - at), ...features.shape.slice(1).map(() => -1)];
         let f = tf.slice(features, [at, ...features.shape.slice(1).map(() => 0)], size);
         if (mask) f = tf.mul(f, mask);
+        if (fill) f = tf.add(f, fill);
         const raw = model.head(f, emb, pair);
         return model.config.task === 'regression' ? tf.add(tf.mul(raw, model.targetScale), model.targetMean) : tf.argMax(raw, 2);
       });
@@ -311,7 +365,7 @@ export function predictDeepRage(
     tf.dispose([emb, ...(pair ? [pair.embedding] : [])]);
   } finally {
     if (!options.features) features.dispose();
-    tf.dispose([regs, ...(mask ? [mask] : [])]);
+    tf.dispose([regs, ...(mask ? [mask] : []), ...(fill ? [fill] : [])]);
   }
   return out;
 }
@@ -328,52 +382,4 @@ export function deepRageFeatures(model: DeepRageModel, sequences: readonly strin
   const all = tf.concat(parts, 0);
   tf.dispose(parts);
   return all;
-}
-
-/**
- * Scores per split subset: `subset, pairs`, and `pearson, spearman, mse` (regression) or `accuracy` and
- * `majority` (the accuracy of always predicting the subset's most frequent class: the trivial baseline).
- * @param trained - The result of {@link trainDeepRage}.
- * @param data - The data it was trained on.
- * @param predictions - Predictions from {@link predictDeepRage} (default: computed).
- * @returns One row per subset (train, validation, test).
- * @example
- * evaluateDeepRage(trained, sim).objects();
- */
-export function evaluateDeepRage(trained: TrainedDeepRage, data: DeepRageData, predictions?: Float32Array): ColumnTable {
-  const { model, split } = trained;
-  const pred = predictions ?? predictDeepRage(model, data);
-  const rows = DEEPRAGE_SUBSETS.map((subset, s) => {
-    const idx = Array.from(split.keys()).filter((i) => split[i] === s);
-    const y = idx.map((i) => data.expression[i]!);
-    const p = idx.map((i) => pred[i]!);
-    if (model.config.task === 'regression') {
-      const mse = y.reduce((a, v, k) => a + (v - p[k]!) ** 2, 0) / Math.max(y.length, 1);
-      return { subset, pairs: idx.length, pearson: idx.length > 2 ? pearson(y, p) : NaN, spearman: idx.length > 2 ? spearman(y, p) : NaN, mse };
-    }
-    const truth = y.map((v) => deepRageClass(model, v));
-    const accuracy = truth.filter((t, k) => t === p[k]).length / Math.max(truth.length, 1);
-    const frequency = new Array<number>(model.config.classes).fill(0);
-    for (const t of truth) frequency[t]!++;
-    return { subset, pairs: idx.length, accuracy, majority: Math.max(...frequency) / Math.max(truth.length, 1) };
-  });
-  return aq.from(rows);
-}
-
-/** Confusion matrix of a classification model on one subset: `truth, predicted, count` (down / baseline / up, or bin1–bin5). */
-export function deepRageConfusion(trained: TrainedDeepRage, data: DeepRageData, subset: (typeof DEEPRAGE_SUBSETS)[number] = 'test', predictions?: Float32Array): ColumnTable {
-  if (trained.model.config.task !== 'classification') throw new OptionError('a confusion matrix needs a classification model', { option: 'task' });
-  const pred = predictions ?? predictDeepRage(trained.model, data);
-  const s = DEEPRAGE_SUBSETS.indexOf(subset);
-  const K = trained.model.config.classes;
-  const counts = new Float64Array(K * K);
-  trained.split.forEach((part, i) => {
-    if (part === s) counts[deepRageClass(trained.model, data.expression[i]!) * K + pred[i]!]!++;
-  });
-  const names = K === 3 ? ['down', 'baseline', 'up'] : ['bin1', 'bin2', 'bin3', 'bin4', 'bin5'];
-  return aq.table({
-    truth: names.flatMap((n) => names.map(() => n)),
-    predicted: names.flatMap(() => names),
-    count: Int32Array.from(counts),
-  });
 }

@@ -4,3 +4,4 @@ export * from './beta';
 export * from './model';
 export * from './train';
 export * from './regions';
+export * from './recipe';

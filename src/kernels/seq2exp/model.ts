@@ -3,14 +3,24 @@
  * signals; a predictor reads the masked sequence (with the signals) and predicts expression; an information
  * bottleneck keeps the mask small.
  *
- * Generator, as in the paper: the sequence network gives Beta(α_s, β_s) per base; the signals give
- * Beta(α_e, β_e) with α_e = 1 + softplus(k · s + c) (s = mean of the log1p-scaled tracks at the base; k > 0 and c
- * two learned scalars — our choice of how "α from the signal values" is scaled) and a fixed β_e; the two are
- * combined by the product of densities, Beta(α_s + α_e − 1, β_s + β_e − 1). Training samples the mask by
- * reparameterised Beta draws (via Gamma, seq2exp-beta.ts); inference uses the expected value α / (α + β).
+ * Generator, as in the paper: the sequence network gives Beta(α_s, β_s) per base; the signals give a Beta too, and
+ * the two are combined. Two maps from signal to Beta (`signalMap`):
+ * - 'learned' (default): Beta(α_e, β_e) with α_e = 1 + softplus(k · s + c) (s = mean of the log1p-scaled tracks at
+ *   the base; k > 0 and c two learned scalars) and a fixed β_e, combined by the product of densities,
+ *   Beta(α_s + α_e − 1, β_s + β_e − 1) (the paper's Proposition 2);
+ * - 'airs': the authors' code (AIRS OpenBio/Seq2Exp src/models/sequence/GeneExpformer.py): per track i a fixed
+ *   Beta((s_i + βmin)·k, (b_i + βmin)·k) (`prior_dist`, L707–726) with fixed per-track β b_i and mix weights w_i
+ *   (`prior_beta` "1.5,0.2,1.0" and `prior_weight` "2,2,1" for H3K27ac, DNase, Hi-C: configs/model/
+ *   gene_express_bimamba_MI_RNP.yaml L28–29; weights normalised, L627–630; not trained, dist_param_grad False),
+ *   the sequence Beta(softplus + βmin, softplus + βmin) (`posterior_dist`, L695–705), and the combination by
+ *   adding parameters, Beta(α_s + Σ w_i α_i, β_s + Σ w_i β_i) (`couple_post_dist`, L673–693: "no −1"). Training samples the mask by
+ * reparameterised Beta draws (via Gamma, beta.ts; biased gradients, see there) or Kumaraswamy draws
+ * (`sampler: 'kumaraswamy'`, exact gradients); inference uses the expected value.
  * 'soft' masks multiply the one-hot input by the mask; 'hard' masks threshold it at 0.5 in the forward pass and
- * pass the soft gradient straight through. The bottleneck is the mean KL to a sparse Beta(1, (1 − r) / r)
- * prior (mean r, the target mask ratio).
+ * pass the soft gradient straight through. The bottleneck is the mean KL to a sparse prior, Beta(1, (1 − r) / r) by
+ * default (mean r, the target mask ratio), or any Beta (`prior`; AIRS: Beta(10, 90) soft, Beta(0.1, 0.12) hard:
+ * marginal mean and scale, L665–668, L734–743, Seq2Exp.sh). `centerLength` bases at the centre are always kept
+ * (AIRS keeps the central 2,000 bp promoter window of 200 kb, L875–877).
  *
  * Deviation: the paper's backbones are Caduceus (bidirectional Mamba) for the generator and predictor, which
  * tfjs does not have. Both networks here are small CNNs (conv 11 → conv 7 → 1×1 for the generator; conv 11 →
@@ -22,9 +32,26 @@ import { tf } from '../tensor/tf';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelError, OptionError } from '../../errors';
 import type { Random } from '../../stats/random';
-import { betaKl, sampleBeta } from './beta';
+import { betaKl, kumaraswamyBetaKl, kumaraswamyMean, sampleBeta, sampleKumaraswamy } from './beta';
 
 export type MaskKind = 'soft' | 'hard';
+/** How signals become the mask's Beta: 'learned' (a small network) or 'airs' (the authors' fixed map). */
+export const SIGNAL_MAPS = ['learned', 'airs'] as const;
+/** How training samples the mask: 'rejection' (Beta via Gamma) or 'kumaraswamy'. */
+export const MASK_SAMPLERS = ['rejection', 'kumaraswamy'] as const;
+
+/**
+ * The AIRS per-track β and mix weight by track name (yaml L28–29: H3K27ac 1.5 / 2, DNase 0.2 / 2, Hi-C 1.0 / 1); others 1 / 1.
+ * @param names - Track names (matched case-insensitively).
+ * @returns One β and one weight per track.
+ * @example
+ * airsTrackParameters(['H3K27ac', 'DNase']); // { betas: [1.5, 0.2], weights: [2, 2] }
+ */
+export function airsTrackParameters(names: readonly string[]): { betas: number[]; weights: number[] } {
+  const known: Record<string, [number, number]> = { h3k27ac: [1.5, 2], dnase: [0.2, 2], dhs: [0.2, 2], hic: [1, 1], 'hi-c': [1, 1] };
+  const pairs = names.map((n) => known[n.toLowerCase()] ?? [1, 1]);
+  return { betas: pairs.map((p) => p[0]), weights: pairs.map((p) => p[1]) };
+}
 
 export interface Seq2ExpConfig {
   length: number;
@@ -39,12 +66,28 @@ export interface Seq2ExpConfig {
   channels: number;
   /** Mask the signals the predictor reads as well as the sequence (default true). */
   maskSignals: boolean;
+  /** How signals become a Beta: 'learned' (default) or 'airs' (the authors' fixed map; see the module header). */
+  signalMap: (typeof SIGNAL_MAPS)[number];
+  /** AIRS map: per-track β b_i and mix weights w_i (default: airsTrackParameters of the track names, else 1s). */
+  trackBetas?: number[];
+  trackWeights?: number[];
+  /** AIRS map: prior_scale_factor k (default 10, Seq2Exp-soft; Seq2Exp-hard: 1). */
+  signalScale: number;
+  /** AIRS map: beta_min added to every parameter (default 1, Seq2Exp-soft; Seq2Exp-hard: 0). */
+  betaMin: number;
+  /** The bottleneck's prior Beta(α0, β0) (default Beta(1, (1 − maskRatio) / maskRatio)). */
+  prior?: [number, number];
+  /** How training samples the mask: 'rejection' (Beta via Gamma; default) or 'kumaraswamy' (exact gradients). */
+  sampler: (typeof MASK_SAMPLERS)[number];
+  /** Bases at the centre of each region always kept by the mask (default 0). */
+  centerLength: number;
   /** Seed of the initial weights and of training. */
   seed: number;
 }
 
 export const DEFAULT_SEQ2EXP_CONFIG: Omit<Seq2ExpConfig, 'length' | 'tracks'> = {
-  mask: 'soft', maskRatio: 0.05, signalBeta: 4, channels: 16, maskSignals: true, seed: 1,
+  mask: 'soft', maskRatio: 0.05, signalBeta: 4, channels: 16, maskSignals: true, signalMap: 'learned', signalScale: 10, betaMin: 1,
+  sampler: 'rejection', centerLength: 0, seed: 1,
 };
 
 export interface Seq2ExpOutput {
@@ -76,6 +119,7 @@ export class Seq2ExpModel {
   constructor(config: Seq2ExpConfig) {
     if (!(config.maskRatio > 0 && config.maskRatio < 1)) throw new OptionError(`expected a ratio in (0, 1), got ${config.maskRatio}`, { option: 'maskRatio' });
     if (config.mask !== 'soft' && config.mask !== 'hard') throw new OptionError(`unknown mask '${config.mask}'; expected soft or hard`, { option: 'mask' });
+    checkMaskConfig(config);
     this.config = config;
     let seed = config.seed * 1000;
     const init = () => tfl.initializers.glorotUniform({ seed: seed++ });
@@ -121,6 +165,7 @@ export class Seq2ExpModel {
     return tf.tidy(() => {
       const raw = this.generator.reduce((x, layer) => layer.apply(x) as tf.Tensor, onehot as tf.Tensor) as tf.Tensor3D;
       const [aRaw, bRaw] = tf.split(raw, 2, 2);
+      if (this.config.signalMap === 'airs') return this.airsParameters(aRaw as tf.Tensor3D, bRaw as tf.Tensor3D, signals);
       const alphaSeq = tf.add(tf.softplus(aRaw!), 0.05);
       const betaSeq = tf.add(tf.softplus(bRaw!), 0.05);
       // α_e from the signal values through a learned monotone map (scale > 0 by softplus), so background
@@ -132,6 +177,29 @@ export class Seq2ExpModel {
       const beta = tf.squeeze(tf.add(betaSeq, this.config.signalBeta - 1), [2]) as tf.Tensor2D;
       return { alpha, beta };
     });
+  }
+
+  /**
+   * The AIRS parameters: sequence Beta(softplus + βmin) plus the weighted fixed signal Betas ((s_i + βmin)·k,
+   * (b_i + βmin)·k); floored at 1e-3 (AIRS adds 1e-8; float32 Gamma draws need a little more room).
+   */
+  private airsParameters(aRaw: tf.Tensor3D, bRaw: tf.Tensor3D, signals: tf.Tensor3D): { alpha: tf.Tensor2D; beta: tf.Tensor2D } {
+    const { tracks, betaMin, signalScale } = this.config;
+    const betas = this.config.trackBetas ?? new Array<number>(tracks).fill(1);
+    const raw = this.config.trackWeights ?? new Array<number>(tracks).fill(1);
+    const total = raw.reduce((a, b) => a + b, 0);
+    const weights = raw.map((w) => w / total);
+    const signalAlpha = tf.mul(tf.sum(tf.mul(tf.add(signals, betaMin), tf.tensor1d(weights)), 2), signalScale); // Σ w_i (s_i + βmin) k
+    const signalBeta = weights.reduce((sum, w, i) => sum + w * (betas[i]! + betaMin) * signalScale, 0);
+    const alpha = tf.maximum(tf.add(tf.squeeze(tf.add(tf.softplus(aRaw), betaMin), [2]), signalAlpha), 1e-3) as tf.Tensor2D;
+    const beta = tf.maximum(tf.add(tf.squeeze(tf.add(tf.softplus(bRaw), betaMin), [2]), signalBeta), 1e-3) as tf.Tensor2D;
+    return { alpha, beta };
+  }
+
+  /** The prior Beta(α0, β0) of the bottleneck. */
+  priorParameters(): [number, number] {
+    const r = this.config.maskRatio;
+    return this.config.prior ?? [1, (1 - r) / r];
   }
 
   /** Prediction from the one-hot sequence multiplied by `mask` [n, L], concatenated with the signals. */
@@ -154,14 +222,30 @@ export class Seq2ExpModel {
   forward(onehot: tf.Tensor3D, signals: tf.Tensor3D, random?: Random): Seq2ExpOutput {
     return tf.tidy(() => {
       const { alpha, beta } = this.betaParameters(onehot, signals);
-      let mask = (random ? sampleBeta(alpha, beta, random) : tf.div(alpha, tf.add(alpha, beta))) as tf.Tensor2D;
+      const kuma = this.config.sampler === 'kumaraswamy';
+      let mask = (random
+        ? (kuma ? sampleKumaraswamy(alpha, beta, random) : sampleBeta(alpha, beta, random))
+        : (kuma ? kumaraswamyMean(alpha, beta) : tf.div(alpha, tf.add(alpha, beta)))) as tf.Tensor2D;
       if (this.config.mask === 'hard') {
         // Straight-through: the forward value is the 0/1 threshold, the gradient is the soft mask's.
         mask = straightThrough(mask) as tf.Tensor2D;
       }
-      const r = this.config.maskRatio;
-      const kl = tf.mean(betaKl(alpha, beta, 1, (1 - r) / r)) as tf.Scalar;
+      mask = this.keepCenter(mask);
+      const [a0, b0] = this.priorParameters();
+      const kl = tf.mean(kuma ? kumaraswamyBetaKl(alpha, beta, a0, b0) : betaKl(alpha, beta, a0, b0)) as tf.Scalar;
       return { prediction: this.predict(onehot, signals, mask), mask, kl, alpha, beta };
+    });
+  }
+
+  /** The mask with the central `centerLength` bases set to 1 (no gradient flows there, as AIRS's in-place assignment). */
+  keepCenter(mask: tf.Tensor2D): tf.Tensor2D {
+    const { centerLength, length } = this.config;
+    if (!centerLength) return mask;
+    const start = Math.floor((length - centerLength) / 2);
+    const window = Float32Array.from({ length }, (_, i) => (i >= start && i < start + centerLength ? 1 : 0));
+    return tf.tidy(() => {
+      const keep = tf.tensor1d(window);
+      return tf.add(tf.mul(mask, tf.sub(1, keep)), keep) as tf.Tensor2D;
     });
   }
 
@@ -184,6 +268,20 @@ const straightThrough = tf.customGrad(((x: tf.Tensor) => ({
   value: tf.cast(tf.greater(x, 0.5), 'float32'),
   gradFunc: (dy: tf.Tensor) => dy,
 })) as unknown as Parameters<typeof tf.customGrad>[0]);
+
+function checkMaskConfig(c: Seq2ExpConfig): void {
+  if (!SIGNAL_MAPS.includes(c.signalMap)) throw new OptionError(`unknown signalMap '${c.signalMap}'; expected ${SIGNAL_MAPS.join(' or ')}`, { option: 'signalMap' });
+  if (!MASK_SAMPLERS.includes(c.sampler)) throw new OptionError(`unknown sampler '${c.sampler}'; expected ${MASK_SAMPLERS.join(' or ')}`, { option: 'sampler' });
+  if (c.prior && !(c.prior.length === 2 && c.prior[0] > 0 && c.prior[1] > 0)) throw new OptionError(`the prior is Beta(α0, β0) with α0, β0 > 0, got ${JSON.stringify(c.prior)}`, { option: 'prior' });
+  if (!(c.signalScale > 0)) throw new OptionError(`signalScale must be positive, got ${c.signalScale}`, { option: 'signalScale' });
+  if (!(c.betaMin >= 0)) throw new OptionError(`betaMin must be ≥ 0, got ${c.betaMin}`, { option: 'betaMin' });
+  if (!(Number.isInteger(c.centerLength) && c.centerLength >= 0 && c.centerLength < c.length)) {
+    throw new OptionError(`centerLength must be an integer in [0, ${c.length}), got ${c.centerLength}`, { option: 'centerLength' });
+  }
+  for (const [name, values] of [['trackBetas', c.trackBetas], ['trackWeights', c.trackWeights]] as const) {
+    if (values && !(values.length === c.tracks && values.every((v) => v >= 0))) throw new OptionError(`${name} needs ${c.tracks} values ≥ 0, got ${JSON.stringify(values)}`, { option: name });
+  }
+}
 
 export function createSeq2ExpModel(config: Partial<Seq2ExpConfig> & Pick<Seq2ExpConfig, 'length' | 'tracks'>): Seq2ExpModel {
   return new Seq2ExpModel({ ...DEFAULT_SEQ2EXP_CONFIG, ...config });

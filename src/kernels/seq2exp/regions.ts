@@ -13,7 +13,17 @@ import { createRandom } from '../../stats/random';
 import { peakScores, type PeakOptions } from '../../data/tracks/peaks';
 import { evaluateSeq2Exp, SEQ2EXP_SUBSETS, trainSeq2Exp, type Seq2ExpData, type TrainSeq2ExpOptions } from './train';
 
-/** Coverage and precision of the top-`ratio` bases per region by `scores` [n × L] against `causal` [n × L]. */
+/**
+ * Coverage and precision of the top-`ratio` bases per region by `scores` [n × L] against `causal` [n × L].
+ * @param scores - Per-base scores, row-major [regions, length] (higher: more likely kept).
+ * @param causal - The ground truth, 1 for a causal base, same layout.
+ * @param length - Bases per region.
+ * @param ratio - Share of each region's bases selected, in (0, 1].
+ * @param rows - Regions to score (default all).
+ * @returns `coverage` (share of causal bases selected) and `precision` (share of selected bases causal).
+ * @example
+ * const { coverage, precision } = selectionCoverage(mask, sim.causal, sim.length, 0.05, testRows);
+ */
 export function selectionCoverage(scores: ArrayLike<number>, causal: ArrayLike<number>, length: number, ratio: number, rows?: readonly number[]): { coverage: number; precision: number } {
   if (!(ratio > 0 && ratio <= 1)) throw new OptionError(`expected a ratio in (0, 1], got ${ratio}`, { option: 'ratio' });
   if (scores.length !== causal.length || scores.length % length !== 0) throw new OptionError('scores and causal must both be [regions × length]', { option: 'scores' });
@@ -47,6 +57,14 @@ export interface CompareSelectorsOptions {
 /**
  * Table `method, ratio, coverage, precision` for the learned mask and the peak baselines. `mask` is the
  * expected mask [n × L] from predictSeq2Exp; `causal` the simulator's ground truth.
+ * @param mask - The learned expected mask, [regions, length].
+ * @param data - The data (its tracks feed the peak baselines).
+ * @param causal - The ground truth, 1 for a causal base, [regions, length].
+ * @param options - `ratio` (default 0.05), `rows` (default all), `peaks` (peak-caller options), `seed` (1, of the
+ *   random selector).
+ * @returns Table `method, ratio, coverage, precision`, one row per selector.
+ * @example
+ * compareRegionSelectors(mask, data, sim.causal, { ratio: 0.05 }).objects();
  */
 export function compareRegionSelectors(mask: ArrayLike<number>, data: Seq2ExpData, causal: ArrayLike<number>, options: CompareSelectorsOptions = {}): ColumnTable {
   const { ratio = 0.05, rows, seed = 1 } = options;

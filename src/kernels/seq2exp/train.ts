@@ -1,9 +1,11 @@
 /**
- * Training, prediction and region-selection scores for Seq2Exp. Loss = MSE on standardised expression +
- * klWeight · mean KL of the mask to its sparse prior (the information bottleneck), Adam, through the one
- * training loop (../tensor/loop.ts). Signals enter as
- * log1p(read count), smoothed by an 11-nt moving average (per-base counts of a DNase-like track are too
- * spiky to parameterise a per-base Beta). Splits are random by region, 70 / 10 / 20.
+ * Training, prediction and region-selection scores for Seq2Exp. Loss = MSE (or smooth L1, the authors') on
+ * standardised expression + klWeight · mean KL of the mask to its sparse prior (the information bottleneck),
+ * Adam (or AdamW with a cosine warm-up and gradient clipping, the authors'), through the one training loop
+ * (../tensor/loop.ts). Signals enter as log1p(read count), smoothed by an 11-nt moving average (per-base counts
+ * of a DNase-like track are too spiky to parameterise a per-base Beta). Splits are random by region, 70 / 10 / 20,
+ * or by (pseudo-)chromosome as the paper: 3 and 21 validate, 22 and X test. `recipe: 'airs'` (recipe.ts) sets
+ * everything the authors' code sets.
  */
 import { tf } from '../tensor/tf';
 import * as aq from 'arquero';
@@ -13,10 +15,15 @@ import { encode } from '../../data/encode';
 import { createRandom } from '../../stats/random';
 import { pearson } from '../../stats/correlation';
 import type { NamedArray } from '../tensor/checkpoint';
-import { trainLoop, type ProgressEvent, type TrainingRun, type Validation } from '../tensor/loop';
-import { createOptimizer, type Optimizer } from '../tensor/optimizers';
+import { trainLoop, withDefaults, type ProgressEvent, type StepSettings, type TrainingRun, type Validation } from '../tensor/loop';
+import { clipGradNorm, createOptimizer, type Optimizer } from '../tensor/optimizers';
+import { loss as lossOf } from '../tensor/losses';
 import { assignNamedArrays, toNamedArrays } from '../tensor/variables';
-import { createSeq2ExpModel, type Seq2ExpConfig, type Seq2ExpModel } from './model';
+import { airsTrackParameters, createSeq2ExpModel, DEFAULT_SEQ2EXP_CONFIG, type Seq2ExpConfig, type Seq2ExpModel } from './model';
+import { SEQ2EXP_RECIPES, seq2ExpRecipe, type Seq2ExpRecipe } from './recipe';
+import { chromosomeSplit, pseudoChromosomes, SEQ2EXP_SUBSETS, splitRegions } from './splits';
+
+export { chromosomeSplit, pseudoChromosomes, SEQ2EXP_SUBSETS, SEQ2EXP_TEST_CHROMOSOMES, SEQ2EXP_VALIDATION_CHROMOSOMES, splitRegions } from './splits';
 import type { Seq2ExpSimulation } from '../../simulate/seq2exp';
 
 /** Seq2Exp's input: sequences, expression, and per-base signal tracks. */
@@ -31,6 +38,8 @@ export interface Seq2ExpData {
   trackNames: readonly string[];
   /** Sequence length. */
   length: number;
+  /** Chromosome of each region, for the cross-chromosome split (default: pseudo-chromosomes, see pseudoChromosomes). */
+  chromosomes?: readonly string[];
 }
 
 /**
@@ -60,6 +69,30 @@ export interface TrainSeq2ExpOptions extends Partial<Omit<Seq2ExpConfig, 'length
   selection?: ArrayLike<number> | 'all';
   /** Fraction of bases per region a `selection` keeps (default 0.1). */
   selectionRatio?: number;
+  /** Prediction loss (default 'mse'; 'smooth-l1' is the authors' F.smooth_l1_loss, β = 1). */
+  loss?: 'mse' | 'smooth-l1';
+  /** Default 'adam'; 'adamw' (the authors') with `weightDecay` (default 1e-6) and `beta2`. */
+  optimizer?: 'adam' | 'adamw';
+  /** AdamW's decoupled weight decay (default 1e-6). */
+  weightDecay?: number;
+  /** Adam's β₂ (default 0.999; the authors: 0.95). */
+  beta2?: number;
+  /** Default 'constant'; 'cosine' warms up linearly from warmupStartLr over warmupFraction of the steps, then falls to minLr. */
+  schedule?: 'constant' | 'cosine';
+  /** Cosine: share of the steps spent warming up (default 0.1). */
+  warmupFraction?: number;
+  /** Cosine: learning rate the warm-up starts from (default: a linear ramp from learningRate / warm-up steps). */
+  warmupStartLr?: number;
+  /** Cosine: learning rate the decay ends at (default 0). */
+  minLr?: number;
+  /** Clip the gradients' global norm to this (default: no clipping; the authors: 1). */
+  clipNorm?: number;
+  /** Keep the epoch with the best validation MSE (default false: the last epoch; the authors: true). */
+  selectBest?: boolean;
+  /** 'random' (default: 70 / 10 / 20 by region) or 'chromosome' (held-out chromosomes, see chromosomeSplit), or a split. */
+  split?: 'random' | 'chromosome' | Uint8Array;
+  /** The authors' settings (recipe.ts): AIRS signal map and prior, smooth L1, AdamW + cosine warm-up, best by validation, chromosome split. */
+  recipe?: Seq2ExpRecipe;
 }
 
 /** What {@link trainSeq2Exp} returns: model, split, history and (retrain-on-selection) the fixed mask. */
@@ -101,23 +134,16 @@ function inputs(data: Seq2ExpData, rows: readonly number[]): { onehot: tf.Tensor
   return { onehot: tf.tensor3d(x, [rows.length, L, 4]), signals: tf.tensor3d(scaleSignals(raw, rows.length, L, T), [rows.length, L, T]) };
 }
 
-/** Names of the split codes 0, 1, 2 of `TrainedSeq2Exp.split`. */
-export const SEQ2EXP_SUBSETS = ['train', 'validation', 'test'] as const;
-
-export function splitRegions(n: number, seed = 1): Uint8Array {
-  const order = createRandom(seed).fork('seq2exp-split').shuffle(Array.from({ length: n }, (_, i) => i));
-  const split = new Uint8Array(n);
-  order.forEach((r, rank) => (split[r] = rank < 0.7 * n ? 0 : rank < 0.8 * n ? 1 : 2));
-  return split;
-}
-
 /**
- * Trains Seq2Exp through the one training loop (Adam; the final epoch's weights are kept, as the loss mixes the
- * bottleneck term and a best-by-MSE pick would favour dense masks).
- * @param data - Sequences, expression and signal tracks.
+ * Trains Seq2Exp through the one training loop. Defaults: Adam, MSE, the final epoch's weights (the loss mixes
+ * the bottleneck term, and a best-by-MSE pick favoured dense masks on the simulator); `recipe: 'airs'` for the
+ * authors' settings (options given explicitly override it).
+ * @param data - Sequences, expression and signal tracks (and optionally each region's chromosome).
  * @param options - `epochs` (default 20), `batchSize` (16), `learningRate` (0.005), `klWeight` (0.05),
- *   `selection`/`selectionRatio` (0.1), `onProgress`, and model config fields.
- * @returns The model, the 70/10/20 split by region, the history and the selection mask if any.
+ *   `selection`/`selectionRatio` (0.1), `loss` ('mse'), `optimizer` ('adam'), `weightDecay` (1e-6), `beta2`
+ *   (0.999), `schedule` ('constant'), `clipNorm` (none), `selectBest` (false), `split` ('random'), `recipe`,
+ *   `onProgress`, and model config fields.
+ * @returns The model, the split by region, the history and the selection mask if any.
  * @example
  * const sim = simulateSeq2Exp({ n: 400, seed: 1 });
  * const data = { sequences: sim.table.array('sequence') as string[], expression: sim.table.array('expression') as Float64Array,
@@ -125,18 +151,40 @@ export function splitRegions(n: number, seed = 1): Uint8Array {
  * const trained = await trainSeq2Exp(data, { epochs: 15, mask: 'soft' });
  */
 export async function trainSeq2Exp(data: Seq2ExpData, options: TrainSeq2ExpOptions = {}): Promise<TrainedSeq2Exp> {
-  const { epochs = 20, batchSize = 16, learningRate = 0.005, klWeight = 0.05, onProgress, selection, selectionRatio = 0.1, ...config } = options;
+  if (options.recipe !== undefined && !SEQ2EXP_RECIPES.includes(options.recipe)) {
+    throw new OptionError(`unknown recipe '${options.recipe as string}'; expected ${SEQ2EXP_RECIPES.join(', ')}`, { option: 'recipe' });
+  }
+  const merged: TrainSeq2ExpOptions = options.recipe ? withDefaults(seq2ExpRecipe(options.mask ?? DEFAULT_SEQ2EXP_CONFIG.mask, data.length), options) : options;
+  const {
+    epochs = 20, batchSize = 16, learningRate = 0.005, klWeight = 0.05, onProgress, selection, selectionRatio = 0.1,
+    loss = 'mse', optimizer = 'adam', weightDecay = 1e-6, beta2 = 0.999, schedule = 'constant', warmupFraction = 0.1,
+    warmupStartLr, minLr, clipNorm, selectBest = false, split: splitOption = 'random', recipe: _recipe, ...config
+  } = merged;
   const n = data.sequences.length;
   if (data.tracks.length !== n * data.length * data.trackNames.length) {
     throw new OptionError(`tracks hold ${data.tracks.length} values, expected ${n} × ${data.length} × ${data.trackNames.length}`, { option: 'tracks' });
   }
+  if (loss !== 'mse' && loss !== 'smooth-l1') throw new OptionError(`unknown loss '${loss as string}'; expected mse or smooth-l1`, { option: 'loss' });
+  if (optimizer !== 'adam' && optimizer !== 'adamw') throw new OptionError(`unknown optimizer '${optimizer as string}'; expected adam or adamw`, { option: 'optimizer' });
+  if (schedule !== 'constant' && schedule !== 'cosine') throw new OptionError(`unknown schedule '${schedule as string}'; expected constant or cosine`, { option: 'schedule' });
   const seed = config.seed ?? 1;
-  const split = splitRegions(n, seed);
-  const model = createSeq2ExpModel({ ...config, length: data.length, tracks: data.trackNames.length });
+  const split = typeof splitOption === 'object' ? splitOption
+    : splitOption === 'chromosome' ? chromosomeSplit(data.chromosomes ?? pseudoChromosomes(n))
+    : splitOption === 'random' ? splitRegions(n, seed)
+    : (() => { throw new OptionError(`unknown split '${splitOption as string}'; expected random or chromosome`, { option: 'split' }); })();
+  if (split.length !== n) throw new OptionError(`the split has ${split.length} regions, the data ${n}`, { option: 'split' });
+  const airs = config.signalMap === 'airs' ? airsTrackParameters(data.trackNames) : undefined;
+  const model = createSeq2ExpModel({
+    trackBetas: airs?.betas, trackWeights: airs?.weights, ...config, length: data.length, tracks: data.trackNames.length,
+  });
   const fixedMask = selection === undefined ? undefined : selection === 'all' ? new Float32Array(n * data.length).fill(1) : topMask(selection, data.length, selectionRatio);
-  const run = new Seq2ExpRun(model, data, split, klWeight, fixedMask);
+  const run = new Seq2ExpRun(model, data, split, { klWeight, loss, optimizer, weightDecay, beta2, clipNorm }, fixedMask);
+  const steps = epochs * Math.ceil(run.examples / batchSize);
   try {
-    const history = await trainLoop(run, { epochs, batchSize, learningRate, seed, onProgress, restoreBest: false });
+    const history = await trainLoop(run, {
+      epochs, batchSize, learningRate, seed, onProgress, restoreBest: selectBest, schedule,
+      scheduleOptions: schedule === 'cosine' ? { warmupSteps: Math.max(1, Math.round(warmupFraction * steps)), warmupStartLr, minLr } : undefined,
+    });
     return { model, split, history: aq.from(history), selection: selection === 'all' ? 'all' : fixedMask };
   } finally {
     run.dispose();
@@ -154,7 +202,14 @@ class Seq2ExpRun implements TrainingRun {
   private readonly optimizer: Optimizer;
   private readonly variables: Map<string, tf.Variable>;
 
-  constructor(private readonly model: Seq2ExpModel, data: Seq2ExpData, split: Uint8Array, private readonly klWeight: number, fixedMask?: Float32Array) {
+  private readonly klWeight: number;
+
+  constructor(
+    private readonly model: Seq2ExpModel, data: Seq2ExpData, split: Uint8Array,
+    private readonly settings: { klWeight: number; loss: 'mse' | 'smooth-l1'; optimizer: 'adam' | 'adamw'; weightDecay: number; beta2: number; clipNorm?: number },
+    fixedMask?: Float32Array,
+  ) {
+    this.klWeight = settings.klWeight;
     const n = data.sequences.length;
     this.trainRows = Int32Array.from([...split.keys()].filter((i) => split[i] === 0));
     this.valRows = [...split.keys()].filter((i) => split[i] === 1);
@@ -166,12 +221,14 @@ class Seq2ExpRun implements TrainingRun {
     this.all = inputs(data, [...Array(n).keys()]);
     this.targets = tf.tensor1d(y.map((v) => (v - model.targetMean) / model.targetScale));
     this.fixed = fixedMask && tf.tensor2d(fixedMask, [n, data.length]);
-    // Adam with tfjs's float32 epsilon (1e-7), as tf.train.adam used before.
-    this.optimizer = createOptimizer('adam', { epsilon: 1e-7 });
+    // Adam with tfjs's float32 epsilon (1e-7), as tf.train.adam used before; AdamW as PyTorch's (ε 1e-8).
+    this.optimizer = settings.optimizer === 'adamw'
+      ? createOptimizer('adamw', { weightDecay: settings.weightDecay, beta2: settings.beta2 })
+      : createOptimizer('adam', { epsilon: 1e-7, beta2: settings.beta2 });
     this.variables = new Map((this.fixed ? model.predictorVariables : model.variables).map((v, i) => [`v${i}`, v]));
   }
 
-  step(rows: Int32Array, learningRate: number, seed: number) {
+  step(rows: Int32Array, { learningRate, beta1, seed }: StepSettings) {
     const idx = tf.tensor1d(Int32Array.from(rows, (r) => this.trainRows[r]!), 'int32');
     const random = createRandom(seed);
     let kl = 0;
@@ -179,17 +236,21 @@ class Seq2ExpRun implements TrainingRun {
       const x = tf.gather(this.all.onehot, idx);
       const signals = tf.gather(this.all.signals, idx);
       const y = tf.gather(this.targets, idx);
-      if (this.fixed) return tf.mean(tf.square(tf.sub(this.model.predict(x, signals, tf.gather(this.fixed, idx)), y))) as tf.Scalar;
+      // Huber with δ = 1 is F.smooth_l1_loss with β = 1, the authors' prediction loss (metrics.py L337).
+      const predictionLoss = (p: tf.Tensor1D) => lossOf(this.settings.loss === 'smooth-l1' ? 'huber' : 'mse', p, y as tf.Tensor1D);
+      if (this.fixed) return predictionLoss(this.model.predict(x, signals, tf.gather(this.fixed, idx)));
       const out = this.model.forward(x, signals, random);
-      const mse = tf.mean(tf.square(tf.sub(out.prediction, y)));
+      const fitLoss = predictionLoss(out.prediction);
       kl = out.kl.dataSync()[0]!;
-      return tf.add(mse, tf.mul(out.kl, this.klWeight)) as tf.Scalar;
+      return tf.add(fitLoss, tf.mul(out.kl, this.klWeight)) as tf.Scalar;
     }), [...this.variables.values()]);
-    const named: Record<string, tf.Tensor> = {};
+    let named: Record<string, tf.Tensor> = {};
     for (const [name, v] of this.variables) if (grads[v.name]) named[name] = grads[v.name]!;
-    this.optimizer.step(this.variables, named, learningRate);
+    const clipped = this.settings.clipNorm === undefined ? undefined : clipGradNorm(named, this.settings.clipNorm);
+    if (clipped) named = clipped.grads;
+    this.optimizer.step(this.variables, named, learningRate, { beta1 });
     const loss = value.dataSync()[0]!;
-    tf.dispose([value, idx, ...Object.values(grads)]);
+    tf.dispose([value, idx, ...Object.values(grads), ...(clipped ? Object.values(clipped.grads) : [])]);
     return { loss, metrics: { kl } };
   }
 

@@ -4,7 +4,8 @@
  * mini-batches (the last partial one kept or dropped), the learning-rate schedule, validation after each epoch,
  * best-epoch tracking with early stopping, checkpoints (every N steps and at each epoch end) and exact resume,
  * `maxSteps`, progress events and the history. A family supplies a `TrainingRun`: one optimiser step on given
- * examples, a validation, and its weights and optimiser state as named arrays.
+ * examples with the step's settings (learning rate, β₁ when the schedule cycles it, seed), a validation, and its
+ * weights and optimiser state as named arrays.
  *
  * Every random choice derives from the seed and the position (epoch, batch), never from a stream that would
  * have to be saved: so a run resumed from a checkpoint continues exactly as the uninterrupted one would.
@@ -14,6 +15,24 @@ import { OptionError } from '../../errors';
 import { createRandom, deriveSeed } from '../../stats/random';
 import { CHECKPOINT_FILE, readCheckpointFile, recoverCheckpoint, writeCheckpointFile, type NamedArray } from './checkpoint';
 import { Schedule, type ScheduleName, type ScheduleOptions, type ScheduleState } from './schedules';
+
+/** What the loop hands to each optimiser step. */
+export interface StepSettings {
+  /** The schedule's learning rate for this step. */
+  learningRate: number;
+  /** The schedule's β₁ for this step (OneCycle with cycleMomentum); undefined: the optimiser's own. */
+  beta1?: number;
+  /** Seed of this step's randomness (dropout, mask samples), from the run's seed and the (epoch, batch) position. */
+  seed: number;
+}
+
+/** What the loop hands to each validation: the epoch it ends and a seed derived from it (for a shuffled validation order). */
+export interface ValidationContext {
+  /** The epoch (0-based) this validation ends. */
+  epoch: number;
+  /** Seed derived from the run's seed and the epoch. */
+  seed: number;
+}
 
 /** What one optimiser step reports: the mean loss over its examples, and optional named metrics (means). */
 export interface StepResult {
@@ -33,10 +52,10 @@ export interface Validation {
 export interface TrainingRun {
   /** Number of training examples; the loop draws batches of their indices 0…examples−1. */
   readonly examples: number;
-  /** One optimiser step on `rows` (indices of training examples) at `learningRate`; `seed` drives dropout etc. */
-  step(rows: Int32Array, learningRate: number, seed: number): Promise<StepResult> | StepResult;
-  /** Loss and score on the held-out data (called after each epoch). */
-  validate(): Promise<Validation> | Validation;
+  /** One optimiser step on `rows` (indices of training examples) with the step's settings. */
+  step(rows: Int32Array, settings: StepSettings): Promise<StepResult> | StepResult;
+  /** Loss and score on the held-out data (called after each epoch), with the epoch and its seed. */
+  validate(context: ValidationContext): Promise<Validation> | Validation;
   /** Weights and non-trainable state (batch-norm statistics), copied out. */
   weights(): NamedArray[] | Promise<NamedArray[]>;
   /** Puts weights (as `weights()` returned them) back into the model. */
@@ -137,6 +156,11 @@ export interface LoopOptions {
   dropLast?: boolean;
   /** Epochs without a better validation score before stopping (default Infinity: never). */
   patience?: number;
+  /**
+   * The best score before the first epoch: an epoch is the best so far only when its score is strictly above
+   * (default −Infinity; the Camformer authors start at −1, base/model_utils.py L89).
+   */
+  initialBest?: number;
   /** Put the best epoch's weights back at the end (default true). */
   restoreBest?: boolean;
   /** Checkpoint directory: written at each epoch end and every `checkpointEvery` steps. */
@@ -188,7 +212,7 @@ export async function trainLoop(run: TrainingRun, options: LoopOptions): Promise
   const steps = Math.min(o.epochs * batches, o.maxSteps);
   const schedule = new Schedule(o.schedule, o.learningRate, o.epochs * batches, o.scheduleOptions);
   let state: LoopState = {
-    epoch: 1, batch: 0, step: 0, history: [], best: { score: -Infinity, epoch: 0, bad: 0 },
+    epoch: 1, batch: 0, step: 0, history: [], best: { score: o.initialBest, epoch: 0, bad: 0 },
     lossSum: 0, seen: 0, metricSums: {}, seconds: 0, schedule: schedule.getState(),
   };
   let bestWeights: NamedArray[] | undefined;
@@ -230,7 +254,8 @@ export async function trainLoop(run: TrainingRun, options: LoopOptions): Promise
       const first = state.batch * o.batchSize;
       const rows = order.subarray(first, Math.min(n, first + o.batchSize));
       const learningRate = schedule.rate(state.step);
-      const result = await run.step(rows, learningRate, deriveSeed(o.seed, 'dropout', state.epoch, state.batch));
+      const beta1 = schedule.momentum(state.step);
+      const result = await run.step(rows, { learningRate, beta1, seed: deriveSeed(o.seed, 'dropout', state.epoch, state.batch) });
       state.lossSum += result.loss * rows.length;
       state.seen += rows.length;
       processed += rows.length;
@@ -255,13 +280,14 @@ export async function trainLoop(run: TrainingRun, options: LoopOptions): Promise
     // epoch; the partial epoch's row below goes only into the returned history.
     if (!epochDone) await save();
 
-    const val = await run.validate();
+    const val = await run.validate({ epoch: state.epoch, seed: deriveSeed(o.seed, 'validation', state.epoch) });
     const hasScore = val.score !== undefined && Number.isFinite(val.score);
     const score = hasScore ? val.score! : state.epoch; // without validation the latest epoch is the best
     const row: HistoryRow = {
       epoch: state.epoch, step: state.step, trainLoss: state.lossSum / state.seen, valLoss: val.loss,
       score: hasScore ? val.score! : NaN, learningRate: schedule.rate(Math.max(state.step - 1, 0)),
       seconds: state.seconds, examplesPerSecond: state.seen / Math.max(state.seconds, 1e-9),
+      ...(schedule.momentum(0) === undefined ? {} : { beta1: schedule.momentum(Math.max(state.step - 1, 0))! }),
       ...means(state.metricSums, state.seen), ...val.metrics,
     };
     state.history.push(row);
@@ -272,7 +298,7 @@ export async function trainLoop(run: TrainingRun, options: LoopOptions): Promise
     } else if (++state.best.bad >= o.patience) {
       stopped = 'early-stopping';
     }
-    if (epochDone) schedule.epochEnd(hasScore ? val.score! : -Infinity);
+    if (epochDone) schedule.epochEnd({ score: hasScore ? val.score! : -Infinity, loss: val.loss });
     const epochEvent = event('epoch', {
       loss: row.trainLoss, valLoss: val.loss, score: row.score, best: improved,
       metrics: { ...means(state.metricSums, state.seen), ...val.metrics }, examplesPerSecond: row.examplesPerSecond,
@@ -296,7 +322,7 @@ export async function trainLoop(run: TrainingRun, options: LoopOptions): Promise
 
 function checkOptions(options: LoopOptions) {
   const o = withDefaults({
-    schedule: 'constant' as ScheduleName, seed: 0, maxSteps: Infinity, dropLast: false, patience: Infinity,
+    schedule: 'constant' as ScheduleName, seed: 0, maxSteps: Infinity, dropLast: false, patience: Infinity, initialBest: -Infinity,
     restoreBest: true, resume: false, callbacks: [] as readonly LoopCallback[],
   }, options);
   const positiveInteger = (value: number, option: string, allowInfinity = false) => {

@@ -119,6 +119,30 @@ describe('fit on ONNX Runtime', () => {
     for (const m of [tfjs, resumed, both]) m.model.dispose();
   });
 
+  it('scores validation as tfjs does with the recipe\'s Huber δ and dropped last validation batch', async () => {
+    // 45 validation rows in batches of 16: the 32 rows of this epoch's two full batches are scored, on both engines.
+    const options: FitOptions = { ...base, epochs: 1, maxSteps: 1, validation: 0.3, loss: 'huber', huberDelta: 0.9, validationDropLast: true };
+    const onnx = await trained(NO_DROPOUT, { ...options, engine: 'onnx' });
+    const tfjs = await trained(NO_DROPOUT, { ...options, engine: 'tfjs', workers: 1 });
+    expect(Math.abs(onnx.history[0]!.trainLoss - tfjs.history[0]!.trainLoss) / tfjs.history[0]!.trainLoss).toBeLessThan(1e-5);
+    expect(onnx.history[0]!.valLoss).toBeCloseTo(tfjs.history[0]!.valLoss, 5);
+    expect(onnx.history[0]!.valPearson).toBeCloseTo(tfjs.history[0]!.valPearson!, 4);
+    onnx.model.dispose();
+    tfjs.model.dispose();
+  });
+
+  it('sends a schedule that cycles β₁ (the paper-large recipe) to tfjs', async () => {
+    expect(chooseTrainingEngine({ engine: 'auto', optimizer: 'adamw', cyclesMomentum: true }).engine).toBe('tfjs');
+    expect(() => chooseTrainingEngine({ engine: 'onnx', optimizer: 'adamw', cyclesMomentum: true })).toThrow(/cycles β₁/);
+    const model = buildModel(TINY, { seed: 1 });
+    const onecycle: FitOptions = { ...base, schedule: 'onecycle', scheduleOptions: { cycleMomentum: true } };
+    await expect(fit(model, { x: data.x, y: data.y }, { ...onecycle, engine: 'onnx' })).rejects.toThrow(OptionError);
+    const choices: EngineChoice[] = [];
+    await fit(model, { x: data.x, y: data.y }, { ...onecycle, epochs: 1, maxSteps: 2, workers: 1, onEngine: (c) => choices.push(c) });
+    expect(choices.map((c) => c.engine)).toEqual(['tfjs']);
+    model.dispose();
+  });
+
   it('checks the engine option', async () => {
     const model = buildModel(TINY, { seed: 1 });
     await expect(fit(model, { x: data.x, y: data.y }, { ...base, engine: 'gpu' as never })).rejects.toThrow(OptionError);

@@ -3,14 +3,16 @@ import { jaspar } from '../../../src/motifs';
 import { simulateDeepRage, type DeepRageSimulation } from '../../../src/simulate/deeprage';
 import { initBackend } from '../../../src/kernels/tensor/backend';
 import { createDeepRageModel } from '../../../src/kernels/deeprage/model';
-import { deepRageConfusion, evaluateDeepRage, splitDeepRage, trainDeepRage } from '../../../src/kernels/deeprage/train';
+import { splitDeepRage, trainDeepRage } from '../../../src/kernels/deeprage/train';
+import { deepRageConfusion, evaluateDeepRage } from '../../../src/kernels/deeprage/evaluate';
 import * as tf from '@tensorflow/tfjs-core';
 
 let sim: DeepRageSimulation;
 
 beforeAll(async () => {
   await initBackend();
-  sim = simulateDeepRage({ motifs: jaspar('fungi'), genes: 400, conditions: 12, promoterLength: 300, regulators: 3, decoys: 3, seed: 2 });
+  // Calibrated on the ATG-anchored promoters (the default is now upstream of the TSS, as the paper).
+  sim = simulateDeepRage({ motifs: jaspar('fungi'), genes: 400, conditions: 12, promoterLength: 300, regulators: 3, decoys: 3, seed: 2, anchor: 'atg' });
 });
 
 describe('DeepRAGE splits (60 / 10 / 30)', () => {

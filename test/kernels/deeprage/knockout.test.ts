@@ -2,25 +2,30 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { jaspar } from '../../../src/motifs';
 import { simulateDeepRage, type DeepRageSimulation } from '../../../src/simulate/deeprage';
 import { initBackend } from '../../../src/kernels/tensor/backend';
-import { evaluateDeepRage, trainDeepRage, type TrainedDeepRage } from '../../../src/kernels/deeprage/train';
+import { trainDeepRage, type TrainedDeepRage } from '../../../src/kernels/deeprage/train';
+import { evaluateDeepRage } from '../../../src/kernels/deeprage/evaluate';
 import { auroc, filterMotifMatches, knockoutTargetRecovery } from '../../../src/kernels/deeprage/knockout';
 import { motifSimilarity } from '../../../src/motifs/compare';
 
 /** A row-major [width, 4] matrix as the motif comparison takes it. */
 const pfmMatrix = (probabilities: Float64Array) => ({ length: probabilities.length / 4, probabilities });
 
-// Quick mode: 1,500 real promoters cut to their 300 ATG-proximal nt, 16 conditions, 3 functional regulators
-// and 3 decoys; the tensor-product join trained on unseen genes (60/10/30). One seed is one draw of simulation,
-// split and training: with the shared training loop (its own shuffle stream), seed 1 recovers the targets with
-// mean AUROC 0.785 and seeds 2 and 3 pass every check below; DEEPRAGE_SEED=N runs another.
+// Quick mode: 1,500 real promoters upstream of the TSS (the simulator's default and the paper's) cut to their 300
+// TSS-proximal nt, 16 conditions, 3 functional regulators and 3 decoys; the tensor-product join trained on unseen
+// genes (60/10/30). One seed is one draw of simulation, split and training, and which regulators are drawn depends
+// on the motif hits: since the simulator scans with src/motifs' FIMO scanner, seed 2 draws FKH1, SPT23 and THI2 and
+// recovers their targets with mean AUROC 0.819 (0.887 / 0.995 / 0.575), passing every check below; on the
+// ATG-anchored promoters (DEEPRAGE_ANCHOR=atg, the set this test used before) seeds 2 and 3 now give 0.706 and 0.784.
+// DEEPRAGE_SEED=N and DEEPRAGE_ANCHOR=atg|tss run another draw.
 const SEED = Number(process.env.DEEPRAGE_SEED ?? 2);
+const ANCHOR = (process.env.DEEPRAGE_ANCHOR ?? 'tss') as 'atg' | 'tss';
 let sim: DeepRageSimulation;
 let trained: TrainedDeepRage;
 let seconds = 0;
 
 beforeAll(async () => {
   await initBackend();
-  sim = simulateDeepRage({ motifs: jaspar('fungi'), genes: 1500, conditions: 16, promoterLength: 300, regulators: 3, decoys: 3, seed: SEED });
+  sim = simulateDeepRage({ motifs: jaspar('fungi'), genes: 1500, conditions: 16, promoterLength: 300, regulators: 3, decoys: 3, seed: SEED, anchor: ANCHOR });
   const started = Date.now();
   trained = await trainDeepRage(sim, { join: 'tensor', split: 'gene', epochs: 10, batchGenes: 8, learningRate: 0.005, kernelSize: 11, seed: SEED });
   seconds = (Date.now() - started) / 1000;

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { OptionError } from '../../../src/errors';
 import { initBackend } from '../../../src/kernels/tensor/backend';
-import { trainLoop, type ProgressEvent, type TrainingRun } from '../../../src/kernels/tensor/loop';
+import { trainLoop, type ProgressEvent, type StepSettings, type TrainingRun } from '../../../src/kernels/tensor/loop';
 import { CHECKPOINT_FILE, readCheckpointFile, type NamedArray } from '../../../src/kernels/tensor/checkpoint';
 import { buildModel } from '../../../src/kernels/camformer/model';
 import { fit } from '../../../src/kernels/camformer/train';
@@ -19,7 +19,7 @@ function linearRun(n = 40, options: { valScores?: number[] } = {}): TrainingRun 
   let epochCalls = 0;
   const run = {
     examples: n, w: 0, b: 0, mw: 0, mb: 0, t: 0, batches: [] as number[][],
-    step(rows: Int32Array, lr: number) {
+    step(rows: Int32Array, { learningRate: lr }: StepSettings) {
       run.batches.push(Array.from(rows));
       let gw = 0, gb = 0, loss = 0;
       for (const r of rows) {

@@ -34,5 +34,7 @@ export interface GradRequest {
   shape: [number, number, number];
   y: Float32Array;
   loss: LossName;
+  /** Huber's δ (undefined: 1). */
+  huberDelta?: number;
   dropoutSeed: number;
 }

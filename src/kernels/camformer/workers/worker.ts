@@ -28,7 +28,7 @@ async function main(): Promise<void> {
         tf.tidy(() => unpackWeights(model, req.weights));
         const x = tf.tensor3d(req.data, req.shape);
         const y = tf.tensor1d(req.y);
-        const { grads, loss: lossValue } = batchGradients(model, x, y, { loss: req.loss, dropoutSeed: req.dropoutSeed });
+        const { grads, loss: lossValue } = batchGradients(model, x, y, { loss: req.loss, huberDelta: req.huberDelta, dropoutSeed: req.dropoutSeed });
         // Gradients packed in parameter order (zeros where a parameter has none), then the running statistics.
         const size = [...model.params.values()].reduce((s, v) => s + v.size, 0);
         const out = new Float32Array(size);
