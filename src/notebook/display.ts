@@ -55,7 +55,7 @@ function staticImages(spec: VegaLiteSpec, fallback: DisplayOptions['fallback']):
   try {
     for (const f of want) {
       if (rendererLoaded()) {
-        out[f === 'svg' ? 'image/svg+xml' : 'image/png'] = f === 'svg' ? renderSync(spec, 'svg') : renderSync(spec, 'png').toString('base64');
+        out[f === 'svg' ? 'image/svg+xml' : 'image/png'] = f === 'svg' ? renderSync(spec, 'svg') : renderSync(spec, 'png', { scale: PNG_SCALE }).toString('base64');
       } else {
         const img = renderInChild(spec, f as 'svg' | 'png');
         if (img !== undefined) out[f === 'svg' ? 'image/svg+xml' : 'image/png'] = img;
@@ -67,19 +67,26 @@ function staticImages(spec: VegaLiteSpec, fallback: DisplayOptions['fallback']):
   return out;
 }
 
-/** PNGs are rendered at 2× for sharpness; this metadata makes Jupyter show them at their CSS size. */
+/**
+ * Pixel ratio of the PNG fallback. It is only what Notebook 6 and nbconvert show (JupyterLab and VS Code draw the
+ * Vega-Lite spec itself), and it is stored in every notebook: at 2× a scatter's PNG was ~380 KB, a quarter of that
+ * at 1×.
+ */
+const PNG_SCALE = 1;
+
+/** This metadata makes Jupyter show a PNG at its CSS size whatever its pixel ratio. */
 function pngSizeMetadata(base64: string | undefined): Record<string, unknown> {
   if (!base64) return {};
   const head = Buffer.from(base64.slice(0, 44), 'base64'); // IHDR: width and height at bytes 16–23
   if (head.length < 24) return {};
-  return { 'image/png': { width: Math.round(head.readUInt32BE(16) / 2), height: Math.round(head.readUInt32BE(20) / 2) } };
+  return { 'image/png': { width: Math.round(head.readUInt32BE(16) / PNG_SCALE), height: Math.round(head.readUInt32BE(20) / PNG_SCALE) } };
 }
 
 /** Renders in a short-lived node process (only from the compiled build, where render.js exists). */
 function renderInChild(spec: VegaLiteSpec, format: 'svg' | 'png'): string | undefined {
   const renderJs = require.resolve('../viz/render');
   if (!renderJs.endsWith('.js')) return undefined;
-  const code = `require(${JSON.stringify(renderJs)}).render(JSON.parse(require('fs').readFileSync(0, 'utf8')), ${JSON.stringify(format)})` +
+  const code = `require(${JSON.stringify(renderJs)}).render(JSON.parse(require('fs').readFileSync(0, 'utf8')), ${JSON.stringify(format)}, { scale: ${PNG_SCALE} })` +
     `.then((r) => process.stdout.write(typeof r === 'string' ? r : r.toString('base64')))`;
   return execFileSync(process.execPath, ['-e', code], { input: JSON.stringify(spec), maxBuffer: 256 << 20, encoding: 'utf8' });
 }
