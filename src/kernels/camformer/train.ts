@@ -24,7 +24,7 @@ import {
 import { LOSSES, type LossName } from '../tensor/losses';
 import { createOptimizer, type Optimizer, type OptimizerName } from '../tensor/optimizers';
 import type { ScheduleName, ScheduleOptions } from '../tensor/schedules';
-import { assignNamedArrays, toNamedArrays } from '../tensor/variables';
+import { assignNamedArrays, toNamedArrays, optimizerStateArrays, restoreOptimizerState } from '../tensor/variables';
 import type { CnnConfig, PresetName } from './config';
 import { chooseTrainingEngine, type EngineChoice, type TrainingEngine } from './engine';
 import { buildModel, type BuildOptions, type Model } from './model';
@@ -305,14 +305,11 @@ class CamformerRun implements TrainingRun {
   }
 
   optimizerState() {
-    const { step, tensors } = this.optimizer.getState();
-    return { step, arrays: toNamedArrays(tensors) };
+    return optimizerStateArrays(this.optimizer);
   }
 
   setOptimizerState(state: { step: number; arrays: readonly NamedArray[] }): void {
-    const tensors = new Map(state.arrays.map((a) => [a.name, tf.tensor(a.data, a.shape)]));
-    this.optimizer.setState({ step: state.step, tensors });
-    tf.dispose([...tensors.values()]); // the optimiser's variables hold their own references
+    restoreOptimizerState(this.optimizer, state);
   }
 
   describe() {

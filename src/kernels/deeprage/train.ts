@@ -18,7 +18,7 @@ import { createRandom } from '../../stats/random';
 import type { NamedArray } from '../tensor/checkpoint';
 import { trainLoop, withDefaults, type ProgressEvent, type StepSettings, type TrainingRun, type Validation } from '../tensor/loop';
 import { createOptimizer, type Optimizer } from '../tensor/optimizers';
-import { assignNamedArrays, toNamedArrays } from '../tensor/variables';
+import { assignNamedArrays, toNamedArrays, optimizerStateArrays, restoreOptimizerState } from '../tensor/variables';
 import { createDeepRageModel, DEFAULT_DEEPRAGE_CONFIG, type DeepRageConfig, type DeepRageModel } from './model';
 import { DEEPRAGE_RECIPES, deepRageRecipe, type DeepRageRecipe } from './recipe';
 
@@ -224,14 +224,11 @@ class DeepRageRun implements TrainingRun {
   }
 
   optimizerState() {
-    const { step, tensors } = this.optimizer.getState();
-    return { step, arrays: toNamedArrays(tensors) };
+    return optimizerStateArrays(this.optimizer);
   }
 
   setOptimizerState(state: { step: number; arrays: readonly NamedArray[] }): void {
-    const tensors = new Map(state.arrays.map((a) => [a.name, tf.tensor(a.data, a.shape)]));
-    this.optimizer.setState({ step: state.step, tensors });
-    tf.dispose([...tensors.values()]);
+    restoreOptimizerState(this.optimizer, state);
   }
 
   describe() {

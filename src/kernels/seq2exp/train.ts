@@ -18,7 +18,7 @@ import type { NamedArray } from '../tensor/checkpoint';
 import { trainLoop, withDefaults, type ProgressEvent, type StepSettings, type TrainingRun, type Validation } from '../tensor/loop';
 import { clipGradNorm, createOptimizer, type Optimizer } from '../tensor/optimizers';
 import { loss as lossOf } from '../tensor/losses';
-import { assignNamedArrays, toNamedArrays } from '../tensor/variables';
+import { assignNamedArrays, toNamedArrays, optimizerStateArrays, restoreOptimizerState } from '../tensor/variables';
 import { airsTrackParameters, createSeq2ExpModel, DEFAULT_SEQ2EXP_CONFIG, type Seq2ExpConfig, type Seq2ExpModel } from './model';
 import { SEQ2EXP_RECIPES, seq2ExpRecipe, type Seq2ExpRecipe } from './recipe';
 import { chromosomeSplit, pseudoChromosomes, SEQ2EXP_SUBSETS, splitRegions } from './splits';
@@ -269,14 +269,11 @@ class Seq2ExpRun implements TrainingRun {
   }
 
   optimizerState() {
-    const { step, tensors } = this.optimizer.getState();
-    return { step, arrays: toNamedArrays(tensors) };
+    return optimizerStateArrays(this.optimizer);
   }
 
   setOptimizerState(state: { step: number; arrays: readonly NamedArray[] }): void {
-    const tensors = new Map(state.arrays.map((a) => [a.name, tf.tensor(a.data, a.shape)]));
-    this.optimizer.setState({ step: state.step, tensors });
-    tf.dispose([...tensors.values()]);
+    restoreOptimizerState(this.optimizer, state);
   }
 
   describe() {

@@ -1,9 +1,11 @@
 /**
- * tfjs variables ↔ named float32 arrays, the engine-neutral form the training loop checkpoints and restores.
+ * tfjs variables (and an optimiser's state) ↔ named float32 arrays, the engine-neutral form the training loop
+ * checkpoints and restores.
  */
 import { tf } from './tf';
 import { ModelError } from '../../errors';
 import type { NamedArray } from './checkpoint';
+import type { Optimizer } from './optimizers';
 
 /** Copies of the variables' values, in the map's order. */
 export function toNamedArrays(variables: ReadonlyMap<string, tf.Variable | tf.Tensor>, prefix = ''): NamedArray[] {
@@ -19,4 +21,17 @@ export function assignNamedArrays(variables: ReadonlyMap<string, tf.Variable>, a
     if (a.shape.join() !== v.shape.join()) throw new ModelError(`${name} has shape [${a.shape}], expected [${v.shape}]`, { option: 'weights' });
     tf.tidy(() => v.assign(tf.tensor(a.data, v.shape)));
   }
+}
+
+/** An optimiser's step count and slot tensors as named arrays, the form every family's run checkpoints. */
+export function optimizerStateArrays(optimizer: Optimizer): { step: number; arrays: NamedArray[] } {
+  const { step, tensors } = optimizer.getState();
+  return { step, arrays: toNamedArrays(tensors) };
+}
+
+/** Restores what `optimizerStateArrays` saved. */
+export function restoreOptimizerState(optimizer: Optimizer, state: { step: number; arrays: readonly NamedArray[] }): void {
+  const tensors = new Map(state.arrays.map((a) => [a.name, tf.tensor(a.data, a.shape)]));
+  optimizer.setState({ step: state.step, tensors });
+  tf.dispose([...tensors.values()]); // the optimiser's variables hold their own references
 }
