@@ -5,7 +5,7 @@
  * validation, early stopping on r + ρ, best weights). Sequences are padded with N at the 3′ end or truncated
  * to 110 nt. Compile as bench/train.bench.ts says, then:
  *   node out/bench-js/bench/train-dream-demo.js [--epochs 5] [--seed 7] [--workers 1|2] [--data ../shared/data/dream2022]
- *     [--val-index-out FILE] [--pred-out FILE] [--model-out DIR]
+ *     [--engine auto|onnx|tfjs] [--val-index-out FILE] [--pred-out FILE] [--model-out DIR]
  * `--val-index-out` writes the 0-based rows of demo_train held out for validation (JSON), so that
  * `torch_models.py train --val-index FILE` trains on exactly the same split. `--pred-out` writes the test
  * predictions, one per line in test-file order, so that seed ensembles can be scored afterwards.
@@ -29,6 +29,7 @@ const arg = (name: string, fallback: string) => {
 const epochs = Number(arg('epochs', '5'));
 const seed = Number(arg('seed', '7'));
 const workers = Number(arg('workers', '1'));
+const engine = arg('engine', 'auto') as 'auto' | 'onnx' | 'tfjs';
 const dataDir = arg('data', process.env.CISLAB_DATA ? path.join(process.env.CISLAB_DATA, 'dream2022') : '/work/shared/data/dream2022');
 const fit110 = (s: string) => (s.toUpperCase() + 'N'.repeat(110)).slice(0, 110);
 
@@ -43,7 +44,8 @@ async function main() {
   model.preprocessing = { targetLength: 110, pad: 'N at 3′', truncate: '3′' };
   const started = Date.now();
   await fit(model, { x, y }, {
-    epochs, seed, patience: 5, workers,
+    epochs, seed, patience: 5, workers, engine,
+    onEngine: (choice) => process.stderr.write(`engine ${choice.engine}: ${choice.reason}\n`),
     onProgress: (e) => {
       if (e.type === 'epoch') {
         process.stderr.write(`epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(4)} val r ${e.metrics.valPearson?.toFixed(4)} ρ ${e.metrics.valSpearman?.toFixed(4)} ${e.examplesPerSecond.toFixed(1)} seq/s\n`);
@@ -67,7 +69,7 @@ async function main() {
   const predOut = arg('pred-out', '');
   if (predOut) fs.writeFileSync(predOut, Array.from(p, (v) => v.toPrecision(7)).join('\n') + '\n');
   console.log(JSON.stringify({
-    model: 'camformer-mini', backend, seed, epochs, workers, trainSeconds, predictSeconds, predictSeqPerSecond: ty.length / predictSeconds,
+    model: 'camformer-mini', backend, engine, seed, epochs, workers, trainSeconds, predictSeconds, predictSeqPerSecond: ty.length / predictSeconds,
     testN: ty.length, testR: pearson(p, ty), testRho: spearman(p, ty),
     predMean: p.reduce((a, b) => a + b, 0) / p.length, measuredMean: ty.reduce((a, b) => a + b, 0) / ty.length, history: model.history,
   }));

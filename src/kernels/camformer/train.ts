@@ -122,8 +122,9 @@ export interface FitOptions {
   /**
    * Engine of the training steps (default `CISLAB_ENGINE`, else 'auto'): 'onnx' (ONNX Runtime, the compiled
    * step), 'tfjs', or 'auto' (ONNX Runtime where it loads and compiles the optimiser, see engine.ts). Either
-   * way the trained weights end up in `model`, which saves and predicts the same after both engines. Seeds
-   * repeat a run exactly on one engine; the engines draw different dropout masks.
+   * way the trained weights end up in `model`, which saves and predicts the same after both engines. A seed
+   * repeats a run exactly, and both engines draw the same dropout masks for it: 'onnx' and 'tfjs' with
+   * `workers: 1` train the same model (to float rounding).
    */
   engine?: TrainingEngine;
   /**

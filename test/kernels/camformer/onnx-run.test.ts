@@ -27,8 +27,8 @@ const base: FitOptions = { epochs: 2, batchSize: 16, seed: 3, lr: 1e-3, schedule
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
 
-async function trained(config: typeof TINY, options: FitOptions): Promise<{ model: Model; history: Awaited<ReturnType<typeof fit>> }> {
-  const model = buildModel(config, { seed: 5 });
+async function trained(config: typeof TINY, options: FitOptions, modelSeed = 5): Promise<{ model: Model; history: Awaited<ReturnType<typeof fit>> }> {
+  const model = buildModel(config, { seed: modelSeed });
   const history = await fit(model, { x: data.x, y: data.y }, options);
   return { model, history };
 }
@@ -52,6 +52,20 @@ describe('fit on ONNX Runtime', () => {
     // One AdamW step from equal weights moves each weight by about lr: compare at a scale of 1e-2.
     expect(maxRelativeError(modelWeights(onnx.model), modelWeights(tfjs.model))).toBeLessThan(1e-4);
     expect(onnx.history[0]!.valPearson).toBeCloseTo(tfjs.history[0]!.valPearson!, 4);
+    onnx.model.dispose();
+    tfjs.model.dispose();
+  });
+
+  it('trains the same model as tfjs with dropout on (same masks per step seed): weights and predictions after 3 epochs', async () => {
+    const options: FitOptions = { ...base, epochs: 3, validation: 0.08, patience: 10 };
+    const onnx = await trained(TINY, { ...options, engine: 'onnx' });
+    const tfjs = await trained(TINY, { ...options, engine: 'tfjs', workers: 1 });
+    // 27 AdamW steps through dropout: float32 rounding alone separates the two (measured ~1e-6).
+    for (let e = 0; e < 3; e++) expect(onnx.history[e]!.trainLoss).toBeCloseTo(tfjs.history[e]!.trainLoss, 5);
+    expect(maxRelativeError(modelWeights(onnx.model), modelWeights(tfjs.model))).toBeLessThan(1e-4);
+    const a = await predict(onnx.model, held.x);
+    const b = await predict(tfjs.model, held.x);
+    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(1e-4);
     onnx.model.dispose();
     tfjs.model.dispose();
   });
@@ -83,12 +97,15 @@ describe('fit on ONNX Runtime', () => {
   it('restores the best epoch, stops early, and the trained model saves, loads and predicts unchanged', async () => {
     const { model, history } = await trained(TINY, {
       ...base, epochs: 20, lr: 2e-2, patience: 1, engine: 'onnx', validation: { x: held.x, y: held.y },
-    });
+    }, 4); // a start from which this tiny net learns at lr 2e-2 (from some, its dense ReLUs die on both engines)
     const scores = history.map((r) => r.score);
     const best = Math.max(...scores);
-    // Seeded, so deterministic: epoch 3 is the best, epoch 4 worse, and patience 1 stops there.
-    expect(history).toHaveLength(4);
-    expect(scores.indexOf(best)).toBe(2);
+    // Patience 1: the run stops at the first epoch that does not improve, so the best is the one before it,
+    // and the weights kept are not the last epoch's.
+    expect(history.length).toBeGreaterThanOrEqual(3);
+    expect(history.length).toBeLessThan(20);
+    expect(scores.indexOf(best)).toBe(history.length - 2);
+    expect(scores.at(-1)!).toBeLessThan(best);
     // The model holds the best epoch's weights: its validation r + ρ is the best score (tfjs predicting).
     const p = await predict(model, held.x, { engine: 'tfjs' });
     expect(pearson(p, held.y) + spearman(p, held.y)).toBeCloseTo(best, 4);

@@ -12,8 +12,8 @@ import { onnxRuntime } from '../../../src/kernels/camformer/onnx/runtime';
 import { OnnxTrainer } from '../../../src/kernels/camformer/onnx/trainer';
 import { assignWeights, modelWeights, trainerFromModel } from '../../../src/kernels/camformer/onnx/bridge';
 import { initialWeights } from '../../../src/kernels/camformer/onnx/initial-weights';
-import { fillKeepMask } from '../../../src/kernels/camformer/onnx/masks';
-import { compileInference, compileTraining } from '../../../src/kernels/camformer/onnx/train-graph';
+import { MaskSource, fillKeepMask } from '../../../src/kernels/camformer/onnx/masks';
+import { compileInference, compileTraining, maskSpecs } from '../../../src/kernels/camformer/onnx/train-graph';
 import { createSession } from '../../../src/kernels/camformer/onnx/session';
 import { ModelError, OptionError } from '../../../src/errors';
 import { TINY, plantedData } from '../../helpers/models';
@@ -119,6 +119,17 @@ describe.runIf(haveOrt)('OnnxTrainer', () => {
     const big = new Uint8Array(200_000);
     fillKeepMask(big, 0.25, 7);
     expect(big.reduce((s, v) => s + v, 0) / big.length).toBeCloseTo(0.75, 2);
+  });
+
+  it('drops exactly the units the tfjs engine drops for a step seed (conv and dense layers, any batch size)', () => {
+    const c = resolveConfig(GRID);
+    const source = new MaskSource(maskSpecs(c));
+    for (const [seed, n] of [[77, 5], [123456, 16], [9, 3]] as const) {
+      const ours = source.draw(seed, n);
+      const theirs = tfjsMasks(c, seed, n).graph;
+      expect(Object.keys(ours)).toEqual(Object.keys(theirs));
+      for (const name of Object.keys(theirs)) expect(Array.from(ours[name]!), `${name} seed ${seed} n ${n}`).toEqual(Array.from(theirs[name]!));
+    }
   });
 
   it('repeats a seeded run exactly; another seed gives another run', async () => {

@@ -2,10 +2,9 @@
  * Dropout keep masks for the compiled training graph, drawn from one seed per step: layer i's mask comes
  * from the i-th 32-bit draw of `createRandom(seed)` (the order in which model.ts draws its layer seeds),
  * expanded by the same xorshift128 stream and 16-bit threshold as tensor/ops.ts `dropoutMask` (keep when
- * the 16 bits are ≥ round(rate · 65536), so rates are exact to 1/65536). The masks are written straight
- * into the graph's [channels, positions, batch] order, one sequential pass, so a mask is a different
- * arrangement of random bits than the tfjs engine's for the same seed: each engine repeats its own runs
- * exactly, and the two agree in distribution. Masks are graph inputs because ONNX Runtime removes
+ * the 16 bits are ≥ round(rate · 65536), so rates are exact to 1/65536), in the tfjs engine's element order
+ * and then transposed into the graph's [channels, positions, batch]: for the same step seed both engines
+ * drop the same units. Masks are graph inputs because ONNX Runtime removes
  * `Dropout` nodes from inference sessions, and so that a resumed run draws exactly the masks the
  * uninterrupted run would have drawn.
  */
@@ -37,9 +36,15 @@ export function fillKeepMask(out: Uint8Array, rate: number, seed: number): void 
   }
 }
 
-/** Reusable mask buffers for a trainer, grown to the largest batch seen. */
+/**
+ * Reusable mask buffers for a trainer, grown to the largest batch seen. Each layer's bits are drawn in the
+ * tfjs engine's order ([n, Lo, C] for a conv block, [n, size] for a dense layer) and written transposed into
+ * the graph's [C, Lo, n] / [size, n]: the masks of a step are then exactly the tfjs engine's, so a seeded run
+ * trains the same model on either engine (to float rounding), not a run that differs like another seed.
+ */
 export class MaskSource {
   private buffers: Uint8Array[] = [];
+  private scratch = new Uint8Array(0);
 
   constructor(private readonly specs: readonly MaskSpec[]) {}
 
@@ -53,10 +58,24 @@ export class MaskSource {
     this.specs.forEach((spec, i) => {
       const size = spec.shape.reduce((x, y) => x * y, 1) * n;
       if (!this.buffers[i] || this.buffers[i]!.length < size) this.buffers[i] = new Uint8Array(size);
+      if (this.scratch.length < size) this.scratch = new Uint8Array(size);
+      const drawn = this.scratch.subarray(0, size);
+      fillKeepMask(drawn, spec.rate, rng.uint32());
       const view = this.buffers[i]!.subarray(0, size);
-      fillKeepMask(view, spec.rate, rng.uint32());
+      transposeFromTfjs(drawn, view, spec.shape[0]!, spec.shape[1] ?? 1, n);
       out[spec.name] = view;
     });
     return out;
+  }
+}
+
+/** [n, L, C] (tfjs) → [C, L, n] (graph); a dense layer is the case L = 1. Reads sequentially. */
+function transposeFromTfjs(src: Uint8Array, dst: Uint8Array, channels: number, length: number, n: number): void {
+  let k = 0;
+  for (let b = 0; b < n; b++) {
+    for (let l = 0; l < length; l++) {
+      let j = l * n + b;
+      for (let ch = 0; ch < channels; ch++, j += length * n) dst[j] = src[k++]!;
+    }
   }
 }
