@@ -20,8 +20,8 @@ export const GRID: Partial<CnnConfig> = {
 };
 
 /**
- * The keep masks model.ts draws for `seed` (tfjs layout [n, L, C] / [n, size], keyed conv{i} / dense{j})
- * and the same masks in the ONNX graph's layout ([C, L, n] / [size, n], keyed by mask input name).
+ * The keep masks model.ts draws for `seed` (tfjs layout [n, L, C] / [n, size]): keyed conv{i} / dense{j}
+ * as numbers (for PyTorch), and keyed by the ONNX graph's mask input names as its bool inputs (the same order).
  */
 export function tfjsMasks(c: CnnConfig, seed: number, n: number): { graph: Record<string, Uint8Array>; tfjs: Record<string, number[]> } {
   const rng = createRandom(seed);
@@ -32,12 +32,7 @@ export function tfjsMasks(c: CnnConfig, seed: number, n: number): { graph: Recor
     const t = dropoutMask(conv ? [n, 1, s.shape[1]!, s.shape[0]!] : [n, s.shape[0]!], s.rate, rng.uint32());
     const v = t.dataSync();
     t.dispose();
-    const out = new Uint8Array(v.length);
-    const [C, L] = conv ? (s.shape as [number, number]) : [s.shape[0]!, 1];
-    for (let b = 0; b < n; b++) {
-      for (let l = 0; l < L; l++) for (let ch = 0; ch < C; ch++) out[(ch * L + l) * n + b] = v[(b * L + l) * C + ch]! > 0 ? 1 : 0;
-    }
-    graph[s.name] = out;
+    graph[s.name] = Uint8Array.from(v, (x) => (x > 0 ? 1 : 0));
     tfjs[`${s.layer.kind}${s.layer.index}`] = Array.from(v, (x) => (x > 0 ? 1 : 0));
   }
   return { graph, tfjs };

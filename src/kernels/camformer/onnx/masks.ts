@@ -3,8 +3,8 @@
  * from the i-th 32-bit draw of `createRandom(seed)` (the order in which model.ts draws its layer seeds),
  * expanded by the same xorshift128 stream and 16-bit threshold as tensor/ops.ts `dropoutMask` (keep when
  * the 16 bits are ≥ round(rate · 65536), so rates are exact to 1/65536), in the tfjs engine's element order
- * and then transposed into the graph's [channels, positions, batch]: for the same step seed both engines
- * drop the same units. Masks are graph inputs because ONNX Runtime removes
+ * ([n, Lo, C], [n, size]; the graph transposes them): for the same step seed both engines drop the same
+ * units, so a seeded run trains the same model on either. Masks are graph inputs because ONNX Runtime removes
  * `Dropout` nodes from inference sessions, and so that a resumed run draws exactly the masks the
  * uninterrupted run would have drawn.
  */
@@ -36,20 +36,14 @@ export function fillKeepMask(out: Uint8Array, rate: number, seed: number): void 
   }
 }
 
-/**
- * Reusable mask buffers for a trainer, grown to the largest batch seen. Each layer's bits are drawn in the
- * tfjs engine's order ([n, Lo, C] for a conv block, [n, size] for a dense layer) and written transposed into
- * the graph's [C, Lo, n] / [size, n]: the masks of a step are then exactly the tfjs engine's, so a seeded run
- * trains the same model on either engine (to float rounding), not a run that differs like another seed.
- */
+/** Reusable mask buffers for a trainer, grown to the largest batch seen. */
 export class MaskSource {
   private buffers: Uint8Array[] = [];
-  private scratch = new Uint8Array(0);
 
   constructor(private readonly specs: readonly MaskSpec[]) {}
 
   /**
-   * The keep masks of one step, by input name, each [...spec.shape, n] flattened. The arrays are reused by
+   * The keep masks of one step, by input name, each `maskDims(spec, n)` flattened. The arrays are reused by
    * the next call.
    */
   draw(seed: number, n: number): Record<string, Uint8Array> {
@@ -58,24 +52,10 @@ export class MaskSource {
     this.specs.forEach((spec, i) => {
       const size = spec.shape.reduce((x, y) => x * y, 1) * n;
       if (!this.buffers[i] || this.buffers[i]!.length < size) this.buffers[i] = new Uint8Array(size);
-      if (this.scratch.length < size) this.scratch = new Uint8Array(size);
-      const drawn = this.scratch.subarray(0, size);
-      fillKeepMask(drawn, spec.rate, rng.uint32());
       const view = this.buffers[i]!.subarray(0, size);
-      transposeFromTfjs(drawn, view, spec.shape[0]!, spec.shape[1] ?? 1, n);
+      fillKeepMask(view, spec.rate, rng.uint32());
       out[spec.name] = view;
     });
     return out;
-  }
-}
-
-/** [n, L, C] (tfjs) → [C, L, n] (graph); a dense layer is the case L = 1. Reads sequentially. */
-function transposeFromTfjs(src: Uint8Array, dst: Uint8Array, channels: number, length: number, n: number): void {
-  let k = 0;
-  for (let b = 0; b < n; b++) {
-    for (let l = 0; l < length; l++) {
-      let j = l * n + b;
-      for (let ch = 0; ch < channels; ch++, j += length * n) dst[j] = src[k++]!;
-    }
   }
 }

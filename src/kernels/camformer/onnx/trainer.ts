@@ -20,7 +20,7 @@ import { toGraphLayout, toTfjsLayout, type ParamSpec } from './layout';
 import { MaskSource } from './masks';
 import { momentSuffixes } from './optimizer-graph';
 import { createSession, requireOrt, type OrtApi, type OrtData, type OrtSession, type OrtTensor, type SessionOptions } from './session';
-import { compileInference, compileTraining, patchBytes, type CompileOptions, type CompiledTraining } from './train-graph';
+import { compileInference, compileTraining, maskDims, patchBytes, type CompileOptions, type CompiledTraining } from './train-graph';
 
 export interface OnnxTrainerOptions extends CompileOptions, SessionOptions {
   /** Seed of fresh He-normal weights when no `weights` are given (default 0; as buildModel). */
@@ -39,7 +39,7 @@ export interface OptimizerState {
 }
 
 export interface StepOptions {
-  /** Keep masks by input name (graph layout [..., n]) instead of drawing them from the seed. */
+  /** Keep masks by input name (1 keep, 0 drop; the tfjs engine's order, `maskDims`) instead of drawing them from the seed. */
   masks?: Readonly<Record<string, Uint8Array>>;
 }
 
@@ -225,8 +225,9 @@ export class OnnxTrainer {
     for (const spec of this.compiled.masks) {
       const m = masks[spec.name];
       const size = spec.shape.reduce((a, b) => a * b, 1) * n;
-      if (!m || m.length !== size) throw new OptionError(`mask ${spec.name}: expected ${size} values ([${spec.shape.join(', ')}, ${n}])`, { option: 'masks' });
-      feeds[spec.name] = new this.ort.Tensor('bool', m, [...spec.shape, n]);
+      const dims = maskDims(spec, n) as number[];
+      if (!m || m.length !== size) throw new OptionError(`mask ${spec.name}: expected ${size} values ([${dims.join(', ')}])`, { option: 'masks' });
+      feeds[spec.name] = new this.ort.Tensor('bool', m, dims);
     }
     const fetches: Record<string, OrtTensor | null> = { loss: null };
     for (const name of this.updated) fetches[`${name}.next`] = probe ? null : this.spare.get(name)!;
