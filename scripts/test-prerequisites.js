@@ -15,8 +15,8 @@ const { spawnSync } = require('node:child_process');
 const PACKAGES = [
   'jupyter-nbconvert', 'python3-nbclient', 'jupyter-client', 'python3-ipykernel',
   'python3-numpy', 'python3-scipy', 'python3-pybigwig', 'fonts-dejavu-core', 'chromium',
-  // PyTorch and scikit-learn: the references the PyTorch import and t-SNE tests compare against.
-  'python3-torch', 'python3-sklearn',
+  // PyTorch, scikit-learn and pandas: the references the PyTorch import, t-SNE and stratified-split tests compare against.
+  'python3-torch', 'python3-sklearn', 'python3-pandas',
 ];
 
 const log = (line) => process.stderr.write(`test prerequisites: ${line}\n`);

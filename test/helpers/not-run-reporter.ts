@@ -21,6 +21,7 @@ const PREREQUISITES: Prerequisite[] = [
   { what: `numpy in ${PYTHON}`, gates: 'cross-checks against numpy (correlations, DREAM score)', present: python('numpy'), get: 'sudo apt-get install python3-numpy' },
   { what: `scipy in ${PYTHON}`, gates: 'cross-checks of the hypothesis tests against scipy', present: python('scipy'), get: 'sudo apt-get install python3-scipy' },
   { what: `torch in ${PYTHON}`, gates: 'PyTorch checkpoint import checked against PyTorch', present: python('torch'), get: 'sudo apt-get install python3-torch' },
+  { what: `pandas and scikit-learn in ${PYTHON}`, gates: "the stratified split checked against pandas' qcut and sklearn", present: python('pandas, sklearn'), get: 'sudo apt-get install python3-pandas python3-sklearn' },
   { what: `pyBigWig in ${PYTHON}`, gates: 'bigWig reading checked on files written by pyBigWig', present: python('pyBigWig'), get: 'sudo apt-get install python3-pybigwig' },
   { what: `nbclient in ${PYTHON}`, gates: 'notebooks and the kernel tests (Jupyter)', present: python('nbclient, jupyter_client, ipykernel'), get: 'sudo apt-get install jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel' },
   { what: 'the DREAM2022 data (../shared/data or CISLAB_DATA)', gates: 'tests on the real DREAM2022 test set', present: () => hasData('dream2022'), get: 'set CISLAB_DATA to the folder holding dream2022/' },

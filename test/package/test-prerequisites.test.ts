@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../helpers/paths';
 
 const SCRIPT = join(REPO_ROOT, 'scripts', 'test-prerequisites.js');
-const ALL = 'jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel python3-numpy python3-scipy python3-pybigwig fonts-dejavu-core chromium python3-torch python3-sklearn';
+const ALL = 'jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel python3-numpy python3-scipy python3-pybigwig fonts-dejavu-core chromium python3-torch python3-sklearn python3-pandas';
 
 /** A bin folder whose dpkg-query reports `installed` (plus whatever apt-get installed) and whose apt-get logs. */
 function fakeDebian(installed: string[]): { bin: string; aptLog: string; state: string } {
