@@ -77,7 +77,8 @@ export function progress(options: ProgressOptions): Progress {
   const line = (width: number) => {
     const f = total > 0 ? Math.min(1, doneUnits / total) : 1;
     const secs = (Date.now() - start) / 1000;
-    const eta = f > 0 && f < 1 ? `, ${formatSeconds((secs / f) * (1 - f))} left` : '';
+    // No time left is shown once closed: a failed run stops short of the end and will not get there.
+    const eta = f > 0 && f < 1 && !finished ? `, ${formatSeconds((secs / f) * (1 - f))} left` : '';
     const bar = '█'.repeat(Math.round(f * width)).padEnd(width, '░');
     return { f, text: `${label ? label + ' ' : ''}${bar} ${Math.round(f * 100)}% (${doneUnits}/${total}, ${formatSeconds(secs)}${eta})${lastInfo ? ' ' + lastInfo : ''}` };
   };
@@ -109,8 +110,8 @@ export function progress(options: ProgressOptions): Progress {
       if (finished) return;
       if (info !== undefined) lastInfo = info;
       if (!failed) doneUnits = Math.max(doneUnits, total);
-      draw(true);
       finished = true;
+      draw(true);
       if (mode === 'terminal') process.stderr.write('\n');
     },
   };
