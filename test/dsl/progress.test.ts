@@ -41,7 +41,7 @@ describe('in a notebook', () => {
     const calls: [string, () => Promise<unknown>][] = [
       ['predicting 40 sequences', () => untrained.predict({ reverseComplement: true })],
       ['predicting 40 sequences', () => untrained.evaluate()],
-      ['ISM 3 sequences', () => untrained.data.head(3).model(tiny, { seed: 1, untrained: true }).ism({ region }).run()],
+      ['ISM 3 sequences', () => data.head(3).model(tiny, { seed: 1, untrained: true }).ism({ region }).run()],
       ['integrated-gradients attributions, 2 sequences', () => data.head(2).model(tiny, { seed: 1, untrained: true }).attribute({ method: 'integrated-gradients', steps: 4, region }).run()],
       ['scanning 40 sequences for 2 motifs', () => data.motifs(jaspar('fungi', { ids: ['UME6', 'REB1'] }))],
       ['pairwise influence, 1 sequence', () => data.head(1).model(tiny, { seed: 1, untrained: true }).pairwise({ region: { start: 18, end: 21 } })],
@@ -71,7 +71,7 @@ describe('in a notebook', () => {
   });
 
   it('closes the display where it stopped when the call fails', async () => {
-    const failing = untrained.data.head(5).model(tiny, { seed: 1, untrained: true })
+    const failing = data.head(5).model(tiny, { seed: 1, untrained: true })
       .ism({ region, sequencesPerBatch: 2, progress: true, onProgress: (done) => { if (done >= 4) throw new Error('disk full'); } });
     await expect(failing.run()).rejects.toThrow('disk full');
     const last = expectOneDisplay(progressDisplays(published), 'ISM 5 sequences');
@@ -90,7 +90,7 @@ describe('outside a notebook (vitest: silent)', () => {
     const stderr = vi.spyOn(process.stderr, 'write');
     const stdout = vi.spyOn(process.stdout, 'write');
     await untrained.predict();
-    await untrained.data.head(2).model(tiny, { seed: 1, untrained: true }).ism({ region }).run();
+    await data.head(2).model(tiny, { seed: 1, untrained: true }).ism({ region }).run();
     const written = [...stderr.mock.calls, ...stdout.mock.calls].map((c) => String(c[0]));
     expect(written.filter((w) => /predicting|ISM|█|░/.test(w))).toEqual([]);
   });
