@@ -3,6 +3,8 @@
 // `onProgress` is still called; under vitest (no kernel) nothing is printed.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { promoters } from '../../src/dsl/promoters';
+import { deeprage } from '../../src/dsl/deeprage-stage';
+import { seq2exp } from '../../src/dsl/seq2exp-stage';
 import { jaspar } from '../../src/motifs/database';
 import { progressMode } from '../../src/notebook/progress';
 import type { ProgressEvent } from '../../src/kernels/tensor/loop';
@@ -35,6 +37,16 @@ describe('in a notebook', () => {
     const last = expectOneDisplay(progressDisplays(published), 'training tiny');
     expect(last).toContain('100%');
     expect(last).toMatch(/epoch 2\/2 · loss [\d.]+ · val loss [\d.e+-]+ · val r -?[\d.]+/);
+  });
+
+  it('DeepRAGE and Seq2Exp training show the same display', async () => {
+    // Simulated promoters instead of the yeast ones of the data folder: the test needs no data.
+    const genes = (await promoters.simulate({ n: 40, seed: 8 })).select('id', 'sequence');
+    await deeprage.simulate({ promoters: genes, genes: 40, conditions: 6, regulators: 3, decoys: 1, seed: 1 }).fit({ epochs: 1 }).run();
+    expect(expectOneDisplay(progressDisplays(published), 'training DeepRAGE')).toMatch(/100% .* epoch 1\/1 · loss /);
+    published.length = 0;
+    await seq2exp.simulate({ n: 24, length: 200, seed: 1 }).fit({ epochs: 1, batchSize: 8 }).run();
+    expect(expectOneDisplay(progressDisplays(published), 'training Seq2Exp')).toMatch(/100% .* epoch 1\/1 · loss /);
   });
 
   it('predict, evaluate, ISM, attributions, scans and pairwise each show one display', async () => {
