@@ -55,14 +55,16 @@ export class StageProgress {
  */
 export async function withProgress<T>(label: string, enabled: boolean, total: number | undefined, work: (p: StageProgress) => Promise<T>): Promise<T> {
   const p = new StageProgress(label, enabled, total);
+  let failed = false;
   let failure: unknown;
   try {
     return await work(p);
   } catch (error) {
+    failed = true;
     failure = error;
     throw error;
   } finally {
-    if (failure === undefined) p.finish();
+    if (!failed) p.finish();
     else p.finish(`failed: ${failure instanceof Error ? failure.message : String(failure)}`, true);
   }
 }
