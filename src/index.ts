@@ -14,6 +14,7 @@ export { IsmStage, type IsmStageOptions, type MotifPairsResult } from './dsl/ism
 export { deeprage, DeepRageStage, DeepRageFit, type DeepRageSource, type DeepRageFiles } from './dsl/deeprage-stage';
 export { seq2exp, Seq2ExpStage, Seq2ExpFit, type Seq2ExpSource } from './dsl/seq2exp-stage';
 export { result, isResult, type Result, type PlotOptions } from './dsl/result';
+export type { ProgressOption } from './dsl/stage-progress';
 export type { LogRow, PromoterData, DatasetIdentity } from './dsl/pipeline';
 
 // Arquero's table type, re-exported so that a notebook cell (tslab emits declarations) can name the type of any

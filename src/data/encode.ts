@@ -153,12 +153,16 @@ export function* encodedBatches(x: Encoded, batchSize: number): Generator<{ firs
   }
 }
 
-/** `fn` on consecutive slices of at most `batchSize` sequences, its one value per sequence gathered in order. */
+/** `fn` on consecutive slices of at most `batchSize` sequences, its one value per sequence gathered in order; `onRows` after each slice with the rows done. */
 export async function mapBatches(
   x: Encoded, batchSize: number, fn: (batch: Encoded) => ArrayLike<number> | Promise<ArrayLike<number>>,
+  onRows?: (done: number) => void,
 ): Promise<Float32Array> {
   const out = new Float32Array(x.shape[0]);
-  for (const { first, batch } of encodedBatches(x, batchSize)) out.set(await fn(batch), first);
+  for (const { first, batch } of encodedBatches(x, batchSize)) {
+    out.set(await fn(batch), first);
+    onRows?.(first + batch.shape[0]);
+  }
   return out;
 }
 

@@ -18,8 +18,10 @@ import type { VegaLiteSpec } from '../viz/spec';
 import { Lazy } from './lazy';
 import type { ModelPipeline } from './pipeline';
 import { result, type Result } from './result';
+import { count, showsProgress, withProgress, type ProgressOption } from './stage-progress';
 
-export type AttributionStageOptions = Omit<AttributeOptions, 'onProgress'>;
+/** Options of `.attribute()`: those of `attribute` (the ids are the pipeline's), and `progress` (default true). */
+export type AttributionStageOptions = AttributeOptions & ProgressOption;
 
 /** Seqlets clustered into patterns: the pattern table as `table`, the PFMs and instances by name. */
 export type PatternsResult = Result<{ motifs: Motif[]; instances: ColumnTable; annotation?: ColumnTable }>;
@@ -31,7 +33,11 @@ export class AttributionStage extends Lazy<Result> {
 
   protected async compute(): Promise<Result> {
     const [model, { table }] = await Promise.all([this.stage.predictor(), this.stage.data.run()]);
-    const attributions = await attribute(model, table.array('sequence') as string[], { ...this.options, ids: table.array('id') as string[] });
+    const { progress, onProgress, ...options } = this.options;
+    const sequences = table.array('sequence') as string[];
+    const label = `${options.method ?? 'deeplift-shap'} attributions, ${count(sequences.length, 'sequence')}`;
+    const attributions = await withProgress(label, showsProgress(progress, onProgress), sequences.length, (p) =>
+      attribute(model, sequences, { ...options, ids: table.array('id') as string[], onProgress: (done) => { p.report(done, sequences.length); onProgress?.(done); } }));
     return result(attributions, (t, o) => logoOf(t, (o?.['id'] as string | undefined) ?? (t.get('id', 0) as string)));
   }
 

@@ -23,6 +23,7 @@ import { jaspar } from '../motifs/database';
 import { boxPlot } from '../viz/distribution';
 import { groupedBars, heatmap, lineBand } from '../viz/categorical';
 import { result, type Result } from './result';
+import { showsProgress, trainingReporter, withProgress, type ProgressOption } from './stage-progress';
 
 /** DeepRAGE data (or a function giving it) for {@link deeprage}. */
 export type DeepRageSource = DeepRageData | (() => DeepRageData | Promise<DeepRageData>);
@@ -75,13 +76,21 @@ export class DeepRageStage extends Lazy<DeepRageData> {
   /**
    * A lazy trained stage: training (trainDeepRage) runs once, when the stage is awaited or asked for a result.
    * @param options - As {@link trainDeepRage}: `split` (default 'gene'), `epochs` (12), `batchGenes` (8),
-   *   `learningRate` (5e-3), `optimizer` ('adam'), `patience` (3), model config fields.
+   *   `learningRate` (5e-3), `optimizer` ('adam'), `patience` (3), `onProgress`, `progress` (default true; false:
+   *   no progress display), model config fields.
    * @returns A lazy {@link DeepRageFit}.
    * @example
    * const fitted = deeprage.simulate().fit({ join: 'tensor', epochs: 8 });
    */
-  fit(options: TrainDeepRageOptions = {}): DeepRageFit {
-    return new DeepRageFit(this, () => initBackend().then(async () => trainDeepRage(await this.data(), options)));
+  fit(options: TrainDeepRageOptions & ProgressOption = {}): DeepRageFit {
+    const { progress, onProgress, ...train } = options;
+    return new DeepRageFit(this, () => initBackend().then(async () => {
+      const data = await this.data();
+      return withProgress('training DeepRAGE', showsProgress(progress, onProgress), undefined, (p) => {
+        const report = trainingReporter(p);
+        return trainDeepRage(data, { ...train, onProgress: (e) => { report(e); onProgress?.(e); } });
+      });
+    }));
   }
 
   /**

@@ -24,6 +24,7 @@ import { histogram } from '../viz/distribution';
 import { densityScatter } from '../viz/scatter';
 import { isDreamTest, type ModelPipeline, type PromoterData } from './pipeline';
 import { result, type Result } from './result';
+import { count, showsProgress, withProgress, type ProgressOption } from './stage-progress';
 
 type Engine = Pick<PredictOptions, 'engine' | 'workers'>;
 
@@ -83,10 +84,12 @@ export async function spacingStage(stage: ModelPipeline, a: Motif | InsertedMoti
 }
 
 /** Double-mutant epistasis between every pair of positions; `plot()` = the position × position map of the first id. */
-export async function pairwiseStage(stage: ModelPipeline, options: Omit<PairwiseOptions, 'encoding' | 'ids'> & Engine = {}): Promise<Result> {
-  const { engine, workers, ...rest } = options;
+export async function pairwiseStage(stage: ModelPipeline, options: Omit<PairwiseOptions, 'encoding' | 'ids'> & Engine & ProgressOption = {}): Promise<Result> {
+  const { engine, workers, progress, onProgress, ...rest } = options;
   const s = await setUp(stage, { engine, workers });
-  const table = await pairwiseInfluence(s.batch, s.sequences, { ...rest, encoding: s.encoding, ids: s.ids });
+  const n = s.sequences.length;
+  const table = await withProgress(`pairwise influence, ${count(n, 'sequence')}`, showsProgress(progress, onProgress), n, (p) =>
+    pairwiseInfluence(s.batch, s.sequences, { ...rest, encoding: s.encoding, ids: s.ids, onProgress: (done, total) => { p.report(done, total); onProgress?.(done, total); } }));
   return result(table, (t, o) => {
     const id = (o?.['id'] as string | undefined) ?? (t.get('id', 0) as string);
     return heatmap(t.params({ id }).filter((d: { id: string }, $: { id: string }) => d.id === $.id), { x: 'target', y: 'source', value: 'epistasis', text: false, diverging: true, title: `pairwise influence, ${id}`, ...o });

@@ -7,3 +7,4 @@ export * from './result';
 export * from './deeprage-stage';
 export * from './seq2exp-stage';
 export * from './lazy';
+export type { ProgressOption } from './stage-progress';

@@ -19,9 +19,10 @@ import type { VegaLiteSpec } from '../viz/spec';
 import { Lazy } from './lazy';
 import type { ModelPipeline } from './pipeline';
 import { result, type Result } from './result';
+import { count, showsProgress, withProgress, type ProgressOption } from './stage-progress';
 
-/** ISM options plus how the variants are predicted (engine, tfjs worker threads). */
-export type IsmStageOptions = Omit<IsmOptions, 'encoding' | 'ids'> & Pick<PredictOptions, 'engine' | 'workers'>;
+/** ISM options plus how the variants are predicted (engine, tfjs worker threads) and `progress` (default true). */
+export type IsmStageOptions = Omit<IsmOptions, 'encoding' | 'ids'> & Pick<PredictOptions, 'engine' | 'workers'> & ProgressOption;
 
 /** Motif-pair logic: the pair table (Figure 8b) as `table`, the other Figure 8 tables by name. */
 export type MotifPairsResult = Result<Omit<MotifPairs, 'pairs'>>;
@@ -44,13 +45,16 @@ export class IsmStage extends Lazy<Result> {
 
   protected async compute(): Promise<Result> {
     const [model, { table }] = await Promise.all([this.stage.predictor(), this.stage.data.run()]);
-    const { engine, workers, ...ismOptions } = this.options;
+    const { engine, workers, progress, onProgress, ...ismOptions } = this.options;
     const sequences = table.array('sequence') as string[];
     const ids = table.array('id') as string[];
-    // One model on ONNX Runtime: the windowed graph (equal to full ISM to 1e-5, several times faster).
-    const scores = useFastIsm(model, engine)
-      ? await fastIsmScores(firstModel(model), sequences, { region: ismOptions.region, ids, onProgress: ismOptions.onProgress })
-      : await ismScores((batch) => predict(model, batch, { engine, workers }), sequences, { ...ismOptions, encoding: firstModel(model).encoding, ids });
+    const scores = await withProgress(`ISM ${count(sequences.length, 'sequence')}`, showsProgress(progress, onProgress), sequences.length, (p) => {
+      const report = (done: number, total: number) => { p.report(done, total); onProgress?.(done, total); };
+      // One model on ONNX Runtime: the windowed graph (equal to full ISM to 1e-5, several times faster).
+      return useFastIsm(model, engine)
+        ? fastIsmScores(firstModel(model), sequences, { region: ismOptions.region, ids, onProgress: report })
+        : ismScores((batch) => predict(model, batch, { engine, workers }), sequences, { ...ismOptions, encoding: firstModel(model).encoding, ids, onProgress: report });
+    });
     return result(scores, (t, o) => {
       const id = (o?.['id'] as string | undefined) ?? (t.get('id', 0) as string);
       return heatmap(t.filter(aq.escape((d: { id: string }) => d.id === id)), { x: 'position', y: 'alt', value: 'effect', title: `ISM effects, ${id}`, text: false, ...o });

@@ -32,6 +32,7 @@ import {
 import { IsmStage, type IsmStageOptions } from './ism-stage';
 import { isDreamTest, type ModelPipeline, type PromoterData, type PromoterPipeline } from './pipeline';
 import { result, type Result } from './result';
+import { count, showsProgress, trainingReporter, withProgress, type ProgressOption } from './stage-progress';
 
 /**
  * What `.model()` accepts: a preset name or config, a `Model` or {@link Ensemble}, a saved model's directory, or a model stage.
@@ -57,7 +58,7 @@ export interface ModelStageOptions {
 }
 
 /** Options of {@link ModelStage.fit}: those of {@link fit}, with `validation` as promoters, plus saving. */
-export interface FitStageOptions extends Omit<FitOptions, 'validation'> {
+export interface FitStageOptions extends Omit<FitOptions, 'validation'>, ProgressOption {
   /** Held-out promoters, or the fraction of the training data to hold out (default 0.08). */
   validation?: PromoterPipeline | number;
   /**
@@ -157,12 +158,13 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
    * @example const paper = await train.model('camformer-mini', { seed: 42 }).fit({ recipe: 'paper' });
    * @param options - `recipe`, `epochs` (default 20), `batchSize` (256), `lr` (1e-3), `loss` ('l1'), `optimizer` ('adamw'),
    *   `schedule` ('plateau'), `validation` (promoters or a fraction, default 0.08), `patience` (5), `seed` (the
-   *   stage's), `saveTo`, `reuse` (default true), `log` (default console.log), … (see {@link FitOptions}).
+   *   stage's), `saveTo`, `reuse` (default true), `log` (default console.log), `progress` (default true: a
+   *   display of steps, loss and validation per epoch; false silences it), … (see {@link FitOptions}).
    * @returns A new model stage whose model is trained when first used.
    */
   fit(options: FitStageOptions = {}): ModelStage<Model> {
     return new ModelStage<Model>(this.data, async () => {
-      const { validation, saveTo, reuse, log, ...rest } = options;
+      const { validation, saveTo, reuse, log, progress, onProgress, ...rest } = options;
       const { predictor, trained: pretrained } = await this.resolve();
       if ('kind' in predictor) throw new ModelError('an ensemble is trained member by member; fit each model', { option: 'model' });
       // The authors' replicates start from PyTorch's default initialisation (train_rep.py does not re-initialise).
@@ -174,8 +176,12 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
         ? validation
         : await validation.run().then((v) => ({ x: inputsOf(model, v), y: expressionOf(v) }));
       const data = { x: inputsOf(model, training), y: expressionOf(training) };
-      const fitOptions: FitOptions = { seed: this.options.seed, ...rest, validation: held };
-      const trained = saveTo ? await fitSaved(model, data, saveTo, { ...fitOptions, reuse, log }) : (await fit(model, data, fitOptions), model);
+      // The display opens at the first training step: a model reused from `saveTo` trains none and shows none.
+      const trained = await withProgress(`training ${model.config.name}`, showsProgress(progress, onProgress), undefined, (p) => {
+        const report = trainingReporter(p);
+        const fitOptions: FitOptions = { seed: this.options.seed, ...rest, validation: held, onProgress: (e) => { report(e); onProgress?.(e); } };
+        return saveTo ? fitSaved(model, data, saveTo, { ...fitOptions, reuse, log }) : fit(model, data, fitOptions).then(() => model);
+      });
       return { predictor: trained, trained: true };
     }, this.options);
   }
@@ -183,14 +189,17 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
   /**
    * The pipeline's table with a `prediction` column; `plot()` draws measured vs predicted.
    * @param options - `batchSize` (default 1024), `reverseComplement` (default false), `workers` (default 1),
-   *   `engine` (default 'auto').
+   *   `engine` (default 'auto'), `onProgress`, `progress` (default true; false: no progress display).
    * @returns A result: the table with `prediction`; `plot()` is measured vs predicted.
    * @example
    * const { table } = await promoters.dream2022('test').model('models/mini').predict({ reverseComplement: true });
    */
-  async predict(options: PredictOptions = {}): Promise<Result> {
+  async predict(options: PredictOptions & ProgressOption = {}): Promise<Result> {
     const [model, data] = await Promise.all([this.predictor(), this.data.run()]);
-    const predicted = await predict(model, inputsOf(firstModel(model), data), options);
+    const { progress, onProgress, ...predictOptions } = options;
+    const n = data.table.numRows();
+    const predicted = await withProgress(`predicting ${count(n, 'sequence')}`, showsProgress(progress, onProgress), undefined, (p) =>
+      predict(model, inputsOf(firstModel(model), data), { ...predictOptions, onProgress: (done, total) => { p.report(done, total); onProgress?.(done, total); } }));
     return result(data.table.assign({ prediction: predicted }), (t, o) =>
       densityScatter(t, { x: 'expression', y: 'prediction', identity: false, xTitle: 'measured', yTitle: 'predicted', ...o }),
     );
@@ -200,14 +209,15 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
    * Scores predictions against the `expression` column. On the DREAM2022 test set (`promoters.dream2022('test')`)
    * the challenge's per-subset table and weighted scores (`scores.pearson`, `scores.spearman`; default split
    * `private`); on anything else one row of n, r, r², ρ. `plot()` draws r² and ρ per subset, or measured vs predicted.
-   * @param options - {@link PredictOptions}, and `split` ('private' (default), 'public', 'all') on DREAM2022 test data.
+   * @param options - {@link PredictOptions}, `progress` (default true; false: no progress display), and `split`
+   *   ('private' (default), 'public', 'all') on DREAM2022 test data.
    * @returns A result: the per-subset table (DREAM test) or one row of n, r, r², ρ; plus `scores`, `split` and
    *   `predictions` on DREAM data.
    * @example
    * const evaluation = await promoters.dream2022('test').model(model).evaluate();
    * evaluation.scores?.pearson;
    */
-  async evaluate(options: PredictOptions & { split?: 'private' | 'public' | 'all' } = {}): Promise<Result<Partial<DreamScores> & { predictions: Result['table'] }>> {
+  async evaluate(options: PredictOptions & ProgressOption & { split?: 'private' | 'public' | 'all' } = {}): Promise<Result<Partial<DreamScores> & { predictions: Result['table'] }>> {
     const { split, ...predictOptions } = options;
     const [predictions, data] = await Promise.all([this.predict(predictOptions), this.data.run()]);
     const table = predictions.table;
@@ -227,7 +237,8 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
 
   /**
    * In silico saturation mutagenesis of every sequence (see `ismScores`), lazily.
-   * @param options - `region` (default 18–97), `sequencesPerBatch` (default 32), `onProgress`, `engine`, `workers`.
+   * @param options - `region` (default 18–97), `sequencesPerBatch` (default 32), `onProgress`, `engine`, `workers`,
+   *   `progress` (default true; false: no progress display).
    * @returns A lazy {@link IsmStage}.
    * @example
    * const ism = await promoters.dream2022('test').head(100).model(model).ism();
@@ -306,7 +317,8 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
 
   /**
    * Pairwise influence (double-mutant epistasis) between positions.
-   * @param options - `region`, `batchSize`, `onProgress`, and `engine`/`workers`.
+   * @param options - `region`, `batchSize`, `onProgress`, `progress` (default true; false: no progress display),
+   *   and `engine`/`workers`.
    * @returns A promise of a result: epistasis per pair of positions.
    * @example
    * const stage = promoters.dream2022('test').head(5).model('models/mini');

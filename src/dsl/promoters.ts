@@ -23,6 +23,7 @@ import { Lazy } from './lazy';
 import { ModelStage, type ModelSource, type ModelStageOptions } from './model-stage';
 import type { LogRow, PromoterData } from './pipeline';
 import { result, type Result } from './result';
+import { count, showsProgress, withProgress, type ProgressOption } from './stage-progress';
 
 export type { LogRow, PromoterData };
 /** Where a promoter pipeline's rows come from: a file path, an Arquero table with a `sequence` column, or a loader. */
@@ -143,13 +144,18 @@ export class Promoters extends Lazy<PromoterData, ColumnTable> {
   /**
    * FIMO-equivalent scan of every sequence, named by `id` (see `scanFimo`); `plot()` draws hits per motif and strand.
    * @param motifs - Motifs to scan with (e.g. `jaspar('fungi')`).
-   * @param options - FIMO options: `threshold` (default 1e-4), `region`, `qvalues` (default true), … (see {@link FimoOptions}).
+   * @param options - FIMO options: `threshold` (default 1e-4), `region`, `qvalues` (default true), … (see {@link FimoOptions}),
+   *   and `progress` (default true; false: no progress display).
    * @returns A result whose `table` holds the hits in FIMO's columns.
    * @example
    * const hits = await promoters.simulate({ n: 500 }).motifs(jaspar('fungi'), { threshold: 1e-5 });
    */
-  async motifs(motifs: readonly Motif[], options: FimoOptions = {}): Promise<Result> {
-    const hits = scanTable((await this.run()).table, motifs, options);
+  async motifs(motifs: readonly Motif[], options: FimoOptions & ProgressOption = {}): Promise<Result> {
+    const { progress, onProgress, ...fimo } = options;
+    const { table } = await this.run();
+    const label = `scanning ${count(table.numRows(), 'sequence')} for ${count(motifs.length, 'motif')}`;
+    const hits = await withProgress(label, showsProgress(progress, onProgress), motifs.length, async (p) =>
+      scanTable(table, motifs, { ...fimo, onProgress: (done, total) => { p.report(done, total); onProgress?.(done, total); } }));
     return result(hits, (t, o) => {
       const counts = t.groupby('motif_alt_id', 'strand').count({ as: 'hits' }).orderby(aq.desc('hits')).slice(0, 60);
       return groupedBars(counts, { x: 'motif_alt_id', y: 'hits', color: 'strand', title: 'motif hits (p < threshold)', ...o });

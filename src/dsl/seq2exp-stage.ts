@@ -19,6 +19,7 @@ import {
 import { groupedBars, lineBand } from '../viz/categorical';
 import { densityScatter } from '../viz/scatter';
 import { result, type Result } from './result';
+import { showsProgress, trainingReporter, withProgress, type ProgressOption } from './stage-progress';
 
 export type { Seq2ExpInput };
 /** Seq2Exp data, the simulator's output, or a function giving either, for {@link seq2exp}. */
@@ -53,13 +54,20 @@ export class Seq2ExpStage extends Lazy<Seq2ExpInput> {
   /**
    * A lazy trained stage (trainSeq2Exp runs once, when awaited or asked for a result).
    * @param options - As {@link trainSeq2Exp}: `epochs` (default 20), `batchSize` (16), `learningRate` (0.005),
-   *   `klWeight` (0.05), `mask` ('soft'), `maskRatio` (0.05), ….
+   *   `klWeight` (0.05), `mask` ('soft'), `maskRatio` (0.05), `onProgress`, `progress` (default true; false: no progress display), ….
    * @returns A lazy {@link Seq2ExpFit}.
    * @example
    * const fitted = seq2exp.simulate().fit({ mask: 'hard', epochs: 15 });
    */
-  fit(options: TrainSeq2ExpOptions = {}): Seq2ExpFit {
-    return new Seq2ExpFit(this, () => initBackend().then(async () => trainSeq2Exp(await this.data(), options)), options);
+  fit(options: TrainSeq2ExpOptions & ProgressOption = {}): Seq2ExpFit {
+    const { progress, onProgress, ...train } = options;
+    return new Seq2ExpFit(this, () => initBackend().then(async () => {
+      const data = await this.data();
+      return withProgress('training Seq2Exp', showsProgress(progress, onProgress), undefined, (p) => {
+        const report = trainingReporter(p);
+        return trainSeq2Exp(data, { ...train, onProgress: (e) => { report(e); onProgress?.(e); } });
+      });
+    }), train);
   }
 
   /**
@@ -189,8 +197,8 @@ export class Seq2ExpFit extends Lazy<TrainedSeq2Exp> {
   async retrain(options: TrainSeq2ExpOptions & { ratio?: number; peaks?: PeakOptions } = {}): Promise<Result> {
     const [data, { mask }] = await Promise.all([this.stage.data(), this.predicted()]);
     const { peaks, ...rest } = options;
-    // The training options of this fit, without its progress callback (the retrained predictors are other runs).
-    const train = { ...this.options, onProgress: undefined };
+    // The training options of this fit (without its progress callback: the retrained predictors are other runs).
+    const train = this.options;
     const selectors = { 'seq2exp mask': mask, ...defaultSelectors(data, data.causal, peaks) };
     return this.stage.retrain({ ...train, ...rest, selectors });
   }

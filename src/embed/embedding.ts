@@ -27,6 +27,8 @@ export interface EmbedOptions {
   neighbors?: number;
   /** Optimisation iterations (t-SNE default 1000, as scikit-learn and the paper; UMAP default 350). */
   iterations?: number;
+  /** Called after each iteration (t-SNE) or epoch (UMAP) with those done and in all (for progress displays). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface EmbedOptions {
  * @param data - Row-major [n, features] (e.g. `layerActivations(...).data`, or PCA scores).
  * @param shape - [n, features].
  * @param options - `method` (default 'tsne'), `seed` (default 1), `perplexity` (t-SNE, default 30),
- *   `neighbors` (UMAP, default 15), `iterations` (t-SNE 1000, UMAP 350).
+ *   `neighbors` (UMAP, default 15), `iterations` (t-SNE 1000, UMAP 350), `onProgress`.
  * @returns The coordinates.
  * @example
  * const { x, y } = embed2d(scores.data, scores.shape, { method: 'umap', seed: 2 });
@@ -46,7 +48,7 @@ export function embed2d(data: Float32Array | Float64Array, shape: [number, numbe
   if (n < 4) throw new OptionError(`need at least 4 points to embed, got ${n}`, { option: 'data' });
   if (method === 'tsne') {
     // A perplexity the data cannot support is lowered to the largest it can, as for UMAP's neighbours below.
-    const { x, y } = tsne(data, shape, { seed, perplexity: Math.min(options.perplexity ?? 30, (n - 1) / 3), iterations: options.iterations });
+    const { x, y } = tsne(data, shape, { seed, perplexity: Math.min(options.perplexity ?? 30, (n - 1) / 3), iterations: options.iterations, onProgress: options.onProgress });
     return { x, y };
   }
   // umap-js is loaded lazily: most users of this package never embed anything.
@@ -54,7 +56,12 @@ export function embed2d(data: Float32Array | Float64Array, shape: [number, numbe
   const rows = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * features, (i + 1) * features)));
   const random = createRandom(seed);
   const umap = new UMAP({ nComponents: 2, nNeighbors: Math.min(options.neighbors ?? 15, n - 1), nEpochs: options.iterations ?? 350, random: () => random.float() });
-  const points = umap.fit(rows);
+  // umap.fit(rows) one epoch at a time (initializeFit, then step() to the last epoch: the same arithmetic), so
+  // each epoch can be reported.
+  const epochs = umap.initializeFit(rows);
+  for (let done = umap.step(); done < epochs; done = umap.step()) options.onProgress?.(done, epochs);
+  options.onProgress?.(epochs, epochs);
+  const points = umap.getEmbedding();
   return { x: Float64Array.from(points, (p) => p[0]!), y: Float64Array.from(points, (p) => p[1]!) };
 }
 

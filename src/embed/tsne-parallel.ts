@@ -85,6 +85,7 @@ export async function tsneParallel(data: ArrayLike<number>, shape: [number, numb
       Atomics.load(control, 1); // acquires the workers' writes
       s.z = combineForces(forces, s.n, s.gradient);
       stepLayout(s, it);
+      options.onProgress?.(it + 1, s.iterations);
     }
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));

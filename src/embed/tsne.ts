@@ -39,6 +39,8 @@ export interface TsneOptions {
   init?: 'pca' | 'random';
   /** Seed of the initial layout (default 1). */
   seed?: number;
+  /** Called after each iteration with the iterations done and in all (for progress displays). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** What {@link tsne} returns: the layout and its final KL divergence. */
@@ -156,6 +158,7 @@ export function tsne(data: ArrayLike<number>, shape: [number, number], options: 
   for (let it = 0; it < s.iterations; it++) {
     s.z = tsneGradient(s.layout, s.p, exaggerationAt(s, it), s.theta, tree, s.gradient, scratch);
     stepLayout(s, it);
+    options.onProgress?.(it + 1, s.iterations);
   }
   return finishTsne(s);
 }

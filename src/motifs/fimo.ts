@@ -33,6 +33,8 @@ export interface FimoOptions extends PssmOptions {
   seed?: number;
   /** Include `matched_sequence` (default true). */
   matchedSequence?: boolean;
+  /** Called after each motif's scan with the motifs done and in all (for progress displays). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** What was scanned for one motif, for reports and checks. */
@@ -131,6 +133,7 @@ export function runFimo(pssms: readonly FimoPssm[], prepared: PreparedSequences,
       motif_id: pssm.motif.id, motif_alt_id: pssm.motif.altId, width: pssm.width, tests, min_score: minScore,
       stored: kept.length, dropped: raw.count - kept.length, pi0,
     });
+    options.onProgress?.(m + 1, pssms.length);
   });
   // FIMO lists matches of all motifs by increasing p-value; a stable sort keeps motif and scan order in ties.
   const order = columns['p-value'].map((_, i) => i).sort((a, b) => columns['p-value'][a]! - columns['p-value'][b]! || a - b);

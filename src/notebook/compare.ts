@@ -80,6 +80,11 @@ export async function chartSignature(spec: unknown, precision: number, loose: bo
   return roundDeep({ data, marks: marks(vega.marks), scales: vega.scales }, precision);
 }
 
+/** Whether an output is a progress display (notebook/progress.ts marks its displays `cislab.kind: 'progress'`). */
+export function isProgressOutput(o: NotebookOutput): boolean {
+  return o.metadata?.['cislab']?.kind === 'progress';
+}
+
 export interface ComparableItem { kind: 'text' | 'chart' | 'display' | 'error'; value: unknown }
 
 /** Reduces one cell's outputs to the items that are compared. */
@@ -95,9 +100,11 @@ export async function comparableOutputs(outputs: readonly NotebookOutput[], prec
       if (o.name === 'stdout') stdout += joinText(o.text);
       continue;
     }
+    // A progress display (timings, rates, how far a run got) is skipped on either side, before the stdout around
+    // it is flushed: text printed before and after it still compares as one stream, as when there was none.
+    if (isProgressOutput(o)) continue;
     flush();
     if (o.output_type === 'error') { items.push({ kind: 'error', value: `${o.ename}: ${o.evalue}` }); continue; }
-    if (o.metadata?.cislab?.kind === 'progress') continue;
     const data = o.data ?? {};
     if (VEGA_LITE_MIME in data || 'application/vnd.vegalite.v6+json' in data) {
       const spec = data[VEGA_LITE_MIME] ?? data['application/vnd.vegalite.v6+json'];

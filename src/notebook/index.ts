@@ -7,5 +7,5 @@ export { tableHtml, tableText, shapeLine, TABLE_CSS, type TableViewOptions } fro
 export { formatNumber, plural, isPValueColumn, columnFormatter, MISSING, NOT_A_NUMBER, type NumberFormatOptions } from './number-format';
 export { progress, progressMode, type Progress, type ProgressOptions } from './progress';
 export { installKernel, hasJupyterClient, userJupyterDataDir, findTslab, KERNEL_NAME, KERNEL_DISPLAY_NAME, JUPYTER_APT_PACKAGES, BROWSER_APT_PACKAGES, ensureChromium, type InstallKernelOptions, type InstalledKernel } from './install';
-export { runNotebooks, runNotebook, notebooksTestCommand, findNotebooks, formatNotebookResult, ensureKernel, type RunNotebooksOptions, type NotebookResult, type NotebookError } from './runner';
+export { runNotebooks, runNotebook, notebooksTestCommand, findNotebooks, formatNotebookResult, ensureKernel, defaultKernelPrefix, canWrite, type RunNotebooksOptions, type NotebookResult, type NotebookError } from './runner';
 export { sanitize, compareNotebooks, DEFAULT_PRECISION, type Mismatch } from './compare';

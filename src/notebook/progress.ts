@@ -26,15 +26,29 @@ export interface Progress {
   tick(n?: number, info?: string): void;
   /** Sets the absolute number of units done. */
   update(done: number, info?: string): void;
-  /** Marks the work finished and draws the final state. */
-  done(info?: string): void;
+  /**
+   * Marks the work finished and draws the final state: the bar full, or, with `failed`, where it stopped (so a
+   * failed run does not read as a finished one).
+   */
+  done(info?: string, failed?: boolean): void;
 }
 
+/**
+ * The rendering {@link progress} picks when not told: 'silent' under `CISLAB_PROGRESS=0`, 'notebook' in a tslab
+ * kernel, 'silent' in CI, under vitest or when stderr is not a terminal (a pipe, a log file), else 'terminal'.
+ * @returns The mode.
+ * @example
+ * if (progressMode() === 'silent') console.log('no progress will be shown');
+ */
 export function progressMode(): 'notebook' | 'terminal' | 'silent' {
   if (process.env.CISLAB_PROGRESS === '0') return 'silent';
   if (inKernel()) return 'notebook';
   if (process.env.CI || process.env.VITEST || !process.stderr.isTTY) return 'silent';
   return 'terminal';
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function formatSeconds(s: number): string {
@@ -63,7 +77,8 @@ export function progress(options: ProgressOptions): Progress {
   const line = (width: number) => {
     const f = total > 0 ? Math.min(1, doneUnits / total) : 1;
     const secs = (Date.now() - start) / 1000;
-    const eta = f > 0 && f < 1 ? `, ${formatSeconds((secs / f) * (1 - f))} left` : '';
+    // No time left is shown once closed: a failed run stops short of the end and will not get there.
+    const eta = f > 0 && f < 1 && !finished ? `, ${formatSeconds((secs / f) * (1 - f))} left` : '';
     const bar = '█'.repeat(Math.round(f * width)).padEnd(width, '░');
     return { f, text: `${label ? label + ' ' : ''}${bar} ${Math.round(f * 100)}% (${doneUnits}/${total}, ${formatSeconds(secs)}${eta})${lastInfo ? ' ' + lastInfo : ''}` };
   };
@@ -74,8 +89,8 @@ export function progress(options: ProgressOptions): Progress {
     lastDraw = now;
     if (mode === 'notebook') {
       const { f, text } = line(20);
-      const html = `<div style="font-family:monospace">${label ? `<b>${label}</b> ` : ''}<progress value="${f}" max="1" style="width:200px"></progress> ` +
-        `${text.slice(text.indexOf('%') - 3).replace(/^[^\d]*/, '')}</div>`;
+      const html = `<div style="font-family:monospace">${label ? `<b>${escapeHtml(label)}</b> ` : ''}<progress value="${f}" max="1" style="width:200px"></progress> ` +
+        `${escapeHtml(text.slice(text.indexOf('%', label.length) - 3).replace(/^[^\d]*/, ''))}</div>`;
       publishDisplay({ data: { 'text/html': html, 'text/plain': text }, metadata: { cislab: { kind: 'progress' } }, transient: { display_id: displayId } }, shown);
       shown = true;
     } else if (mode === 'terminal') {
@@ -91,12 +106,12 @@ export function progress(options: ProgressOptions): Progress {
       if (info !== undefined) lastInfo = info;
       draw(doneUnits >= total);
     },
-    done(info) {
+    done(info, failed = false) {
       if (finished) return;
       if (info !== undefined) lastInfo = info;
-      doneUnits = Math.max(doneUnits, total);
-      draw(true);
+      if (!failed) doneUnits = Math.max(doneUnits, total);
       finished = true;
+      draw(true);
       if (mode === 'terminal') process.stderr.write('\n');
     },
   };

@@ -5,9 +5,10 @@
  * The kernel gets CISLAB_QUICK=1 (unless `quick: false`), so notebooks pick their small-data mode.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { compareNotebooks, type Mismatch, type NotebookJson } from './compare';
 import { EXECUTE_NOTEBOOK_PY } from './execute-py';
 import { DEFAULT_PYTHON, KERNEL_NAME, installKernel } from './install';
@@ -22,7 +23,11 @@ export interface RunNotebooksOptions {
   cellTimeout?: number;
   /** Kernel name (default 'cislab'; installed into `kernelPrefix` if missing). */
   kernel?: string;
-  /** Where the runner's own kernel spec lives (default the package's git-ignored .jupyter-kernel; passed as JUPYTER_PATH, not the user's). */
+  /**
+   * Where the runner's own kernel spec lives (passed as JUPYTER_PATH, never the user's Jupyter folders). Default
+   * {@link defaultKernelPrefix}: the package's git-ignored .jupyter-kernel, or a per-user cache folder when the
+   * package is installed read-only.
+   */
   kernelPrefix?: string;
   python?: string;
   /** Extra environment for the kernel. */
@@ -90,9 +95,57 @@ function withLock(lock: string, fn: () => void): void {
   }
 }
 
+/** Whether `path`, or the nearest folder above it that exists, can be written to (where it would be created). */
+export function canWrite(path: string): boolean {
+  let p = resolve(path);
+  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+  try {
+    accessSync(p, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The per-user cache folder: `$XDG_CACHE_HOME`, else `~/.cache` (macOS `~/Library/Caches`, Windows
+ * `%LOCALAPPDATA%`); the system's temporary folder when there is no home or it cannot be written.
+ */
+function userCacheDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, writable: (path: string) => boolean): string {
+  const xdg = env['XDG_CACHE_HOME'];
+  const home = env['HOME'] || homedir();
+  const candidates = [
+    xdg && isAbsolute(xdg) ? xdg : undefined,
+    platform === 'win32' ? env['LOCALAPPDATA'] : undefined,
+    home ? join(home, platform === 'darwin' ? join('Library', 'Caches') : '.cache') : undefined,
+  ];
+  return candidates.find((c): c is string => c !== undefined && writable(c)) ?? tmpdir();
+}
+
+/**
+ * Where the notebook runner keeps its kernel spec by default. In a package folder that can be written (a
+ * checkout, a user's node_modules): `ROOT/.jupyter-kernel`, as before, so each checkout keeps a spec pointing at
+ * its own build. In a read-only install: `cislab/jupyter-kernel/<hash of ROOT>` in the per-user cache
+ * (`$XDG_CACHE_HOME`, `~/.cache`, else the temporary folder); the hash keeps two installs from sharing a spec
+ * that points at the other's files.
+ * @param root - The package folder (default: this package's).
+ * @param env - Where `XDG_CACHE_HOME` and `HOME` are read (default process.env).
+ * @param writable - The writability check (default {@link canWrite}; a test passes its own).
+ * @param platform - For the cache folder's convention (default process.platform).
+ * @returns An absolute folder path (it may not exist yet).
+ * @example
+ * defaultKernelPrefix('/usr/lib/node_modules/cislab'); // '/home/me/.cache/cislab/jupyter-kernel/3fa9c0d2e1b4' when read-only
+ */
+export function defaultKernelPrefix(root = PACKAGE_ROOT, env: NodeJS.ProcessEnv = process.env, writable: (path: string) => boolean = canWrite, platform: NodeJS.Platform = process.platform): string {
+  const inPackage = join(resolve(root), '.jupyter-kernel');
+  if (writable(inPackage)) return inPackage;
+  const key = createHash('sha256').update(resolve(root)).digest('hex').slice(0, 12);
+  return join(userCacheDir(env, platform, writable), 'cislab', 'jupyter-kernel', key);
+}
+
 /** Makes sure the kernel spec exists; returns the JUPYTER_PATH entry to use. */
 export function ensureKernel(options: RunNotebooksOptions = {}): string {
-  const prefix = resolve(options.kernelPrefix ?? join(PACKAGE_ROOT, '.jupyter-kernel'));
+  const prefix = resolve(options.kernelPrefix ?? defaultKernelPrefix());
   if (kernelReady === prefix) return join(prefix, 'share', 'jupyter');
   const kernelJson = join(prefix, 'share', 'jupyter', 'kernels', options.kernel ?? KERNEL_NAME, 'kernel.json');
   const ok = kernelUsable(kernelJson);

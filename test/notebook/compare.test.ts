@@ -45,6 +45,17 @@ describe('compareNotebooks', () => {
     expect(await compareNotebooks(a, b)).toEqual([]);
   });
 
+  it('ignores progress displays on either side, and stdout around one still compares as one stream', async () => {
+    const bar = (shown: string) => ({ output_type: 'display_data', data: { 'text/plain': shown, 'text/html': `<div>${shown}</div>` }, metadata: { cislab: { kind: 'progress' } }, transient: { display_id: 'ab12' } });
+    const stored = { cells: [cell([text('training\n'), text('val r = 0.61\n')]), cell([bar('ISM ██ 100% (10/10, 2.1 s)'), text('done\n')])] };
+    const fresh = { cells: [cell([text('training\n'), bar('training tiny ██░ 40% (4/10, 13.0 s, 19.5 s left) epoch 2/5'), text('val r = 0.61\n')]), cell([text('done\n')])] };
+    expect(await compareNotebooks(stored, fresh)).toEqual([]);
+    expect(await compareNotebooks(fresh, stored)).toEqual([]);
+    // Only progress displays are skipped: the same display without the mark is an output that must match.
+    const unmarked = { cells: [cell([text('training\n'), { ...bar('40%'), metadata: {} }, text('val r = 0.61\n')]), cell([text('done\n')])] };
+    expect((await compareNotebooks(stored, unmarked))[0]).toMatchObject({ cell: 0 });
+  });
+
   it('ignores stderr and progress displays', async () => {
     const a = { cells: [cell([text('x\n')])] };
     const b = { cells: [cell([{ output_type: 'stream', name: 'stderr', text: 'warning\n' }, text('x\n'), { output_type: 'display_data', data: { 'text/plain': '50%' }, metadata: { cislab: { kind: 'progress' } } }])] };

@@ -28,6 +28,11 @@ export interface PredictOptions {
    * several times faster (bench/train.bench.ts); tfjs on its native TensorFlow backends.
    */
   engine?: InferenceEngine;
+  /**
+   * Called after each batch with the rows predicted so far and in all (all = sequences × strands × ensemble
+   * members, each counted once per pass).
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** The inference engines {@link predict} can use. */
@@ -115,14 +120,18 @@ export async function predict(predictor: Predictor, x: Encoded, options: Predict
   const inputs = options.reverseComplement ? [x, reverseComplementEncoded(x)] : [x];
   const engine = inferenceEngine(options.engine);
   const sum = new Float32Array(x.shape[0]);
+  const total = x.shape[0] * models.length * inputs.length;
+  let before = 0;
   for (const m of models) {
     for (const input of inputs) {
+      const onRows = options.onProgress && ((done: number) => options.onProgress!(before + done, total));
       const p = engine === 'onnx'
-        ? await predictOnnx(m, input, options.batchSize ?? 512)
+        ? await predictOnnx(m, input, options.batchSize ?? 512, onRows)
         : (options.workers ?? 1) > 1
-          ? await predictInWorkers(m, input, options)
-          : await predictTensorBatches(m, input, options.batchSize ?? 1024);
+          ? await predictInWorkers(m, input, { ...options, onRows })
+          : await predictTensorBatches(m, input, options.batchSize ?? 1024, onRows);
       for (let i = 0; i < sum.length; i++) sum[i]! += p[i]!;
+      before += x.shape[0];
     }
   }
   const k = models.length * inputs.length;
@@ -152,6 +161,7 @@ export interface PredictRowsOptions extends PredictOptions {
  */
 export async function predictRows(predictor: Predictor, rows: SequenceRows, options: PredictRowsOptions = {}): Promise<Float32Array> {
   const { blockSize = 4096, onProgress, ...predictOptions } = options;
+  // `onProgress` counts the store's rows block by block; each block's predict call reports nothing of its own.
   if (!Number.isInteger(blockSize) || blockSize < 1) throw new OptionError(`expected a positive integer, got ${blockSize}`, { option: 'blockSize' });
   const out = new Float32Array(rows.count);
   const indices = new Int32Array(Math.min(blockSize, rows.count));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../../src/kernels/camformer/model';
-import { predict, predictRows } from '../../../src/kernels/camformer/predict';
+import { ensemble, inferenceEngine, predict, predictRows } from '../../../src/kernels/camformer/predict';
 import { encode } from '../../../src/data/encode';
 import { SequenceStore } from '../../../src/data/store';
 import { storeRows, subsetRows } from '../../../src/data/store-rows';
@@ -22,5 +22,24 @@ describe('predictRows', () => {
     expect(subset[0]).toBeCloseTo(whole[49]!, 5);
     expect(subset[1]).toBeCloseTo(whole[0]!, 5);
     model.dispose();
+  });
+});
+
+describe('predict: onProgress', () => {
+  const config = { name: 'progress-tiny', encoding: 'onehot' as const, inputLength: 110, convs: [{ channels: 4, kernel: 5, padding: 'same' as const, dropout: 0, pool: { kernel: 110, stride: 110 } }], dense: [4] };
+  const x = encode(simulatePromoters({ n: 10, seed: 4 }).table.array('sequence') as string[], 'onehot');
+
+  it('counts rows per batch over strands and ensemble members, on each engine, without changing the predictions', async () => {
+    const members = ensemble([buildModel(config, { seed: 1 }), buildModel(config, { seed: 2 })]);
+    const engines = inferenceEngine('auto') === 'onnx' ? (['tfjs', 'onnx'] as const) : (['tfjs'] as const);
+    for (const engine of engines) {
+      const seen: [number, number][] = [];
+      const got = await predict(members, x, { engine, batchSize: 4, reverseComplement: true, onProgress: (done, total) => seen.push([done, total]) });
+      // 2 members × 2 strands, each pass in batches of 4, 4 and 2 rows.
+      expect(seen.map(([done]) => done)).toEqual([4, 8, 10, 14, 18, 20, 24, 28, 30, 34, 38, 40]);
+      expect(new Set(seen.map(([, total]) => total))).toEqual(new Set([40]));
+      expect(Array.from(got)).toEqual(Array.from(await predict(members, x, { engine, batchSize: 4, reverseComplement: true })));
+    }
+    for (const m of members.models) m.dispose();
   });
 });

@@ -18,7 +18,11 @@ describe('model worker threads', () => {
     const { x } = plantedData(40, 2);
     const pool = new PredictPool(model, 2);
     try {
-      expect(Array.from(await pool.predict(x, 16))).toEqual(Array.from(await predictTensorBatches(model, x)));
+      const rows: number[] = [];
+      expect(Array.from(await pool.predict(x, 16, (done) => rows.push(done)))).toEqual(Array.from(await predictTensorBatches(model, x)));
+      // Rows done after each chunk (16, 16, 8, in whichever order the workers finish), ending at all 40.
+      expect(rows).toHaveLength(3);
+      expect(rows.at(-1)).toBe(40);
     } finally {
       await pool.close();
       model.dispose();

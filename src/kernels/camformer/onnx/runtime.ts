@@ -52,10 +52,10 @@ function sessionFor(runtime: OrtModule, model: Model): Promise<OrtSession> {
 }
 
 /** Predictions of one model for every sequence of `x`, `batchSize` at a time, through ONNX Runtime. */
-export async function predictOnnx(model: Model, x: Encoded, batchSize = 512): Promise<Float32Array> {
+export async function predictOnnx(model: Model, x: Encoded, batchSize = 512, onRows?: (done: number) => void): Promise<Float32Array> {
   const runtime = onnxRuntime();
   if (!runtime) throw new Error('onnxruntime-node is not installed');
   model.checkInput(x.shape);
   const session = await sessionFor(runtime, model);
-  return mapBatches(x, batchSize, async (batch) => (await session.run({ x: new runtime.Tensor('float32', batch.data, batch.shape) })).y!.data);
+  return mapBatches(x, batchSize, async (batch) => (await session.run({ x: new runtime.Tensor('float32', batch.data, batch.shape) })).y!.data, onRows);
 }

@@ -116,11 +116,12 @@ export class PredictPool {
   }
 
   /** Predictions for `x`, split into contiguous chunks (`batchSize` sequences each) shared among the workers. */
-  async predict(x: Encoded, batchSize = 512): Promise<Float32Array> {
+  async predict(x: Encoded, batchSize = 512, onRows?: (done: number) => void): Promise<Float32Array> {
     const [n, length, channels] = x.shape;
     const row = length * channels;
     const out = new Float32Array(n);
     let cursor = 0;
+    let done = 0;
     const runWorker = async (w: ModelWorker) => {
       while (cursor < n) {
         const start = cursor;
@@ -129,6 +130,7 @@ export class PredictPool {
         const data = x.data.slice(start * row, end * row);
         const reply = await w.request({ type: 'predict', data, shape: [end - start, length, channels], batchSize }, [data.buffer]);
         out.set(reply.out as Float32Array, start);
+        onRows?.((done += end - start));
       }
     };
     await Promise.all(this.workers.map(runWorker));
@@ -141,10 +143,10 @@ export class PredictPool {
 }
 
 /** One-off prediction in a temporary pool of `options.workers` threads. */
-export async function predictInWorkers(model: Model, x: Encoded, options: { workers?: number; batchSize?: number }): Promise<Float32Array> {
+export async function predictInWorkers(model: Model, x: Encoded, options: { workers?: number; batchSize?: number; onRows?: (done: number) => void }): Promise<Float32Array> {
   const pool = new PredictPool(model, options.workers ?? 2);
   try {
-    return await pool.predict(x, Math.min(options.batchSize ?? 512, 512));
+    return await pool.predict(x, Math.min(options.batchSize ?? 512, 512), options.onRows);
   } finally {
     await pool.close();
   }
