@@ -10,8 +10,9 @@ import { tf } from '../kernels/tensor/tf';
 import { ModelError } from '../errors';
 import type { Encoded, Encoding } from '../data/encode';
 import type { Model } from '../kernels/camformer/model';
-import type { Ensemble, Predictor } from '../kernels/camformer/predict';
+import { inferenceEngine, type Ensemble, type InferenceEngine, type Predictor } from '../kernels/camformer/predict';
 import { deepLiftArrays, inputGradientArrays } from '../kernels/camformer/deeplift';
+import { inputGradientsOnnx } from '../kernels/camformer/onnx/input-gradient';
 import { convPadding } from '../kernels/camformer/config';
 
 export interface GradientResult {
@@ -42,13 +43,17 @@ export interface Differentiable {
 }
 
 /**
- * A Camformer-family model or ensemble as a `Differentiable`.
+ * A Camformer-family model or ensemble as a `Differentiable`. Input gradients run on ONNX Runtime (the
+ * compiled eval-mode input-gradient graph, onnx/input-gradient.ts; equal to the tfjs gradient to ~1e-6) or
+ * on tfjs, chosen as `predict` chooses (`engine` 'auto' (default, or `$CISLAB_ENGINE`), 'onnx', 'tfjs');
+ * DeepLIFT's rescale rules run on tfjs.
  * @example
  * const { output, gradient } = await differentiable(model).gradients(encode(sequences, model.encoding));
  */
-export function differentiable(predictor: Predictor): Differentiable {
+export function differentiable(predictor: Predictor, options: { engine?: InferenceEngine } = {}): Differentiable {
   const models = 'kind' in predictor && predictor.kind === 'ensemble' ? (predictor as Ensemble).models : [predictor as Model];
   const first = models[0]!;
+  const engine = inferenceEngine(options.engine);
   const tensor = (m: Model, batch: Encoded, option: string) => m.toTensor(batch, option);
   return {
     encoding: first.encoding,
@@ -57,6 +62,7 @@ export function differentiable(predictor: Predictor): Differentiable {
     activationsPerInput: Math.max(...models.map(activationCount)),
     async gradients(batch) {
       return meanOf(models, (m) => {
+        if (engine === 'onnx') return inputGradientsOnnx(m, batch);
         const x = tensor(m, batch, 'x');
         try {
           return inputGradientArrays(m, x);
@@ -96,10 +102,10 @@ function activationCount(m: Model): number {
 }
 
 /** Runs `one` per member and averages the arrays it returns (element-wise). */
-function meanOf<R, T>(models: readonly Model[], one: (m: Model) => R, parts: (r: R) => Float32Array[], build: (arrays: Float32Array[]) => T): T {
+async function meanOf<R, T>(models: readonly Model[], one: (m: Model) => R | Promise<R>, parts: (r: R) => Float32Array[], build: (arrays: Float32Array[]) => T): Promise<T> {
   let sums: Float32Array[] | undefined;
   for (const m of models) {
-    const arrays = parts(one(m));
+    const arrays = parts(await one(m));
     if (!sums) sums = arrays.map((a) => Float32Array.from(a));
     else arrays.forEach((a, k) => { const s = sums![k]!; for (let i = 0; i < a.length; i++) s[i]! += a[i]!; });
   }

@@ -77,21 +77,32 @@ export function backward(
     const patches = b.patches ?? patchesOf(g, b.padded, cin, layer.kernel, convLength, true);
     grads[`conv${i}/kernel`] = g.op('Gemm', [g.op('Reshape', [dz, g.int64([C, -1])]), patches], { transB: 1 });
     if (k > 0 || options.inputGradient) {
-      // dx[ci, j] = Σ_{co, t} W[co, ci, t] · dz[co, j + left − t]: windows over dz padded so every index exists.
-      const padLeft = Math.max(0, layer.kernel - 1 - left);
-      const padRight = Math.max(0, layer.kernel - 1 - right);
-      const dzPadded = padPositions(g, dz, padLeft, padRight);
-      const windows = g.op('Reshape', [
-        g.op('Gather', [dzPadded, inputGradientIndices(g, layer.kernel, inLength, left - (layer.kernel - 1) + padLeft)], { axis: 1 }),
-        g.int64([C * layer.kernel, -1]),
-      ]);
-      const w3 = g.op('Reshape', [v[`conv${i}/kernel`]!, g.int64([C, cin, layer.kernel])]);
-      const flipped = g.op('Slice', [g.op('Transpose', [w3], { perm: [1, 0, 2] }), g.int64([-1]), g.int64([-(2 ** 53)]), g.int64([2]), g.int64([-1])]);
-      let dIn = g.op('Reshape', [g.op('MatMul', [g.op('Reshape', [flipped, g.int64([cin, C * layer.kernel])]), windows]), g.int64([cin, inLength, -1])]);
+      let dIn = convInputGradient(g, layer, cin, inLength, dz, v[`conv${i}/kernel`]!);
       if (carry) dIn = g.op('Add', [dIn, carry]);
       if (k > 0) dOut = dIn;
       else input = g.op('Transpose', [dIn], { perm: [2, 1, 0] });
     }
   }
   return { grads, input };
+}
+
+/**
+ * The gradient wrt a convolution's input [cin, inLength, n] from the gradient wrt its output `dz`
+ * [C, convLength, n] and its kernel [C, cin · k] (graph layout): dx[ci, j] = Σ_{co, t} W[co, ci, t] ·
+ * dz[co, j + left − t], a convolution of the zero-padded dz with the flipped, transposed kernel (windows over
+ * dz padded so every index exists).
+ */
+export function convInputGradient(g: OnnxGraph, layer: CnnConfig['convs'][number], cin: number, inLength: number, dz: string, kernel: string): string {
+  const C = layer.channels;
+  const [left, right] = convPadding(layer);
+  const padLeft = Math.max(0, layer.kernel - 1 - left);
+  const padRight = Math.max(0, layer.kernel - 1 - right);
+  const dzPadded = padPositions(g, dz, padLeft, padRight);
+  const windows = g.op('Reshape', [
+    g.op('Gather', [dzPadded, inputGradientIndices(g, layer.kernel, inLength, left - (layer.kernel - 1) + padLeft)], { axis: 1 }),
+    g.int64([C * layer.kernel, -1]),
+  ]);
+  const w3 = g.op('Reshape', [kernel, g.int64([C, cin, layer.kernel])]);
+  const flipped = g.op('Slice', [g.op('Transpose', [w3], { perm: [1, 0, 2] }), g.int64([-1]), g.int64([-(2 ** 53)]), g.int64([2]), g.int64([-1])]);
+  return g.op('Reshape', [g.op('MatMul', [g.op('Reshape', [flipped, g.int64([cin, C * layer.kernel])]), windows]), g.int64([cin, inLength, -1])]);
 }

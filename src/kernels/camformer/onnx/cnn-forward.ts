@@ -175,17 +175,42 @@ function denseForward(
   return { dense, prediction: g.op('Gemm', [v[`${name}/kernel`]!, h, bias], { transA: 1 }) };
 }
 
+/** What the eval-mode input gradient (gradient-graph.ts) reads of one conv block. */
+export interface InferenceBlockValues {
+  /** The conv kernel with batch norm's scale folded in [C, in·k]. */
+  weight: string;
+  /** Conv output positions (before pooling). */
+  convLength: number;
+  /** The ReLU output before pooling [C, Lc, n] (its shape is where pooled gradients scatter to). */
+  activation: string;
+  /** Max-pool argmax indices (flat into [C, Lc, n]), when the block pools. */
+  poolIndices?: string;
+  /** The block output after pool, before any residual add [C, Lo, n]. */
+  output: string;
+}
+
 /**
  * Eval-mode forward pass (running statistics, no dropout): predictions [1, n]. Batch norm is folded into
  * the conv weights and a per-channel shift inside the graph, so the weights stay graph inputs.
  */
 export function forwardInference(g: OnnxGraph, c: CnnConfig, inputs: GraphInputs): string {
+  return forwardInferenceValues(g, c, inputs, { poolIndices: false }).prediction;
+}
+
+/**
+ * The eval-mode forward pass with what a backward pass needs: per block the folded kernel, the output before
+ * the residual add and (with `poolIndices`) max-pool's argmax; the dense layers' inputs and outputs.
+ */
+export function forwardInferenceValues(
+  g: OnnxGraph, c: CnnConfig, inputs: GraphInputs, options: { poolIndices: boolean },
+): { prediction: string; blocks: InferenceBlockValues[]; dense: DenseValues[] } {
   const v = inputs.values;
   const shapes = blockShapes(c);
   let a = g.op('Transpose', [inputs.x], { perm: [2, 1, 0] });
   let previous = a;
   let cin = c.inputChannels;
   let length = c.inputLength;
+  const blocks: InferenceBlockValues[] = [];
   c.convs.forEach((layer, k) => {
     const i = k + 1;
     const [left, right] = convPadding(layer);
@@ -196,16 +221,29 @@ export function forwardInference(g: OnnxGraph, c: CnnConfig, inputs: GraphInputs
     const weight = g.op('Mul', [v[`conv${i}/kernel`]!, g.op('Reshape', [scale, g.int64([C, 1])])]);
     const patches = patchesOf(g, padPositions(g, a, left, right), cin, layer.kernel, convLength);
     const z = g.op('Reshape', [g.op('MatMul', [weight, patches]), g.int64([C, convLength, -1])]);
-    let out = g.op('Relu', [g.op('Add', [z, g.op('Reshape', [shift, g.int64([C, 1, 1])])])]);
+    const activation = g.op('Relu', [g.op('Add', [z, g.op('Reshape', [shift, g.int64([C, 1, 1])])])]);
+    let out = activation;
+    let poolIndices: string | undefined;
     if (layer.pool) {
-      const pooled = g.op('MaxPool', [g.op('Unsqueeze', [out, g.int64([0])])], { kernel_shape: [layer.pool.kernel, 1], strides: [layer.pool.stride, 1] });
+      const attributes = { kernel_shape: [layer.pool.kernel, 1], strides: [layer.pool.stride, 1] };
+      const input = g.op('Unsqueeze', [out, g.int64([0])]);
+      let pooled: string;
+      if (options.poolIndices) {
+        const [values, indices] = g.node('MaxPool', [input], attributes, 2);
+        pooled = values!;
+        poolIndices = indices;
+      } else {
+        pooled = g.op('MaxPool', [input], attributes);
+      }
       out = g.op('Squeeze', [pooled, g.int64([0])]);
     }
+    blocks.push({ weight, convLength, activation, poolIndices, output: out });
     if (c.residual.includes(i)) out = g.op('Add', [out, previous]);
     previous = out;
     a = out;
     cin = C;
     length = shapes[k]![0];
   });
-  return denseForward(g, c, inputs, a, []).prediction;
+  const { dense, prediction } = denseForward(g, c, inputs, a, []);
+  return { prediction, blocks, dense };
 }

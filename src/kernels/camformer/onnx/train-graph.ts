@@ -113,7 +113,8 @@ export function patchBytes(c: CnnConfig, batch = 256): number[] {
   });
 }
 
-function graphInputs(g: OnnxGraph, c: CnnConfig, params: ParamSpec[], state: StateSpec[]): GraphInputs {
+/** The graph inputs every Camformer graph shares: `x` [n, length, channels] and each parameter and running statistic by name. */
+export function graphInputs(g: OnnxGraph, c: CnnConfig, params: ParamSpec[], state: StateSpec[]): GraphInputs {
   const values: Record<string, string> = {};
   const x = g.input('x', ['n', c.inputLength, c.inputChannels]);
   for (const p of params) values[p.name] = g.input(p.name, p.graphShape);
