@@ -1,5 +1,5 @@
 /**
- * Attribution throughput: cislab's `attributionBatches` (tfjs, the backend in use — wasm here, one thread)
+ * Attribution throughput: cislab's `attributionBatches` (input gradients on ONNX Runtime or tfjs by `--engine`, DeepLIFT on tfjs)
  * against a PyTorch reference of the same methods on the same camformer-mini weights, sequences and
  * DeepLIFT references (bench/reference/torch_attribute.py, --threads CPU threads), both at --batch model
  * evaluations per call (cislab's default for camformer-mini is 64 for the gradient methods, 48 pairs for DeepLIFT). Rounds alternate the two
@@ -7,7 +7,7 @@
  * each side times only its own attribution work (PyTorch's import and start-up excluded). It also prints how
  * far the two agree (max |difference| of the projected attributions over max |PyTorch's|) and peak memory.
  *
- *   npx tsx bench/attribute.bench.ts [--n 32] [--rounds 3] [--threads 2] [--references 20] [--steps 50] [--batch 64]
+ *   npx tsx bench/attribute.bench.ts [--n 32] [--rounds 3] [--threads 2] [--references 20] [--steps 50] [--batch 64] [--engine auto|onnx|tfjs]
  *                                    [--methods saliency,input-gradient,integrated-gradients,deeplift-shap]
  */
 import { execFileSync } from 'node:child_process';
@@ -20,6 +20,7 @@ import { buildModel } from '../src/kernels/camformer/model';
 import { saveModel } from '../src/kernels/camformer/persistence';
 import { attributionBatches, type AttributionMethod } from '../src/interpret/attribute';
 import { differentiable } from '../src/interpret/differentiable';
+import { inferenceEngine } from '../src/kernels/camformer/predict';
 import { shuffledReferences } from '../src/interpret/references';
 import { readDream2022 } from '../src/data/dream2022/read';
 import { hasData } from '../src/data/data-dir';
@@ -34,6 +35,7 @@ const threads = arg('threads', '2');
 const references = Number(arg('references', '20'));
 const steps = Number(arg('steps', '50'));
 const batchSize = Number(arg('batch', '64'));
+const engine = arg('engine', 'auto') as 'auto' | 'onnx' | 'tfjs'; // input gradients: ONNX Runtime or tfjs (DeepLIFT is tfjs)
 const methods = arg('methods', 'saliency,input-gradient,integrated-gradients,deeplift-shap').split(',') as AttributionMethod[];
 const REGION = { start: 18, end: 97 };
 
@@ -57,7 +59,7 @@ async function main() {
     saveModel(model, join(dir, 'model'));
     writeFileSync(join(dir, 'sequences.txt'), sequences.join('\n'));
     writeFileSync(join(dir, 'references.txt'), sequences.flatMap((s, i) => shuffledReferences(s, REGION, references, 1, i)).join('\n'));
-    const target = differentiable(model);
+    const target = differentiable(model, { engine });
     const records = sequences.map((sequence, i) => ({ id: `s${i}`, sequence }));
 
     const ours = new Map<string, number[]>(methods.map((m) => [m, []]));
@@ -81,7 +83,7 @@ async function main() {
       process.stderr.write(`round ${round}/${rounds} done\n`);
     }
     const oursRss = process.resourceUsage().maxRSS / 1024;
-    console.log(`attributions of ${n} ${hasData('dream2022') ? 'DREAM test' : 'simulated'} sequences (positions 18–97), camformer-mini; cislab tfjs ${backend} (1 thread) vs PyTorch ${threads} thread(s); medians of ${rounds} alternating rounds; machine shared (measured under load)`);
+    console.log(`attributions of ${n} ${hasData('dream2022') ? 'DREAM test' : 'simulated'} sequences (positions 18–97), camformer-mini; cislab input gradients on ${inferenceEngine(engine) === 'onnx' ? 'ONNX Runtime (every core)' : `tfjs ${backend} (1 thread)`}, DeepLIFT on tfjs ${backend} (1 thread), vs PyTorch ${threads} thread(s); medians of ${rounds} alternating rounds; machine shared (measured under load)`);
     console.log('method                  cislab seq/s   PyTorch seq/s   ratio   max |Δ| / max |PyTorch|');
     for (const method of methods) {
       const reference = readFileSync(join(dir, `torch.${method}.txt`), 'utf8').trim().split(/\s+/).map(Number);
