@@ -181,7 +181,7 @@ export interface LineBandOptions extends FigureOptions {
   xTitle?: string;
   yTitle?: string;
   /**
-   * Zoom on x: drag to pan, shift + wheel to zoom, double-click to reset (default: on when `x` is 'position',
+   * Zoom on x: drag to pan, Ctrl (⌘) + wheel or a trackpad pinch to zoom, double-click to reset (default: on when `x` is 'position',
    * a track along a sequence). The plain wheel still scrolls the page. A static image shows the full range.
    */
   zoom?: boolean;

@@ -91,10 +91,12 @@ export function categoryColors(order: readonly string[], colors?: Readonly<Recor
 }
 
 /**
- * A Vega-Lite parameter that pans (drag) and zooms (shift + wheel) the x scale, reset by double-click. Zooming
- * needs the shift key so the wheel still scrolls the notebook past the chart (vega consumes only the wheel
- * events that pass the filter). Param names must be unique in a spec: wrapped logos number theirs per row.
+ * A Vega-Lite parameter that pans (drag) and zooms (Ctrl or ⌘ + wheel; a trackpad pinch sends Ctrl + wheel) the
+ * x scale, reset by double-click. Zooming needs the key so the plain wheel still scrolls the notebook past the
+ * chart (vega consumes only the wheel events that pass the filter). Not Shift: browsers turn Shift + wheel into
+ * a horizontal scroll (deltaY 0), which vega-lite's zoom reads as no zoom at all. Param names must be unique in
+ * a spec: wrapped logos number theirs per row.
  */
 export function xZoom(name: string): Record<string, unknown> {
-  return { name, select: { type: 'interval', encodings: ['x'], zoom: 'wheel![event.shiftKey]' }, bind: 'scales' };
+  return { name, select: { type: 'interval', encodings: ['x'], zoom: 'wheel![event.ctrlKey || event.metaKey]' }, bind: 'scales' };
 }

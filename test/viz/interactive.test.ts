@@ -22,10 +22,10 @@ async function viewOf(spec: VegaLiteSpec): Promise<any> {
 const glyphs = (view: any, name = 'data_0'): string[] => view.data(name).map((d: View) => d.glyph as string);
 
 describe('zoom on sequence positions', () => {
-  it('puts a shift+wheel zoom bound to the x scale on a logo, with clipped letters', () => {
+  it('puts a Ctrl/⌘ + wheel zoom bound to the x scale on a logo, with clipped letters', () => {
     const spec = ismLogo(contributions) as View;
     const letters = spec.layer[0];
-    expect(letters.params).toEqual([{ name: 'zoom', select: { type: 'interval', encodings: ['x'], zoom: 'wheel![event.shiftKey]' }, bind: 'scales' }]);
+    expect(letters.params).toEqual([{ name: 'zoom', select: { type: 'interval', encodings: ['x'], zoom: 'wheel![event.ctrlKey || event.metaKey]' }, bind: 'scales' }]);
     expect(letters.mark.clip).toBe(true);
     expect(letters.transform.map((t: View) => t.as)).toEqual(['zoom_k', 'glyph']);
     // The data carry each letter's height ratio, not its outline (which the transform computes).
