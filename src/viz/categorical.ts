@@ -4,7 +4,7 @@
  */
 import { OptionError } from '../errors';
 import { CATEGORY_COLORS, DIVERGING_SCHEME, SEQUENTIAL_SCHEME } from './theme';
-import { allIntegers, INTEGER_AXIS, LEGEND_TITLE_WIDTH, MAX_PLOT_WIDTH, words } from './layout';
+import { allIntegers, INTEGER_AXIS, LEGEND_TITLE_WIDTH, MAX_PLOT_WIDTH, words, xZoom } from './layout';
 import { wrapText } from './text-width';
 import { figure, type FigureOptions, type VegaLiteSpec } from './spec';
 import { extent, round, rowsOf, requireField, type Row, type TableLike } from './data';
@@ -22,6 +22,12 @@ export interface HeatmapOptions extends FigureOptions {
   diverging?: boolean;
   /** Colour scheme (default viridis, or redblue when diverging). */
   scheme?: string;
+  /**
+   * Colours instead of a scheme, interpolated: low to high, or, when diverging, [negative, 0, positive] — e.g.
+   * Camformer Fig. 8c's `colorRampPalette(c("darkblue", "white", "darkorange"))` with breaks symmetric about 0
+   * (manuscript_figures/Figure_8/Figure8bc.R) is `['darkblue', 'white', 'darkorange']`.
+   */
+  colors?: readonly string[];
   xTitle?: string;
   yTitle?: string;
   /** Colour legend title (default: the value column's name in words). */
@@ -52,12 +58,26 @@ export function matrixOrder(xs: readonly string[], ys: readonly string[], order?
   return { x: rank(both, ux), y: rank(both, uy) };
 }
 
+/** The heat map's colour scale: a scheme or the caller's colours, centred on 0 when diverging. */
+function colorScale(options: HeatmapOptions, diverging: boolean, m: number, finite: boolean): Record<string, unknown> {
+  const colors = options.colors;
+  if (colors !== undefined && (diverging ? colors.length !== 3 : colors.length < 2)) {
+    throw new OptionError(`colors needs ${diverging ? '3 colours (negative, 0, positive) for a diverging map' : 'at least 2 colours (low to high)'}, got ${colors.length}`, { option: 'colors' });
+  }
+  if (diverging) {
+    return colors ? { domain: [-m, 0, m], range: [...colors], interpolate: 'rgb' } : { scheme: options.scheme ?? DIVERGING_SCHEME, domainMid: 0, domain: [-m, m], reverse: true };
+  }
+  const fallback = finite ? {} : { domain: [0, 1] };
+  return colors ? { range: [...colors], interpolate: 'rgb', ...fallback } : { scheme: options.scheme ?? SEQUENTIAL_SCHEME, ...fallback };
+}
+
 /**
  * Heat map of a value over two categorical columns, with the values printed in readable contrast.
  * @param data - An Arquero table or an array of row objects.
  * @param options - `x`, `y` (categorical columns), `value` (numeric column), `text` (print values; default true
  *   up to 400 cells), `format` (default '.2f'), `diverging` (default: true when values have both signs),
- *   `scheme` (default viridis, or redblue when diverging), `xTitle`, `yTitle`, `valueTitle`, and
+ *   `scheme` (default viridis, or redblue when diverging), `colors` (instead of a scheme), `xTitle`, `yTitle`,
+ *   `valueTitle`, `order`, and
  *   `title`/`width`/`height` (default: 40 px per column, 30 px per row).
  * @returns A Vega-Lite spec.
  * @example
@@ -88,8 +108,7 @@ export function heatmap(data: TableLike, options: HeatmapOptions): VegaLiteSpec 
     encoding: {
       x, y,
       color: { field: 'value', type: 'quantitative', title: wrapText(valueTitle, LEGEND_TITLE_WIDTH, 12, { bold: true }),
-        scale: diverging ? { scheme: options.scheme ?? DIVERGING_SCHEME, domainMid: 0, domain: [-round(m), round(m)], reverse: true }
-          : { scheme: options.scheme ?? SEQUENTIAL_SCHEME, ...(finite ? {} : { domain: [0, 1] }) } },
+        scale: colorScale(options, diverging, round(m), finite) },
       tooltip: [{ field: 'x', title: xTitle }, { field: 'y', title: yTitle }, { field: 'value', title: valueTitle, format: options.format ?? '.3~g' }],
     },
   }];
@@ -161,14 +180,19 @@ export interface LineBandOptions extends FigureOptions {
   band?: 'stdev' | 'ci' | 'minmax';
   xTitle?: string;
   yTitle?: string;
+  /**
+   * Zoom on x: drag to pan, Ctrl (⌘) + wheel or a trackpad pinch to zoom, double-click to reset (default: on when `x` is 'position',
+   * a track along a sequence). The plain wheel still scrolls the page. A static image shows the full range.
+   */
+  zoom?: boolean;
 }
 
 /**
  * Mean line with a shaded band: given (yMin/yMax columns) or summarised from repeated rows (e.g. seeds).
  * @param data - An Arquero table or an array of row objects.
  * @param options - `x`, `y`, `color` (one line per value), `yMin`/`yMax` (band columns; without them rows sharing
- *   x are summarised), `band` ('stdev' (default), 'ci' for ± 1.96 SE, 'minmax'), `xTitle`, `yTitle`, and
- *   `title`/`width`/`height`.
+ *   x are summarised), `band` ('stdev' (default), 'ci' for ± 1.96 SE, 'minmax'), `zoom` (pan and zoom on x;
+ *   default on for x = 'position'), `xTitle`, `yTitle`, and `title`/`width`/`height`.
  * @returns A Vega-Lite spec.
  * @example
  * lineBand(history, { x: 'epoch', y: 'valLoss', color: 'preset', band: 'ci' });
@@ -216,11 +240,18 @@ export function lineBand(data: TableLike, options: LineBandOptions): VegaLiteSpe
     { field: 'x', title: xTitle }, { field: 'y', title: `${yTitle} (mean)` },
     { field: 'lo', title: options.yMin !== undefined ? 'band from' : `${spread} from` }, { field: 'hi', title: 'to' }, { field: 'n', title: 'rows' },
   ];
+  const zoom = options.zoom ?? options.x === 'position';
+  // clip: a zoomed-in line and band stop at the plot's edge instead of running over the axes.
+  const clip = zoom ? { clip: true } : {};
   return figure({
     data: { values },
     layer: [
-      { mark: { type: 'area', opacity: 0.25 }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: yTitle, scale: { zero: false } }, y2: { field: 'hi' }, ...bandColor, tooltip } },
-      { mark: { type: 'line', strokeWidth: 1.75, point: values.length <= 30 }, encoding: { x, y: { field: 'y', type: 'quantitative' }, ...lineColor, tooltip } },
+      { mark: { type: 'area', opacity: 0.25, ...clip }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: yTitle, scale: { zero: false } }, y2: { field: 'hi' }, ...bandColor, tooltip } },
+      {
+        ...(zoom ? { params: [xZoom('zoom')] } : {}),
+        mark: { type: 'line', strokeWidth: 1.75, point: values.length <= 30, ...clip },
+        encoding: { x, y: { field: 'y', type: 'quantitative' }, ...lineColor, tooltip },
+      },
     ],
   }, options);
 }

@@ -103,6 +103,8 @@ export interface CategoryOptions extends FigureOptions {
   yTitle?: string;
   /** Category order (default: first-seen order). */
   order?: readonly string[];
+  /** Colours of named categories (e.g. a paper's per-model palette); the rest take the theme's, in order. */
+  colors?: Readonly<Record<string, string>>;
 }
 
 interface BoxStats { category: string; n: number; lower: number; q1: number; median: number; q3: number; upper: number; outliers: number[] }
@@ -152,7 +154,7 @@ export function boxPlot(data: TableLike, options: CategoryOptions): VegaLiteSpec
   return figure({
     layer: [
       { data: { values: boxes }, mark: { type: 'rule', color: '#444' }, encoding: { x, y: { ...y, field: 'lower' }, y2: { field: 'upper' }, tooltip: box } },
-      { data: { values: boxes }, mark: { type: 'bar', size: 24, stroke: '#444' }, encoding: { x, y: { ...y, field: 'q1' }, y2: { field: 'q3' }, color: { field: 'category', type: 'nominal', legend: null, ...categoryColors(cats.map(([c]) => c)) }, tooltip: box } },
+      { data: { values: boxes }, mark: { type: 'bar', size: 24, stroke: '#444' }, encoding: { x, y: { ...y, field: 'q1' }, y2: { field: 'q3' }, color: { field: 'category', type: 'nominal', legend: null, ...categoryColors(cats.map(([c]) => c), options.colors) }, tooltip: box } },
       { data: { values: boxes }, mark: { type: 'tick', size: 24, color: 'white', thickness: 2 }, encoding: { x, y: { ...y, field: 'median' }, tooltip: box } },
       // No outliers, no layer: an empty layer's scale extent is infinite (a Vega warning).
       ...(outliers.length ? [{ data: { values: outliers }, mark: { type: 'point', size: 12, color: '#444', opacity: 0.6 }, encoding: { x, y: { ...y, field: 'value' }, tooltip: [{ field: 'category', title: xTitle }, { field: 'value', title: `${yTitle} (outlier)` }] } }] : []),
@@ -224,7 +226,7 @@ export function violin(data: TableLike, options: ViolinOptions): VegaLiteSpec {
   for (const v of values) { const m = medianOf.get(v.category as string)!; v.median = m.median; v.n = m.n; }
   return figure({
     layer: [
-      { data: { values }, mark: { type: 'area', orient: 'horizontal', opacity: 0.8 }, encoding: { y: { ...y, field: 'y' }, x: { ...x, field: 'left' }, x2: { field: 'right' }, color: { field: 'category', type: 'nominal', legend: null, ...categoryColors(cats.map(([c]) => c)) }, detail: { field: 'category' }, tooltip } },
+      { data: { values }, mark: { type: 'area', orient: 'horizontal', opacity: 0.8 }, encoding: { y: { ...y, field: 'y' }, x: { ...x, field: 'left' }, x2: { field: 'right' }, color: { field: 'category', type: 'nominal', legend: null, ...categoryColors(cats.map(([c]) => c), options.colors) }, detail: { field: 'category' }, tooltip } },
       { data: { values: medians }, mark: { type: 'point', filled: true, color: 'white', stroke: '#333', strokeWidth: 1, size: 30, opacity: 1 }, encoding: { x: { ...x, field: 'index' }, y: { ...y, field: 'median' }, tooltip } },
     ],
   }, options, { width: Math.max(160, Math.min(MAX_PLOT_WIDTH, 70 * cats.length)), height: 240 });

@@ -51,3 +51,35 @@ export function glyphPath(letter: LogoLetter, sy: number, sx = 0.92): string {
   }
   return parts.join('');
 }
+
+/** `round(c · v · 1000) / 1000` as a vega expression: the path's numbers, three decimals like {@link glyphPath}. */
+function scaled(c: number, v: string): string {
+  return `round(${r3(c)}*${v}*1000)/1000`;
+}
+
+/**
+ * A vega expression giving `datum.base`'s path, as {@link glyphPath} does, with the height ratio read from the
+ * expression `sy` and the width multiplied by the expression `k`. The logos compute their letters with it in a
+ * `calculate` transform: when the x scale is zoomed by k, letters widen by k and keep their height, which a
+ * fixed path (scaled by the mark's size in both directions) could not do.
+ */
+export function glyphExpression(sy: string, k: string, sx = 0.92): string {
+  const path = (letter: LogoLetter) => {
+    const parts: string[] = [];
+    for (const contour of GLYPHS[letter]) {
+      for (const [cmd, ...a] of contour) {
+        if (cmd === 'A') {
+          const [rx, ry, rot, large, sweep, x, y] = a;
+          parts.push(`'A'+${scaled(rx! * sx, k)}+','+${scaled(ry!, sy)}+' ${rot} ${large} ${sweep} '+${scaled(x! * sx, k)}+','+${scaled(y!, sy)}`);
+        } else {
+          parts.push(`'${cmd}'+${scaled(a[0]! * sx, k)}+','+${scaled(a[1]!, sy)}`);
+        }
+      }
+      parts.push(`'Z'`);
+    }
+    return parts.join('+');
+  };
+  // A nested choice on the base: A, C and G by name, T for the rest.
+  const last = LOGO_LETTERS[LOGO_LETTERS.length - 1]!;
+  return LOGO_LETTERS.slice(0, -1).reduceRight((otherwise, letter) => `datum.base === '${letter}' ? ${path(letter)} : ${otherwise}`, path(last));
+}

@@ -78,8 +78,25 @@ export function robustDomain(values: readonly number[], options: { q?: number; r
 /**
  * Sort and scale of a categorical colour: categories in the given (first-seen) order take the theme's colours
  * in order, so the same categories get the same colours in every figure (not vega's alphabetical order).
+ * `colors` names a colour for some categories (a paper's palette, e.g. Camformer Fig. 6's per-model colours);
+ * the others keep the theme colour of their place in the order.
+ *
+ * @example
+ * categoryColors(['LegNet', 'Camformer'], { Camformer: '#B276B2' }).scale.range // → ['#4C78A8', '#B276B2']
  */
-export function categoryColors(order: readonly string[]): { sort: string[]; scale: { domain: string[]; range: string[] } } {
+export function categoryColors(order: readonly string[], colors?: Readonly<Record<string, string>>): { sort: string[]; scale: { domain: string[]; range: string[] } } {
   const domain = [...order];
-  return { sort: domain, scale: { domain, range: domain.map((_, i) => CATEGORY_COLORS[i % CATEGORY_COLORS.length]!) } };
+  const range = domain.map((c, i) => colors?.[c] ?? CATEGORY_COLORS[i % CATEGORY_COLORS.length]!);
+  return { sort: domain, scale: { domain, range } };
+}
+
+/**
+ * A Vega-Lite parameter that pans (drag) and zooms (Ctrl or ⌘ + wheel; a trackpad pinch sends Ctrl + wheel) the
+ * x scale, reset by double-click. Zooming needs the key so the plain wheel still scrolls the notebook past the
+ * chart (vega consumes only the wheel events that pass the filter). Not Shift: browsers turn Shift + wheel into
+ * a horizontal scroll (deltaY 0), which vega-lite's zoom reads as no zoom at all. Param names must be unique in
+ * a spec: wrapped logos number theirs per row.
+ */
+export function xZoom(name: string): Record<string, unknown> {
+  return { name, select: { type: 'interval', encodings: ['x'], zoom: 'wheel![event.ctrlKey || event.metaKey]' }, bind: 'scales' };
 }

@@ -6,8 +6,8 @@
 import { OptionError } from '../errors';
 import { BASE_COLORS } from './theme';
 import { figure, type FigureOptions, type VegaLiteSpec } from './spec';
-import { INTEGER_AXIS, MAX_PLOT_WIDTH } from './layout';
-import { glyphPath, LOGO_LETTERS, type LogoLetter } from './glyphs';
+import { INTEGER_AXIS, MAX_PLOT_WIDTH, xZoom } from './layout';
+import { glyphExpression, LOGO_LETTERS, type LogoLetter } from './glyphs';
 import { round, rowsOf, type TableLike } from './data';
 import { informationContent as motifInformation, type PwmLike } from '../motifs/motif';
 
@@ -180,13 +180,19 @@ function logoSpec(letters: Letter[], length: number, start: number, options: Log
       base: l.letter,
       value: round(l.value),
       y: round((l.y0 + l.y1) / 2),
-      glyph: glyphPath(l.letter, ((l.y1 - l.y0) * pxPerUnit) / pxPerPosition),
+      // The letter's height over its width in pixels; its outline is computed from it (see `letterTransforms`).
+      sy: round(((l.y1 - l.y0) * pxPerUnit) / pxPerPosition, 4),
     }));
-  const row = (first: number, count: number, last: boolean): Record<string, unknown> => {
+  const rowCount = perRow >= length ? 1 : Math.ceil(length / perRow);
+  const row = (first: number, count: number, last: boolean, index: number): Record<string, unknown> => {
     const xScale = { domain: [first - 0.5, first + count - 0.5], nice: false, zero: false };
+    const zoom = rowCount === 1 ? 'zoom' : `zoom_row${index + 1}`;
     const layers: Record<string, unknown>[] = [
       {
-        mark: { type: 'point', filled: true, opacity: 1, strokeWidth: 0 },
+        params: [xZoom(zoom)],
+        transform: letterTransforms(zoom, count),
+        // clip: letters panned or zoomed past the plot's edge are cut there, not drawn over the axis.
+        mark: { type: 'point', filled: true, opacity: 1, strokeWidth: 0, clip: true },
         encoding: {
           x: { field: 'position', type: 'quantitative', scale: xScale, title: last ? 'position' : null, axis: { ...INTEGER_AXIS } },
           y: { field: 'y', type: 'quantitative', scale: { domain: [round(lo), round(hi)], nice: false, zero: false }, title: options.yTitle },
@@ -202,13 +208,27 @@ function logoSpec(letters: Letter[], length: number, start: number, options: Log
     return { data: { values: mine }, width: round(count * pxPerPosition), height, layer: layers };
   };
   if (perRow >= length) {
-    const { width: w, height: h, ...body } = row(start, length, true);
+    const { width: w, height: h, ...body } = row(start, length, true, 0);
     return figure(body, { ...options, width: w as number, height: h as number });
   }
   const rows: Record<string, unknown>[] = [];
   for (let first = start; first < start + length; first += perRow) {
-    rows.push(row(first, Math.min(perRow, start + length - first), first + perRow >= start + length));
+    rows.push(row(first, Math.min(perRow, start + length - first), first + perRow >= start + length, rows.length));
   }
   // Rows share the y scale (one contribution scale for the whole sequence); each has its own positions.
   return figure({ vconcat: rows, spacing: 6, resolve: { scale: { x: 'independent' } } }, { ...options, width: undefined }, { width: perRow * pxPerPosition, height });
+}
+
+/**
+ * The transforms that draw a row's letters. The zoom parameter holds the x interval shown (empty: the whole
+ * row), so k = positions in the row / positions shown; the outline of each letter is computed for it, k times
+ * as wide at the same height (the point's size stays one position of the unzoomed row). Static images and an
+ * unzoomed chart have k = 1: the letters are exactly one position wide.
+ */
+function letterTransforms(zoom: string, count: number): Record<string, unknown>[] {
+  const shown = `${zoom}.position`;
+  return [
+    { calculate: `isArray(${shown}) && ${shown}[1] > ${shown}[0] ? ${count} / (${shown}[1] - ${shown}[0]) : 1`, as: 'zoom_k' },
+    { calculate: glyphExpression('datum.sy', 'datum.zoom_k'), as: 'glyph' },
+  ];
 }

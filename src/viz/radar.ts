@@ -5,7 +5,7 @@
  * of the same kind, spokes are `rule`s and labels `text` — plain Cartesian marks on a square, axis-less plot.
  */
 import { OptionError } from '../errors';
-import { CATEGORY_COLORS } from './theme';
+import { categoryColors } from './layout';
 import { figure, type FigureOptions, type VegaLiteSpec } from './spec';
 import { extent, round, rowsOf, requireField, type Row, type TableLike } from './data';
 
@@ -27,6 +27,8 @@ export interface RadarOptions extends FigureOptions {
   domain?: [number, number];
   /** Grid rings, labelled with their values (default 4). */
   rings?: number;
+  /** Colours of named series (e.g. the paper's), the rest take the theme's in order of appearance. */
+  colors?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -95,7 +97,7 @@ export function radar(data: TableLike, options: RadarOptions): VegaLiteSpec {
   const scale = { domain: [-1.35, 1.35], nice: false, zero: false };
   const x = { field: 'x', type: 'quantitative', scale, axis: null };
   const y = { field: 'y', type: 'quantitative', scale, axis: null };
-  const color = { field: 'series', type: 'nominal', title: options.series ?? '', scale: { domain: seriesNames, range: CATEGORY_COLORS } };
+  const color = { field: 'series', type: 'nominal', title: options.series ?? '', scale: categoryColors(seriesNames, options.colors).scale };
   const layers: Record<string, unknown>[] = [
     { data: { values: grid }, mark: { type: 'line', color: '#ddd', strokeWidth: 1, tooltip: null }, encoding: { x, y, detail: { field: 'ring', type: 'nominal' }, order: { field: 'order', type: 'quantitative' } } },
     { data: { values: spokes }, mark: { type: 'rule', color: '#ccc', strokeWidth: 1, tooltip: null }, encoding: { x, y, x2: { field: 'x2' }, y2: { field: 'y2' } } },

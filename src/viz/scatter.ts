@@ -7,6 +7,7 @@ import { SEQUENTIAL_SCHEME } from './theme';
 import { figure, type FigureOptions, type VegaLiteSpec } from './spec';
 import { pearsonUnchecked, rankWithTies } from '../stats/correlation';
 import { robustDomain, words } from './layout';
+import { wrapText } from './text-width';
 import { extent, quantileSorted, round, rowsOf, requireField, type Row, type TableLike } from './data';
 
 export interface DensityScatterOptions extends FigureOptions {
@@ -31,23 +32,39 @@ export interface DensityScatterOptions extends FigureOptions {
   logCount?: boolean;
   xTitle?: string;
   yTitle?: string;
+  /**
+   * Histograms of x above and of y to the right, in grey, over the grid's bins, as the Camformer paper draws
+   * Fig. 3a (manuscript_figures/Figure_3_S3/Figure_3a_S3a.R: `barplot(hist(…)$counts, col = "#CCCCCC")` beside
+   * the scatter). Default false.
+   */
+  marginals?: boolean;
+  /**
+   * Column naming each point (e.g. 'id'): drag a rectangle on the cells and a list under the plot names points in
+   * them (the first `examples` of each cell are kept in the spec). Needs an interactive renderer (JupyterLab); a
+   * static image shows the plot alone. Default: none (no brushing).
+   */
+  label?: string;
+  /** Names kept per cell for the brushed list (default 3; at most 60 × 60 cells, so ≤ 10,800 names). */
+  examples?: number;
 }
 
-function pairs(rows: readonly Row[], xf: string, yf: string): { x: number[]; y: number[] } {
-  const x: number[] = [], y: number[] = [];
+function pairs(rows: readonly Row[], xf: string, yf: string, lf?: string): { x: number[]; y: number[]; label: unknown[] } {
+  const x: number[] = [], y: number[] = [], label: unknown[] = [];
   for (const r of rows) {
     const a = Number(r[xf]), b = Number(r[yf]);
-    if (r[xf] != null && r[yf] != null && Number.isFinite(a) && Number.isFinite(b)) { x.push(a); y.push(b); }
+    if (r[xf] != null && r[yf] != null && Number.isFinite(a) && Number.isFinite(b)) { x.push(a); y.push(b); if (lf !== undefined) label.push(r[lf]); }
   }
-  return { x, y };
+  return { x, y, label };
 }
 
 /**
  * Binned scatter: one rect per non-empty grid cell coloured by count; optional identity line and r/ρ.
  * @param data - An Arquero table or an array of row objects.
- * @param options - `x`, `y` (numeric columns), `bins` per axis (default √n / 2, clamped to 12–80), `identity`
- *   (draw y = x, default false), `correlation` (r, ρ and n in the title, default true), `logCount` (log colour
- *   scale, default true), `xTitle`, `yTitle`, and `title`/`width`/`height` (default 300 × 300).
+ * @param options - `x`, `y` (numeric columns), `bins` per axis (default √n / 2, clamped to 12–60), `identity`
+ *   (draw y = x, default false), `fit` (least-squares line, default false), `correlation` (r, ρ and n in the
+ *   subtitle, default true), `logCount` (log colour scale, default true), `marginals` (histograms of x and y
+ *   beside the plot, default false), `label` (brush cells to list the points' names; `examples` per cell, default
+ *   3), `xTitle`, `yTitle`, and `title`/`width`/`height` (default 300 × 300).
  * @returns A Vega-Lite spec.
  * @example
  * densityScatter(predictions, { x: 'measured', y: 'predicted', identity: true });
@@ -56,21 +73,33 @@ export function densityScatter(data: TableLike, options: DensityScatterOptions):
   const rows = rowsOf(data);
   requireField(rows, options.x, 'x');
   requireField(rows, options.y, 'y');
-  const { x, y } = pairs(rows, options.x, options.y);
+  if (options.label !== undefined) requireField(rows, options.label, 'label');
+  const { x, y, label } = pairs(rows, options.x, options.y, options.label);
+  const examples = options.examples ?? 3;
+  if (!(Number.isInteger(examples) && examples >= 1)) throw new OptionError(`examples must be a whole number ≥ 1, got ${examples}`, { option: 'examples' });
   const bins = options.bins ?? Math.max(12, Math.min(60, Math.round(Math.sqrt(x.length) / 2)));
   if (!(bins >= 1)) throw new OptionError(`bins must be ≥ 1, got ${bins}`, { option: 'bins' });
   let [x0, x1] = extent(x), [y0, y1] = extent(y);
   if (options.identity) { x0 = y0 = Math.min(x0, y0); x1 = y1 = Math.max(x1, y1); }
   const wx = (x1 - x0 || 1) / bins, wy = (y1 - y0 || 1) / bins;
   const counts = new Map<number, number>();
+  const names = new Map<number, string[]>();
+  const xCounts = new Array<number>(bins).fill(0), yCounts = new Array<number>(bins).fill(0);
   for (let i = 0; i < x.length; i++) {
     const bx = Math.min(bins - 1, Math.floor((x[i] - x0) / wx)), by = Math.min(bins - 1, Math.floor((y[i] - y0) / wy));
     const key = bx * bins + by;
     counts.set(key, (counts.get(key) ?? 0) + 1);
+    xCounts[bx]!++; yCounts[by]!++;
+    if (options.label !== undefined) {
+      const kept = names.get(key) ?? names.set(key, []).get(key)!;
+      if (kept.length < examples) kept.push(String(label[i]));
+    }
   }
   const values = [...counts].sort((a, b) => a[0] - b[0]).map(([key, count]) => {
     const bx = Math.floor(key / bins), by = key % bins;
-    return { x: round(x0 + bx * wx), x2: round(x0 + (bx + 1) * wx), y: round(y0 + by * wy), y2: round(y0 + (by + 1) * wy), count };
+    const cell: Row = { x: round(x0 + bx * wx), x2: round(x0 + (bx + 1) * wx), y: round(y0 + by * wy), y2: round(y0 + (by + 1) * wy), count };
+    if (options.label !== undefined) cell.names = names.get(key);
+    return cell;
   });
   let subtitle = options.subtitle;
   if (options.correlation ?? true) {
@@ -81,8 +110,10 @@ export function densityScatter(data: TableLike, options: DensityScatterOptions):
   const xTitle = options.xTitle ?? words(options.x), yTitle = options.yTitle ?? words(options.y);
   const xEnc = { field: 'x', type: 'quantitative', title: xTitle, scale: { domain: [round(x0), round(x1)], nice: false, zero: false } };
   const yEnc = { field: 'y', type: 'quantitative', title: yTitle, scale: { domain: [round(y0), round(y1)], nice: false, zero: false } };
+  const select = options.label !== undefined;
   const layers: Record<string, unknown>[] = [{
-    data: { values },
+    // With brushing the cells are the spec's data, shared with the list view; otherwise this layer's own.
+    ...(select ? { params: [{ name: 'brush', select: { type: 'interval', encodings: ['x', 'y'] } }] } : { data: { values } }),
     // aria: false drops a per-cell aria-label from the SVG (≈170 of ≈300 bytes a cell); the tooltip stays.
     mark: { type: 'rect', aria: false },
     encoding: {
@@ -111,7 +142,52 @@ export function densityScatter(data: TableLike, options: DensityScatterOptions):
       });
     }
   }
-  return figure({ layer: layers, description: `binned scatter of ${yTitle} against ${xTitle}` }, { ...options, subtitle }, { width: 300, height: 300 });
+  const description = `binned scatter of ${yTitle} against ${xTitle}`;
+  if (!options.marginals && !select) return figure({ layer: layers, description }, { ...options, subtitle }, { width: 300, height: 300 });
+  // Composed views need a numeric size ('container' falls back to the default).
+  const width = typeof options.width === 'number' ? options.width : 300, height = options.height ?? 300;
+  let plot: Record<string, unknown> = { width, height, layer: layers };
+  if (options.marginals) {
+    const bar = (i: number, w: number, lo: number) => ({ from: round(lo + i * w), to: round(lo + (i + 1) * w) });
+    plot = marginalLayout(plot, xCounts.map((count, i) => ({ ...bar(i, wx, x0), count })), yCounts.map((count, i) => ({ ...bar(i, wy, y0), count })), xEnc, yEnc, width, height);
+  }
+  const body = select
+    ? { data: { values }, vconcat: [plot, brushedList({ field: 'name', title: `${words(options.label!)} in the brushed cells (first ${LIST_ROWS}; ${examples} kept per cell; drag on the plot to choose)`, width, before: [{ flatten: ['names'], as: ['name'] }] })], spacing: 12 }
+    : plot;
+  return figure({ ...body, description }, { ...options, subtitle, width }, { width, height });
+}
+
+const MARGIN = 60;
+
+/** The scatter with a histogram of x above it and of y to its right (grey bars, no axis of their own on the shared side). */
+function marginalLayout(plot: Record<string, unknown>, xBars: Row[], yBars: Row[], xEnc: Record<string, unknown>, yEnc: Record<string, unknown>, width: number, height: number): Record<string, unknown> {
+  const count = { field: 'count', type: 'quantitative', title: 'count', axis: { tickCount: 2, grid: false } };
+  const shared = (enc: Record<string, unknown>) => ({ field: 'from', type: 'quantitative', scale: enc.scale, axis: null });
+  const tooltip = (title: unknown) => [{ field: 'from', title: `${title} from` }, { field: 'to', title: 'to' }, { field: 'count', title: 'points' }];
+  const top = { width, height: MARGIN, data: { values: xBars }, mark: { type: 'rect', color: '#CCCCCC' }, encoding: { x: shared(xEnc), x2: { field: 'to' }, y: count, tooltip: tooltip(xEnc.title) } };
+  const right = { width: MARGIN, height, data: { values: yBars }, mark: { type: 'rect', color: '#CCCCCC' }, encoding: { y: shared(yEnc), y2: { field: 'to' }, x: count, tooltip: tooltip(yEnc.title) } };
+  // bounds 'flush': the views line up on their plot areas, not on their axes, so the bars sit over the cells.
+  return { vconcat: [top, { hconcat: [plot, right], spacing: 6, bounds: 'flush' }], spacing: 6, bounds: 'flush' };
+}
+
+/**
+ * The list under a brushable scatter: up to LIST_ROWS names of what the brush holds. Static images (PNG/SVG,
+ * Notebook 6's fallback) cannot brush: headless rendering leaves this view out (`usermeta.interactiveOnly`).
+ */
+function brushedList(o: { field: string; title: string; width: number; before?: Record<string, unknown>[]; tooltip?: unknown }): Record<string, unknown> {
+  return {
+    usermeta: { interactiveOnly: true },
+    width: o.width, height: LIST_ROWS * 13,
+    title: { text: wrapText(o.title, Math.max(160, o.width), 11), fontSize: 11, color: '#555' },
+    transform: [{ filter: { param: 'brush', empty: false } }, ...(o.before ?? []), { window: [{ op: 'row_number', as: 'rank' }] }, { filter: `datum.rank <= ${LIST_ROWS}` }],
+    mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: 11 },
+    encoding: {
+      y: { field: 'rank', type: 'ordinal', axis: null },
+      x: { value: 0 },
+      text: { field: o.field, type: 'nominal' },
+      tooltip: o.tooltip ?? [{ field: o.field, title: 'name' }],
+    },
+  };
 }
 
 /**
@@ -244,19 +320,6 @@ export function embeddingScatter(data: TableLike, options: EmbeddingScatterOptio
     params: [{ name: 'brush', select: { type: 'interval', encodings: ['x', 'y'] } }],
     encoding: { ...points.encoding, opacity: { condition: { param: 'brush', value: 0.8 }, value: 0.15 } },
   };
-  const list = {
-    // Static images (PNG/SVG, Notebook 6's fallback) cannot brush: headless rendering leaves this view out.
-    usermeta: { interactiveOnly: true },
-    width, height: LIST_ROWS * 13,
-    title: { text: `${words(label)} of the brushed points (first ${LIST_ROWS}; drag on the plot to choose)`, fontSize: 11, color: '#555' },
-    transform: [{ filter: { param: 'brush', empty: false } }, { window: [{ op: 'row_number', as: 'rank' }] }, { filter: `datum.rank <= ${LIST_ROWS}` }],
-    mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: 11 },
-    encoding: {
-      y: { field: 'rank', type: 'ordinal', axis: null },
-      x: { value: 0 },
-      text: { field: label, type: 'nominal' },
-      tooltip: points.encoding.tooltip,
-    },
-  };
+  const list = brushedList({ field: label, title: `${words(label)} of the brushed points (first ${LIST_ROWS}; drag on the plot to choose)`, width, tooltip: points.encoding.tooltip });
   return figure({ data: { values }, vconcat: [brushed, list], spacing: 12 }, { ...figureOptions, width }, { width, height });
 }

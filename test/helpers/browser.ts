@@ -49,6 +49,11 @@ export interface BrowserChecker {
    * returns the texts its data text marks show afterwards (what a brush selected, for example).
    */
   dragOnLast(from: [number, number], to: [number, number]): Promise<string[]>;
+  /**
+   * Turns the wheel over the last chart checked (at a point given as fractions of its canvas), with Ctrl held
+   * or not, and returns the value of `signal` afterwards (e.g. the x interval a zoom shows).
+   */
+  wheelOnLast(at: [number, number], deltaY: number, ctrl: boolean, signal: string): Promise<unknown>;
   /** Writes a PNG of the whole page (every chart checked since the last `clear()`). */
   screenshot(file: string): Promise<void>;
   /** Removes every cell. */
@@ -108,6 +113,21 @@ export async function startBrowser(options: { columnWidth: number }): Promise<Br
           walk(view.scenegraph().root);
           return texts;
         });
+      },
+      async wheelOnLast(at, deltaY, ctrl, signal) {
+        const box = await page.evaluate(() => {
+          const r = (globalThis as any).__lastCanvas.getBoundingClientRect();
+          return { x: r.left, y: r.top, w: r.width, h: r.height };
+        });
+        await page.mouse.move(box.x + at[0] * box.w, box.y + at[1] * box.h);
+        if (ctrl) await page.keyboard.down('Control');
+        await page.mouse.wheel({ deltaY });
+        if (ctrl) await page.keyboard.up('Control');
+        return page.evaluate(async (name: string) => {
+          const view = (globalThis as any).__lastView;
+          await view.runAsync();
+          return view.signal(name) ?? null;
+        }, signal);
       },
       async screenshot(file) {
         await page.screenshot({ path: file as `${string}.png`, fullPage: true });

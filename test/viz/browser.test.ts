@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embeddingScatter, NOTEBOOK_COLUMN_WIDTH } from '../../src/viz';
+import { densityScatter, embeddingScatter, ismLogo, NOTEBOOK_COLUMN_WIDTH } from '../../src/viz';
 import { browserUnavailable, startBrowser, vegaLiteOutputs, type BrowserChecker } from '../helpers/browser';
 import { REPO_ROOT } from '../helpers/paths';
 import { gallery, mainJobFigure } from './gallery';
@@ -66,6 +66,28 @@ describe.skipIf(why !== undefined)('figures in headless Chromium (vega-embed)', 
     expect(listed.length).toBeGreaterThan(0);
     expect(listed.length).toBeLessThanOrEqual(10);
     for (const t of listed) expect(t).toMatch(/^seq_\d+$/);
+  });
+
+  it('lists the names in the cells brushed on a binned scatter', async () => {
+    await browser.clear();
+    const rows = Array.from({ length: 2000 }, (_, i) => ({ u: (i % 40) / 4, v: Math.floor(i / 40) / 5, id: `seq_${i}` }));
+    const r = await browser.check(densityScatter(rows, { x: 'u', y: 'v', label: 'id', title: 'brush me' }), 'brushing cells');
+    expect(r.problems).toEqual([]);
+    const listed = await browser.dragOnLast([0.2, 0.15], [0.8, 0.5]);
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.length).toBeLessThanOrEqual(10);
+    for (const t of listed) expect(t).toMatch(/^seq_\d+$/);
+  });
+
+  it('zooms a logo along the sequence with Ctrl + wheel, and lets the plain wheel scroll the page', async () => {
+    await browser.clear();
+    const matrix = Array.from({ length: 20 }, (_, i) => [Math.sin(i), 0.3, -Math.cos(i) / 2, 0]);
+    const r = await browser.check(ismLogo(matrix, { title: 'zoom me' }), 'zoom');
+    expect(r.problems).toEqual([]);
+    expect(await browser.wheelOnLast([0.5, 0.5], -300, false, 'zoom_position')).toBeNull();
+    const shown = (await browser.wheelOnLast([0.5, 0.5], -300, true, 'zoom_position')) as number[];
+    expect(shown).toHaveLength(2);
+    expect(shown[1]! - shown[0]!).toBeLessThan(20);
   });
 
   it('renders one spec per builder cleanly', async () => {

@@ -65,6 +65,9 @@ export function gallery(): Array<{ label: string; spec: VegaLiteSpec }> {
     { label: 'boxPlot', spec: boxPlot(byCategory, { x: 'category', y: 'expression', title: 'expression by category' }) },
     { label: 'violin', spec: violin(byCategory, { x: 'category', y: 'expression', title: 'expression by category' }) },
     { label: 'radar', spec: radar(scores, { axis: 'subset', value: 'pearson', series: 'model', title: 'Pearson r per subset' }) },
+    { label: 'densityScatter with marginals and a brushed list (Fig. 3a as the paper draws it)', spec: densityScatter(byCategory.map((r, i) => ({ id: `sequence_${i}`, measured: r.expression, predicted: 0.6 * r.expression + rng.normal(4, 1) })), { x: 'measured', y: 'predicted', fit: true, marginals: true, label: 'id', title: 'Fig. 3a: predicted vs measured' }) },
+    { label: 'heatmap with the paper\'s blue–white–orange (Fig. 8c)', spec: heatmap(pairs, { x: 'motif_a', y: 'motif_b', value: 'predicted_difference', diverging: true, colors: ['darkblue', 'white', 'darkorange'], title: 'Fig. 8c: A with B − A alone' }) },
+    { label: 'lineBand along a sequence (zoomable track)', spec: lineBand(ism.flatMap((row, i) => row.map((v, j) => ({ position: i + 1, value: v, series: 'ACGT'[j]! }))), { x: 'position', y: 'value', color: 'series', title: 'a track along the sequence' }) },
   ];
 }
 

@@ -9,10 +9,11 @@ import { gallery, mainJobFigure } from './gallery';
 
 type View = Record<string, any>;
 
-/** Every single view of a spec (the spec itself, or its vconcat/hconcat members). */
+/** Every single view of a spec (the spec itself, or its vconcat/hconcat members, nested ones included). */
 function views(spec: VegaLiteSpec): View[] {
   const s = spec as View;
-  return s.vconcat ?? s.hconcat ?? [s];
+  const members: View[] | undefined = s.vconcat ?? s.hconcat;
+  return members ? members.flatMap((v) => views(v as VegaLiteSpec)) : [s];
 }
 
 /** Every layer (or the view itself when it has one mark), with the view's data when the layer has none. */
