@@ -54,5 +54,14 @@ describe.skipIf(process.env.CISLAB_SKIP_NOTEBOOKS === '1' || !HAS_DREAM || !hasJ
     // The first 3,000 test sequences hold too few pairs of some kinds: they are named, never a silent NaN.
     expect(scores.unscored.length).toBeGreaterThan(0);
     expect(text(cells[0], 'stderr')).toContain('not scored:');
+    // Progress by default: one display per long call, updated in place and left at 100 %.
+    type Output = { metadata?: { cislab?: { kind?: string } }; data?: Record<string, string | string[]> };
+    const progress = (cells[0].outputs as Output[]).filter((o) => o.metadata?.cislab?.kind === 'progress')
+      .map((o) => [o.data?.['text/plain'] ?? ''].flat().join(''));
+    for (const label of [/^training camformer-mini /, /^predicting [\d,]+ sequences /, /^ISM 12 sequences /]) {
+      const shown = progress.find((t) => label.test(t));
+      expect(shown, `${label} in ${JSON.stringify(progress)}`).toBeDefined();
+      expect(shown).toContain('100%');
+    }
   });
 });
