@@ -62,6 +62,8 @@ function reportFile(result: FetchedFile): void {
   const size = `${result.file.bytes.toLocaleString('en')} bytes`;
   if (result.status === 'fetched') process.stderr.write(`fetched ${result.file.path} (${size}, SHA-256 checked) from ${result.url}\n`);
   else if (result.status === 'present') process.stderr.write(`present ${result.file.path} (SHA-256 matches), skipped\n`);
+  // A file without a public source is no error of the download: say what to do, without an error class.
+  else if (result.status === 'unavailable') console.error(`cislab data: not fetched: ${result.error!.message}`);
   else console.error(`cislab data: ${result.error!.name}: ${result.error!.message}`);
 }
 

@@ -12,6 +12,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -42,6 +43,8 @@ export interface FetchDataOptions {
   onFile?: (result: FetchedFile) => void;
   /** Stops the downloads; the file under way leaves no temporary. */
   signal?: AbortSignal;
+  /** Gives up on a download when no byte has come for this long (default 60 s). */
+  stallSeconds?: number;
 }
 
 /** How far one download has come. */
@@ -133,21 +136,39 @@ function checker(expect: { bytes: number }, url: string, path: string, hash: Has
 }
 
 function manualHint(url: string, target: string, transform: Plan['transform']): string {
-  const command = `curl -L -o '${transform === 'gzip' ? target.replace(/\.gz$/, '') : target}' '${url}'`;
-  return `; to fetch it by hand: ${command}${transform === 'gzip' ? ' && gzip -n that file' : transform === 'gunzip' ? ' (then gunzip it)' : ''}`;
+  const local = !/^https?:\/\//i.test(url);
+  const file = transform === 'gzip' ? target.replace(/\.gz$/, '') : transform === 'gunzip' ? `${target}.gz` : target;
+  const from = local && /^file:\/\//i.test(url) ? fileURLToPath(url) : url;
+  const command = local ? `cp '${from}' '${file}'` : `curl -L -o '${file}' '${url}'`;
+  return `; to fetch it by hand: ${command}${transform === 'gzip' ? ` && gzip -n '${file}'` : transform === 'gunzip' ? ` && gunzip '${file}'` : ''}`;
 }
 
 async function download(file: DataFile, target: string, p: Plan, options: FetchDataOptions, replace: boolean): Promise<void> {
   const open = options.open ?? openSource;
-  const source = await open(p.url, options.signal);
-  const writer = new AtomicFileWriter(target, { replace, option: 'to' });
-  const hash = createHash('sha256');
-  const count = { bytes: 0 };
-  let received = 0;
-  const total = source.size ?? (p.transform === 'gunzip' ? undefined : p.expect.bytes);
+  // One signal for the caller's abort and for a stalled server (no byte for `stallSeconds`), connect included.
+  const stallMs = (options.stallSeconds ?? 60) * 1000;
+  const controller = new AbortController();
+  const stalled = new DownloadError(`no data for ${stallMs / 1000} s: the server stalled`, p.url);
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(stalled), stallMs);
+  };
+  const forward = () => controller.abort(options.signal!.reason);
+  options.signal?.addEventListener('abort', forward, { once: true });
+  let writer: AtomicFileWriter | undefined;
   try {
+    arm();
+    const source = await open(p.url, controller.signal);
+    writer = new AtomicFileWriter(target, { replace, option: 'to' });
+    const out = writer;
+    const hash = createHash('sha256');
+    const count = { bytes: 0 };
+    let received = 0;
+    const total = source.size ?? (p.transform === 'gunzip' ? undefined : p.expect.bytes);
     const progress = new Transform({
       transform(chunk: Buffer, _encoding, done) {
+        arm();
         received += chunk.length;
         options.onProgress?.({ file, url: p.url, received, total });
         done(null, chunk);
@@ -156,7 +177,7 @@ async function download(file: DataFile, target: string, p: Plan, options: FetchD
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
         try {
-          writer.write(chunk);
+          out.write(chunk);
           done();
         } catch (error) {
           done(error as Error);
@@ -165,7 +186,7 @@ async function download(file: DataFile, target: string, p: Plan, options: FetchD
     });
     const check = checker(p.expect, p.url, file.path, hash, count);
     const input = Readable.from(source.body);
-    const signal = options.signal ? { signal: options.signal } : {};
+    const signal = { signal: controller.signal };
     if (p.transform === 'gzip') await pipeline(input, progress, check, createGzip({ level: 9 }), sink, signal);
     else if (p.transform === 'gunzip') await pipeline(input, progress, createGunzip(), check, sink, signal);
     else await pipeline(input, progress, check, sink, signal);
@@ -176,21 +197,27 @@ async function download(file: DataFile, target: string, p: Plan, options: FetchD
     }
     writer.commit();
   } catch (error) {
-    writer.abort();
+    writer?.abort();
+    if (controller.signal.reason === stalled && !options.signal?.aborted) throw stalled;
     throw error;
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', forward);
   }
 }
 
 /** The typed form of what went wrong while downloading from `url`. */
 function downloadFailure(error: unknown, url: string, target: string, transform: Plan['transform']): CislabError {
   const hint = manualHint(url, target, transform);
-  if (error instanceof DownloadError) return new DownloadError(error.problem + hint, url, { file: target });
+  if (error instanceof DownloadError) return new DownloadError(error.problem + hint, url);
   if (error instanceof CislabError) return error;
   const system = fileSystemError(error);
   if (system) return system;
-  const e = error as { code?: string; message?: string };
-  // zlib names a corrupt stream by code (Z_DATA_ERROR, …): the download is not the expected file.
-  return new DownloadError(`${e.code ? `${e.code}: ` : ''}${e.message ?? String(error)}${hint}`, url, { file: target });
+  // zlib names a corrupt stream by code (Z_DATA_ERROR, …); fetch hides a dropped connection's reason in `cause`.
+  const e = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const reason = e.cause?.code ?? e.cause?.message;
+  const what = e.message === 'terminated' ? 'the connection closed before the end' : `${e.code ? `${e.code}: ` : ''}${e.message ?? String(error)}`;
+  return new DownloadError(`the transfer failed (${what}${reason ? `: ${reason}` : ''})${hint}`, url);
 }
 
 /**
