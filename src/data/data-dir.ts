@@ -31,6 +31,9 @@ export function dataDirCandidates(dataDir?: string): string[] {
  * The folder `cislab data fetch` writes into when not told: `$CISLAB_DATA` when set, else the first of the
  * folders cislab reads that exists, else the user's data folder ({@link userDataDir}) — so what it fetches is
  * what the readers find afterwards.
+ * @returns An absolute path (which need not exist yet).
+ * @example
+ * const dir = defaultDataDir(); // e.g. /home/me/.local/share/cislab/data
  */
 export function defaultDataDir(): string {
   const candidates = dataDirCandidates();
