@@ -18,7 +18,7 @@ const options: OptionSpec = {
   dataset: { type: 'string' }, to: { type: 'string' }, from: { type: 'string' }, force: { type: 'boolean', default: false }, list: { type: 'boolean', default: false },
 };
 
-const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e6 ? 2 : 1)} MB`;
+const megabytes = (bytes: number) => (bytes < 1e3 ? `${bytes} B` : bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`);
 
 function sourceOf(file: DataFile, from: string | undefined): string {
   if (from !== undefined) return `${from.replace(/\/+$/, '')}/${file.path}`;

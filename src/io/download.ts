@@ -10,8 +10,8 @@ import { DownloadError } from '../errors';
 
 /** An opened download: its bytes, and their number when the source says so in advance. */
 export interface SourceStream {
-  /** The bytes, in order. */
-  body: AsyncIterable<Uint8Array>;
+  /** The bytes, in order (chunks of any size). */
+  body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   /** The size the source announced (Content-Length, or the file's size), when it did. */
   size?: number;
 }
