@@ -65,6 +65,26 @@ export class ModelError extends CislabError {}
 export class OutputError extends OptionError {}
 
 /**
+ * A download that did not deliver the file it should: the address could not be reached or answered with an
+ * error, or the bytes that came back are not the expected ones (size or SHA-256). `url` is the address asked;
+ * the message says how to fetch the file by hand. A runtime failure.
+ * @example
+ * throw new DownloadError('HTTP 404 Not Found', 'https://example.org/test.tsv.gz');
+ */
+export class DownloadError extends CislabError {
+  /** The address that was asked. */
+  readonly url: string;
+  /** What went wrong, without the place and the address. */
+  readonly problem: string;
+
+  constructor(problem: string, url: string, place: ErrorPlace = {}) {
+    super(`${url}: ${problem}`, place);
+    this.url = url;
+    this.problem = problem;
+  }
+}
+
+/**
  * The file system refused an operation on a path (disk full, permission denied, a missing folder, a path that is
  * a file where a folder was expected): `code` is the system's (ENOSPC, EACCES, ENOENT, …). A runtime failure.
  */

@@ -22,14 +22,16 @@ export type { LogRow, PromoterData, DatasetIdentity } from './dsl/pipeline';
 export type { ColumnTable } from 'arquero';
 
 // Errors a user can cause.
-export { CislabError, InputError, OptionError, ModelError } from './errors';
+export { CislabError, InputError, OptionError, ModelError, DownloadError } from './errors';
 
 // Data: reading, preprocessing, encodings, the DREAM2022 data set, simulators.
 export { readPromoters, type ReadOptions } from './data/read';
 export { preprocess, CAMFORMER_PREPROCESSING, type PreprocessOptions } from './data/preprocess';
 export { encode, reverseComplementEncoded, ENCODINGS, type Encoded, type Encoding } from './data/encode';
 export { encodedRows, type SequenceRows } from './data/rows';
-export { resolveDataDir } from './data/data-dir';
+export { resolveDataDir, defaultDataDir } from './data/data-dir';
+export { fetchData, type FetchDataOptions, type FetchedFile, type FetchProgress } from './data/fetch/fetch';
+export { DATA_FILES, DATA_SETS, dataFiles, type DataFile, type DataSetName } from './data/fetch/manifest';
 export {
   readDream2022, readDream2022Pairs, DREAM2022_SETS, DREAM_FLANK_5, DREAM_FLANK_3, DREAM_VARIABLE_REGION, type Dream2022Set,
 } from './data/dream2022/read';

@@ -28,6 +28,7 @@ const EXAMPLES: Record<string, string> = {
   notebooks: 'cislab notebooks test notebooks/',
   deeprage: 'cislab deeprage --simulate --epochs 2 --out deeprage-out',
   seq2exp: 'cislab seq2exp --simulate 400 --epochs 2 --out seq2exp-out',
+  data: 'cislab data fetch --dataset dream2022 --list',
 };
 
 interface OptionLine {

@@ -20,9 +20,10 @@ import { attributeCommand } from './attribute';
 import { designCommand, variantsCommand } from './variant-design';
 import { ablateCommand, marginalizeCommand, pairwiseCommand, seqletsCommand, spaceCommand } from './experiment-commands';
 import { kernelCommand, notebooksCommand } from './notebook-commands';
+import { dataCommand } from './data';
 
 export const COMMANDS: Command[] = [
-  mainCommand, trainCommand, predictCommand, evaluateCommand, ismCommand, attributeCommand, seqletsCommand, marginalizeCommand, ablateCommand, spaceCommand, pairwiseCommand,
+  mainCommand, dataCommand, trainCommand, predictCommand, evaluateCommand, ismCommand, attributeCommand, seqletsCommand, marginalizeCommand, ablateCommand, spaceCommand, pairwiseCommand,
   variantsCommand, designCommand, scanCommand, mergeCommand, modelsCommand, importTorchCommand, kernelCommand, notebooksCommand, deeprageCommand, seq2expCommand,
 ];
 

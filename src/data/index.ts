@@ -13,3 +13,5 @@ export * from './store';
 export * from './store-rows';
 export * from './read-stream';
 export * from './load-store';
+export * from './fetch/manifest';
+export * from './fetch/fetch';

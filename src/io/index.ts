@@ -1,5 +1,6 @@
 // src/io: files and paths every layer shares — text files (plain or gzip), atomic writes (whole files and
-// directories, and one streaming writer, optionally refusing to replace anything), ZIP and tar archives.
+// directories, and one streaming writer, optionally refusing to replace anything), ZIP and tar archives, and
+// opening a download (http(s), file:// or a path) as a byte stream.
 export * from './text-file';
 export * from './atomic';
 export * from './package-root';
@@ -9,3 +10,4 @@ export * from './atomic-stream';
 export * from './npz';
 export * from './output-guard';
 export * from './text-encoding';
+export * from './download';
