@@ -29,7 +29,7 @@ export { readPromoters, type ReadOptions } from './data/read';
 export { preprocess, CAMFORMER_PREPROCESSING, type PreprocessOptions } from './data/preprocess';
 export { encode, reverseComplementEncoded, ENCODINGS, type Encoded, type Encoding } from './data/encode';
 export { encodedRows, type SequenceRows } from './data/rows';
-export { resolveDataDir, defaultDataDir } from './data/data-dir';
+export { resolveDataDir, defaultDataDir, displayPath } from './data/data-dir';
 export { fetchData, type FetchDataOptions, type FetchedFile, type FetchProgress } from './data/fetch/fetch';
 export { DATA_FILES, DATA_SETS, dataFiles, type DataFile, type DataSetName } from './data/fetch/manifest';
 export {

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { OptionError } from '../errors';
 
 /** Root of the cislab package (the folder holding package.json), from src/ or dist/ alike. */
@@ -67,4 +67,21 @@ export function resolveDataDir(subdir: string, dataDir?: string): string {
 /** True when the reference data for `subdir` can be found (tests and the main job use this to choose). */
 export function hasData(subdir: string, dataDir?: string): boolean {
   return dataDirCandidates(dataDir).some((dir) => existsSync(join(dir, subdir)));
+}
+
+/**
+ * A file path as cislab shows it in logs and tables: relative to the data folder, marked so, when the file lies
+ * in one of the folders cislab reads data from (so a notebook's stored outputs name no machine's folders), else
+ * as given.
+ * @param file - A file path.
+ * @returns E.g. 'dream2022/demo_train.txt (data folder)'.
+ * @example
+ * displayPath(resolveDataDir('dream2022') + '/demo_train.txt'); // 'dream2022/demo_train.txt (data folder)'
+ */
+export function displayPath(file: string): string {
+  const absolute = resolve(file);
+  for (const root of dataDirCandidates()) {
+    if (absolute.startsWith(root + sep)) return `${relative(root, absolute)} (data folder)`;
+  }
+  return file;
 }

@@ -9,6 +9,7 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
 import { readPromoters, type ReadOptions } from '../data/read';
+import { displayPath } from '../data/data-dir';
 import { preprocess, preprocessSummary, reindex, type PreprocessOptions } from '../data/preprocess';
 import { readDream2022, readDream2022Pairs, type Dream2022Options, type Dream2022Set } from '../data/dream2022/read';
 import { encode, type Encoded, type Encoding } from '../data/encode';
@@ -205,7 +206,7 @@ export function promoters(source: PromoterSource, options: PromotersOptions = {}
   const { preprocess: pre = false, ...read } = options;
   const stage = new Promoters(() => {
     if (typeof source === 'function') return source();
-    if (typeof source === 'string') return fromTable(readPromoters(source, read), 'read', source);
+    if (typeof source === 'string') return fromTable(readPromoters(source, read), 'read', displayPath(source));
     if (!source.columnNames().includes('sequence')) {
       throw new OptionError(`table has no 'sequence' column (columns: ${source.columnNames().join(', ')})`, { option: 'source' });
     }
