@@ -12,7 +12,7 @@
 import { OptionError } from '../../errors';
 import { currentBackend } from '../tensor/backend';
 import type { OptimizerName } from '../tensor/optimizers';
-import { onnxRuntime } from './onnx/runtime';
+import { INSTALL_ONNX_RUNTIME, onnxRuntime, warnMissingOnnxRuntime } from './onnx/runtime';
 
 export const TRAINING_ENGINES = ['auto', 'onnx', 'tfjs'] as const;
 export type TrainingEngine = (typeof TRAINING_ENGINES)[number];
@@ -44,11 +44,12 @@ export function chooseTrainingEngine(options: { engine?: TrainingEngine; optimiz
   const blocker = !COMPILED_OPTIMIZERS.includes(options.optimizer)
     ? `optimizer '${options.optimizer}' has no compiled ONNX update (${COMPILED_OPTIMIZERS.join(', ')} have)`
     : options.cyclesMomentum ? 'the schedule cycles β₁ (OneCycle cycleMomentum) and the compiled update holds β₁ fixed'
-    : onnxRuntime() === undefined ? 'onnxruntime-node did not load (npm install onnxruntime-node)' : undefined;
+    : onnxRuntime() === undefined ? `onnxruntime-node did not load (${INSTALL_ONNX_RUNTIME})` : undefined;
   if (wanted === 'onnx') {
     if (blocker) throw new OptionError(`engine 'onnx' cannot train this run: ${blocker}`, { option: 'engine' });
     return { engine: 'onnx', reason: 'asked for' };
   }
+  if (blocker && onnxRuntime() === undefined) warnMissingOnnxRuntime();
   if (blocker) return { engine: 'tfjs', reason: `auto: ${blocker}; training on tfjs` };
   if (currentBackend() === 'tensorflow') return { engine: 'tfjs', reason: 'auto: tfjs runs on native TensorFlow, which ONNX Runtime was not measured against' };
   return { engine: 'onnx', reason: 'auto: ONNX Runtime loads; its compiled step measured faster than tfjs on CPU (bench/engine.bench.ts)' };

@@ -10,7 +10,7 @@ import { reverseComplementEncoded, type Encoded } from '../../data/encode';
 import type { SequenceRows } from '../../data/rows';
 import { currentBackend } from '../tensor/backend';
 import type { Model } from './model';
-import { onnxRuntime, predictOnnx } from './onnx/runtime';
+import { INSTALL_ONNX_RUNTIME, onnxRuntime, predictOnnx, warnMissingOnnxRuntime } from './onnx/runtime';
 import { predictTensorBatches } from './tfjs-predict';
 import { predictInWorkers } from './workers/pool';
 
@@ -57,9 +57,10 @@ export function inferenceEngine(engine?: InferenceEngine): 'onnx' | 'tfjs' {
   if (wanted === 'tfjs') return 'tfjs';
   const available = onnxRuntime() !== undefined;
   if (wanted === 'onnx') {
-    if (!available) throw new OptionError('engine \'onnx\' needs the optional package onnxruntime-node (npm install onnxruntime-node)', { option: 'engine' });
+    if (!available) throw new OptionError(`engine 'onnx' needs the optional package onnxruntime-node (${INSTALL_ONNX_RUNTIME})`, { option: 'engine' });
     return 'onnx';
   }
+  if (!available) warnMissingOnnxRuntime();
   return available && currentBackend() !== 'tensorflow' ? 'onnx' : 'tfjs';
 }
 

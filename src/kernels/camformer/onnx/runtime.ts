@@ -23,8 +23,31 @@ interface OrtModule {
 
 let ort: OrtModule | null | undefined;
 
-/** onnxruntime-node when it is installed and loads, else undefined (the caller falls back to tfjs). */
+/**
+ * The command that installs ONNX Runtime's CPU engine. `--onnxruntime-node-install=skip` matters: by default
+ * onnxruntime-node's own install step downloads its CUDA provider on Linux x64, and where that download
+ * fails (no network beyond the npm registry, a proxy) npm silently leaves the whole optional package out.
+ */
+export const INSTALL_ONNX_RUNTIME = 'npm install onnxruntime-node --onnxruntime-node-install=skip';
+
+let warned = false;
+
+/**
+ * Says once per process, on stderr, that 'auto' runs on tfjs because onnxruntime-node is missing, and how to
+ * install it (tfjs on wasm trains about 7× and predicts several times slower here).
+ */
+export function warnMissingOnnxRuntime(): void {
+  if (warned) return;
+  warned = true;
+  process.stderr.write(`cislab: onnxruntime-node is not installed, so training and prediction run on tfjs, several times slower; install it with: ${INSTALL_ONNX_RUNTIME}\n`);
+}
+
+/**
+ * onnxruntime-node when it is installed and loads, else undefined (the caller falls back to tfjs).
+ * `CISLAB_ONNXRUNTIME=off` makes cislab run as if it were not installed.
+ */
 export function onnxRuntime(): OrtModule | undefined {
+  if (process.env.CISLAB_ONNXRUNTIME === 'off') return undefined;
   if (ort === undefined) {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports

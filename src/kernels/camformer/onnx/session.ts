@@ -5,7 +5,7 @@
  */
 import * as os from 'node:os';
 import { OptionError } from '../../../errors';
-import { onnxRuntime } from './runtime';
+import { INSTALL_ONNX_RUNTIME, onnxRuntime } from './runtime';
 
 export type OrtData = Float32Array | Float64Array | Uint8Array | Int32Array | BigInt64Array;
 export type OrtType = 'float32' | 'float64' | 'bool' | 'int32' | 'int64';
@@ -31,7 +31,7 @@ export interface OrtApi {
 /** onnxruntime-node, or a ModelError-style explanation of how to get it. */
 export function requireOrt(): OrtApi {
   const ort = onnxRuntime() as unknown as OrtApi | undefined;
-  if (!ort) throw new OptionError("the ONNX Runtime engine needs the optional package onnxruntime-node (npm install onnxruntime-node)", { option: 'engine' });
+  if (!ort) throw new OptionError(`the ONNX Runtime engine needs the optional package onnxruntime-node (${INSTALL_ONNX_RUNTIME})`, { option: 'engine' });
   return ort;
 }
 
