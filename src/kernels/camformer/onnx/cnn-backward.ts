@@ -57,14 +57,8 @@ export function backward(
     // A residual block's output is o + (previous block's output): both receive dOut.
     const carry = c.residual.includes(i) ? dOut : undefined;
     let grad = g.op('Where', [g.op('Greater', [b.output, g.scalar(0)]), dOut, g.scalar(0)]);
-    if (b.poolIndices) {
-      // The pre-pool activation has the shape of `centred` (kept anyway; the ReLU output need not be).
-      const flat = g.op('Reshape', [b.centred, g.int64([-1])]);
-      const zeros = g.op('ConstantOfShape', [g.op('Shape', [flat])], { value: { tensor: { type: g.float, dims: [1], values: [0] } } });
-      const scattered = g.op('ScatterElements', [zeros, g.op('Reshape', [b.poolIndices, g.int64([-1])]), g.op('Reshape', [grad, g.int64([-1])])],
-        { axis: 0, reduction: 'add' });
-      grad = g.op('Reshape', [scattered, g.int64([C, convLength, -1])]);
-    }
+    // The pre-pool activation has the shape of `centred` (kept anyway; the ReLU output need not be).
+    if (b.poolIndices) grad = maxPoolGradient(g, grad, b.poolIndices, b.centred, C, convLength);
     const sumG = g.op('ReduceSum', [grad, g.int64([1, 2])], { keepdims: 1 });
     const sumGX = g.op('ReduceSum', [g.op('Mul', [grad, b.centred]), g.int64([1, 2])], { keepdims: 1 });
     const scaled = (t: string) => (b.scale === 1 ? t : g.op('Mul', [t, g.scalar(b.scale)]));
@@ -84,6 +78,19 @@ export function backward(
     }
   }
   return { grads, input };
+}
+
+/**
+ * Max-pool's backward pass: the gradient wrt the pooled output scattered into the argmax positions `indices`
+ * (flat into the pre-pool value) with ScatterElements(reduction = add), since windows overlap and MaxUnpool
+ * would assign. `prePool` is any value of the pre-pool shape [C, convLength, n]; returns that shape.
+ */
+export function maxPoolGradient(g: OnnxGraph, grad: string, indices: string, prePool: string, channels: number, convLength: number): string {
+  const flat = g.op('Reshape', [prePool, g.int64([-1])]);
+  const zeros = g.op('ConstantOfShape', [g.op('Shape', [flat])], { value: { tensor: { type: g.float, dims: [1], values: [0] } } });
+  const scattered = g.op('ScatterElements', [zeros, g.op('Reshape', [indices, g.int64([-1])]), g.op('Reshape', [grad, g.int64([-1])])],
+    { axis: 0, reduction: 'add' });
+  return g.op('Reshape', [scattered, g.int64([channels, convLength, -1])]);
 }
 
 /**

@@ -14,7 +14,7 @@ import { mapBatches, type Encoded } from '../../../data/encode';
 import { blockShapes, validateConfig, type CnnConfig } from '../config';
 import type { Model } from '../model';
 import { modelWeights } from './bridge';
-import { convInputGradient } from './cnn-backward';
+import { convInputGradient, maxPoolGradient } from './cnn-backward';
 import { forwardInferenceValues } from './cnn-forward';
 import { OnnxGraph } from './graph';
 import { paramSpecs, stateSpecs, toGraphLayout } from './layout';
@@ -35,10 +35,8 @@ export function compileInputGradient(config: CnnConfig, options: { precision?: '
   const inputs = graphInputs(g, c, paramSpecs(c), stateSpecs(c));
   const v = inputs.values;
   const f = forwardInferenceValues(g, c, inputs, { poolIndices: true });
-  const filled = (like: string, value: number) =>
-    g.op('ConstantOfShape', [g.op('Shape', [like])], { value: { tensor: { type: g.float, dims: [1], values: [value] } } });
   // Sequences are independent in eval mode, so the gradient of Σ f is each sequence's own.
-  let d = filled(f.prediction, 1);
+  let d = g.op('ConstantOfShape', [g.op('Shape', [f.prediction])], { value: { tensor: { type: g.float, dims: [1], values: [1] } } });
   for (let j = f.dense.length - 1; j >= 0; j--) {
     const layer = f.dense[j]!;
     const pre = layer.output ? g.op('Where', [g.op('Greater', [layer.output, g.scalar(0)]), d, g.scalar(0)]) : d;
@@ -53,12 +51,7 @@ export function compileInputGradient(config: CnnConfig, options: { precision?: '
     const cin = k === 0 ? c.inputChannels : c.convs[k - 1]!.channels;
     const inLength = k === 0 ? c.inputLength : shapes[k - 1]![0];
     let grad = g.op('Where', [g.op('Greater', [b.output, g.scalar(0)]), dOut, g.scalar(0)]);
-    if (b.poolIndices) {
-      const flat = g.op('Reshape', [filled(b.activation, 0), g.int64([-1])]);
-      const scattered = g.op('ScatterElements', [flat, g.op('Reshape', [b.poolIndices, g.int64([-1])]), g.op('Reshape', [grad, g.int64([-1])])],
-        { axis: 0, reduction: 'add' });
-      grad = g.op('Reshape', [scattered, g.int64([layer.channels, b.convLength, -1])]);
-    }
+    if (b.poolIndices) grad = maxPoolGradient(g, grad, b.poolIndices, b.activation, layer.channels, b.convLength);
     let dIn = convInputGradient(g, layer, cin, inLength, grad, b.weight);
     if (c.residual.includes(k + 1)) dIn = g.op('Add', [dIn, dOut]);
     dOut = dIn;
