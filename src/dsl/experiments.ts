@@ -24,9 +24,10 @@ import { histogram } from '../viz/distribution';
 import { densityScatter } from '../viz/scatter';
 import { isDreamTest, type ModelPipeline, type PromoterData } from './pipeline';
 import { result, type Result } from './result';
-import { count, showsProgress, withProgress, type ProgressOption } from './stage-progress';
+import { count, withReportedProgress, type ProgressOption } from './stage-progress';
 
-type Engine = Pick<PredictOptions, 'engine' | 'workers'>;
+/** How a stage predicts (engine, tfjs worker threads) and whether it shows its progress (default true). */
+type Engine = Pick<PredictOptions, 'engine' | 'workers'> & ProgressOption;
 
 async function setUp(stage: ModelPipeline, engine: Engine = {}): Promise<{ model: Predictor; data: PromoterData; batch: BatchPredictor; sequences: string[]; ids: string[]; encoding: ReturnType<typeof firstModel>['encoding'] }> {
   const [model, data] = await Promise.all([stage.predictor(), stage.data.run()]);
@@ -41,18 +42,21 @@ async function setUp(stage: ModelPipeline, engine: Engine = {}): Promise<{ model
 
 /** Each motif written into every sequence: per motif × sequence the change; `plot()` = mean effect per motif (± se). */
 export async function marginalizeStage(stage: ModelPipeline, motifs: ReadonlyArray<Motif | InsertedMotif>, options: Omit<MarginalizeOptions, 'encoding' | 'ids'> & Engine = {}): Promise<Result<{ summary: ColumnTable }>> {
-  const { engine, workers, ...rest } = options;
+  const { engine, workers, progress, onProgress, ...rest } = options;
   const s = await setUp(stage, { engine, workers });
-  const table = await marginalize(s.batch, s.sequences, motifs.map(asInserted), { ...rest, encoding: s.encoding, ids: s.ids });
+  const label = `marginalize: ${count(motifs.length, 'motif')} × ${count(s.sequences.length, 'sequence')}`;
+  const table = await withReportedProgress(label, { progress, onProgress }, undefined, (report) =>
+    marginalize(s.batch, s.sequences, motifs.map(asInserted), { ...rest, encoding: s.encoding, ids: s.ids, onProgress: report }));
   const summary = summarizeEffects(table, ['motif']);
   return result(table, (_, o) => groupedBars(summary, { x: 'motif', y: 'mean', color: 'motif', yTitle: 'mean predicted change', title: 'marginalize: motif written into each sequence', ...o }), { summary });
 }
 
 /** A region shuffled or replaced in every sequence; `plot()` = the distribution of effects. */
 export async function ablateStage(stage: ModelPipeline, options: Omit<AblateOptions, 'encoding' | 'ids'> & Engine): Promise<Result<{ summary: ColumnTable }>> {
-  const { engine, workers, ...rest } = options;
+  const { engine, workers, progress, onProgress, ...rest } = options;
   const s = await setUp(stage, { engine, workers });
-  const table = await ablate(s.batch, s.sequences, { ...rest, encoding: s.encoding, ids: s.ids });
+  const table = await withReportedProgress(`ablate ${rest.start}–${rest.end} in ${count(s.sequences.length, 'sequence')}`, { progress, onProgress }, undefined, (report) =>
+    ablate(s.batch, s.sequences, { ...rest, encoding: s.encoding, ids: s.ids, onProgress: report }));
   const summary = summarizeEffects(table, ['id']);
   return result(table, (t, o) => histogram(t, { x: 'effect', title: 'ablate: predicted change', ...o }), { summary });
 }
@@ -62,9 +66,11 @@ export async function ablateStage(stage: ModelPipeline, options: Omit<AblateOpti
  * (both − A − B + background); `plot()` = mean interaction vs spacing per orientation.
  */
 export async function spaceStage(stage: ModelPipeline, a: Motif | InsertedMotif, b: Motif | InsertedMotif, options: Omit<SpaceOptions, 'encoding' | 'ids'> & Engine = {}): Promise<Result<{ summary: ColumnTable }>> {
-  const { engine, workers, ...rest } = options;
+  const { engine, workers, progress, onProgress, ...rest } = options;
   const s = await setUp(stage, { engine, workers });
-  const table = await space(s.batch, s.sequences, asInserted(a), asInserted(b), { ...rest, encoding: s.encoding, ids: s.ids });
+  const [siteA, siteB] = [asInserted(a), asInserted(b)];
+  const table = await withReportedProgress(`space ${siteA.name} and ${siteB.name} in ${count(s.sequences.length, 'sequence')}`, { progress, onProgress }, undefined, (report) =>
+    space(s.batch, s.sequences, siteA, siteB, { ...rest, encoding: s.encoding, ids: s.ids, onProgress: report }));
   return result(table, (t, o) => spacingPlot(t, o), { summary: spaceSummary(table) });
 }
 
@@ -73,9 +79,11 @@ export async function spaceStage(stage: ModelPipeline, a: Motif | InsertedMotif,
  * causal counterpart of motif co-occurrence means); `plot()` = mean prediction of A alone and of A with B.
  */
 export async function spacingStage(stage: ModelPipeline, a: Motif | InsertedMotif, b: Motif | InsertedMotif, options: Omit<ShuffledSpacingOptions, 'encoding' | 'ids'> & Engine = {}): Promise<Result<{ summary: ColumnTable; sites: { a: InsertedMotif; b: InsertedMotif } }>> {
-  const { engine, workers, ...rest } = options;
+  const { engine, workers, progress, onProgress, ...rest } = options;
   const s = await setUp(stage, { engine, workers });
-  const r = await spacingInShuffledBackgrounds(s.batch, s.sequences, a, b, { ...rest, encoding: s.encoding, nativeIds: s.ids });
+  const label = `spacing ${asInserted(a).name} and ${asInserted(b).name} in shuffles of ${count(s.sequences.length, 'sequence')}`;
+  const r = await withReportedProgress(label, { progress, onProgress }, undefined, (report) =>
+    spacingInShuffledBackgrounds(s.batch, s.sequences, a, b, { ...rest, encoding: s.encoding, nativeIds: s.ids, onProgress: report }));
   return result(r.table, (t, o) => {
     const long = t.fold(['a', 'both'], { as: ['arm', 'prediction'] })
       .derive({ arm: (d: { arm: string }) => (d.arm === 'a' ? 'A alone' : 'A with B') });
@@ -84,12 +92,12 @@ export async function spacingStage(stage: ModelPipeline, a: Motif | InsertedMoti
 }
 
 /** Double-mutant epistasis between every pair of positions; `plot()` = the position × position map of the first id. */
-export async function pairwiseStage(stage: ModelPipeline, options: Omit<PairwiseOptions, 'encoding' | 'ids'> & Engine & ProgressOption = {}): Promise<Result> {
+export async function pairwiseStage(stage: ModelPipeline, options: Omit<PairwiseOptions, 'encoding' | 'ids'> & Engine = {}): Promise<Result> {
   const { engine, workers, progress, onProgress, ...rest } = options;
   const s = await setUp(stage, { engine, workers });
   const n = s.sequences.length;
-  const table = await withProgress(`pairwise influence, ${count(n, 'sequence')}`, showsProgress(progress, onProgress), n, (p) =>
-    pairwiseInfluence(s.batch, s.sequences, { ...rest, encoding: s.encoding, ids: s.ids, onProgress: (done, total) => { p.report(done, total); onProgress?.(done, total); } }));
+  const table = await withReportedProgress(`pairwise influence, ${count(n, 'sequence')}`, { progress, onProgress }, n, (report) =>
+    pairwiseInfluence(s.batch, s.sequences, { ...rest, encoding: s.encoding, ids: s.ids, onProgress: report }));
   return result(table, (t, o) => {
     const id = (o?.['id'] as string | undefined) ?? (t.get('id', 0) as string);
     return heatmap(t.params({ id }).filter((d: { id: string }, $: { id: string }) => d.id === $.id), { x: 'target', y: 'source', value: 'epistasis', text: false, diverging: true, title: `pairwise influence, ${id}`, ...o });
@@ -98,23 +106,26 @@ export async function pairwiseStage(stage: ModelPipeline, options: Omit<Pairwise
 
 /** Predicted effects of variants (`id`, `position`, `ref`, `alt`) of the stage's sequences; `plot()` = their distribution. */
 export async function variantsStage(stage: ModelPipeline, variants: ColumnTable | readonly Variant[], options: Omit<VariantEffectOptions, 'encoding'> & Engine = {}): Promise<Result> {
-  const { engine, workers, ...rest } = options;
+  const { engine, workers, progress, onProgress, ...rest } = options;
   const s = await setUp(stage, { engine, workers });
   const lookup = new Map(s.ids.map((id, i) => [id, s.sequences[i]!]));
-  const table = await variantEffects(s.batch, variants, lookup, { ...rest, encoding: s.encoding });
+  const n = Array.isArray(variants) ? variants.length : (variants as ColumnTable).numRows();
+  const table = await withReportedProgress(`variant effects, ${count(n, 'variant')}`, { progress, onProgress }, n, (report) =>
+    variantEffects(s.batch, variants, lookup, { ...rest, encoding: s.encoding, onProgress: report }));
   return result(table, (t, o) => histogram(t, { x: 'effect', title: 'predicted variant effects (alt − ref)', ...o }));
 }
 
 /** Predicted vs measured effects of the DREAM2022 SNV pairs (needs `promoters.dream2022('test')`); `scores` has r, ρ, n. */
 export async function dreamSnvStage(stage: ModelPipeline, options: DreamSnvOptions & Engine = {}): Promise<Result<{ scores: { r: number; rho: number; n: number } }>> {
-  const { engine, workers, ...rest } = options;
+  const { engine, workers, progress, onProgress, ...rest } = options;
   const s = await setUp(stage, { engine, workers });
   if (!isDreamTest(s.data)) throw new OptionError('DREAM SNV effects need the DREAM2022 test set: promoters.dream2022(\'test\')', { option: 'data' });
   // A filtered or head() pipeline scores the pairs whose two members it holds (as evaluate() does).
   const present = new Set(Array.from(s.data.table.array('idx') as ArrayLike<number>));
   const pairs = (s.data.extras['pairs'] ?? readDream2022Pairs())
     .filter(aq.escape((d: { alt_idx: number; ref_idx: number }) => present.has(d.alt_idx) && present.has(d.ref_idx)));
-  const r = await dreamSnvEffects(s.batch, s.data.table, pairs, { ...rest, encoding: s.encoding });
+  const r = await withReportedProgress('DREAM2022 SNV effects', { progress, onProgress }, undefined, (report) =>
+    dreamSnvEffects(s.batch, s.data.table, pairs, { ...rest, encoding: s.encoding, onProgress: report }));
   return result(r.table, (t, o) => densityScatter(t, { x: 'measured', y: 'effect', xTitle: 'measured alt − ref', yTitle: 'predicted alt − ref', title: `DREAM2022 SNVs: r ${r.r.toFixed(3)}, ρ ${r.rho.toFixed(3)} (n ${r.n})`, ...o }), {
     scores: { r: r.r, rho: r.rho, n: r.n },
   });
@@ -129,15 +140,18 @@ export type DesignStageOptions =
  * (Vaishnav et al.'s genetic algorithm; the stage's first sequence gives the flanks). `plot()` = the trajectory.
  */
 export async function designStage(stage: ModelPipeline, options: DesignStageOptions = {}): Promise<Result<{ designs?: ColumnTable }>> {
-  const { engine, workers, ...rest } = options;
+  const { engine, workers, progress, onProgress, ...rest } = options;
   const s = await setUp(stage, { engine, workers });
   if (rest.method === 'evolve') {
     const { method: _method, ...evolve } = rest;
-    const r = await evolveDesign(s.batch, { template: s.sequences[0], ...evolve, encoding: s.encoding });
+    const label = `evolving ${count(evolve.population ?? 1000, 'design')} over ${count(evolve.generations ?? 10, 'generation')}`;
+    const r = await withReportedProgress(label, { progress, onProgress }, undefined, (report) =>
+      evolveDesign(s.batch, { template: s.sequences[0], ...evolve, encoding: s.encoding, onProgress: report }));
     return result(r.trajectory, (t, o) => lineBand(t.fold(['best', 'mean'], { as: ['series', 'prediction'] }), { x: 'generation', y: 'prediction', color: 'series', title: 'evolutionary design', ...o }), { designs: r.designs });
   }
   const { method: _method, ...greedy } = rest;
-  const table = await greedyDesign(s.batch, s.sequences, { ...greedy, encoding: s.encoding, ids: s.ids });
+  const table = await withReportedProgress(`greedy design from ${count(s.sequences.length, 'sequence')}`, { progress, onProgress }, s.sequences.length, (report) =>
+    greedyDesign(s.batch, s.sequences, { ...greedy, encoding: s.encoding, ids: s.ids, onProgress: report }));
   return result(table, (t, o) => lineBand(t, { x: 'step', y: 'prediction', color: 'id', title: 'greedy design', ...o }));
 }
 

@@ -19,7 +19,7 @@ import type { VegaLiteSpec } from '../viz/spec';
 import { Lazy } from './lazy';
 import type { ModelPipeline } from './pipeline';
 import { result, type Result } from './result';
-import { count, showsProgress, withProgress, type ProgressOption } from './stage-progress';
+import { count, withReportedProgress, type ProgressOption } from './stage-progress';
 
 /** ISM options plus how the variants are predicted (engine, tfjs worker threads) and `progress` (default true). */
 export type IsmStageOptions = Omit<IsmOptions, 'encoding' | 'ids'> & Pick<PredictOptions, 'engine' | 'workers'> & ProgressOption;
@@ -48,8 +48,7 @@ export class IsmStage extends Lazy<Result> {
     const { engine, workers, progress, onProgress, ...ismOptions } = this.options;
     const sequences = table.array('sequence') as string[];
     const ids = table.array('id') as string[];
-    const scores = await withProgress(`ISM ${count(sequences.length, 'sequence')}`, showsProgress(progress, onProgress), sequences.length, (p) => {
-      const report = (done: number, total: number) => { p.report(done, total); onProgress?.(done, total); };
+    const scores = await withReportedProgress(`ISM ${count(sequences.length, 'sequence')}`, { progress, onProgress }, sequences.length, (report) => {
       // One model on ONNX Runtime: the windowed graph (equal to full ISM to 1e-5, several times faster).
       return useFastIsm(model, engine)
         ? fastIsmScores(firstModel(model), sequences, { region: ismOptions.region, ids, onProgress: report })

@@ -32,7 +32,7 @@ import {
 import { IsmStage, type IsmStageOptions } from './ism-stage';
 import { isDreamTest, type ModelPipeline, type PromoterData, type PromoterPipeline } from './pipeline';
 import { result, type Result } from './result';
-import { count, showsProgress, trainingReporter, withProgress, type ProgressOption } from './stage-progress';
+import { count, showsProgress, trainingReporter, withProgress, withReportedProgress, type ProgressOption } from './stage-progress';
 
 /**
  * What `.model()` accepts: a preset name or config, a `Model` or {@link Ensemble}, a saved model's directory, or a model stage.
@@ -198,8 +198,8 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
     const [model, data] = await Promise.all([this.predictor(), this.data.run()]);
     const { progress, onProgress, ...predictOptions } = options;
     const n = data.table.numRows();
-    const predicted = await withProgress(`predicting ${count(n, 'sequence')}`, showsProgress(progress, onProgress), undefined, (p) =>
-      predict(model, inputsOf(firstModel(model), data), { ...predictOptions, onProgress: (done, total) => { p.report(done, total); onProgress?.(done, total); } }));
+    const predicted = await withReportedProgress(`predicting ${count(n, 'sequence')}`, { progress, onProgress }, undefined, (report) =>
+      predict(model, inputsOf(firstModel(model), data), { ...predictOptions, onProgress: report }));
     return result(data.table.assign({ prediction: predicted }), (t, o) =>
       densityScatter(t, { x: 'expression', y: 'prediction', identity: false, xTitle: 'measured', yTitle: 'predicted', ...o }),
     );
@@ -263,7 +263,7 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
   /**
    * tangermeme's `marginalize`: each motif (a PWM's consensus or a site) written into every sequence.
    * @param motifs - Motifs (their consensus is written) or sites `{ name, sequence }`.
-   * @param options - Where and how (see src/interpret's `marginalize`), and `engine`/`workers`.
+   * @param options - Where and how (see src/interpret's `marginalize`), and `engine`/`workers`, `onProgress`, `progress` (default true).
    * @returns A promise of a result: per motif × sequence the change, with a per-motif `summary`.
    * @example
    * const stage = promoters.dream2022('test').head(100).model('models/mini');
@@ -276,7 +276,7 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
   /**
    * tangermeme's `ablate`: a region shuffled (or replaced) in every sequence.
    * @param options - `start`, `end` (1-based region, required), `method` ('shuffle', 'dinucleotide', 'replace'),
-   *   `shuffles`, `replacement`, `seed`, and `engine`/`workers`.
+   *   `shuffles`, `replacement`, `seed`, and `engine`/`workers`, `onProgress`, `progress` (default true).
    * @returns A promise of a result: the effect per sequence, with a `summary`.
    * @example
    * const stage = promoters.dream2022('test').head(100).model('models/mini');
@@ -290,7 +290,7 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
    * tangermeme's `space`: motifs A and B at every spacing and orientation; `summary` is the interaction matrix.
    * @param a - Motif A (a motif or a site).
    * @param b - Motif B.
-   * @param options - `region`, `start` of A, `spacings`, `orientations`, and `engine`/`workers`.
+   * @param options - `region`, `start` of A, `spacings`, `orientations`, and `engine`/`workers`, `onProgress`, `progress` (default true).
    * @returns A promise of a result, with the interaction matrix as `summary`.
    * @example
    * const stage = promoters.dream2022('test').head(100).model('models/mini');
@@ -304,7 +304,7 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
    * A alone vs A with B at each spacing, in dinucleotide-shuffled copies of these sequences.
    * @param a - Motif A (a motif or a site).
    * @param b - Motif B.
-   * @param options - The experiment's options (see src/interpret's spacing), and `engine`/`workers`.
+   * @param options - The experiment's options (see src/interpret's spacing), and `engine`/`workers`, `onProgress`, `progress` (default true).
    * @returns A promise of a result with a `summary` and the `sites` used.
    * @example
    * const stage = promoters.dream2022('test').head(100).model('models/mini');
@@ -331,7 +331,7 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
   /**
    * Predicted effects of variants of these sequences (SNVs and small indels; see `variantEffects`).
    * @param variants - A table or list of `{ id, position, ref, alt }`.
-   * @param options - Prediction settings, and `engine`/`workers`.
+   * @param options - Prediction settings, and `engine`/`workers`, `onProgress`, `progress` (default true).
    * @returns A promise of a result: one row per variant with its predicted effect.
    * @example
    * const stage = promoters.dream2022('test').head(100).model('models/mini');
@@ -343,7 +343,7 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
 
   /**
    * Predicted vs measured effects of the DREAM2022 SNV pairs (on `promoters.dream2022('test')`).
-   * @param options - `split` ('all' (default), 'public', 'private'), `limit`, and `engine`/`workers`.
+   * @param options - `split` ('all' (default), 'public', 'private'), `limit`, and `engine`/`workers`, `onProgress`, `progress` (default true).
    * @returns A promise of a result: one row per SNV pair, with `scores` (r, ρ, n).
    * @example
    * const snv = await promoters.dream2022('test').model(model).dreamSnv({ split: 'private' });
@@ -355,7 +355,7 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
   /**
    * Promoter design toward a target expression: greedy from these sequences, or evolutionary.
    * @param options - `method` ('greedy' (default) or 'evolve'), `target` (default: the maximum), the method's
-   *   settings, and `engine`/`workers`.
+   *   settings, and `engine`/`workers`, `onProgress`, `progress` (default true).
    * @returns A promise of a result: the design trajectory, and `designs`.
    * @example
    * const stage = promoters.dream2022('test').head(3).model('models/mini');
@@ -367,16 +367,20 @@ export class ModelStage<P extends Predictor = Model> implements ModelPipeline, P
 
   /**
    * Grad-CAM maps per conv layer (see `gradCam`); `plot()` draws the mean map per layer.
-   * @param options - `variant` (default 'standard'), `layers`, `batchSize` (default 64).
+   * @param options - `variant` (default 'standard'), `layers`, `batchSize` (default 64), `onProgress`, `progress`
+   *   (default true; false: no progress display).
    * @returns A result: the tidy maps; `plot()` draws the mean map per layer.
    * @example
    * const stage = promoters.dream2022('test').head(200).model('models/mini');
    * const maps = await stage.gradCam({ variant: 'gradient-input' });
    */
-  async gradCam(options: Omit<GradCamOptions, 'ids'> = {}): Promise<Result> {
+  async gradCam(options: Omit<GradCamOptions, 'ids'> & ProgressOption = {}): Promise<Result> {
     const [predictor, data] = await Promise.all([this.predictor(), this.data.run()]);
     const model = firstModel(predictor);
-    const maps = gradCam(model, inputsOf(model, data), { ...options, ids: data.table.array('id') as string[] });
+    const { progress, onProgress, ...mapOptions } = options;
+    const n = data.table.numRows();
+    const maps = await withReportedProgress(`Grad-CAM, ${count(n, 'sequence')}`, { progress, onProgress }, n, (report) =>
+      gradCam(model, inputsOf(model, data), { ...mapOptions, ids: data.table.array('id') as string[], onProgress: report }));
     return result(maps, (t, o) =>
       lineBand(t, { x: 'position', y: 'value', color: 'layer', band: 'stdev', title: 'Grad-CAM, mean ± sd over sequences', ...o }),
     );

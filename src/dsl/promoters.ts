@@ -24,7 +24,7 @@ import { Lazy } from './lazy';
 import { ModelStage, type ModelSource, type ModelStageOptions } from './model-stage';
 import type { LogRow, PromoterData } from './pipeline';
 import { result, type Result } from './result';
-import { count, showsProgress, withProgress, type ProgressOption } from './stage-progress';
+import { count, withReportedProgress, type ProgressOption } from './stage-progress';
 
 export type { LogRow, PromoterData };
 /** Where a promoter pipeline's rows come from: a file path, an Arquero table with a `sequence` column, or a loader. */
@@ -155,8 +155,8 @@ export class Promoters extends Lazy<PromoterData, ColumnTable> {
     const { progress, onProgress, ...fimo } = options;
     const { table } = await this.run();
     const label = `scanning ${count(table.numRows(), 'sequence')} for ${count(motifs.length, 'motif')}`;
-    const hits = await withProgress(label, showsProgress(progress, onProgress), motifs.length, async (p) =>
-      scanTable(table, motifs, { ...fimo, onProgress: (done, total) => { p.report(done, total); onProgress?.(done, total); } }));
+    const hits = await withReportedProgress(label, { progress, onProgress }, motifs.length, async (report) =>
+      scanTable(table, motifs, { ...fimo, onProgress: report }));
     return result(hits, (t, o) => {
       const counts = t.groupby('motif_alt_id', 'strand').count({ as: 'hits' }).orderby(aq.desc('hits')).slice(0, 60);
       return groupedBars(counts, { x: 'motif_alt_id', y: 'hits', color: 'strand', title: 'motif hits (p < threshold)', ...o });

@@ -19,7 +19,7 @@ import {
 import { groupedBars, lineBand } from '../viz/categorical';
 import { densityScatter } from '../viz/scatter';
 import { result, type Result } from './result';
-import { showsProgress, trainingReporter, withProgress, type ProgressOption } from './stage-progress';
+import { count, showsProgress, trainingReporter, withProgress, type ProgressOption } from './stage-progress';
 
 export type { Seq2ExpInput };
 /** Seq2Exp data, the simulator's output, or a function giving either, for {@link seq2exp}. */
@@ -74,17 +74,30 @@ export class Seq2ExpStage extends Lazy<Seq2ExpInput> {
    * Retrain-on-selection (retrainOnSelections, the paper's "top 10%"): a fresh predictor per selector, trained on
    * the top `ratio` bases of each region. Selectors default to the full input, the peak caller on all tracks and,
    * with a ground truth, the causal bases (an oracle). Table `selection, ratio, mse, mae, pearson`.
-   * @param options - Training options, `ratio` (default 0.1), `selectors` (per-base scores by name, or 'all'), `peaks` (peak caller options).
+   * @param options - Training options, `ratio` (default 0.1), `selectors` (per-base scores by name, or 'all'), `peaks` (peak caller options),
+   *   `onProgress` (each run's training events), `progress` (default true; false: no progress display).
    * @returns A result: `selection, ratio, mse, mae, pearson`.
    * @example
    * const { table } = await seq2exp.simulate().retrain({ ratio: 0.1, epochs: 10 });
    */
-  async retrain(options: TrainSeq2ExpOptions & { ratio?: number; selectors?: Record<string, ArrayLike<number> | 'all'>; peaks?: PeakOptions } = {}): Promise<Result> {
-    const { selectors, peaks, ...train } = options;
+  async retrain(options: TrainSeq2ExpOptions & ProgressOption & { ratio?: number; selectors?: Record<string, ArrayLike<number> | 'all'>; peaks?: PeakOptions } = {}): Promise<Result> {
+    const { selectors, peaks, progress, onProgress, ...train } = options;
     await initBackend();
     const data = await this.data();
     const chosen = selectors ?? defaultSelectors(data, data.causal, peaks);
-    const table = await retrainOnSelections(data, chosen, train);
+    const runs = Object.keys(chosen).length;
+    const table = await withProgress(`retraining Seq2Exp on ${count(runs, 'selection')}`, showsProgress(progress, onProgress), undefined, (p) => {
+      let current = { selection: '', index: 0 };
+      return retrainOnSelections(data, chosen, {
+        ...train,
+        onSelection: (selection, index) => (current = { selection, index }),
+        onProgress: (e) => {
+          // One display over all runs: each run has the same steps (same data and options).
+          if (e.type !== 'end') p.report(current.index * e.steps + e.step, runs * e.steps, `${current.selection} · epoch ${e.epoch}/${e.epochs}`);
+          onProgress?.(e);
+        },
+      });
+    });
     return result(table, retrainPlot);
   }
 }
@@ -188,13 +201,13 @@ export class Seq2ExpFit extends Lazy<TrainedSeq2Exp> {
   /**
    * Retrain on this model's learned mask beside the default selectors (see Seq2ExpStage.retrain): the learned
    * mask is the `seq2exp mask` selector. Training options default to this fit's.
-   * @param options - Training options (default: this fit's), `ratio` (default 0.1), `peaks`.
+   * @param options - Training options (default: this fit's), `ratio` (default 0.1), `peaks`, `onProgress`, `progress` (default true).
    * @returns A result: `selection, ratio, mse, mae, pearson`.
    * @example
    * const fitted = seq2exp.simulate({ seed: 1 }).fit({ epochs: 15 });
    * const { table } = await fitted.retrain({ ratio: 0.1 });
    */
-  async retrain(options: TrainSeq2ExpOptions & { ratio?: number; peaks?: PeakOptions } = {}): Promise<Result> {
+  async retrain(options: TrainSeq2ExpOptions & ProgressOption & { ratio?: number; peaks?: PeakOptions } = {}): Promise<Result> {
     const [data, { mask }] = await Promise.all([this.stage.data(), this.predicted()]);
     const { peaks, ...rest } = options;
     // The training options of this fit (without its progress callback: the retrained predictors are other runs).

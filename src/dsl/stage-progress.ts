@@ -69,6 +69,22 @@ export async function withProgress<T>(label: string, enabled: boolean, total: nu
   }
 }
 
+/** A kernel's progress callback: `done` of `total` units. */
+export type ProgressCallback = (done: number, total: number) => void;
+
+/**
+ * {@link withProgress} for a kernel that takes an `onProgress(done, total)`: `work` gets one callback that
+ * updates the display and calls the caller's own `onProgress` as well.
+ * @param label - What is being done.
+ * @param options - The call's `progress` and `onProgress`.
+ * @param total - Units in all when known before the work starts.
+ * @param work - The work, given the callback to hand to the kernel.
+ */
+export function withReportedProgress<T>(label: string, options: ProgressOption & { onProgress?: ProgressCallback }, total: number | undefined, work: (onProgress: ProgressCallback) => Promise<T>): Promise<T> {
+  return withProgress(label, showsProgress(options.progress, options.onProgress), total, (p) =>
+    work((done, all) => { p.report(done, all); options.onProgress?.(done, all); }));
+}
+
 /** `1,000 sequences` (thousands separated, as the notebooks print counts). */
 export function count(n: number, noun: string): string {
   return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;

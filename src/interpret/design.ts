@@ -36,6 +36,8 @@ export interface DesignOptions {
   encoding?: Encoding;
   /** Sequences per predictor call (default 1024). */
   batchSize?: number;
+  /** Called as the design advances: start sequences finished of all (greedy), generations done of all (evolve). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface GreedyOptions extends DesignOptions {
@@ -84,6 +86,7 @@ export async function greedyDesign(predict: BatchPredictor, starts: readonly str
       record(ids[s]!, step, tried[best]!.name, value, current);
       if (improvement <= tol) break;
     }
+    options.onProgress?.(s + 1, starts.length);
   }
   return aq.table(columns);
 }
@@ -150,6 +153,7 @@ export async function evolveDesign(predict: BatchPredictor, options: EvolveOptio
     trajectory.best_sequence.push(full(regions[bestAt]!));
   };
   log(0);
+  options.onProgress?.(0, generations);
   for (let g = 1; g <= generations; g++) {
     // DEAP's varAnd: crossover over consecutive pairs, then mutation; changed individuals are re-predicted.
     const offspring = [...regions];
@@ -182,6 +186,7 @@ export async function evolveDesign(predict: BatchPredictor, options: EvolveOptio
     regions = chosen.map((i) => offspring[i]!);
     values = Float64Array.from(chosen, (i) => offspringValues[i]!);
     log(g);
+    options.onProgress?.(g, generations);
   }
   const order = [...values.keys()].sort((a, b) => fitness(values[b]!) - fitness(values[a]!));
   const seen = new Set<string>();

@@ -15,7 +15,7 @@ import { OptionError } from '../errors';
 import type { Encoding } from '../data/encode';
 import { createRandom, deriveSeed } from '../stats/random';
 import type { BatchPredictor } from './ism';
-import { centeredStart, commonLength, motifSequence, predictSequences, shuffleRegion, substitute, type InsertedMotif } from './sequence-edits';
+import { centeredStart, commonLength, motifSequence, predictSequences, PredictionTally, shuffleRegion, substitute, type ExperimentProgress, type InsertedMotif } from './sequence-edits';
 
 export interface ExperimentOptions {
   /** Encoding the predictor expects (default `onehot`). */
@@ -24,6 +24,8 @@ export interface ExperimentOptions {
   ids?: readonly string[];
   /** Sequences per predictor call (default 1024). */
   batchSize?: number;
+  /** Called after each predictor call with the sequences predicted so far and the experiment's total. */
+  onProgress?: ExperimentProgress;
 }
 
 export interface MarginalizeOptions extends ExperimentOptions {
@@ -44,12 +46,13 @@ export async function marginalize(predict: BatchPredictor, backgrounds: readonly
   const length = commonLength(backgrounds, 'backgrounds');
   const ids = idsFor(backgrounds, options.ids);
   if (!motifs.length) throw new OptionError('no motifs to insert', { option: 'motifs' });
-  const before = await predictSequences(predict, backgrounds, encoding, batchSize);
+  const tally = new PredictionTally(backgrounds.length * (1 + motifs.length), options.onProgress);
+  const before = await predictSequences(predict, backgrounds, encoding, batchSize, tally);
   const columns = { motif: [] as string[], id: [] as string[], start: [] as number[], strand: [] as string[], before: [] as number[], after: [] as number[], effect: [] as number[] };
   for (const motif of motifs) {
     const site = motifSequence(motif, strand);
     const start = options.start ?? centeredStart(length, site.length);
-    const after = await predictSequences(predict, backgrounds.map((b) => substitute(b, site, start)), encoding, batchSize);
+    const after = await predictSequences(predict, backgrounds.map((b) => substitute(b, site, start)), encoding, batchSize, tally);
     for (let i = 0; i < backgrounds.length; i++) {
       columns.motif.push(motif.name);
       columns.id.push(ids[i]!);
@@ -95,7 +98,8 @@ export async function ablate(predict: BatchPredictor, sequences: readonly string
   if (method === 'replace' && (options.replacement === undefined || options.replacement.length !== end - start + 1)) {
     throw new OptionError(`method 'replace' needs a replacement of ${end - start + 1} nt`, { option: 'replacement' });
   }
-  const before = await predictSequences(predict, sequences, encoding, batchSize);
+  const tally = new PredictionTally(sequences.length * (1 + shuffles), options.onProgress);
+  const before = await predictSequences(predict, sequences, encoding, batchSize, tally);
   const edited: string[] = [];
   sequences.forEach((sequence, i) => {
     const random = createRandom(deriveSeed(seed, 'ablate', i));
@@ -103,7 +107,7 @@ export async function ablate(predict: BatchPredictor, sequences: readonly string
       edited.push(method === 'replace' ? substitute(sequence, motifSequence({ name: 'replacement', sequence: options.replacement! }), start) : shuffleRegion(sequence, start, end, method, random));
     }
   });
-  const after = await predictSequences(predict, edited, encoding, batchSize);
+  const after = await predictSequences(predict, edited, encoding, batchSize, tally);
   const n = edited.length;
   const id: string[] = new Array(n);
   const shuffle = new Int32Array(n);

@@ -35,6 +35,8 @@ export interface GradCamOptions {
   ids?: readonly string[];
   /** Sequences per forward/backward pass (default 64). */
   batchSize?: number;
+  /** Called after each batch with the sequences mapped so far and their total. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -43,12 +45,12 @@ export interface GradCamOptions {
  * @param model - A Camformer-family model.
  * @param encoded - Sequences in the model's encoding.
  * @param options - `variant` (default 'standard'), `layers` (default every `conv{i}` for 'camformer', else every
- *   `block{i}`), `ids` (default `seq_1`, …), `batchSize` (default 64).
+ *   `block{i}`), `ids` (default `seq_1`, …), `batchSize` (default 64), `onProgress`.
  * @returns The tidy maps.
  * @example
- * const maps = gradCam(model, encode(sequences, model.encoding), { variant: 'gradient-input', layers: ['block1'] });
+ * const maps = await gradCam(model, encode(sequences, model.encoding), { variant: 'gradient-input', layers: ['block1'] });
  */
-export function gradCam(model: Model, encoded: Encoded, options: GradCamOptions = {}): ColumnTable {
+export async function gradCam(model: Model, encoded: Encoded, options: GradCamOptions = {}): Promise<ColumnTable> {
   const { variant = 'standard', batchSize = 64 } = options;
   if (!GRADCAM_VARIANTS.includes(variant)) {
     throw new OptionError(`unknown variant '${variant}'; expected ${GRADCAM_VARIANTS.join(', ')}`, { option: 'variant' });
@@ -78,6 +80,8 @@ export function gradCam(model: Model, encoded: Encoded, options: GradCamOptions 
       }
     }
     x.dispose();
+    options.onProgress?.(first + count, n);
+    await new Promise((resolve) => setImmediate(resolve)); // let a notebook or terminal render the progress
   }
   return aq.table({ ...columns, variant: columns.id.map(() => variant) });
 }
@@ -87,7 +91,7 @@ export function gradCam(model: Model, encoded: Encoded, options: GradCamOptions 
  * @param maps - A table from {@link gradCam}.
  * @returns The mean and sd per layer and position.
  * @example
- * averageGradCam(gradCam(model, x));
+ * averageGradCam(await gradCam(model, x));
  */
 export function averageGradCam(maps: ColumnTable): ColumnTable {
   return maps

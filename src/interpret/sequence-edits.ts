@@ -57,17 +57,33 @@ export function motifSequence(motif: InsertedMotif, strand: '+' | '-' = '+'): st
   return strand === '+' ? sequence : reverseComplement(sequence);
 }
 
+/** An experiment's progress: `done` of `total` units (predicted sequences, unless the experiment says otherwise). */
+export type ExperimentProgress = (done: number, total: number) => void;
+
+/** Counts the sequences an experiment has predicted against the total it will predict, for its `onProgress`. */
+export class PredictionTally {
+  private done = 0;
+
+  constructor(private readonly total: number, private readonly onProgress?: ExperimentProgress) {}
+
+  add(n: number): void {
+    this.done += n;
+    this.onProgress?.(this.done, this.total);
+  }
+}
+
 /**
- * Predictions for any number of sequences, `batchSize` encoded at a time (one value per sequence). Throws when
- * the predictor returns the wrong number of values.
+ * Predictions for any number of sequences, `batchSize` encoded at a time (one value per sequence), counted in
+ * `tally` after each batch. Throws when the predictor returns the wrong number of values.
  */
-export async function predictSequences(predict: BatchPredictor, sequences: readonly string[], encoding: Encoding, batchSize = 1024): Promise<Float64Array> {
+export async function predictSequences(predict: BatchPredictor, sequences: readonly string[], encoding: Encoding, batchSize = 1024, tally?: PredictionTally): Promise<Float64Array> {
   const out = new Float64Array(sequences.length);
   for (let first = 0; first < sequences.length; first += batchSize) {
     const chunk = sequences.slice(first, first + batchSize);
     const values = await predict(encode(chunk, encoding));
     if (values.length !== chunk.length) throw new OptionError(`predictor returned ${values.length} values for ${chunk.length} sequences`, { option: 'predict' });
     out.set(values, first);
+    tally?.add(chunk.length);
   }
   return out;
 }

@@ -23,7 +23,7 @@ import { consensus, type Motif } from '../motifs/motif';
 import type { BatchPredictor } from './ism';
 import { idsFor, type ExperimentOptions } from './experiments';
 import { checkRegion, shuffledReferences, type Region } from './references';
-import { centeredStart, commonLength, motifSequence, predictSequences, substitute, type InsertedMotif } from './sequence-edits';
+import { centeredStart, commonLength, motifSequence, predictSequences, PredictionTally, substitute, type InsertedMotif } from './sequence-edits';
 
 export const ORIENTATIONS = ['++', '+-', '-+', '--'] as const;
 export type Orientation = (typeof ORIENTATIONS)[number];
@@ -72,7 +72,7 @@ export async function space(predict: BatchPredictor, backgrounds: readonly strin
     for (const s of ['+', '-'] as const) add(`b${s}${d}`, () => backgrounds.map((x) => substitute(x, bOf(s), bStartOf(d))));
     for (const o of orientations) add(`ab${o}${d}`, () => backgrounds.map((x) => substitute(substitute(x, aOf(o[0] as '+' | '-'), aStart), bOf(o[1] as '+' | '-'), bStartOf(d))));
   }
-  const predicted = await predictSequences(predict, sequences, encoding, batchSize);
+  const predicted = await predictSequences(predict, sequences, encoding, batchSize, new PredictionTally(sequences.length, options.onProgress));
   const n = backgrounds.length;
   const at = (key: string, i: number) => predicted[index.get(key)! + i]!;
   const columns = { id: [] as string[], spacing: [] as number[], orientation: [] as string[], b_start: [] as number[], background: [] as number[], a: [] as number[], b: [] as number[], both: [] as number[], interaction: [] as number[] };

@@ -73,8 +73,10 @@ export interface VariantEffectOptions extends VariantPolicy {
   encoding?: Encoding;
   /** Average each prediction with that of the reverse complement (default false). */
   reverseComplement?: boolean;
-  /** Sequences per predictor call (default 1024). */
+  /** Variants per chunk; each chunk's alt sequences and new references go to the predictor together (default 1024). */
   batchSize?: number;
+  /** Called after each chunk with the variants scored so far and their total. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -114,6 +116,7 @@ export async function variantEffects(predict: BatchPredictor, variants: ColumnTa
       refPrediction[first + k] = cache.get(v.id)!;
     });
     if (cache.size > 100_000) cache.clear(); // bounded memory for long variant lists over many sequences
+    options.onProgress?.(first + chunk.length, rows.length);
   }
   const base = Array.isArray(variants) ? aq.from(rows.map((v) => ({ variant: v.variant ?? `${v.id}:${v.position}${v.ref}>${v.alt}`, id: v.id, position: v.position, ref: v.ref, alt: v.alt }))) : (variants as ColumnTable);
   return base.assign({

@@ -65,6 +65,30 @@ describe('in a notebook', () => {
     }
   });
 
+  it('the in-silico experiments, variant effects, design and Grad-CAM each show one display', async () => {
+    const stage = data.head(4).model(tiny, { seed: 1, untrained: true });
+    const [reb1, ume6] = [{ name: 'REB1', sequence: 'TTACCCGG' }, { name: 'UME6', sequence: 'TAGCCGCCGA' }];
+    const first = await data.head(1);
+    const sequence = first.get('sequence', 0) as string;
+    const variants = [{ id: first.get('id', 0) as string, position: 30, ref: sequence[29]!, alt: sequence[29] === 'A' ? 'C' : 'A' }];
+    const calls: [string, () => Promise<unknown>][] = [
+      ['marginalize: 2 motifs × 4 sequences', () => stage.marginalize([reb1, ume6], { batchSize: 3 })],
+      ['ablate 40–49 in 4 sequences', () => stage.ablate({ start: 40, end: 49, shuffles: 3 })],
+      ['space REB1 and UME6 in 4 sequences', () => stage.space(reb1, ume6, { spacings: [0, 4], orientations: ['++'] })],
+      ['spacing REB1 and UME6 in shuffles of 4 sequences', () => stage.spacing(reb1, ume6, { spacings: [0, 4] })],
+      ['variant effects, 1 variant', () => data.model(tiny, { seed: 1, untrained: true }).variants(variants)],
+      ['greedy design from 4 sequences', () => stage.design({ maxIterations: 1, region: { start: 40, end: 43 } })],
+      ['evolving 20 designs over 2 generations', () => stage.design({ method: 'evolve', population: 20, generations: 2 })],
+      ['Grad-CAM, 4 sequences', () => stage.gradCam({ batchSize: 2 })],
+      ['retraining Seq2Exp on 3 selections', () => seq2exp.simulate({ n: 24, length: 200, seed: 1 }).retrain({ epochs: 1, batchSize: 8 })],
+    ];
+    for (const [label, call] of calls) {
+      published.length = 0;
+      await call();
+      expect(expectOneDisplay(progressDisplays(published), label)).toContain('100%');
+    }
+  });
+
   it('progress: false publishes nothing; a caller\'s onProgress is called and replaces the display unless progress: true', async () => {
     await untrained.predict({ progress: false });
     await untrained.ism({ region, progress: false }).run();

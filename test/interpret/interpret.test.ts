@@ -60,9 +60,11 @@ describe('interpretation kernels on a known motif detector', () => {
     expect(Array.from(model.apply(x).dataSync()).map((v) => Math.round(v * 1000) / 1000)).toEqual([1, 1, 1]);
   });
 
-  it.each(['standard', 'gradient-input'] as const)('%s Grad-CAM peaks inside the planted motif', (variant) => {
-    const maps = gradCam(model, encoded, { variant });
+  it.each(['standard', 'gradient-input'] as const)('%s Grad-CAM peaks inside the planted motif', async (variant) => {
+    const reports: [number, number][] = [];
+    const maps = await gradCam(model, encoded, { variant, batchSize: 2, onProgress: (done, total) => reports.push([done, total]) });
     expect(maps.numRows()).toBe(3 * LENGTH);
+    expect(reports).toEqual([[2, 3], [3, 3]]);
     sequences.forEach((_, s) => {
       const rows = maps.filter(`d => d.id === 'seq_${s + 1}'`).objects() as { position: number; value: number }[];
       const top = rows.reduce((a, b) => (b.value > a.value ? b : a));
@@ -75,8 +77,8 @@ describe('interpretation kernels on a known motif detector', () => {
     expect(mean.numRows()).toBe(LENGTH);
   });
 
-  it('camformer Grad-CAM is the channel-mean conv output times the mean input gradient over the bases', () => {
-    const maps = gradCam(model, encoded, { variant: 'camformer' });
+  it('camformer Grad-CAM is the channel-mean conv output times the mean input gradient over the bases', async () => {
+    const maps = await gradCam(model, encoded, { variant: 'camformer' });
     expect(new Set(maps.array('layer') as string[])).toEqual(new Set(['conv1'])); // the authors hook the Conv
     const x = model.toTensor(encoded);
     const { gradient } = model.inputGradients(x);
@@ -89,7 +91,7 @@ describe('interpretation kernels on a known motif detector', () => {
       expect(values[s * LENGTH + p]).toBeCloseTo(expected, 5);
     }));
     tf.dispose([x, gradient, conv]);
-    expect(() => gradCam(model, encoded, { variant: 'saliency' as never })).toThrow(/expected standard, camformer, gradient-input/);
+    await expect(gradCam(model, encoded, { variant: 'saliency' as never })).rejects.toThrow(/expected standard, camformer, gradient-input/);
   });
 
   it('knocking out the motif filter removes the prediction; knocking out the other changes nothing', () => {

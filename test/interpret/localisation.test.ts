@@ -80,8 +80,8 @@ describe('ISM and Grad-CAM find a planted motif in a trained model', () => {
     ['standard', 0.9],
     ['gradient-input', 0.8],
     ['camformer', 0.3],
-  ] as [GradCamVariant, number][])('%s Grad-CAM on the last conv block peaks on the site (threshold %s)', (variant, threshold) => {
-    const maps = gradCam(model, encode(sequences, 'onehot'), { variant, layers: ['block2'], ids });
+  ] as [GradCamVariant, number][])('%s Grad-CAM on the last conv block peaks on the site (threshold %s)', async (variant, threshold) => {
+    const maps = await gradCam(model, encode(sequences, 'onehot'), { variant, layers: ['block2'], ids });
     const rate = hitRate(maps.objects() as Score[], sites);
     console.log(`${variant} Grad-CAM (block2) on the planted REB1 site: ${(rate * 100).toFixed(0)}% of ${ids.length} sequences (chance 15%)`);
     // The exact Camformer variant only has to beat chance twice over: it does not localise reliably (header).

@@ -87,14 +87,18 @@ export function compareRegionSelectors(mask: ArrayLike<number>, data: Seq2ExpDat
 /**
  * Retrain-on-selection comparison: for each selector (name → per-base scores [n × L], or 'all' for the whole
  * input), a fresh predictor is trained on the top `ratio` bases of every region (fixed 0/1 mask) and scored on
- * the test split. Table `selection, ratio, mse, mae, pearson`.
+ * the test split. Table `selection, ratio, mse, mae, pearson`. `onSelection` is told which selector (0-based, of
+ * how many) trains next, so that `onProgress`'s events of each run can be placed in the whole.
  */
 export async function retrainOnSelections(
-  data: Seq2ExpData, selectors: Record<string, ArrayLike<number> | 'all'>, options: TrainSeq2ExpOptions & { ratio?: number } = {},
+  data: Seq2ExpData, selectors: Record<string, ArrayLike<number> | 'all'>,
+  options: TrainSeq2ExpOptions & { ratio?: number; onSelection?: (selection: string, index: number, total: number) => void } = {},
 ): Promise<ColumnTable> {
-  const { ratio = 0.1, ...train } = options;
+  const { ratio = 0.1, onSelection, ...train } = options;
   const rows = [];
-  for (const [selection, scores] of Object.entries(selectors)) {
+  const entries = Object.entries(selectors);
+  for (const [index, [selection, scores]] of entries.entries()) {
+    onSelection?.(selection, index, entries.length);
     const trained = await trainSeq2Exp(data, { ...train, selection: scores, selectionRatio: ratio });
     const test = evaluateSeq2Exp(trained, data).objects()[2] as { mse: number; mae: number; pearson: number };
     rows.push({ selection, ratio: scores === 'all' ? 1 : ratio, mse: test.mse, mae: test.mae, pearson: test.pearson });
