@@ -15,7 +15,7 @@ import { OptionError } from '../errors';
 import type { Encoding } from '../data/encode';
 import { createRandom, deriveSeed } from '../stats/random';
 import type { BatchPredictor } from './ism';
-import { centeredStart, commonLength, motifSequence, predictSequences, PredictionTally, shuffleRegion, substitute, type ExperimentProgress, type InsertedMotif } from './sequence-edits';
+import { centeredStart, commonLength, motifSequence, predictSequences, PredictionTally, shuffleRegion, substitute, type InsertedMotif } from './sequence-edits';
 
 export interface ExperimentOptions {
   /** Encoding the predictor expects (default `onehot`). */
@@ -25,7 +25,7 @@ export interface ExperimentOptions {
   /** Sequences per predictor call (default 1024). */
   batchSize?: number;
   /** Called after each predictor call with the sequences predicted so far and the experiment's total. */
-  onProgress?: ExperimentProgress;
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface MarginalizeOptions extends ExperimentOptions {

@@ -57,14 +57,11 @@ export function motifSequence(motif: InsertedMotif, strand: '+' | '-' = '+'): st
   return strand === '+' ? sequence : reverseComplement(sequence);
 }
 
-/** An experiment's progress: `done` of `total` units (predicted sequences, unless the experiment says otherwise). */
-export type ExperimentProgress = (done: number, total: number) => void;
-
 /** Counts the sequences an experiment has predicted against the total it will predict, for its `onProgress`. */
 export class PredictionTally {
   private done = 0;
 
-  constructor(private readonly total: number, private readonly onProgress?: ExperimentProgress) {}
+  constructor(private readonly total: number, private readonly onProgress?: (done: number, total: number) => void) {}
 
   add(n: number): void {
     this.done += n;
