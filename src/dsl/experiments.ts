@@ -16,7 +16,7 @@ import type { InsertedMotif } from '../interpret/sequence-edits';
 import { pairwiseInfluence, type PairwiseOptions } from '../interpret/pairwise';
 import { variantEffects, type VariantEffectOptions } from '../interpret/variants';
 import { dreamSnvEffects, type DreamSnvOptions } from '../interpret/dream-variants';
-import { evolveDesign, greedyDesign, type EvolveOptions, type GreedyOptions } from '../interpret/design';
+import { EVOLVE_DEFAULTS, evolveDesign, greedyDesign, type EvolveOptions, type GreedyOptions } from '../interpret/design';
 import type { Variant } from '../data/variants';
 import type { Motif } from '../motifs/motif';
 import { groupedBars, heatmap, lineBand } from '../viz/categorical';
@@ -144,7 +144,7 @@ export async function designStage(stage: ModelPipeline, options: DesignStageOpti
   const s = await setUp(stage, { engine, workers });
   if (rest.method === 'evolve') {
     const { method: _method, ...evolve } = rest;
-    const label = `evolving ${count(evolve.population ?? 1000, 'design')} over ${count(evolve.generations ?? 10, 'generation')}`;
+    const label = `evolving ${count(evolve.population ?? EVOLVE_DEFAULTS.population, 'design')} over ${count(evolve.generations ?? EVOLVE_DEFAULTS.generations, 'generation')}`;
     const r = await withReportedProgress(label, { progress, onProgress }, undefined, (report) =>
       evolveDesign(s.batch, { template: s.sequences[0], ...evolve, encoding: s.encoding, onProgress: report }));
     return result(r.trajectory, (t, o) => lineBand(t.fold(['best', 'mean'], { as: ['series', 'prediction'] }), { x: 'generation', y: 'prediction', color: 'series', title: 'evolutionary design', ...o }), { designs: r.designs });

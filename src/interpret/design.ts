@@ -109,6 +109,9 @@ export interface EvolveOptions extends DesignOptions {
   top?: number;
 }
 
+/** The defaults of `evolveDesign`'s population and generations (the DSL names them in its progress label). */
+export const EVOLVE_DEFAULTS = { population: 1000, generations: 10 } as const;
+
 export interface EvolveResult {
   /** Per generation (0 = the random start): `generation`, `best`, `mean`, `median`, `best_loss`, `best_sequence`. */
   trajectory: ColumnTable;
@@ -123,7 +126,8 @@ export interface EvolveResult {
  */
 export async function evolveDesign(predict: BatchPredictor, options: EvolveOptions = {}): Promise<EvolveResult> {
   const {
-    target, region = DREAM_VARIABLE_REGION, encoding = 'onehot', batchSize = 1024, population = 1000, generations = 10,
+    target, region = DREAM_VARIABLE_REGION, encoding = 'onehot', batchSize = 1024,
+    population = EVOLVE_DEFAULTS.population, generations = EVOLVE_DEFAULTS.generations,
     crossover = 0.1, mutation = 0.1, baseRate = 0.025, tournament = 3, seed = 1, top = 10,
   } = options;
   for (const [name, value] of Object.entries({ population, generations, tournament, top })) {
