@@ -8,17 +8,22 @@
  * far the two agree (max |difference| of the projected attributions over max |PyTorch's|) and peak memory.
  *
  *   npx tsx bench/attribute.bench.ts [--n 32] [--rounds 3] [--threads 2] [--references 20] [--steps 50] [--batch 64] [--engine auto|onnx|tfjs]
- *                                    [--methods saliency,input-gradient,integrated-gradients,deeplift-shap]
+ *                                    [--methods saliency,input-gradient,integrated-gradients,deeplift-shap,gradcam]
+ * `gradcam` is standard Grad-CAM of every block output (`gradCam`, variant 'standard', on `--engine`), maps
+ * upsampled to the 110 input positions, against the same maps from PyTorch autograd.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
+import type { ColumnTable } from 'arquero';
 import { initBackend } from '../src/kernels/tensor/backend';
 import { buildModel } from '../src/kernels/camformer/model';
 import { saveModel } from '../src/kernels/camformer/persistence';
 import { attributionBatches, type AttributionMethod } from '../src/interpret/attribute';
+import { gradCam } from '../src/interpret/gradcam';
+import { encode } from '../src/data/encode';
 import { differentiable } from '../src/interpret/differentiable';
 import { inferenceEngine } from '../src/kernels/camformer/predict';
 import { shuffledReferences } from '../src/interpret/references';
@@ -36,8 +41,23 @@ const references = Number(arg('references', '20'));
 const steps = Number(arg('steps', '50'));
 const batchSize = Number(arg('batch', '64'));
 const engine = arg('engine', 'auto') as 'auto' | 'onnx' | 'tfjs'; // input gradients: ONNX Runtime or tfjs (DeepLIFT is tfjs)
-const methods = arg('methods', 'saliency,input-gradient,integrated-gradients,deeplift-shap').split(',') as AttributionMethod[];
+const methods = arg('methods', 'saliency,input-gradient,integrated-gradients,deeplift-shap').split(',') as (AttributionMethod | 'gradcam')[];
 const REGION = { start: 18, end: 97 };
+
+/** A Grad-CAM table's values as [sequence, layer, position], PyTorch's order. */
+function gradCamValues(maps: ColumnTable, layers: number): Float64Array {
+  const ids = maps.array('id') as string[];
+  const layer = maps.array('layer') as string[];
+  const position = maps.array('position') as number[];
+  const value = maps.array('value') as number[];
+  const length = 110;
+  const out = new Float64Array(n * layers * length);
+  for (let i = 0; i < value.length; i++) {
+    const s = Number(ids[i]!.slice('seq_'.length)) - 1;
+    out[(s * layers + Number(layer[i]!.slice('block'.length)) - 1) * length + position[i]! - 1] = value[i]!;
+  }
+  return out;
+}
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 
@@ -69,9 +89,14 @@ async function main() {
     for (let round = 1; round <= rounds; round++) {
       for (const method of methods) {
         const started = performance.now();
-        const values = new Float64Array(n * 80);
-        let at = 0;
-        for await (const b of attributionBatches(target, records, { method, references, steps, batchSize, seed: 1 })) (values.set(b.projected, at), (at += b.projected.length));
+        let values: Float64Array;
+        if (method === 'gradcam') {
+          values = gradCamValues(await gradCam(model, encode(sequences, model.encoding), { variant: 'standard', engine, batchSize }), model.config.convs.length);
+        } else {
+          values = new Float64Array(n * 80);
+          let at = 0;
+          for await (const b of attributionBatches(target, records, { method, references, steps, batchSize, seed: 1 })) (values.set(b.projected, at), (at += b.projected.length));
+        }
         ours.get(method)!.push(n / ((performance.now() - started) / 1000));
         oursValues.set(method, values);
       }
@@ -83,7 +108,7 @@ async function main() {
       process.stderr.write(`round ${round}/${rounds} done\n`);
     }
     const oursRss = process.resourceUsage().maxRSS / 1024;
-    console.log(`attributions of ${n} ${hasData('dream2022') ? 'DREAM test' : 'simulated'} sequences (positions 18–97), camformer-mini; cislab input gradients on ${inferenceEngine(engine) === 'onnx' ? 'ONNX Runtime (every core)' : `tfjs ${backend} (1 thread)`}, DeepLIFT on tfjs ${backend} (1 thread), vs PyTorch ${threads} thread(s); medians of ${rounds} alternating rounds; machine shared (measured under load)`);
+    console.log(`attributions of ${n} ${hasData('dream2022') ? 'DREAM test' : 'simulated'} sequences (positions 18–97), camformer-mini; cislab input gradients and Grad-CAM on ${inferenceEngine(engine) === 'onnx' ? 'ONNX Runtime (every core)' : `tfjs ${backend} (1 thread)`}, DeepLIFT on tfjs ${backend} (1 thread), vs PyTorch ${threads} thread(s); medians of ${rounds} alternating rounds; machine shared (measured under load)`);
     console.log('method                  cislab seq/s   PyTorch seq/s   ratio   max |Δ| / max |PyTorch|');
     for (const method of methods) {
       const reference = readFileSync(join(dir, `torch.${method}.txt`), 'utf8').trim().split(/\s+/).map(Number);

@@ -71,7 +71,7 @@ export { airsTrackParameters, SIGNAL_MAPS, MASK_SAMPLERS } from './kernels/seq2e
 // Questions asked of a model.
 export { ismScores, ismContributions, ismEntropy, CAMFORMER_ENTROPY_THRESHOLD, type IsmOptions } from './interpret/ism';
 export { gradCam, averageGradCam, GRADCAM_VARIANTS, type GradCamOptions, type GradCamVariant } from './interpret/gradcam';
-export { layerActivations, filterKnockout, filterPwms, type LayerActivations } from './interpret/activations';
+export { layerActivations, filterKnockout, filterPwms, type ActivationOptions, type LayerActivations } from './interpret/activations';
 export { motifPairsFromIsm, type MotifPairs, type MotifPairsOptions } from './interpret/motif-pairs';
 export { embed2d, embeddingTable, quantileLabels, EMBEDDING_METHODS, type EmbedOptions, type EmbeddingMethod } from './embed/embedding';
 export { pca, type PcaOptions, type PcaResult } from './embed/pca';

@@ -120,7 +120,8 @@ class Net(nn.Module):
                 kernel = kernel.reshape(length, channels, -1).transpose(1, 0, 2).reshape(length * channels, -1)
             self.dense.append((torch.from_numpy(np.ascontiguousarray(kernel)), torch.from_numpy(tensors[f"dense{j + 1}/bias"].copy())))
 
-    def forward(self, x, relu=torch.relu, maxpool=None):
+    def forward(self, x, relu=torch.relu, maxpool=None, taps=None):
+        """f(x); `taps`, when a list, receives each block's output [n, C, positions] before its residual add."""
         h = x.transpose(1, 2)
         previous = None
         for i, (pad, w, (bias, gamma, beta, mean, var), pool) in enumerate(self.blocks, start=1):
@@ -129,6 +130,8 @@ class Net(nn.Module):
             a = relu(z)
             if pool:
                 a = maxpool(a, *pool) if maxpool else F.max_pool1d(a, *pool)
+            if taps is not None:
+                taps.append(a)
             if i in self.residual:
                 a = a + previous
             previous = h = a
@@ -138,6 +141,17 @@ class Net(nn.Module):
             if j < len(self.dense) - 1:
                 d = relu(d)
         return d[:, 0]
+
+
+def resample(maps, to):
+    """Linear interpolation of [n, positions] maps to `to` positions, aligning position centres (cislab's `resample`)."""
+    frm = maps.shape[1]
+    if frm == to:
+        return maps
+    at = ((torch.arange(to, dtype=torch.float64) + 0.5) * frm / to - 0.5).clamp(0, frm - 1)
+    lo = at.floor().long()
+    hi = (lo + 1).clamp(max=frm - 1)
+    return maps[:, lo] + (maps[:, hi] - maps[:, lo]) * (at - lo).to(maps.dtype)
 
 
 def projected(diff, grad):
@@ -173,6 +187,14 @@ def main():
                 x = x_all[first:first + a.batch].clone().requires_grad_()
                 g, = torch.autograd.grad(net(x).sum(), x)
                 out.append(projected(x.detach(), g))
+        elif method == "gradcam":  # standard Grad-CAM (Selvaraju et al.) of every block output, upsampled to the input
+            for first in range(0, len(seqs), a.batch):
+                x = x_all[first:first + a.batch].clone().requires_grad_()  # the weights are constants: give autograd a graph
+                taps = []
+                y = net(x, taps=taps)
+                grads = torch.autograd.grad(y.sum(), taps)
+                maps = [resample(torch.relu((g.mean(2, keepdim=True) * t).sum(1)), x.shape[1]) for t, g in zip(taps, grads)]
+                out.append(torch.stack(maps, 1).reshape(len(x), -1))
         elif method == "integrated-gradients":
             points, weights = np.polynomial.legendre.leggauss(a.steps)
             alphas, w = (points + 1) / 2, weights / 2

@@ -8,6 +8,8 @@ import type { ColumnTable } from 'arquero';
 import { tf } from '../kernels/tensor/tf';
 import { OptionError } from '../errors';
 import type { Model } from '../kernels/camformer/model';
+import { inferenceEngine, type InferenceEngine } from '../kernels/camformer/predict';
+import { evalOnnx } from '../kernels/camformer/onnx/eval-graph';
 import { convPadding } from '../kernels/camformer/config';
 import { encodedBatches, type Encoded } from '../data/encode';
 import { topWindowMatrices, type ActivationBatch } from '../motifs/top-windows';
@@ -22,22 +24,36 @@ export interface LayerActivations {
   shape: [n: number, features: number];
 }
 
+/** Options of {@link layerActivations}. */
+export interface ActivationOptions {
+  /** Sequences per forward pass (default 256). */
+  batchSize?: number;
+  /** 'auto' (default, or `$CISLAB_ENGINE`): ONNX Runtime where onnxruntime-node loads, else tfjs; or 'onnx' / 'tfjs'. */
+  engine?: InferenceEngine;
+}
+
 /**
- * The flattened output of `layer` for every sequence, computed in batches (default 256).
+ * The flattened output of `layer` for every sequence, computed in batches, on ONNX Runtime (a forward graph
+ * with the layer as an output) or tfjs; both give the same numbers to float rounding.
  * @param model - A Camformer-family model.
  * @param encoded - Sequences in the model's encoding.
  * @param layer - A layer name from `model.layerNames()`, e.g. 'block3'.
- * @param batchSize - Sequences per forward pass (default 256).
- * @returns The layer's output, flattened per sequence.
+ * @param options - `batchSize` (default 256), `engine` (default 'auto').
+ * @returns The layer's output, flattened per sequence (positions × channels, position-major, for conv layers).
  * @example
- * const acts = layerActivations(model, x, 'block6');
+ * const acts = await layerActivations(model, x, 'block6');
  * const points = embed2d(acts.data, acts.shape, { method: 'umap' });
  */
-export function layerActivations(model: Model, encoded: Encoded, layer: string, batchSize = 256): LayerActivations {
+export async function layerActivations(model: Model, encoded: Encoded, layer: string, options: ActivationOptions = {}): Promise<LayerActivations> {
   if (!model.layerNames().includes(layer)) {
     throw new OptionError(`no layer '${layer}'; layers are ${model.layerNames().join(', ')}`, { option: 'layer' });
   }
+  const { batchSize = 256 } = options;
   const [n] = encoded.shape;
+  if (inferenceEngine(options.engine) === 'onnx') {
+    const data = (await evalOnnx(model, encoded, { activations: [layer] }, batchSize)).activations[layer] ?? new Float32Array(0);
+    return { layer, data, shape: [n, n > 0 ? data.length / n : 0] };
+  }
   let data: Float32Array | undefined;
   let features = 0;
   for (const { first, count, batch } of encodedBatches(encoded, batchSize)) {

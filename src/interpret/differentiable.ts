@@ -12,7 +12,7 @@ import type { Encoded, Encoding } from '../data/encode';
 import type { Model } from '../kernels/camformer/model';
 import { inferenceEngine, type Ensemble, type InferenceEngine, type Predictor } from '../kernels/camformer/predict';
 import { deepLiftArrays, inputGradientArrays } from '../kernels/camformer/deeplift';
-import { inputGradientsOnnx } from '../kernels/camformer/onnx/input-gradient';
+import { inputGradientsOnnx } from '../kernels/camformer/onnx/eval-graph';
 import { convPadding } from '../kernels/camformer/config';
 
 export interface GradientResult {
@@ -44,7 +44,7 @@ export interface Differentiable {
 
 /**
  * A Camformer-family model or ensemble as a `Differentiable`. Input gradients run on ONNX Runtime (the
- * compiled eval-mode input-gradient graph, onnx/input-gradient.ts; equal to the tfjs gradient to ~1e-6) or
+ * compiled eval-mode input-gradient graph, onnx/eval-graph.ts; equal to the tfjs gradient to ~1e-6) or
  * on tfjs, chosen as `predict` chooses (`engine` 'auto' (default, or `$CISLAB_ENGINE`), 'onnx', 'tfjs');
  * DeepLIFT's rescale rules run on tfjs.
  * @example

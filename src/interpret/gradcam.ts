@@ -19,6 +19,9 @@ import { tf } from '../kernels/tensor/tf';
 import { OptionError } from '../errors';
 import { encodedBatches, type Encoded } from '../data/encode';
 import type { Model } from '../kernels/camformer/model';
+import { blockShapes, convPadding } from '../kernels/camformer/config';
+import { inferenceEngine, type InferenceEngine } from '../kernels/camformer/predict';
+import { evalOnnx } from '../kernels/camformer/onnx/eval-graph';
 
 /** The Grad-CAM variants {@link gradCam} computes: 'standard', 'camformer' (the authors' code) and 'gradient-input'. */
 export const GRADCAM_VARIANTS = ['standard', 'camformer', 'gradient-input'] as const;
@@ -35,6 +38,12 @@ export interface GradCamOptions {
   ids?: readonly string[];
   /** Sequences per forward/backward pass (default 64). */
   batchSize?: number;
+  /**
+   * 'auto' (default, or `$CISLAB_ENGINE`): ONNX Runtime's compiled eval graph where onnxruntime-node loads, else
+   * tfjs; or 'onnx' / 'tfjs'. The two agree to float rounding except below a max-pool where a window has equal
+   * maxima: ONNX Runtime routes that window's gradient to the first of them (as PyTorch), tfjs to the last.
+   */
+  engine?: InferenceEngine;
   /** Called after each batch with the sequences mapped so far and their total. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -45,7 +54,7 @@ export interface GradCamOptions {
  * @param model - A Camformer-family model.
  * @param encoded - Sequences in the model's encoding.
  * @param options - `variant` (default 'standard'), `layers` (default every `conv{i}` for 'camformer', else every
- *   `block{i}`), `ids` (default `seq_1`, …), `batchSize` (default 64), `onProgress`.
+ *   `block{i}`), `ids` (default `seq_1`, …), `batchSize` (default 64), `engine`, `onProgress`.
  * @returns The tidy maps.
  * @example
  * const maps = await gradCam(model, encode(sequences, model.encoding), { variant: 'gradient-input', layers: ['block1'] });
@@ -56,21 +65,29 @@ export async function gradCam(model: Model, encoded: Encoded, options: GradCamOp
     throw new OptionError(`unknown variant '${variant}'; expected ${GRADCAM_VARIANTS.join(', ')}`, { option: 'variant' });
   }
   const layers = options.layers ?? model.config.convs.map((_, k) => `${variant === 'camformer' ? 'conv' : 'block'}${k + 1}`);
+  for (const layer of layers) {
+    if (!model.layerNames().includes(layer)) throw new OptionError(`no layer '${layer}'; layers are ${model.layerNames().join(', ')}`, { option: 'layers' });
+    if (!CONV_LAYER.test(layer)) throw new OptionError(`layer '${layer}' is not a convolutional layer; Grad-CAM maps conv{i}, relu{i}, block{i} or sum{i}`, { option: 'layers' });
+  }
   const [n, length] = encoded.shape;
   const ids = options.ids ?? Array.from({ length: n }, (_, i) => `seq_${i + 1}`);
   if (ids.length !== n) throw new OptionError(`${ids.length} ids for ${n} sequences`, { option: 'ids' });
   model.checkInput(encoded.shape, 'encoded');
+  const engine = inferenceEngine(options.engine);
 
   const columns = { id: [] as string[], layer: [] as string[], position: [] as number[], value: [] as number[] };
   for (const { first, count, batch } of encodedBatches(encoded, batchSize)) {
-    const x = model.toTensor(batch, 'encoded');
-    const inputSaliency = variant === 'standard' ? undefined : inputSaliencyMap(model, x, variant);
+    const values = engine === 'onnx' ? await onnxValues(model, batch, layers, variant) : tfjsValues(model, batch, layers, variant);
+    const inputSaliency = values.inputGradient && inputSaliencyMap(values.inputGradient, batch.data, count, length, model.inputChannels, variant as 'camformer' | 'gradient-input');
     for (const layer of layers) {
-      const maps = inputSaliency ? meanActivationTimes(model, x, layer, inputSaliency, length) : standardMap(model, x, layer);
-      const [, positions] = maps.shape;
-      const values = maps.data;
+      const activation = values.activations[layer]!;
+      const positions = layerPositions(model, layer);
+      const maps = inputSaliency
+        ? meanActivationTimes(activation, positions, inputSaliency, count, length)
+        : standardMap(activation, values.gradients[layer]!, positions, count);
+      const mapPositions = maps.length / count;
       for (let s = 0; s < count; s++) {
-        const row = resample(values.subarray(s * positions, (s + 1) * positions), length);
+        const row = resample(maps.subarray(s * mapPositions, (s + 1) * mapPositions), length);
         for (let p = 0; p < length; p++) {
           columns.id.push(ids[first + s]!);
           columns.layer.push(layer);
@@ -79,7 +96,6 @@ export async function gradCam(model: Model, encoded: Encoded, options: GradCamOp
         }
       }
     }
-    x.dispose();
     options.onProgress?.(first + count, n);
     await new Promise((resolve) => setImmediate(resolve)); // let a notebook or terminal render the progress
   }
@@ -100,64 +116,105 @@ export function averageGradCam(maps: ColumnTable): ColumnTable {
     .orderby('layer', 'position');
 }
 
-interface Maps {
-  data: Float32Array;
-  shape: [number, number];
+const CONV_LAYER = /^(conv|relu|block|sum)(\d+)$/;
+
+/** Positions of a conv-type layer's output (before the pool for conv{i} and relu{i}). */
+function layerPositions(model: Model, layer: string): number {
+  const [, kind, index] = CONV_LAYER.exec(layer)!;
+  const k = Number(index) - 1;
+  const shapes = blockShapes(model.config);
+  if (kind === 'block' || kind === 'sum') return shapes[k]![0];
+  const inLength = k === 0 ? model.inputLength : shapes[k - 1]![0];
+  const conv = model.config.convs[k]!;
+  const [left, right] = convPadding(conv);
+  return inLength + left + right - conv.kernel + 1;
 }
 
-function standardMap(model: Model, x: tf.Tensor3D, layer: string): Maps {
-  const map = tf.tidy(() => {
-    const { activation, gradient } = model.layerGradients(x, layer);
-    requireConvLayer(activation, layer);
-    const weights = tf.mean(gradient, 1, true); // [n, 1, C]
-    return tf.relu(tf.sum(tf.mul(weights, activation), 2)) as tf.Tensor2D;
-  });
-  return readMaps(map);
+/** One batch's layer outputs [n, positions, channels], their gradients (standard) or the input gradient (the others). */
+interface BatchValues {
+  activations: Record<string, Float32Array>;
+  gradients: Record<string, Float32Array>;
+  inputGradient?: Float32Array;
 }
 
-/** Channel-mean of the layer's output (upsampled to input positions) times a per-position input saliency. */
-function meanActivationTimes(model: Model, x: tf.Tensor3D, layer: string, saliency: Float32Array, length: number): Maps {
-  const mean = tf.tidy(() => {
-    const activation = model.activations(x, [layer])[layer]!;
-    requireConvLayer(activation, layer);
-    return tf.mean(activation, 2) as tf.Tensor2D;
-  });
-  const { data, shape } = readMaps(mean);
-  const [n, positions] = shape;
+function onnxValues(model: Model, batch: Encoded, layers: readonly string[], variant: GradCamVariant): Promise<BatchValues> {
+  return evalOnnx(model, batch, variant === 'standard'
+    ? { activations: layers, gradients: layers }
+    : { activations: layers, inputGradient: true }, batch.shape[0]);
+}
+
+function tfjsValues(model: Model, batch: Encoded, layers: readonly string[], variant: GradCamVariant): BatchValues {
+  const x = model.toTensor(batch, 'encoded');
+  const read = (t: tf.Tensor) => t.dataSync() as Float32Array;
+  const values: BatchValues = { activations: {}, gradients: {} };
+  try {
+    if (variant === 'standard') {
+      for (const layer of layers) {
+        const { activation, gradient, output } = model.layerGradients(x, layer);
+        values.activations[layer] = read(activation);
+        values.gradients[layer] = read(gradient);
+        tf.dispose([activation, gradient, output]);
+      }
+    } else {
+      const taps = model.activations(x, layers);
+      for (const layer of layers) values.activations[layer] = read(taps[layer]!);
+      const { output, gradient } = model.inputGradients(x);
+      values.inputGradient = read(gradient);
+      tf.dispose([...Object.values(taps), output, gradient]);
+    }
+  } finally {
+    x.dispose();
+  }
+  return values;
+}
+
+/** ReLU(Σ_c α_c A_c) per position, α_c the mean over positions of ∂y/∂A_c; [n, positions]. */
+function standardMap(activation: Float32Array, gradient: Float32Array, positions: number, n: number): Float32Array {
+  const channels = activation.length / n / positions;
+  const out = new Float32Array(n * positions);
+  const weights = new Float64Array(channels);
+  for (let s = 0; s < n; s++) {
+    weights.fill(0);
+    const base = s * positions * channels;
+    for (let p = 0; p < positions; p++) for (let c = 0; c < channels; c++) weights[c]! += gradient[base + p * channels + c]!;
+    for (let p = 0; p < positions; p++) {
+      let sum = 0;
+      for (let c = 0; c < channels; c++) sum += (weights[c]! / positions) * activation[base + p * channels + c]!;
+      out[s * positions + p] = Math.max(sum, 0);
+    }
+  }
+  return out;
+}
+
+/** Channel-mean of the layer's output (upsampled to input positions) times a per-position input saliency; [n, length]. */
+function meanActivationTimes(activation: Float32Array, positions: number, saliency: Float32Array, n: number, length: number): Float32Array {
+  const channels = activation.length / n / positions;
+  const mean = new Float32Array(positions);
   const out = new Float32Array(n * length);
   for (let s = 0; s < n; s++) {
-    const upsampled = resample(data.subarray(s * positions, (s + 1) * positions), length);
+    for (let p = 0; p < positions; p++) {
+      let sum = 0;
+      for (let c = 0; c < channels; c++) sum += activation[(s * positions + p) * channels + c]!;
+      mean[p] = sum / channels;
+    }
+    const upsampled = resample(mean, length);
     for (let p = 0; p < length; p++) out[s * length + p] = upsampled[p]! * saliency[s * length + p]!;
   }
-  return { data: out, shape: [n, length] };
+  return out;
 }
 
 /**
  * Per position, from ∂y/∂x over the four base channels: their mean (`camformer`), or the gradient at the base
- * present, i.e. gradient × one-hot summed over bases (`gradient-input`).
+ * present, i.e. gradient × one-hot summed over bases (`gradient-input`); [n, length].
  */
-function inputSaliencyMap(model: Model, x: tf.Tensor3D, variant: 'camformer' | 'gradient-input'): Float32Array {
-  const saliency = tf.tidy(() => {
-    const { gradient } = model.inputGradients(x);
-    const baseGradients = tf.slice(gradient, [0, 0, 0], [-1, -1, 4]);
-    return variant === 'camformer'
-      ? tf.mean(baseGradients, 2)
-      : tf.sum(tf.mul(baseGradients, tf.slice(x, [0, 0, 0], [-1, -1, 4])), 2);
-  });
-  const data = saliency.dataSync() as Float32Array;
-  saliency.dispose();
-  return data;
-}
-
-function readMaps(t: tf.Tensor2D): Maps {
-  const data = t.dataSync() as Float32Array;
-  const shape = t.shape as [number, number];
-  t.dispose();
-  return { data, shape };
-}
-
-function requireConvLayer(activation: tf.Tensor, layer: string): void {
-  if (activation.rank !== 3) throw new OptionError(`layer '${layer}' is not a convolutional layer (rank ${activation.rank})`, { option: 'layers' });
+function inputSaliencyMap(gradient: Float32Array, x: Float32Array, n: number, length: number, channels: number, variant: 'camformer' | 'gradient-input'): Float32Array {
+  const out = new Float32Array(n * length);
+  for (let i = 0; i < n * length; i++) {
+    let sum = 0;
+    for (let b = 0; b < 4; b++) sum += variant === 'camformer' ? gradient[i * channels + b]! : gradient[i * channels + b]! * x[i * channels + b]!;
+    out[i] = variant === 'camformer' ? sum / 4 : sum;
+  }
+  return out;
 }
 
 /** Linear interpolation of a map over `from` positions to `to` positions, aligning position centres. */

@@ -7,7 +7,7 @@ export {
   type BatchPredictor, type IsmOptions, type IsmSign, type IsmContributionOptions, type IsmEntropyOptions,
 } from './ism';
 export { gradCam, averageGradCam, resample, GRADCAM_VARIANTS, type GradCamOptions, type GradCamVariant } from './gradcam';
-export { layerActivations, filterKnockout, filterPwms, type LayerActivations, type KnockoutOptions, type FilterPwm } from './activations';
+export { layerActivations, filterKnockout, filterPwms, type ActivationOptions, type LayerActivations, type KnockoutOptions, type FilterPwm } from './activations';
 export * from './motif-pairs';
 export { attribute, attributionBatches, attributionTable, ATTRIBUTION_METHODS, type AttributeOptions, type AttributionBatch, type AttributionMethod, type SequenceRecord } from './attribute';
 export { differentiable, type Differentiable, type GradientResult, type DeepLiftResult } from './differentiable';

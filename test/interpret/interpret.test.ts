@@ -9,8 +9,11 @@ import { averageGradCam, gradCam, resample } from '../../src/interpret/gradcam';
 import { filterKnockout, filterPwms, layerActivations } from '../../src/interpret/activations';
 import { embed2d, embeddingTable, quantileLabels } from '../../src/embed/embedding';
 import { encode } from '../../src/data/encode';
+import { onnxRuntime } from '../../src/kernels/camformer/onnx/runtime';
 
 const LENGTH = 20;
+/** Both engines where onnxruntime-node loads (it is an optional dependency). */
+const engines = onnxRuntime() ? (['tfjs', 'onnx'] as const) : (['tfjs'] as const);
 const MOTIF = 'ACGT';
 
 function motifModel(): Model {
@@ -60,9 +63,9 @@ describe('interpretation kernels on a known motif detector', () => {
     expect(Array.from(model.apply(x).dataSync()).map((v) => Math.round(v * 1000) / 1000)).toEqual([1, 1, 1]);
   });
 
-  it.each(['standard', 'gradient-input'] as const)('%s Grad-CAM peaks inside the planted motif', async (variant) => {
+  it.each(engines.flatMap((engine) => (['standard', 'gradient-input'] as const).map((variant) => [variant, engine] as const)))('%s Grad-CAM peaks inside the planted motif (%s)', async (variant, engine) => {
     const reports: [number, number][] = [];
-    const maps = await gradCam(model, encoded, { variant, batchSize: 2, onProgress: (done, total) => reports.push([done, total]) });
+    const maps = await gradCam(model, encoded, { variant, engine, batchSize: 2, onProgress: (done, total) => reports.push([done, total]) });
     expect(maps.numRows()).toBe(3 * LENGTH);
     expect(reports).toEqual([[2, 3], [3, 3]]);
     sequences.forEach((_, s) => {
@@ -77,8 +80,8 @@ describe('interpretation kernels on a known motif detector', () => {
     expect(mean.numRows()).toBe(LENGTH);
   });
 
-  it('camformer Grad-CAM is the channel-mean conv output times the mean input gradient over the bases', async () => {
-    const maps = await gradCam(model, encoded, { variant: 'camformer' });
+  it.each(engines)('camformer Grad-CAM is the channel-mean conv output times the mean input gradient over the bases (%s)', async (engine) => {
+    const maps = await gradCam(model, encoded, { variant: 'camformer', engine });
     expect(new Set(maps.array('layer') as string[])).toEqual(new Set(['conv1'])); // the authors hook the Conv
     const x = model.toTensor(encoded);
     const { gradient } = model.inputGradients(x);
@@ -92,6 +95,8 @@ describe('interpretation kernels on a known motif detector', () => {
     }));
     tf.dispose([x, gradient, conv]);
     await expect(gradCam(model, encoded, { variant: 'saliency' as never })).rejects.toThrow(/expected standard, camformer, gradient-input/);
+    await expect(gradCam(model, encoded, { layers: ['flatten'], engine })).rejects.toThrow(/option 'layers': layer 'flatten' is not a convolutional layer/);
+    await expect(gradCam(model, encoded, { layers: ['block7'], engine })).rejects.toThrow(/option 'layers': no layer 'block7'; layers are conv1, relu1, block1/);
   });
 
   it('knocking out the motif filter removes the prediction; knocking out the other changes nothing', () => {
@@ -109,11 +114,11 @@ describe('interpretation kernels on a known motif detector', () => {
     expect(second!.sites).toBe(0); // no TTTT anywhere: nothing activates filter 2
   });
 
-  it('layer activations are flattened per sequence', () => {
-    const acts = layerActivations(model, encoded, 'relu1');
+  it.each(engines)('layer activations are flattened per sequence (%s)', async (engine) => {
+    const acts = await layerActivations(model, encoded, 'relu1', { engine });
     expect(acts.shape).toEqual([3, LENGTH * 2]);
     expect(acts.data.reduce((a, b) => a + b, 0)).toBeCloseTo(3, 4);
-    expect(() => layerActivations(model, encoded, 'conv9')).toThrow(/no layer 'conv9'/);
+    await expect(layerActivations(model, encoded, 'conv9', { engine })).rejects.toThrow(/no layer 'conv9'/);
   });
 });
 

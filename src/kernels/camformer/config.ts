@@ -252,3 +252,21 @@ export function countConfigParameters(c: CnnConfig): number {
   }
   return total;
 }
+
+/**
+ * The names of a config's layers, whose outputs can be read (`Model.activations`) and differentiated against:
+ * per block `conv{i}` (conv + bias), `relu{i}` (after batch norm and ReLU), `block{i}` (after pool and
+ * dropout), `sum{i}` (after a residual add); then `flatten`, `dense{j}` and `output`.
+ * @param c - A full config.
+ * @returns The names in forward order.
+ * @example
+ * layerNamesOf(presetConfig('camformer-mini')).at(-1); // 'output'
+ */
+export function layerNamesOf(c: CnnConfig): string[] {
+  const names: string[] = [];
+  c.convs.forEach((_, k) => {
+    names.push(`conv${k + 1}`, `relu${k + 1}`, `block${k + 1}`);
+    if (c.residual.includes(k + 1)) names.push(`sum${k + 1}`);
+  });
+  return [...names, 'flatten', ...c.dense.map((_, j) => `dense${j + 1}`), 'output'];
+}

@@ -1,7 +1,7 @@
 // src/kernels/camformer: the configurable CNN of the Camformer paper — config and presets, model, training,
 // persistence, prediction (ONNX Runtime or tfjs, worker threads), the ONNX exporter and the PyTorch importer.
 export {
-  presetConfig, resolveConfig, validateConfig, blockShapes, countConfigParameters, PRESETS, PRESET_INFO,
+  presetConfig, resolveConfig, validateConfig, blockShapes, layerNamesOf, countConfigParameters, PRESETS, PRESET_INFO,
   type CnnConfig, type ConvLayerConfig, type PresetName, type PresetInfo, type PresetStructure,
 } from './config';
 export { Model, buildModel, countParameters, INITS, type BuildOptions, type ForwardOptions, type ForwardResult } from './model';
@@ -19,5 +19,6 @@ export { trainStep, type TrainStepOptions } from './step';
 export { saveModel, loadModel, MODEL_FORMAT } from './persistence';
 export { predict, predictStream, predictRows, ensemble, firstModel, inferenceEngine, INFERENCE_ENGINES, type Ensemble, type Predictor, type PredictOptions, type PredictRowsOptions, type InferenceEngine } from './predict';
 export { modelToOnnx } from './onnx/export';
+export { evalOnnx, compileEvalGraph, type EvalRequest, type EvalResult } from './onnx/eval-graph';
 export { PredictPool } from './workers/pool';
 export { modelSummary, type ModelSummaryOptions } from './summary';

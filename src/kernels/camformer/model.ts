@@ -13,7 +13,7 @@ import { tf } from '../tensor/tf';
 import { ModelError } from '../../errors';
 import type { Encoded } from '../../data/encode';
 import { createRandom } from '../../stats/random';
-import { blockShapes, convPadding, countConfigParameters, flattenSize, resolveConfig, type CnnConfig, type PresetName } from './config';
+import { blockShapes, convPadding, countConfigParameters, flattenSize, layerNamesOf, resolveConfig, type CnnConfig, type PresetName } from './config';
 import type { HistoryRow } from '../tensor/loop';
 import { dropoutMask, foldNorm, normReluInference, normReluTraining, type NormState } from '../tensor/ops';
 
@@ -102,14 +102,7 @@ export class Model {
    * @returns Per block conv{i}, relu{i}, block{i} (and sum{i} where a residual add is), then flatten, dense{j}, output.
    */
   layerNames(): string[] {
-    const names: string[] = [];
-    this.config.convs.forEach((_, k) => {
-      const i = k + 1;
-      names.push(`conv${i}`, `relu${i}`, `block${i}`);
-      if (this.config.residual.includes(i)) names.push(`sum${i}`);
-    });
-    names.push('flatten', ...this.config.dense.map((_, j) => `dense${j + 1}`), 'output');
-    return names;
+    return layerNamesOf(this.config);
   }
 
   /**

@@ -9,7 +9,7 @@ import { buildModel, type Model } from '../../../src/kernels/camformer/model';
 import { inputGradientArrays } from '../../../src/kernels/camformer/deeplift';
 import { assignWeights, modelWeights } from '../../../src/kernels/camformer/onnx/bridge';
 import { onnxRuntime } from '../../../src/kernels/camformer/onnx/runtime';
-import { inputGradientsOnnx } from '../../../src/kernels/camformer/onnx/input-gradient';
+import { inputGradientsOnnx } from '../../../src/kernels/camformer/onnx/eval-graph';
 import { encode } from '../../../src/data/encode';
 import { createRandom } from '../../../src/stats/random';
 import { TINY } from '../../helpers/models';

@@ -175,18 +175,24 @@ function denseForward(
   return { dense, prediction: g.op('Gemm', [v[`${name}/kernel`]!, h, bias], { transA: 1 }) };
 }
 
-/** What the eval-mode input gradient (gradient-graph.ts) reads of one conv block. */
+/** What the eval-mode graphs (eval-graph.ts: layer taps, gradients to layers and input) read of one conv block. */
 export interface InferenceBlockValues {
   /** The conv kernel with batch norm's scale folded in [C, in·k]. */
   weight: string;
   /** Conv output positions (before pooling). */
   convLength: number;
+  /** The block input's patch matrix [in·k, Lc·n] (what the conv multiplies). */
+  patches: string;
+  /** Batch norm's scale γ / sqrt(running variance + ε) [C], folded into `weight`. */
+  normScale: string;
   /** The ReLU output before pooling [C, Lc, n] (its shape is where pooled gradients scatter to). */
   activation: string;
   /** Max-pool argmax indices (flat into [C, Lc, n]), when the block pools. */
   poolIndices?: string;
   /** The block output after pool, before any residual add [C, Lo, n]. */
   output: string;
+  /** The output after the residual add [C, Lo, n], for residual blocks. */
+  sum?: string;
 }
 
 /**
@@ -237,8 +243,9 @@ export function forwardInferenceValues(
       }
       out = g.op('Squeeze', [pooled, g.int64([0])]);
     }
-    blocks.push({ weight, convLength, activation, poolIndices, output: out });
-    if (c.residual.includes(i)) out = g.op('Add', [out, previous]);
+    const block: InferenceBlockValues = { weight, convLength, patches, normScale: scale, activation, poolIndices, output: out };
+    if (c.residual.includes(i)) out = block.sum = g.op('Add', [out, previous]);
+    blocks.push(block);
     previous = out;
     a = out;
     cin = C;

@@ -1,0 +1,237 @@
+/**
+ * Eval-mode graphs of a Camformer-family model on ONNX Runtime (running statistics folded into the kernels, no
+ * dropout): one compiled graph gives f(x), any layer's output (`activations`), the gradient of f wrt any
+ * layer's output (`gradients`, for Grad-CAM) and wrt the input (saliency, input × gradient and integrated
+ * gradients, interpret/differentiable.ts). Layer names and output layouts are the tfjs model's
+ * (`Model.layerNames`, `Model.activations`, `Model.layerGradients`): conv-type layers [n, positions, channels],
+ * `flatten` and `dense{j}` [n, features], `output` [n].
+ *
+ * The backward pass is the training graph's (cnn-backward.ts) without batch statistics: per block the ReLU
+ * mask (the block output is positive exactly where its pooled ReLU input was), max-pool's scatter-add into
+ * its argmax (ONNX Runtime's MaxPool keeps the first of equal maxima, as PyTorch's max_pool1d and the tfjs
+ * engine's `inputGradientArrays` route them), and the convolution's input gradient through the folded,
+ * flipped kernel; residual adds pass the gradient to both branches. Only what the request needs is built: a
+ * request for activations alone is a forward graph.
+ */
+import * as os from 'node:os';
+import { mapBatches, type Encoded } from '../../../data/encode';
+import { ModelError } from '../../../errors';
+import { blockShapes, layerNamesOf, validateConfig, type CnnConfig } from '../config';
+import type { Model } from '../model';
+import { modelWeights } from './bridge';
+import { convInputGradient, maxPoolGradient } from './cnn-backward';
+import { forwardInferenceValues, type DenseValues, type InferenceBlockValues } from './cnn-forward';
+import { OnnxGraph } from './graph';
+import { paramSpecs, stateSpecs, toGraphLayout } from './layout';
+import { createSession, requireOrt, type OrtSession, type OrtTensor } from './session';
+import { graphInputs } from './train-graph';
+
+/** What one eval-mode graph computes besides f(x). */
+export interface EvalRequest {
+  /** Layers whose outputs the graph returns, as `<layer>_activation`. */
+  activations?: readonly string[];
+  /** Layers for which it returns ∂f/∂(layer output), as `<layer>_gradient`. */
+  gradients?: readonly string[];
+  /** Whether it returns ∂f/∂x [n, length, channels] as `gradient`. */
+  inputGradient?: boolean;
+}
+
+/** A graph value in the graph's layout, and how to turn it into the tfjs layout. */
+interface Tap { value: string; kind: 'conv' | 'flat' | 'dense' | 'output'; dims: number[] }
+
+/** [C, L, n] / [F, n] / [1, n] graph values → [n, L, C] / [n, F] / [n] graph outputs. */
+function emit(g: OnnxGraph, tap: Tap, name: string): void {
+  const { value, kind, dims } = tap;
+  if (kind === 'conv') g.output(g.op('Transpose', [value], { perm: [2, 1, 0] }), name, ['n', ...dims]);
+  else if (kind === 'flat') {
+    // Graph rows are (channel, position); the tfjs flatten is position-major.
+    const [length, channels] = dims as [number, number];
+    const nlc = g.op('Transpose', [g.op('Reshape', [value, g.int64([channels, length, -1])])], { perm: [2, 1, 0] });
+    g.output(g.op('Reshape', [nlc, g.int64([-1, length * channels])]), name, ['n', length * channels]);
+  } else if (kind === 'dense') g.output(g.op('Transpose', [value], { perm: [1, 0] }), name, ['n', ...dims]);
+  else g.output(g.op('Reshape', [value, g.int64([-1])]), name, ['n']);
+}
+
+/** The forward value of a layer. */
+function activationTap(g: OnnxGraph, c: CnnConfig, v: Record<string, string>, f: { blocks: InferenceBlockValues[]; dense: DenseValues[]; prediction: string }, layer: string): Tap {
+  const shapes = blockShapes(c);
+  const block = /^(conv|relu|block|sum)(\d+)$/.exec(layer);
+  if (block) {
+    const k = Number(block[2]) - 1;
+    const b = f.blocks[k]!;
+    const C = c.convs[k]!.channels;
+    switch (block[1]) {
+      case 'conv': { // conv + bias before batch norm, as PyTorch's Conv1d (and the tfjs tap) gives it
+        const z = g.op('Reshape', [g.op('MatMul', [v[`conv${k + 1}/kernel`]!, b.patches]), g.int64([C, b.convLength, -1])]);
+        return { value: g.op('Add', [z, g.op('Reshape', [v[`conv${k + 1}/bias`]!, g.int64([C, 1, 1])])]), kind: 'conv', dims: [b.convLength, C] };
+      }
+      case 'relu': return { value: b.activation, kind: 'conv', dims: [b.convLength, C] };
+      case 'block': return { value: b.output, kind: 'conv', dims: shapes[k]! };
+      default: return { value: b.sum!, kind: 'conv', dims: shapes[k]! };
+    }
+  }
+  if (layer === 'flatten') return { value: f.dense[0]!.input, kind: 'flat', dims: shapes[c.convs.length - 1]! };
+  if (layer === 'output') return { value: f.prediction, kind: 'output', dims: [] };
+  const j = Number(layer.slice('dense'.length)) - 1;
+  return { value: f.dense[j]!.output!, kind: 'dense', dims: [c.dense[j]!] };
+}
+
+/**
+ * Compiles an eval-mode graph: inputs `x` [n, length, channels] and every parameter and running statistic
+ * (graph layout, as the training graph); outputs `y` [n] and what `request` asks for (see {@link EvalRequest}).
+ * Sequences are independent in eval mode, so each gradient is that of the sequence's own output.
+ *
+ * @example
+ * const model = compileEvalGraph(presetConfig('camformer-mini'), { activations: ['block3'], gradients: ['block3'] });
+ */
+export function compileEvalGraph(config: CnnConfig, request: EvalRequest, options: { precision?: 'float' | 'double' } = {}): Uint8Array {
+  const c = validateConfig(config);
+  const names = layerNamesOf(c);
+  const activations = request.activations ?? [];
+  const gradients = new Set(request.gradients ?? []);
+  for (const layer of [...activations, ...gradients]) {
+    if (!names.includes(layer)) throw new ModelError(`no layer '${layer}'; layers are ${names.join(', ')}`, { option: 'layer' });
+  }
+  const g = new OnnxGraph(`${c.name}_eval`, options.precision ?? 'float');
+  const inputs = graphInputs(g, c, paramSpecs(c), stateSpecs(c));
+  const v = inputs.values;
+  const backward = gradients.size > 0 || request.inputGradient === true;
+  const f = forwardInferenceValues(g, c, inputs, { poolIndices: backward });
+  g.output(g.op('Reshape', [f.prediction, g.int64([-1])]), 'y', ['n']);
+  for (const layer of activations) emit(g, activationTap(g, c, v, f, layer), `${layer}_activation`);
+  if (!backward) return g.toModel();
+
+  const shapes = blockShapes(c);
+  const gradient = (layer: string, value: string) => {
+    if (gradients.has(layer)) emit(g, { ...activationTap(g, c, v, f, layer), value }, `${layer}_gradient`);
+  };
+  let d = g.op('ConstantOfShape', [g.op('Shape', [f.prediction])], { value: { tensor: { type: g.float, dims: [1], values: [1] } } });
+  gradient('output', d);
+  for (let j = f.dense.length - 1; j >= 0; j--) {
+    const layer = f.dense[j]!;
+    if (layer.output) gradient(`dense${j + 1}`, d);
+    const pre = layer.output ? g.op('Where', [g.op('Greater', [layer.output, g.scalar(0)]), d, g.scalar(0)]) : d;
+    d = g.op('Gemm', [v[`dense${j + 1}/kernel`]!, pre]);
+  }
+  gradient('flatten', d);
+  // The backward pass goes down only as far as the lowest block asked about (or to the input).
+  const blocksAsked = [...gradients].map((l) => /^(?:conv|relu|block|sum)(\d+)$/.exec(l)).filter((m) => m !== null).map((m) => Number(m[1]) - 1);
+  const lowest = request.inputGradient ? -1 : Math.min(c.convs.length, ...blocksAsked);
+  const [lastLength, lastChannels] = shapes[c.convs.length - 1]!;
+  let dOut = g.op('Reshape', [d, g.int64([lastChannels, lastLength, -1])]);
+  for (let k = c.convs.length - 1; k >= Math.max(lowest, 0); k--) {
+    const layer = c.convs[k]!;
+    const b = f.blocks[k]!;
+    const i = k + 1;
+    gradient(`sum${i}`, dOut);
+    gradient(`block${i}`, dOut);
+    if (b.poolIndices && gradients.has(`relu${i}`)) gradient(`relu${i}`, maxPoolGradient(g, dOut, b.poolIndices, b.activation, layer.channels, b.convLength));
+    let grad = g.op('Where', [g.op('Greater', [b.output, g.scalar(0)]), dOut, g.scalar(0)]);
+    if (b.poolIndices) grad = maxPoolGradient(g, grad, b.poolIndices, b.activation, layer.channels, b.convLength);
+    else gradient(`relu${i}`, dOut);
+    if (gradients.has(`conv${i}`)) gradient(`conv${i}`, g.op('Mul', [grad, g.op('Reshape', [b.normScale, g.int64([layer.channels, 1, 1])])]));
+    if (k === lowest) break;
+    const cin = k === 0 ? c.inputChannels : c.convs[k - 1]!.channels;
+    const inLength = k === 0 ? c.inputLength : shapes[k - 1]![0];
+    let dIn = convInputGradient(g, layer, cin, inLength, grad, b.weight);
+    if (c.residual.includes(i)) dIn = g.op('Add', [dIn, dOut]);
+    dOut = dIn;
+  }
+  if (request.inputGradient) g.output(g.op('Transpose', [dOut], { perm: [2, 1, 0] }), 'gradient', ['n', c.inputLength, c.inputChannels]);
+  return g.toModel();
+}
+
+/**
+ * The input-gradient graph: outputs `y` [n] and `gradient` [n, length, channels].
+ *
+ * @example
+ * const session = await ort.InferenceSession.create(compileInputGradient(presetConfig('camformer-mini')));
+ */
+export function compileInputGradient(config: CnnConfig, options: { precision?: 'float' | 'double' } = {}): Uint8Array {
+  return compileEvalGraph(config, { inputGradient: true }, options);
+}
+
+interface Prepared { version: number; sessions: Map<string, Promise<OrtSession>>; weights: Record<string, OrtTensor> }
+const prepared = new WeakMap<Model, Prepared>();
+
+/**
+ * The session for `request` and the weight feeds of a model; both are rebuilt when its weights change
+ * (`model.version`), and one session per distinct request is kept meanwhile (ISM-like repeated calls pay the
+ * compile once).
+ */
+function sessionFor(model: Model, request: EvalRequest): { session: Promise<OrtSession>; weights: Record<string, OrtTensor> } {
+  let cached = prepared.get(model);
+  if (cached?.version !== model.version) {
+    for (const s of cached?.sessions.values() ?? []) void s.then((session) => session.release());
+    const ort = requireOrt();
+    const c = model.config;
+    const values = modelWeights(model);
+    const weights: Record<string, OrtTensor> = {};
+    for (const p of paramSpecs(c)) weights[p.name] = new ort.Tensor('float32', toGraphLayout(c, p, values.get(p.name)!), p.graphShape);
+    for (const s of stateSpecs(c)) weights[s.name] = new ort.Tensor('float32', values.get(s.name)!, s.shape);
+    cached = { version: model.version, sessions: new Map(), weights };
+    prepared.set(model, cached);
+  }
+  const key = JSON.stringify([request.activations ?? [], request.gradients ?? [], request.inputGradient ?? false]);
+  let session = cached.sessions.get(key);
+  if (!session) {
+    session = createSession(compileEvalGraph(model.config, request), { threads: os.availableParallelism() });
+    cached.sessions.set(key, session);
+  }
+  return { session, weights: cached.weights };
+}
+
+/** What {@link evalOnnx} returns: f(x) and each requested output, row-major in the tfjs layout. */
+export interface EvalResult {
+  output: Float32Array;
+  /** By layer: [n, ...dims of the layer], flattened. */
+  activations: Record<string, Float32Array>;
+  gradients: Record<string, Float32Array>;
+  /** ∂f/∂x [n, length, channels], when requested. */
+  inputGradient?: Float32Array;
+}
+
+/**
+ * Runs the eval-mode graph of `request` over `x`, `batchSize` sequences per run (default 256).
+ *
+ * @example
+ * const { activations, gradients } = await evalOnnx(model, x, { activations: ['block2'], gradients: ['block2'] });
+ */
+export async function evalOnnx(model: Model, x: Encoded, request: EvalRequest, batchSize = 256): Promise<EvalResult> {
+  model.checkInput(x.shape);
+  const ort = requireOrt();
+  const { session, weights } = sessionFor(model, request);
+  const s = await session;
+  const n = x.shape[0]!;
+  const activations: Record<string, Float32Array> = {};
+  const gradients: Record<string, Float32Array> = {};
+  const input: Record<string, Float32Array> = {};
+  const collect = (into: Record<string, Float32Array>, name: string, values: Float32Array, first: number, count: number) => {
+    const row = values.length / count;
+    into[name] ??= new Float32Array(n * row);
+    into[name].set(values, first * row);
+  };
+  let first = 0;
+  const output = await mapBatches(x, batchSize, async (batch) => {
+    const count = batch.shape[0]!;
+    const result = await s.run({ ...weights, x: new ort.Tensor('float32', batch.data, batch.shape) });
+    for (const layer of request.activations ?? []) collect(activations, layer, result[`${layer}_activation`]!.data as Float32Array, first, count);
+    for (const layer of request.gradients ?? []) collect(gradients, layer, result[`${layer}_gradient`]!.data as Float32Array, first, count);
+    if (request.inputGradient) collect(input, 'gradient', result.gradient!.data as Float32Array, first, count);
+    first += count;
+    return result.y!.data as Float32Array;
+  });
+  return { output, activations, gradients, inputGradient: input.gradient };
+}
+
+/**
+ * f(x) [n] and ∂f/∂x [n, length, channels] of one model on ONNX Runtime, `batchSize` sequences per run
+ * (default 256). Equal to the tfjs engine's `inputGradientArrays` to float rounding.
+ *
+ * @example
+ * const { output, gradient } = await inputGradientsOnnx(model, encode(sequences, model.encoding));
+ */
+export async function inputGradientsOnnx(model: Model, x: Encoded, batchSize = 256): Promise<{ output: Float32Array; gradient: Float32Array }> {
+  const { output, inputGradient } = await evalOnnx(model, x, { inputGradient: true }, batchSize);
+  return { output, gradient: inputGradient ?? new Float32Array(0) };
+}
