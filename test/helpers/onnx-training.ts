@@ -1,9 +1,11 @@
 // Shared pieces of the ONNX training-step tests: a grid-search-like config, tfjs's dropout masks in both
-// layouts, and a relative error.
+// layouts, a relative error, and a model whose running statistics and biases are not the initial ones.
 import * as tf from '@tensorflow/tfjs';
 import { dropoutMask } from '../../src/kernels/tensor/ops';
 import { createRandom } from '../../src/stats/random';
 import type { CnnConfig } from '../../src/kernels/camformer/config';
+import type { Model } from '../../src/kernels/camformer/model';
+import { assignWeights, modelWeights } from '../../src/kernels/camformer/onnx/bridge';
 import { maskSpecs } from '../../src/kernels/camformer/onnx/train-graph';
 
 /** Grid-search corners: 'same' with an even kernel, pooling in block 1 with overlapping windows (stride 1),
@@ -54,4 +56,16 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
 export function arrays(tensors: Record<string, tf.Tensor> | Map<string, tf.Tensor>): Map<string, Float32Array> {
   const entries = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
   return new Map(entries.map(([k, t]) => [k, Float32Array.from(t.dataSync() as Float32Array)]));
+}
+
+/** Running statistics and biases moved off their initial values, so that folding them matters. */
+export function perturbed(model: Model, seed: number): Model {
+  const rng = createRandom(seed);
+  const w = modelWeights(model);
+  for (const [name, v] of w) {
+    if (name.endsWith('movingVariance')) v.forEach((_, i) => { v[i] = 0.5 + rng.float(); });
+    else if (name.endsWith('movingMean') || name.endsWith('/bias') || name.endsWith('/beta')) v.forEach((_, i) => { v[i] = 0.2 * rng.normal(); });
+  }
+  assignWeights(model, w);
+  return model;
 }

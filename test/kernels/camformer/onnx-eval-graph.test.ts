@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/kernels/tensor/tf';
 import { initBackend } from '../../../src/kernels/tensor/backend';
 import { buildModel, type Model } from '../../../src/kernels/camformer/model';
-import { assignWeights, modelWeights } from '../../../src/kernels/camformer/onnx/bridge';
+import { modelWeights } from '../../../src/kernels/camformer/onnx/bridge';
 import { onnxRuntime } from '../../../src/kernels/camformer/onnx/runtime';
 import { compileEvalGraph, evalOnnx } from '../../../src/kernels/camformer/onnx/eval-graph';
 import { encode } from '../../../src/data/encode';
@@ -14,7 +14,7 @@ import { ModelError } from '../../../src/errors';
 import { gradCam, GRADCAM_VARIANTS } from '../../../src/interpret/gradcam';
 import { layerActivations } from '../../../src/interpret/activations';
 import { TINY } from '../../helpers/models';
-import { GRID, relativeError } from '../../helpers/onnx-training';
+import { GRID, perturbed, relativeError } from '../../helpers/onnx-training';
 
 const haveOrt = onnxRuntime() !== undefined;
 beforeAll(async () => { await initBackend({ backend: 'wasm' }); });
@@ -50,17 +50,6 @@ function normScale(model: Model, i: number): Float32Array {
   const w = modelWeights(model);
   const variance = w.get(`bn${i}/movingVariance`)!;
   return w.get(`bn${i}/gamma`)!.map((g, c) => g / Math.sqrt(variance[c]! + model.config.batchNormEpsilon));
-}
-
-function perturbed(model: Model, seed: number): Model {
-  const rng = createRandom(seed);
-  const w = modelWeights(model);
-  for (const [name, v] of w) {
-    if (name.endsWith('movingVariance')) v.forEach((_, i) => { v[i] = 0.5 + rng.float(); });
-    else if (name.endsWith('movingMean') || name.endsWith('/bias') || name.endsWith('/beta')) v.forEach((_, i) => { v[i] = 0.2 * rng.normal(); });
-  }
-  assignWeights(model, w);
-  return model;
 }
 
 describe.runIf(haveOrt)('layer outputs and gradients on ONNX Runtime', () => {

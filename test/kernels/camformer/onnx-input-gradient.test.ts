@@ -7,13 +7,12 @@ import { tf } from '../../../src/kernels/tensor/tf';
 import { initBackend } from '../../../src/kernels/tensor/backend';
 import { buildModel, type Model } from '../../../src/kernels/camformer/model';
 import { inputGradientArrays } from '../../../src/kernels/camformer/deeplift';
-import { assignWeights, modelWeights } from '../../../src/kernels/camformer/onnx/bridge';
 import { onnxRuntime } from '../../../src/kernels/camformer/onnx/runtime';
 import { inputGradientsOnnx } from '../../../src/kernels/camformer/onnx/eval-graph';
 import { encode } from '../../../src/data/encode';
 import { createRandom } from '../../../src/stats/random';
 import { TINY } from '../../helpers/models';
-import { GRID, relativeError } from '../../helpers/onnx-training';
+import { GRID, perturbed, relativeError } from '../../helpers/onnx-training';
 
 const haveOrt = onnxRuntime() !== undefined;
 beforeAll(async () => { await initBackend({ backend: 'wasm' }); });
@@ -26,18 +25,6 @@ function sequences(n: number, length: number, seed: number): string[] {
     if (i % 4 === 0) s.fill('A', 3, Math.min(length, 15));
     return s.join('');
   });
-}
-
-/** Running statistics and biases moved off their initial values, so that folding them matters. */
-function perturbed(model: Model, seed: number): Model {
-  const rng = createRandom(seed);
-  const w = modelWeights(model);
-  for (const [name, v] of w) {
-    if (name.endsWith('movingVariance')) v.forEach((_, i) => { v[i] = 0.5 + rng.float(); });
-    else if (name.endsWith('movingMean') || name.endsWith('/bias') || name.endsWith('/beta')) v.forEach((_, i) => { v[i] = 0.2 * rng.normal(); });
-  }
-  assignWeights(model, w);
-  return model;
 }
 
 function tfjsGradients(model: Model, seqs: string[]) {
