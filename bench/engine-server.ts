@@ -4,7 +4,7 @@
  *
  *   node --require tsx/cjs bench/engine-server.ts --engine onnx|loop|tfjs --model camformer-mini --mode train|predict|ism
  *     [--batch 256] [--threads 2]
- * ONNX Runtime variants for A/B runs: [--keep-patches auto|1|0] [--memory-pattern 1|0] [--arena 1|0].
+ * ONNX Runtime variants for A/B runs: [--keep-patches auto|1|0] [--memory-pattern 1|0] [--arena 1|0] [--spin 1|0].
  * [--ism-sequences 4] sequences per ISM step.
  * Prints {"ready": true, ...} once, then answers each "run" line on stdin with one JSON line: ms (one
  * training step on one batch, eval-mode prediction of one batch, or ISM of one sequence: its 240 variants of
@@ -40,12 +40,13 @@ const batch = Number(arg('batch', '256'));
 const threads = Number(arg('threads', '2'));
 /** ISM: sequences per step (their 240 variants each). */
 const ismSequences = Number(arg('ism-sequences', '4'));
-// ONNX Runtime variants for A/B runs: --keep-patches auto|1|0, --memory-pattern 1|0, --arena 1|0.
+// ONNX Runtime variants for A/B runs: --keep-patches auto|1|0, --memory-pattern 1|0, --arena 1|0, --spin 1|0.
 const keepArg = arg('keep-patches', 'auto');
 const variant = {
   keepPatches: keepArg === 'auto' ? ('auto' as const) : keepArg === '1',
   ...(args.includes('--memory-pattern') ? { memoryPattern: arg('memory-pattern', '0') === '1' } : {}),
   ...(args.includes('--arena') ? { memoryArena: arg('arena', '1') === '1' } : {}),
+  ...(args.includes('--spin') ? { spin: arg('spin', '0') === '1' } : {}),
 };
 
 function memory(): { rss_mb: number; peak_mb: number } {
@@ -69,7 +70,7 @@ async function main() {
     const rows = codeRows(codes, 110, { encoding: model.encoding, expression: targets });
     const all = Int32Array.from({ length: n }, (_, i) => i);
     const trainingRun = await OnnxCamformerRun.create(model, { rows, index: all, y: targets }, { rows, index: all.subarray(0, 0), y: targets }, {
-      loss: 'l1', optimizer: 'adamw', weightDecay: 1e-3, session: { threads, keepPatches: variant.keepPatches },
+      loss: 'l1', optimizer: 'adamw', weightDecay: 1e-3, session: { threads, keepPatches: variant.keepPatches, ...(variant.spin !== undefined ? { spin: variant.spin } : {}) },
     });
     run = async (i) => {
       const order = createRandom(i).shuffle(all.slice());
