@@ -12,7 +12,7 @@ import { onnxRuntime } from '../../../src/kernels/camformer/onnx/runtime';
 import { OnnxTrainer } from '../../../src/kernels/camformer/onnx/trainer';
 import { assignWeights, modelWeights, trainerFromModel } from '../../../src/kernels/camformer/onnx/bridge';
 import { initialWeights } from '../../../src/kernels/camformer/onnx/initial-weights';
-import { MaskSource, fillKeepMask } from '../../../src/kernels/camformer/onnx/masks';
+import { MaskSource, fillKeepMask, toGraphMaskOrder } from '../../../src/kernels/camformer/onnx/masks';
 import { compileInference, compileTraining, maskSpecs } from '../../../src/kernels/camformer/onnx/train-graph';
 import { createSession } from '../../../src/kernels/camformer/onnx/session';
 import { ModelError, OptionError } from '../../../src/errors';
@@ -124,11 +124,21 @@ describe.runIf(haveOrt)('OnnxTrainer', () => {
   it('drops exactly the units the tfjs engine drops for a step seed (conv and dense layers, any batch size)', () => {
     const c = resolveConfig(GRID);
     const source = new MaskSource(maskSpecs(c));
-    for (const [seed, n] of [[77, 5], [123456, 16], [9, 3]] as const) {
+    for (const [seed, n] of [[77, 5], [123456, 16], [9, 3], [4, 70]] as const) {
       const ours = source.draw(seed, n);
       const theirs = tfjsMasks(c, seed, n).graph;
       expect(Object.keys(ours)).toEqual(Object.keys(theirs));
-      for (const name of Object.keys(theirs)) expect(Array.from(ours[name]!), `${name} seed ${seed} n ${n}`).toEqual(Array.from(theirs[name]!));
+      for (const spec of maskSpecs(c)) {
+        // graph layout [C, Lo, n] / [size, n]: element (c, l, s) is tfjs's (s, l, c)
+        const tfjsOrder = theirs[spec.name]!;
+        const [channels, length] = spec.shape.length === 2 ? spec.shape : [spec.shape[0]!, 1];
+        const expected = Array.from({ length: tfjsOrder.length }, (_, g) => {
+          const s = g % n, l = Math.floor(g / n) % length!, ch = Math.floor(g / n / length!);
+          return tfjsOrder[(s * length! + l) * channels! + ch]!;
+        });
+        expect(Array.from(ours[spec.name]!), `${spec.name} seed ${seed} n ${n}`).toEqual(expected);
+        expect(Array.from(toGraphMaskOrder(tfjsOrder, new Uint8Array(tfjsOrder.length), spec, n))).toEqual(expected);
+      }
     }
   });
 

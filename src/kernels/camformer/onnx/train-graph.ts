@@ -7,8 +7,8 @@
  *
  * Training graph inputs: `x` [n, length, channels] (cislab's encoding layout), `y` [n], `lr` [], for AdamW
  * `c1`, `c2` [] (1 − β^t), every parameter and running statistic by its cislab name (graph layout, see
- * layout.ts), the moments `${param}/m` (`/v`), and a bool keep mask per dropout layer in the tfjs engine's
- * order (`mask{i}` [n, Lo, C], `dmask{j}` [n, size]; transposed inside the graph). The masks are inputs because ONNX Runtime deletes `Dropout` nodes in inference
+ * layout.ts), the moments `${param}/m` (`/v`), and a bool keep mask per dropout layer in the graph's
+ * layout (`mask{i}` [C, Lo, n], `dmask{j}` [size, n]; `graphMaskDims`; masks.ts draws them so). The masks are inputs because ONNX Runtime deletes `Dropout` nodes in inference
  * sessions (even in training mode) unless their mask is consumed; the trainer draws them from the step's
  * seed. Outputs: `loss` [], `${name}.next` for every trained parameter, moment and running statistic, and
  * with `gradients: true` also `${param}.grad`. The batch size n is symbolic: any n ≥ 2 runs (batch norm
@@ -63,7 +63,7 @@ export interface CompileOptions extends TrainingRecipe {
 /** A dropout layer's keep-mask input. */
 export interface MaskSpec {
   name: string;
-  /** The graph's shape without the batch: [C, Lo] for conv blocks, [size] for dense layers (the input itself is `maskDims`). */
+  /** The graph's shape without the batch: [C, Lo] for conv blocks, [size] for dense layers (the input is `graphMaskDims`). */
   shape: number[];
   rate: number;
   /** Conv block (1-based) or dense layer (1-based). */
@@ -97,9 +97,14 @@ export function maskSpecs(c: CnnConfig): MaskSpec[] {
   return out;
 }
 
-/** A mask input's dimensions: the tfjs engine's order, batch first ([n, Lo, C] for a conv block, [n, size] for a dense layer). */
+/** A mask's dimensions in the tfjs engine's order, batch first ([n, Lo, C] for a conv block, [n, size] for a dense layer). */
 export function maskDims(m: MaskSpec, n: number | 'n' = 'n'): (number | 'n')[] {
   return [n, ...[...m.shape].reverse()];
+}
+
+/** A mask input's dimensions in the graph, batch last ([C, Lo, n] for a conv block, [size, n] for a dense layer). */
+export function graphMaskDims(m: MaskSpec, n: number | 'n' = 'n'): (number | 'n')[] {
+  return [...m.shape, n];
 }
 
 /** Bytes of each conv's float32 patch matrix [in · k, positions · batch]. */
@@ -151,14 +156,11 @@ export function compileTraining(config: CnnConfig, options: CompileOptions = {})
     moments[p.name] = Object.fromEntries(momentSuffixes(optimizer.name).map((s) => [s, g.input(`${p.name}/${s}`, p.graphShape)]));
   }
   const masks = options.dropout === false ? [] : maskSpecs(c);
-  // Masks come in the tfjs engine's element order ([n, Lo, C], [n, size]), so that the trainer draws exactly
-  // the tfjs masks in one sequential pass; ONNX Runtime's Transpose puts them in the graph's [C, Lo, n] order
-  // (a JavaScript transpose of camformer-mini's 30 M mask values per step cost more than drawing them).
+  // Masks come in the graph's layout: the trainer transposes them in JavaScript (masks.ts), because ONNX
+  // Runtime's Transpose of these bool tensors took a fifth of camformer-mini's training step.
   const maskInput = (kind: 'conv' | 'dense', index: number) => {
     const m = masks.find((s) => s.layer.kind === kind && s.layer.index === index);
-    if (!m) return undefined;
-    const drawn = g.input(m.name, maskDims(m) as Dim[], 'bool');
-    return g.op('Transpose', [drawn], { perm: m.shape.length === 2 ? [2, 1, 0] : [1, 0] });
+    return m ? g.input(m.name, graphMaskDims(m) as Dim[], 'bool') : undefined;
   };
   const f = forwardTraining(g, c, inputs, c.convs.map((_, k) => maskInput('conv', k + 1)), c.dense.map((_, j) => maskInput('dense', j + 1)), { keepPatches });
 

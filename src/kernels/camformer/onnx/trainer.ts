@@ -20,7 +20,7 @@ import { toGraphLayout, toTfjsLayout, type ParamSpec } from './layout';
 import { MaskSource } from './masks';
 import { momentSuffixes } from './optimizer-graph';
 import { createSession, requireOrt, type OrtApi, type OrtData, type OrtSession, type OrtTensor, type SessionOptions } from './session';
-import { compileInference, compileTraining, maskDims, patchBytes, type CompileOptions, type CompiledTraining } from './train-graph';
+import { compileInference, compileTraining, patchBytes, type CompileOptions, type CompiledTraining } from './train-graph';
 
 export interface OnnxTrainerOptions extends CompileOptions, SessionOptions {
   /** Seed of fresh He-normal weights when no `weights` are given (default 0; as buildModel). */
@@ -221,14 +221,8 @@ export class OnnxTrainer {
       feeds.c1 = this.scalar(1 - this.compiled.optimizer.beta1 ** t);
       feeds.c2 = this.scalar(1 - this.compiled.optimizer.beta2 ** t);
     }
-    const masks = options.masks ?? this.masks.draw(seed, n);
-    for (const spec of this.compiled.masks) {
-      const m = masks[spec.name];
-      const size = spec.shape.reduce((a, b) => a * b, 1) * n;
-      const dims = maskDims(spec, n) as number[];
-      if (!m || m.length !== size) throw new OptionError(`mask ${spec.name}: expected ${size} values ([${dims.join(', ')}])`, { option: 'masks' });
-      feeds[spec.name] = new this.ort.Tensor('bool', m, dims);
-    }
+    const masks = options.masks ? this.masks.fromTfjsOrder(options.masks, n) : this.masks.draw(seed, n);
+    for (const spec of this.compiled.masks) feeds[spec.name] = new this.ort.Tensor('bool', masks[spec.name]!, this.masks.dims(spec, n));
     const fetches: Record<string, OrtTensor | null> = { loss: null };
     for (const name of this.updated) fetches[`${name}.next`] = probe ? null : this.spare.get(name)!;
     if (probe) for (const p of this.compiled.params) if (p.trained) fetches[`${p.name}.grad`] = null;
