@@ -19,7 +19,7 @@ import { tf } from '../kernels/tensor/tf';
 import { OptionError } from '../errors';
 import { encodedBatches, type Encoded } from '../data/encode';
 import type { Model } from '../kernels/camformer/model';
-import { blockShapes, convPadding } from '../kernels/camformer/config';
+import { convLayer } from '../kernels/camformer/config';
 import { inferenceEngine, type InferenceEngine } from '../kernels/camformer/predict';
 import { evalOnnx } from '../kernels/camformer/onnx/eval-graph';
 
@@ -67,7 +67,7 @@ export async function gradCam(model: Model, encoded: Encoded, options: GradCamOp
   const layers = options.layers ?? model.config.convs.map((_, k) => `${variant === 'camformer' ? 'conv' : 'block'}${k + 1}`);
   for (const layer of layers) {
     if (!model.layerNames().includes(layer)) throw new OptionError(`no layer '${layer}'; layers are ${model.layerNames().join(', ')}`, { option: 'layers' });
-    if (!CONV_LAYER.test(layer)) throw new OptionError(`layer '${layer}' is not a convolutional layer; Grad-CAM maps conv{i}, relu{i}, block{i} or sum{i}`, { option: 'layers' });
+    if (!convLayer(layer)) throw new OptionError(`layer '${layer}' is not a convolutional layer; Grad-CAM maps conv{i}, relu{i}, block{i} or sum{i}`, { option: 'layers' });
   }
   const [n, length] = encoded.shape;
   const ids = options.ids ?? Array.from({ length: n }, (_, i) => `seq_${i + 1}`);
@@ -81,10 +81,10 @@ export async function gradCam(model: Model, encoded: Encoded, options: GradCamOp
     const inputSaliency = values.inputGradient && inputSaliencyMap(values.inputGradient, batch.data, count, length, model.inputChannels, variant as 'camformer' | 'gradient-input');
     for (const layer of layers) {
       const activation = values.activations[layer]!;
-      const positions = layerPositions(model, layer);
+      const channels = model.config.convs[convLayer(layer)!.block]!.channels;
       const maps = inputSaliency
-        ? meanActivationTimes(activation, positions, inputSaliency, count, length)
-        : standardMap(activation, values.gradients[layer]!, positions, count);
+        ? meanActivationTimes(activation, channels, inputSaliency, count, length)
+        : standardMap(activation, values.gradients[layer]!, channels, count);
       const mapPositions = maps.length / count;
       for (let s = 0; s < count; s++) {
         const row = resample(maps.subarray(s * mapPositions, (s + 1) * mapPositions), length);
@@ -114,20 +114,6 @@ export function averageGradCam(maps: ColumnTable): ColumnTable {
     .groupby('layer', 'position')
     .rollup({ mean: aq.op.mean('value'), sd: aq.op.stdev('value') })
     .orderby('layer', 'position');
-}
-
-const CONV_LAYER = /^(conv|relu|block|sum)(\d+)$/;
-
-/** Positions of a conv-type layer's output (before the pool for conv{i} and relu{i}). */
-function layerPositions(model: Model, layer: string): number {
-  const [, kind, index] = CONV_LAYER.exec(layer)!;
-  const k = Number(index) - 1;
-  const shapes = blockShapes(model.config);
-  if (kind === 'block' || kind === 'sum') return shapes[k]![0];
-  const inLength = k === 0 ? model.inputLength : shapes[k - 1]![0];
-  const conv = model.config.convs[k]!;
-  const [left, right] = convPadding(conv);
-  return inLength + left + right - conv.kernel + 1;
 }
 
 /** One batch's layer outputs [n, positions, channels], their gradients (standard) or the input gradient (the others). */
@@ -169,8 +155,8 @@ function tfjsValues(model: Model, batch: Encoded, layers: readonly string[], var
 }
 
 /** ReLU(Σ_c α_c A_c) per position, α_c the mean over positions of ∂y/∂A_c; [n, positions]. */
-function standardMap(activation: Float32Array, gradient: Float32Array, positions: number, n: number): Float32Array {
-  const channels = activation.length / n / positions;
+function standardMap(activation: Float32Array, gradient: Float32Array, channels: number, n: number): Float32Array {
+  const positions = activation.length / n / channels;
   const out = new Float32Array(n * positions);
   const weights = new Float64Array(channels);
   for (let s = 0; s < n; s++) {
@@ -187,8 +173,8 @@ function standardMap(activation: Float32Array, gradient: Float32Array, positions
 }
 
 /** Channel-mean of the layer's output (upsampled to input positions) times a per-position input saliency; [n, length]. */
-function meanActivationTimes(activation: Float32Array, positions: number, saliency: Float32Array, n: number, length: number): Float32Array {
-  const channels = activation.length / n / positions;
+function meanActivationTimes(activation: Float32Array, channels: number, saliency: Float32Array, n: number, length: number): Float32Array {
+  const positions = activation.length / n / channels;
   const mean = new Float32Array(positions);
   const out = new Float32Array(n * length);
   for (let s = 0; s < n; s++) {

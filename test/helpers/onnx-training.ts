@@ -6,6 +6,7 @@ import { createRandom } from '../../src/stats/random';
 import type { CnnConfig } from '../../src/kernels/camformer/config';
 import type { Model } from '../../src/kernels/camformer/model';
 import { assignWeights, modelWeights } from '../../src/kernels/camformer/onnx/bridge';
+import { TINY } from './models';
 import { maskSpecs } from '../../src/kernels/camformer/onnx/train-graph';
 
 /** Grid-search corners: 'same' with an even kernel, pooling in block 1 with overlapping windows (stride 1),
@@ -20,6 +21,13 @@ export const GRID: Partial<CnnConfig> = {
   ],
   residual: [3], dense: [10, 6], denseDropouts: [0.25, 0],
 };
+
+/** The configs (name, config, input length) the eval-mode graphs are checked on: pool + residual, grid corners, a preset. */
+export const EVAL_CHECK_CONFIGS = [
+  ['tiny (pool, residual)', TINY, 30],
+  ['grid-search corners', GRID, 24],
+  ['camformer-mini', 'camformer-mini', 110],
+] as const;
 
 /**
  * The keep masks model.ts draws for `seed` (tfjs layout [n, L, C] / [n, size]): keyed conv{i} / dense{j}

@@ -270,3 +270,17 @@ export function layerNamesOf(c: CnnConfig): string[] {
   });
   return [...names, 'flatten', ...c.dense.map((_, j) => `dense${j + 1}`), 'output'];
 }
+
+/** The kinds of conv-type layer names, per block: see {@link layerNamesOf}. */
+export type ConvLayerKind = 'conv' | 'relu' | 'block' | 'sum';
+
+/**
+ * The kind and block (0-based) of a conv-type layer name (`conv{i}`, `relu{i}`, `block{i}`, `sum{i}`); undefined
+ * for any other name. It does not check that the config has that block.
+ * @example
+ * convLayer('relu3'); // { kind: 'relu', block: 2 }
+ */
+export function convLayer(layer: string): { kind: ConvLayerKind; block: number } | undefined {
+  const m = /^(conv|relu|block|sum)(\d+)$/.exec(layer);
+  return m ? { kind: m[1] as ConvLayerKind, block: Number(m[2]) - 1 } : undefined;
+}

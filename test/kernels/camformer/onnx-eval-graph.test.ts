@@ -14,7 +14,7 @@ import { ModelError } from '../../../src/errors';
 import { gradCam, GRADCAM_VARIANTS } from '../../../src/interpret/gradcam';
 import { layerActivations } from '../../../src/interpret/activations';
 import { TINY } from '../../helpers/models';
-import { GRID, perturbed, relativeError } from '../../helpers/onnx-training';
+import { EVAL_CHECK_CONFIGS, GRID, perturbed, relativeError } from '../../helpers/onnx-training';
 
 const haveOrt = onnxRuntime() !== undefined;
 beforeAll(async () => { await initBackend({ backend: 'wasm' }); });
@@ -53,11 +53,7 @@ function normScale(model: Model, i: number): Float32Array {
 }
 
 describe.runIf(haveOrt)('layer outputs and gradients on ONNX Runtime', () => {
-  it.each([
-    ['tiny (pool, residual)', TINY, 30],
-    ['grid-search corners', GRID, 24],
-    ['camformer-mini', 'camformer-mini', 110],
-  ] as const)('equal the tfjs model\'s for every layer: %s', async (_name, config, length) => {
+  it.each(EVAL_CHECK_CONFIGS)('equal the tfjs model\'s for every layer: %s', async (_name, config, length) => {
     const model = perturbed(buildModel(config as never, { seed: 3 }), 4);
     const encoded = encode(sequences(7, length, 5), model.encoding);
     const layers = model.layerNames();

@@ -12,7 +12,7 @@ import { inputGradientsOnnx } from '../../../src/kernels/camformer/onnx/eval-gra
 import { encode } from '../../../src/data/encode';
 import { createRandom } from '../../../src/stats/random';
 import { TINY } from '../../helpers/models';
-import { GRID, perturbed, relativeError } from '../../helpers/onnx-training';
+import { EVAL_CHECK_CONFIGS, perturbed, relativeError } from '../../helpers/onnx-training';
 
 const haveOrt = onnxRuntime() !== undefined;
 beforeAll(async () => { await initBackend({ backend: 'wasm' }); });
@@ -37,11 +37,7 @@ function tfjsGradients(model: Model, seqs: string[]) {
 }
 
 describe.runIf(haveOrt)('input gradients on ONNX Runtime', () => {
-  it.each([
-    ['tiny (pool, residual)', TINY, 30],
-    ['grid-search corners', GRID, 24],
-    ['camformer-mini', 'camformer-mini', 110],
-  ] as const)('equal the tfjs gradients: %s', async (_name, config, length) => {
+  it.each(EVAL_CHECK_CONFIGS)('equal the tfjs gradients: %s', async (_name, config, length) => {
     const model = perturbed(buildModel(config as never, { seed: 3 }), 4);
     const seqs = sequences(13, length, 5);
     const theirs = tfjsGradients(model, seqs);

@@ -13,10 +13,9 @@
  * flipped kernel; residual adds pass the gradient to both branches. Only what the request needs is built: a
  * request for activations alone is a forward graph.
  */
-import * as os from 'node:os';
 import { mapBatches, type Encoded } from '../../../data/encode';
 import { ModelError } from '../../../errors';
-import { blockShapes, layerNamesOf, validateConfig, type CnnConfig } from '../config';
+import { blockShapes, convLayer, layerNamesOf, validateConfig, type CnnConfig } from '../config';
 import type { Model } from '../model';
 import { modelWeights } from './bridge';
 import { convInputGradient, maxPoolGradient } from './cnn-backward';
@@ -52,28 +51,42 @@ function emit(g: OnnxGraph, tap: Tap, name: string): void {
   else g.output(g.op('Reshape', [value, g.int64([-1])]), name, ['n']);
 }
 
-/** The forward value of a layer. */
-function activationTap(g: OnnxGraph, c: CnnConfig, v: Record<string, string>, f: { blocks: InferenceBlockValues[]; dense: DenseValues[]; prediction: string }, layer: string): Tap {
-  const shapes = blockShapes(c);
-  const block = /^(conv|relu|block|sum)(\d+)$/.exec(layer);
-  if (block) {
-    const k = Number(block[2]) - 1;
+type Forward = { blocks: InferenceBlockValues[]; dense: DenseValues[]; prediction: string };
+
+/** A layer's kind and dimensions without the batch (as the tfjs model gives them). */
+function layerLayout(c: CnnConfig, f: Forward, layer: string): Omit<Tap, 'value'> {
+  const tap = convLayer(layer);
+  if (tap) {
+    const C = c.convs[tap.block]!.channels;
+    const before = tap.kind === 'conv' || tap.kind === 'relu'; // before the pool
+    return { kind: 'conv', dims: before ? [f.blocks[tap.block]!.convLength, C] : blockShapes(c)[tap.block]! };
+  }
+  if (layer === 'flatten') return { kind: 'flat', dims: blockShapes(c)[c.convs.length - 1]! };
+  if (layer === 'output') return { kind: 'output', dims: [] };
+  return { kind: 'dense', dims: [c.dense[Number(layer.slice('dense'.length)) - 1]!] };
+}
+
+/** The forward value of a layer, with its layout. */
+function activationTap(g: OnnxGraph, c: CnnConfig, v: Record<string, string>, f: Forward, layer: string): Tap {
+  const layout = layerLayout(c, f, layer);
+  const tap = convLayer(layer);
+  if (tap) {
+    const k = tap.block;
     const b = f.blocks[k]!;
-    const C = c.convs[k]!.channels;
-    switch (block[1]) {
+    switch (tap.kind) {
       case 'conv': { // conv + bias before batch norm, as PyTorch's Conv1d (and the tfjs tap) gives it
+        const C = c.convs[k]!.channels;
         const z = g.op('Reshape', [g.op('MatMul', [v[`conv${k + 1}/kernel`]!, b.patches]), g.int64([C, b.convLength, -1])]);
-        return { value: g.op('Add', [z, g.op('Reshape', [v[`conv${k + 1}/bias`]!, g.int64([C, 1, 1])])]), kind: 'conv', dims: [b.convLength, C] };
+        return { ...layout, value: g.op('Add', [z, g.op('Reshape', [v[`conv${k + 1}/bias`]!, g.int64([C, 1, 1])])]) };
       }
-      case 'relu': return { value: b.activation, kind: 'conv', dims: [b.convLength, C] };
-      case 'block': return { value: b.output, kind: 'conv', dims: shapes[k]! };
-      default: return { value: b.sum!, kind: 'conv', dims: shapes[k]! };
+      case 'relu': return { ...layout, value: b.activation };
+      case 'block': return { ...layout, value: b.output };
+      default: return { ...layout, value: b.sum! };
     }
   }
-  if (layer === 'flatten') return { value: f.dense[0]!.input, kind: 'flat', dims: shapes[c.convs.length - 1]! };
-  if (layer === 'output') return { value: f.prediction, kind: 'output', dims: [] };
-  const j = Number(layer.slice('dense'.length)) - 1;
-  return { value: f.dense[j]!.output!, kind: 'dense', dims: [c.dense[j]!] };
+  if (layer === 'flatten') return { ...layout, value: f.dense[0]!.input };
+  if (layer === 'output') return { ...layout, value: f.prediction };
+  return { ...layout, value: f.dense[Number(layer.slice('dense'.length)) - 1]!.output! };
 }
 
 /**
@@ -103,7 +116,7 @@ export function compileEvalGraph(config: CnnConfig, request: EvalRequest, option
 
   const shapes = blockShapes(c);
   const gradient = (layer: string, value: string) => {
-    if (gradients.has(layer)) emit(g, { ...activationTap(g, c, v, f, layer), value }, `${layer}_gradient`);
+    if (gradients.has(layer)) emit(g, { ...layerLayout(c, f, layer), value }, `${layer}_gradient`);
   };
   let d = g.op('ConstantOfShape', [g.op('Shape', [f.prediction])], { value: { tensor: { type: g.float, dims: [1], values: [1] } } });
   gradient('output', d);
@@ -115,7 +128,7 @@ export function compileEvalGraph(config: CnnConfig, request: EvalRequest, option
   }
   gradient('flatten', d);
   // The backward pass goes down only as far as the lowest block asked about (or to the input).
-  const blocksAsked = [...gradients].map((l) => /^(?:conv|relu|block|sum)(\d+)$/.exec(l)).filter((m) => m !== null).map((m) => Number(m[1]) - 1);
+  const blocksAsked = [...gradients].flatMap((l) => convLayer(l)?.block ?? []);
   const lowest = request.inputGradient ? -1 : Math.min(c.convs.length, ...blocksAsked);
   const [lastLength, lastChannels] = shapes[c.convs.length - 1]!;
   let dOut = g.op('Reshape', [d, g.int64([lastChannels, lastLength, -1])]);
@@ -175,7 +188,7 @@ function sessionFor(model: Model, request: EvalRequest): { session: Promise<OrtS
   const key = JSON.stringify([request.activations ?? [], request.gradients ?? [], request.inputGradient ?? false]);
   let session = cached.sessions.get(key);
   if (!session) {
-    session = createSession(compileEvalGraph(model.config, request), { threads: os.availableParallelism() });
+    session = createSession(compileEvalGraph(model.config, request));
     cached.sessions.set(key, session);
   }
   return { session, weights: cached.weights };

@@ -10,7 +10,7 @@
  */
 import { createRandom } from '../../../stats/random';
 import { OptionError } from '../../../errors';
-import { graphMaskDims, maskDims, type MaskSpec } from './train-graph';
+import { maskDims, type MaskSpec } from './train-graph';
 
 /** Fills `out` with keep flags (1 keep, 0 drop) from xorshift128 seeded by `seed`. */
 export function fillKeepMask(out: Uint8Array, rate: number, seed: number): void {
@@ -70,7 +70,7 @@ export class MaskSource {
   constructor(private readonly specs: readonly MaskSpec[]) {}
 
   /**
-   * The keep masks of one step, by input name, each in the graph's layout (`graphMaskDims(spec, n)`)
+   * The keep masks of one step, by input name, each in the graph's layout (train-graph.ts `graphMaskDims`)
    * flattened. The arrays are reused by the next call.
    */
   draw(seed: number, n: number): Record<string, Uint8Array> {
@@ -96,11 +96,6 @@ export class MaskSource {
       out[spec.name] = toGraphMaskOrder(m, this.buffer(i, size), spec, n);
     });
     return out;
-  }
-
-  /** Dimensions of a mask input for a batch of n. */
-  dims(spec: MaskSpec, n: number): number[] {
-    return graphMaskDims(spec, n) as number[];
   }
 
   private buffer(i: number, size: number): Uint8Array {

@@ -20,7 +20,7 @@ import { toGraphLayout, toTfjsLayout, type ParamSpec } from './layout';
 import { MaskSource } from './masks';
 import { momentSuffixes } from './optimizer-graph';
 import { createSession, requireOrt, type OrtApi, type OrtData, type OrtSession, type OrtTensor, type SessionOptions } from './session';
-import { compileInference, compileTraining, patchBytes, type CompileOptions, type CompiledTraining } from './train-graph';
+import { compileInference, compileTraining, graphMaskDims, patchBytes, type CompileOptions, type CompiledTraining } from './train-graph';
 
 export interface OnnxTrainerOptions extends CompileOptions, SessionOptions {
   /** Seed of fresh He-normal weights when no `weights` are given (default 0; as buildModel). */
@@ -222,7 +222,7 @@ export class OnnxTrainer {
       feeds.c2 = this.scalar(1 - this.compiled.optimizer.beta2 ** t);
     }
     const masks = options.masks ? this.masks.fromTfjsOrder(options.masks, n) : this.masks.draw(seed, n);
-    for (const spec of this.compiled.masks) feeds[spec.name] = new this.ort.Tensor('bool', masks[spec.name]!, this.masks.dims(spec, n));
+    for (const spec of this.compiled.masks) feeds[spec.name] = new this.ort.Tensor('bool', masks[spec.name]!, graphMaskDims(spec, n) as number[]);
     const fetches: Record<string, OrtTensor | null> = { loss: null };
     for (const name of this.updated) fetches[`${name}.next`] = probe ? null : this.spare.get(name)!;
     if (probe) for (const p of this.compiled.params) if (p.trained) fetches[`${p.name}.grad`] = null;
