@@ -34,9 +34,11 @@ describe('tsneParallel', () => {
   it('a worker that fails or dies rejects what it owes instead of hanging', async () => {
     const w = new EmbedWorker({ kind: 'tsne', layout: sharedFloat64(8), p: { rowStart: sharedInt32(5), column: sharedInt32(0), value: sharedFloat64(0) }, forces: { repulsion: sharedFloat64(12), attraction: sharedFloat64(8) }, control: sharedInt32(2) });
     await expect(w.request({ type: 'forces', exaggeration: 1, theta: 0.5 })).rejects.toThrow(/before the tree/);
-    const owed = w.request({ type: 'forces', exaggeration: 1, theta: 0.5 });
+    // The assertion is attached before terminate(): the worker may answer (with its error) while terminate() is
+    // still pending, and a rejection with no handler yet is reported as unhandled.
+    const owed = expect(w.request({ type: 'forces', exaggeration: 1, theta: 0.5 })).rejects.toThrow();
     await w.terminate();
-    await expect(owed).rejects.toThrow();
+    await owed;
     await expect(w.request({ type: 'forces', exaggeration: 1, theta: 0.5 })).rejects.toThrow(/exited/);
   });
 });

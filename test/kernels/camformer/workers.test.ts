@@ -34,9 +34,10 @@ describe('model worker threads', () => {
     const worker = new ModelWorker(model);
     await worker.ready;
     const data = new Float32Array(5000 * 30 * 5);
-    const pending = worker.request({ type: 'predict', data, shape: [5000, 30, 5], batchSize: 5000 });
+    // The assertion is attached before terminate(), so the rejection never sits without a handler.
+    const pending = expect(worker.request({ type: 'predict', data, shape: [5000, 30, 5], batchSize: 5000 })).rejects.toThrow(/model worker thread exited/);
     await worker.terminate();
-    await expect(pending).rejects.toThrow(/model worker thread exited/);
+    await pending;
     await expect(worker.request({ type: 'predict', data: new Float32Array(150), shape: [1, 30, 5], batchSize: 1 })).rejects.toThrow(/exited/);
     model.dispose();
   });
