@@ -1,8 +1,8 @@
 /**
  * Fast exact ISM for the Camformer family on ONNX Runtime: the same table as `ismScores` (every position of
  * the region to each other base; prediction, reference prediction, effect), computed by the windowed ISM
- * graph (kernels/camformer/onnx/ism-graph.ts), which recomputes only the receptive-field windows a
- * substitution changes and reads everything else from the reference sequence's activations. Results equal
+ * graph (kernels/camformer/onnx/ism-graph.ts), which computes each variant's difference from the reference
+ * sequence only on the receptive-field windows its substitution changes. Results equal
  * full ISM up to float32 summation order (test/interpret/ism-fast.test.ts); bench/engine.bench.ts measures
  * the speed against PyTorch's naive ISM.
  */
@@ -126,11 +126,17 @@ export async function fastIsmDense(source: IsmSource, codes: Uint8Array, length:
       });
       const V = positions.length;
       const C = config.inputChannels;
-      const window0 = new Float32Array(V * C);
-      alts.forEach((a, v) => window0.set(letter.get(BASES[a]!)!, v * C));
       const x = encode(chunk, config.encoding);
+      // Each variant's input difference: its base's encoding minus the reference base's.
+      const delta0 = new Float32Array(V * C);
+      alts.forEach((a, v) => {
+        const base = letter.get(BASES[a]!)!;
+        const at = (owner[v]! * length + positions[v]!) * C;
+        for (let ch = 0; ch < C; ch++) delta0[v * C + ch] = base[ch]! - x.data[at + ch]!;
+      });
       feeds.x = real(x.data, x.shape);
-      feeds.window0 = real(window0, [V, 1, C]);
+      feeds.delta0 = real(delta0, [V, 1, C]);
+      feeds.sequence = new ort.Tensor('int32', Int32Array.from(owner), [V]);
       for (const [name, idx] of Object.entries(readIndices(plan, positions, owner, chunk.length))) feeds[name] = new ort.Tensor('int32', idx, [V, idx.length / V]);
       const out = await session.run(feeds);
       const reference = out.reference!.data as Float32Array | Float64Array;
