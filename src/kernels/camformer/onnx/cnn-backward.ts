@@ -4,7 +4,7 @@
  *
  * Per conv block (layout [channels, positions, batch]):
  * - ReLU, dropout and max-pool share one mask: the block output o is positive exactly where the unit was
- *   kept and its (pooled) ReLU input was positive, so `Where(o > 0, do, 0)` is the product of all three
+ *   kept and its (pooled) ReLU input was positive, so do · (o > 0) is the product of all three
  *   derivatives. Max-pool then scatters into its argmax positions with ScatterElements(reduction = add):
  *   windows overlap (kernel 7, stride 2), and MaxUnpool would assign instead of add.
  * - Batch norm with batch statistics (the tfjs custom gradient in tensor/ops.ts, PyTorch's formula):
@@ -15,7 +15,7 @@
  */
 import { blockShapes, convPadding, type CnnConfig } from '../config';
 import type { OnnxGraph } from './graph';
-import { inputGradientIndices, padPositions, patchesOf, type ForwardValues, type GraphInputs } from './cnn-forward';
+import { inputGradientIndices, padPositions, patchesOf, wherePositive, type ForwardValues, type GraphInputs } from './cnn-forward';
 
 /**
  * Gradients by parameter name, given dL/dprediction [1, n]. `inputGradient` also returns dL/dx
@@ -34,7 +34,7 @@ export function backward(
     const name = `dense${j + 1}`;
     let pre = d;
     if (layer.output) {
-      pre = g.op('Where', [g.op('Greater', [layer.output, g.scalar(0)]), d, g.scalar(0)]);
+      pre = wherePositive(g, d, layer.output);
       if (layer.scale !== 1) pre = g.op('Mul', [pre, g.scalar(layer.scale)]);
     }
     grads[`${name}/kernel`] = g.op('Gemm', [layer.input, pre], { transB: 1 });
@@ -56,7 +56,7 @@ export function backward(
     const convLength = inLength + left + right - layer.kernel + 1;
     // A residual block's output is o + (previous block's output): both receive dOut.
     const carry = c.residual.includes(i) ? dOut : undefined;
-    let grad = g.op('Where', [g.op('Greater', [b.output, g.scalar(0)]), dOut, g.scalar(0)]);
+    let grad = wherePositive(g, dOut, b.output);
     // The pre-pool activation has the shape of `centred` (kept anyway; the ReLU output need not be).
     if (b.poolIndices) grad = maxPoolGradient(g, grad, b.poolIndices, b.centred, C, convLength);
     const sumG = g.op('ReduceSum', [grad, g.int64([1, 2])], { keepdims: 1 });

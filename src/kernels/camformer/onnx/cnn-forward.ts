@@ -12,7 +12,7 @@
  * max-pool → dropout → residual add; dense layers are ReLU then dropout; a final dense layer of size 1.
  */
 import { blockShapes, convPadding, type CnnConfig } from '../config';
-import type { OnnxGraph } from './graph';
+import { ELEMENT_TYPES, type OnnxGraph } from './graph';
 
 /** Names of the graph values of one conv block that the backward pass reads. */
 export interface BlockValues {
@@ -86,6 +86,20 @@ export function patchesOf(g: OnnxGraph, padded: string, cin: number, k: number, 
   return g.op('Reshape', [g.op('Gather', [padded, windowIndices(g, k, outLength, 0, rebuild)], { axis: 1 }), g.int64([cin * k, -1])]);
 }
 
+/**
+ * `value` where `condition` (bool, same shape) holds, else 0, as value · float(condition): ONNX Runtime's CPU
+ * Where takes about 3× the time of Cast + Mul on a [256, 110, 256] tensor (14 % of a camformer-small
+ * training step went to Where). Equal to Where for finite values (a dropped negative gives −0).
+ */
+export function masked(g: OnnxGraph, value: string, condition: string): string {
+  return g.op('Mul', [value, g.op('Cast', [condition], { to: ELEMENT_TYPES[g.float] })]);
+}
+
+/** `value` where `reference` > 0, else 0: the gradient through a ReLU (and a dropout) whose output is `reference`. */
+export function wherePositive(g: OnnxGraph, value: string, reference: string): string {
+  return masked(g, value, g.op('Greater', [reference, g.scalar(0)]));
+}
+
 /** Gather indices for the input gradient: [k, Lin], window t' of input position j reads dz at j + offset + t'. */
 export function inputGradientIndices(g: OnnxGraph, k: number, inLength: number, offset: number): string {
   return windowIndices(g, k, inLength, offset);
@@ -135,7 +149,7 @@ export function forwardTraining(
       out = g.op('Squeeze', [pooled!, g.int64([0])]);
       poolIndices = indices;
     }
-    if (masks[k]) out = g.op('Where', [masks[k]!, out, g.scalar(0)]);
+    if (masks[k]) out = masked(g, out, masks[k]!);
     blocks.push({
       patches: options.keepPatches ? patches : undefined, padded, centred, rstd, gain, poolIndices, output: out,
       mean: g.op('Add', [g.op('Reshape', [mean, g.int64([C])]), v[`conv${i}/bias`]!]),
@@ -166,7 +180,7 @@ function denseForward(
     // The dropout scale goes before the ReLU (a Mul, not Gemm's float32 alpha: exact in float64 graphs too).
     const affine = g.op('Gemm', [v[`${name}/kernel`]!, input, bias], { transA: 1 });
     h = g.op('Relu', [scale === 1 ? affine : g.op('Mul', [affine, g.scalar(scale)])]);
-    if (denseMasks[j]) h = g.op('Where', [denseMasks[j]!, h, g.scalar(0)]);
+    if (denseMasks[j]) h = masked(g, h, denseMasks[j]!);
     dense.push({ input, output: h, scale });
   });
   const name = `dense${c.dense.length + 1}`;

@@ -19,7 +19,7 @@ import { blockShapes, convLayer, layerNamesOf, validateConfig, type CnnConfig } 
 import type { Model } from '../model';
 import { modelWeights } from './bridge';
 import { convInputGradient, maxPoolGradient } from './cnn-backward';
-import { forwardInferenceValues, type DenseValues, type InferenceBlockValues } from './cnn-forward';
+import { forwardInferenceValues, wherePositive, type DenseValues, type InferenceBlockValues } from './cnn-forward';
 import { OnnxGraph } from './graph';
 import { paramSpecs, stateSpecs, toGraphLayout } from './layout';
 import { createSession, requireOrt, type OrtSession, type OrtTensor } from './session';
@@ -123,7 +123,7 @@ export function compileEvalGraph(config: CnnConfig, request: EvalRequest, option
   for (let j = f.dense.length - 1; j >= 0; j--) {
     const layer = f.dense[j]!;
     if (layer.output) gradient(`dense${j + 1}`, d);
-    const pre = layer.output ? g.op('Where', [g.op('Greater', [layer.output, g.scalar(0)]), d, g.scalar(0)]) : d;
+    const pre = layer.output ? wherePositive(g, d, layer.output) : d;
     d = g.op('Gemm', [v[`dense${j + 1}/kernel`]!, pre]);
   }
   gradient('flatten', d);
@@ -139,7 +139,7 @@ export function compileEvalGraph(config: CnnConfig, request: EvalRequest, option
     gradient(`sum${i}`, dOut);
     gradient(`block${i}`, dOut);
     if (b.poolIndices && gradients.has(`relu${i}`)) gradient(`relu${i}`, maxPoolGradient(g, dOut, b.poolIndices, b.activation, layer.channels, b.convLength));
-    let grad = g.op('Where', [g.op('Greater', [b.output, g.scalar(0)]), dOut, g.scalar(0)]);
+    let grad = wherePositive(g, dOut, b.output);
     if (b.poolIndices) grad = maxPoolGradient(g, grad, b.poolIndices, b.activation, layer.channels, b.convLength);
     else gradient(`relu${i}`, dOut);
     if (gradients.has(`conv${i}`)) gradient(`conv${i}`, g.op('Mul', [grad, g.op('Reshape', [b.normScale, g.int64([layer.channels, 1, 1])])]));
