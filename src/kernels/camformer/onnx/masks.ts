@@ -26,8 +26,10 @@ export function fillKeepMask(out: Uint8Array, rate: number, seed: number): void 
     const t = a ^ (a << 11);
     a = b; b = c; c = d;
     d = d ^ (d >>> 19) ^ (t ^ (t >>> 8));
-    out[i] = (d & 0xffff) >= threshold ? 1 : 0;
-    out[i + 1] = d >>> 16 >= threshold ? 1 : 0;
+    // keep = (bits ≥ threshold), branch-free: a third of the comparisons go each way at random, and the
+    // mispredicted branches made this loop 2× slower.
+    out[i] = (((d & 0xffff) - threshold) >>> 31) ^ 1;
+    out[i + 1] = (((d >>> 16) - threshold) >>> 31) ^ 1;
   }
   if (even < size) {
     const t = a ^ (a << 11);
@@ -40,10 +42,13 @@ export function fillKeepMask(out: Uint8Array, rate: number, seed: number): void 
 /**
  * A mask in the tfjs engine's order ([n, inner], inner = Lo · C or size) written into `out` in the graph's
  * ([C, Lo, n] or [size, n]). Blocks of 32 sequences keep both sides in cache: 37 ms for camformer-mini's
- * largest mask (11 M values) against 160 ms for ONNX Runtime's Transpose of it on this machine.
+ * largest mask (11 M values) against 160 ms for ONNX Runtime's Transpose of it on this machine. `binary`:
+ * every value is 0 or 1 (the masks `draw` makes), which allows the word-wise path where shapes are aligned.
  */
-export function toGraphMaskOrder(tfjsOrder: Uint8Array, out: Uint8Array, spec: MaskSpec, n: number): Uint8Array {
+export function toGraphMaskOrder(tfjsOrder: Uint8Array, out: Uint8Array, spec: MaskSpec, n: number, binary = false): Uint8Array {
   const [channels, length] = spec.shape.length === 2 ? [spec.shape[0]!, spec.shape[1]!] : [spec.shape[0]!, 1];
+  const aligned = channels % 4 === 0 && n % 4 === 0 && tfjsOrder.byteOffset % 4 === 0 && out.byteOffset % 4 === 0;
+  if (binary && aligned && LITTLE_ENDIAN) return transposeBinaryMask(tfjsOrder, out, channels, length, n);
   const inner = channels * length;
   const block = 32;
   for (let s0 = 0; s0 < n; s0 += block) {
@@ -53,6 +58,37 @@ export function toGraphMaskOrder(tfjsOrder: Uint8Array, out: Uint8Array, spec: M
         const o = (c * length + l) * n;
         let i = s0 * inner + l * channels + c;
         for (let s = s0; s < s1; s++, i += inner) out[o + s] = tfjsOrder[i]!;
+      }
+    }
+  }
+  return out;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * `toGraphMaskOrder` for masks of 0s and 1s when channels and n are multiples of 4: 4 × 4 bytes at a time in
+ * 32-bit words (the four rows' words OR-ed into 4-bit nibbles, each nibble spread back to four bytes by one
+ * multiply: bits at 0, 7, 14, 21 apart never carry). 5× faster than byte by byte (20 → 4 ms for a
+ * [256, 110, 256] mask), which matters because the trainer draws 30–65 M mask values per step.
+ */
+function transposeBinaryMask(tfjsOrder: Uint8Array, out: Uint8Array, channels: number, length: number, n: number): Uint8Array {
+  const src = new Uint32Array(tfjsOrder.buffer, tfjsOrder.byteOffset, tfjsOrder.length >> 2);
+  const dst = new Uint32Array(out.buffer, out.byteOffset, out.length >> 2);
+  const c4 = channels >> 2;
+  const n4 = n >> 2;
+  const rowIn = length * c4; // words per sequence
+  const rowOut = length * n4; // words per channel
+  for (let l = 0; l < length; l++) {
+    for (let s = 0; s < n4; s++) {
+      const i = 4 * s * rowIn + l * c4;
+      let o = l * n4 + s;
+      for (let c = 0; c < c4; c++, o += 4 * rowOut) {
+        const x = src[i + c]! | (src[i + rowIn + c]! << 1) | (src[i + 2 * rowIn + c]! << 2) | (src[i + 3 * rowIn + c]! << 3);
+        dst[o] = Math.imul(x & 15, 0x204081) & 0x01010101;
+        dst[o + rowOut] = Math.imul((x >>> 8) & 15, 0x204081) & 0x01010101;
+        dst[o + 2 * rowOut] = Math.imul((x >>> 16) & 15, 0x204081) & 0x01010101;
+        dst[o + 3 * rowOut] = Math.imul((x >>> 24) & 15, 0x204081) & 0x01010101;
       }
     }
   }
@@ -81,7 +117,7 @@ export class MaskSource {
       if (this.scratch.length < size) this.scratch = new Uint8Array(size);
       const drawn = this.scratch.subarray(0, size);
       fillKeepMask(drawn, spec.rate, rng.uint32());
-      out[spec.name] = toGraphMaskOrder(drawn, this.buffer(i, size), spec, n);
+      out[spec.name] = toGraphMaskOrder(drawn, this.buffer(i, size), spec, n, true);
     });
     return out;
   }
