@@ -30,7 +30,7 @@ export type IsmSource = Model | { config: CnnConfig; weights(): ReadonlyMap<stri
 export interface FastIsmOptions extends Pick<IsmOptions, 'region' | 'ids' | 'onProgress'>, SessionOptions {
   /**
    * Reference sequences per graph run; each brings 3 × region-length variants (default 1: per sequence, one
-   * sequence per run measured fastest, 53 vs 77 CPU ms for camformer-mini with 1 vs 4, as its windows stay in cache).
+   * sequence per run measured fastest, camformer-mini 40 vs 42 ms per sequence with 1 vs 4, as its windows stay in cache).
    */
   sequencesPerBatch?: number;
   /** Arithmetic of the graph (default 'float'; 'double' for exactness checks). */
