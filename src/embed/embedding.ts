@@ -9,6 +9,7 @@ import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
 import { createRandom } from '../stats/random';
 import { tsne } from './tsne';
+import { tsneParallel } from './tsne-parallel';
 
 /** The 2-D embeddings {@link embed2d} offers: Barnes-Hut t-SNE and UMAP. */
 export const EMBEDDING_METHODS = ['tsne', 'umap'] as const;
@@ -29,6 +30,11 @@ export interface EmbedOptions {
   iterations?: number;
   /** Called after each iteration (t-SNE) or epoch (UMAP) with those done and in all (for progress displays). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * t-SNE threads including this one (default: every core, os.availableParallelism()); the layout is the same
+   * for any number (`tsneParallel`). UMAP runs on this thread.
+   */
+  threads?: number;
 }
 
 /**
@@ -36,19 +42,20 @@ export interface EmbedOptions {
  * @param data - Row-major [n, features] (e.g. `layerActivations(...).data`, or PCA scores).
  * @param shape - [n, features].
  * @param options - `method` (default 'tsne'), `seed` (default 1), `perplexity` (t-SNE, default 30),
- *   `neighbors` (UMAP, default 15), `iterations` (t-SNE 1000, UMAP 350), `onProgress`.
- * @returns The coordinates.
+ *   `neighbors` (UMAP, default 15), `iterations` (t-SNE 1000, UMAP 350), `onProgress`, `threads` (t-SNE).
+ * @returns The coordinates (a promise: t-SNE runs on worker threads).
  * @example
- * const { x, y } = embed2d(scores.data, scores.shape, { method: 'umap', seed: 2 });
+ * const { x, y } = await embed2d(scores.data, scores.shape, { method: 'umap', seed: 2 });
  */
-export function embed2d(data: Float32Array | Float64Array, shape: [number, number], options: EmbedOptions = {}): { x: Float64Array; y: Float64Array } {
+export async function embed2d(data: Float32Array | Float64Array, shape: [number, number], options: EmbedOptions = {}): Promise<{ x: Float64Array; y: Float64Array }> {
   const { method = 'tsne', seed = 1 } = options;
   if (!EMBEDDING_METHODS.includes(method)) throw new OptionError(`unknown method '${method}'; expected tsne or umap`, { option: 'method' });
   const [n, features] = shape;
   if (n < 4) throw new OptionError(`need at least 4 points to embed, got ${n}`, { option: 'data' });
   if (method === 'tsne') {
     // A perplexity the data cannot support is lowered to the largest it can, as for UMAP's neighbours below.
-    const { x, y } = tsne(data, shape, { seed, perplexity: Math.min(options.perplexity ?? 30, (n - 1) / 3), iterations: options.iterations, onProgress: options.onProgress });
+    const settings = { seed, perplexity: Math.min(options.perplexity ?? 30, (n - 1) / 3), iterations: options.iterations, onProgress: options.onProgress };
+    const { x, y } = options.threads === 1 ? tsne(data, shape, settings) : await tsneParallel(data, shape, { ...settings, threads: options.threads });
     return { x, y };
   }
   // umap-js is loaded lazily: most users of this package never embed anything.

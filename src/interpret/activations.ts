@@ -42,7 +42,7 @@ export interface ActivationOptions {
  * @returns The layer's output, flattened per sequence (positions × channels, position-major, for conv layers).
  * @example
  * const acts = await layerActivations(model, x, 'block6');
- * const points = embed2d(acts.data, acts.shape, { method: 'umap' });
+ * const points = await embed2d(acts.data, acts.shape, { method: 'umap' });
  */
 export async function layerActivations(model: Model, encoded: Encoded, layer: string, options: ActivationOptions = {}): Promise<LayerActivations> {
   if (!model.layerNames().includes(layer)) {

@@ -123,14 +123,14 @@ describe('interpretation kernels on a known motif detector', () => {
 });
 
 describe('embeddings', () => {
-  it('t-SNE and UMAP separate two clusters, seeded and repeatable', () => {
+  it('t-SNE and UMAP separate two clusters, seeded and repeatable', async () => {
     const n = 60;
     const features = 8;
     const data = new Float32Array(n * features);
     for (let i = 0; i < n; i++) for (let f = 0; f < features; f++) data[i * features + f] = (i < n / 2 ? 0 : 5) + Math.sin(i * 7.1 + f * 3.3);
     for (const method of ['tsne', 'umap'] as const) {
-      const a = embed2d(data, [n, features], { method, seed: 3, iterations: 200 });
-      const b = embed2d(data, [n, features], { method, seed: 3, iterations: 200 });
+      const a = await embed2d(data, [n, features], { method, seed: 3, iterations: 200 });
+      const b = await embed2d(data, [n, features], { method, seed: 3, iterations: 200 });
       expect(Array.from(a.x)).toEqual(Array.from(b.x));
       const centre = (from: number, to: number) => [a.x, a.y].map((v) => v.slice(from, to).reduce((s, x) => s + x, 0) / (to - from));
       const [c1, c2] = [centre(0, n / 2), centre(n / 2, n)];
