@@ -1,5 +1,5 @@
 /**
- * Attribution throughput: cislab's `attributionBatches` (input gradients on ONNX Runtime or tfjs by `--engine`, DeepLIFT on tfjs)
+ * Attribution throughput: cislab's `attributionBatches` (input gradients and DeepLIFT on ONNX Runtime or tfjs by `--engine`)
  * against a PyTorch reference of the same methods on the same camformer-mini weights, sequences and
  * DeepLIFT references (bench/reference/torch_attribute.py, --threads CPU threads), both at --batch model
  * evaluations per call (cislab's default for camformer-mini is 64 for the gradient methods, 48 pairs for DeepLIFT). Rounds alternate the two
@@ -108,7 +108,7 @@ async function main() {
       process.stderr.write(`round ${round}/${rounds} done\n`);
     }
     const oursRss = process.resourceUsage().maxRSS / 1024;
-    console.log(`attributions of ${n} ${hasData('dream2022') ? 'DREAM test' : 'simulated'} sequences (positions 18–97), camformer-mini; cislab input gradients and Grad-CAM on ${inferenceEngine(engine) === 'onnx' ? 'ONNX Runtime (every core)' : `tfjs ${backend} (1 thread)`}, DeepLIFT on tfjs ${backend} (1 thread), vs PyTorch ${threads} thread(s); medians of ${rounds} alternating rounds; machine shared (measured under load)`);
+    console.log(`attributions of ${n} ${hasData('dream2022') ? 'DREAM test' : 'simulated'} sequences (positions 18–97), camformer-mini; cislab input gradients, DeepLIFT and Grad-CAM on ${inferenceEngine(engine) === 'onnx' ? 'ONNX Runtime (every core)' : `tfjs ${backend} (1 thread)`}, vs PyTorch ${threads} thread(s); medians of ${rounds} alternating rounds; machine shared (measured under load)`);
     console.log('method                  cislab seq/s   PyTorch seq/s   ratio   max |Δ| / max |PyTorch|');
     for (const method of methods) {
       const reference = readFileSync(join(dir, `torch.${method}.txt`), 'utf8').trim().split(/\s+/).map(Number);

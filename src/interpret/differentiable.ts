@@ -13,6 +13,7 @@ import type { Model } from '../kernels/camformer/model';
 import { inferenceEngine, type Ensemble, type InferenceEngine, type Predictor } from '../kernels/camformer/predict';
 import { deepLiftArrays, inputGradientArrays } from '../kernels/camformer/deeplift';
 import { inputGradientsOnnx } from '../kernels/camformer/onnx/eval-graph';
+import { deepLiftOnnx } from '../kernels/camformer/onnx/deeplift-graph';
 import { convPadding } from '../kernels/camformer/config';
 
 export interface GradientResult {
@@ -43,10 +44,10 @@ export interface Differentiable {
 }
 
 /**
- * A Camformer-family model or ensemble as a `Differentiable`. Input gradients run on ONNX Runtime (the
- * compiled eval-mode input-gradient graph, onnx/eval-graph.ts; equal to the tfjs gradient to ~1e-6) or
- * on tfjs, chosen as `predict` chooses (`engine` 'auto' (default, or `$CISLAB_ENGINE`), 'onnx', 'tfjs');
- * DeepLIFT's rescale rules run on tfjs.
+ * A Camformer-family model or ensemble as a `Differentiable`. Input gradients and DeepLIFT's rescale rules
+ * run on ONNX Runtime (the compiled eval-mode graphs, onnx/eval-graph.ts and onnx/deeplift-graph.ts; equal to
+ * the tfjs engine's to ~1e-6) or on tfjs, chosen as `predict` chooses (`engine` 'auto' (default, or
+ * `$CISLAB_ENGINE`), 'onnx', 'tfjs').
  * @example
  * const { output, gradient } = await differentiable(model).gradients(encode(sequences, model.encoding));
  */
@@ -76,6 +77,7 @@ export function differentiable(predictor: Predictor, options: { engine?: Inferen
         throw new ModelError(`references of shape [${references.shape.join(', ')}] do not pair with inputs of shape [${x.shape.join(', ')}]`, { option: 'references' });
       }
       return meanOf(models, (m) => {
+        if (engine === 'onnx') return deepLiftOnnx(m, x, references);
         const [xt, rt] = [tensor(m, x, 'x'), tensor(m, references, 'references')];
         try {
           return deepLiftArrays(m, xt, rt);

@@ -20,5 +20,6 @@ export { saveModel, loadModel, MODEL_FORMAT } from './persistence';
 export { predict, predictStream, predictRows, ensemble, firstModel, inferenceEngine, INFERENCE_ENGINES, type Ensemble, type Predictor, type PredictOptions, type PredictRowsOptions, type InferenceEngine } from './predict';
 export { modelToOnnx } from './onnx/export';
 export { evalOnnx, compileEvalGraph, type EvalRequest, type EvalResult } from './onnx/eval-graph';
+export { compileDeepLift, deepLiftOnnx } from './onnx/deeplift-graph';
 export { PredictPool } from './workers/pool';
 export { modelSummary, type ModelSummaryOptions } from './summary';

@@ -44,6 +44,8 @@ export interface DenseValues {
   input: string;
   /** Its output after ReLU and dropout [out, n] (absent for the final layer). */
   output?: string;
+  /** Its ReLU input [out, n] (absent for the final layer). */
+  pre?: string;
   scale: number;
 }
 
@@ -179,9 +181,10 @@ function denseForward(
     const input = h;
     // The dropout scale goes before the ReLU (a Mul, not Gemm's float32 alpha: exact in float64 graphs too).
     const affine = g.op('Gemm', [v[`${name}/kernel`]!, input, bias], { transA: 1 });
-    h = g.op('Relu', [scale === 1 ? affine : g.op('Mul', [affine, g.scalar(scale)])]);
+    const pre = scale === 1 ? affine : g.op('Mul', [affine, g.scalar(scale)]);
+    h = g.op('Relu', [pre]);
     if (denseMasks[j]) h = masked(g, h, denseMasks[j]!);
-    dense.push({ input, output: h, scale });
+    dense.push({ input, output: h, pre, scale });
   });
   const name = `dense${c.dense.length + 1}`;
   const bias = g.op('Reshape', [v[`${name}/bias`]!, g.int64([1, 1])]);
@@ -199,6 +202,8 @@ export interface InferenceBlockValues {
   patches: string;
   /** Batch norm's scale γ / sqrt(running variance + ε) [C], folded into `weight`. */
   normScale: string;
+  /** The ReLU input (folded conv plus shift) [C, Lc, n]. */
+  pre: string;
   /** The ReLU output before pooling [C, Lc, n] (its shape is where pooled gradients scatter to). */
   activation: string;
   /** Max-pool argmax indices (flat into [C, Lc, n]), when the block pools. */
@@ -241,7 +246,8 @@ export function forwardInferenceValues(
     const weight = g.op('Mul', [v[`conv${i}/kernel`]!, g.op('Reshape', [scale, g.int64([C, 1])])]);
     const patches = patchesOf(g, padPositions(g, a, left, right), cin, layer.kernel, convLength);
     const z = g.op('Reshape', [g.op('MatMul', [weight, patches]), g.int64([C, convLength, -1])]);
-    const activation = g.op('Relu', [g.op('Add', [z, g.op('Reshape', [shift, g.int64([C, 1, 1])])])]);
+    const pre = g.op('Add', [z, g.op('Reshape', [shift, g.int64([C, 1, 1])])]);
+    const activation = g.op('Relu', [pre]);
     let out = activation;
     let poolIndices: string | undefined;
     if (layer.pool) {
@@ -257,7 +263,7 @@ export function forwardInferenceValues(
       }
       out = g.op('Squeeze', [pooled, g.int64([0])]);
     }
-    const block: InferenceBlockValues = { weight, convLength, patches, normScale: scale, activation, poolIndices, output: out };
+    const block: InferenceBlockValues = { weight, convLength, patches, normScale: scale, pre, activation, poolIndices, output: out };
     if (c.residual.includes(i)) out = block.sum = g.op('Add', [out, previous]);
     blocks.push(block);
     previous = out;

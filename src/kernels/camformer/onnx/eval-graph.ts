@@ -167,12 +167,18 @@ export function compileInputGradient(config: CnnConfig, options: { precision?: '
 interface Prepared { version: number; sessions: Map<string, Promise<OrtSession>>; weights: Record<string, OrtTensor> }
 const prepared = new WeakMap<Model, Prepared>();
 
-/**
- * The session for `request` and the weight feeds of a model; both are rebuilt when its weights change
- * (`model.version`), and one session per distinct request is kept meanwhile (ISM-like repeated calls pay the
- * compile once).
- */
+/** The session for `request` and the weight feeds of a model (see {@link cachedSession}). */
 function sessionFor(model: Model, request: EvalRequest): { session: Promise<OrtSession>; weights: Record<string, OrtTensor> } {
+  const key = JSON.stringify([request.activations ?? [], request.gradients ?? [], request.inputGradient ?? false]);
+  return cachedSession(model, key, () => compileEvalGraph(model.config, request));
+}
+
+/**
+ * A session for the graph `compile` builds (one per `key`) and the weight feeds of a model, in the graph layout;
+ * both are rebuilt when its weights change (`model.version`), and one session per key is kept meanwhile
+ * (ISM-like repeated calls pay the compile once).
+ */
+export function cachedSession(model: Model, key: string, compile: () => Uint8Array): { session: Promise<OrtSession>; weights: Record<string, OrtTensor> } {
   let cached = prepared.get(model);
   if (cached?.version !== model.version) {
     for (const s of cached?.sessions.values() ?? []) void s.then((session) => session.release());
@@ -185,10 +191,9 @@ function sessionFor(model: Model, request: EvalRequest): { session: Promise<OrtS
     cached = { version: model.version, sessions: new Map(), weights };
     prepared.set(model, cached);
   }
-  const key = JSON.stringify([request.activations ?? [], request.gradients ?? [], request.inputGradient ?? false]);
   let session = cached.sessions.get(key);
   if (!session) {
-    session = createSession(compileEvalGraph(model.config, request));
+    session = createSession(compile());
     cached.sessions.set(key, session);
   }
   return { session, weights: cached.weights };
