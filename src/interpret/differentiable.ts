@@ -7,11 +7,10 @@
  * the members' mean, so its gradients and multipliers are the members' means too).
  */
 import { tf } from '../kernels/tensor/tf';
-import { ModelError } from '../errors';
 import type { Encoded, Encoding } from '../data/encode';
 import type { Model } from '../kernels/camformer/model';
 import { inferenceEngine, type Ensemble, type InferenceEngine, type Predictor } from '../kernels/camformer/predict';
-import { deepLiftArrays, inputGradientArrays } from '../kernels/camformer/deeplift';
+import { checkPairs, deepLiftArrays, inputGradientArrays } from '../kernels/camformer/deeplift';
 import { inputGradientsOnnx } from '../kernels/camformer/onnx/eval-graph';
 import { deepLiftOnnx } from '../kernels/camformer/onnx/deeplift-graph';
 import { convPadding } from '../kernels/camformer/config';
@@ -73,9 +72,7 @@ export function differentiable(predictor: Predictor, options: { engine?: Inferen
       }, (r) => [r.output, r.gradient], ([output, gradient]) => ({ output: output!, gradient: gradient! }));
     },
     async deepLift(x, references) {
-      if (x.shape.join() !== references.shape.join()) {
-        throw new ModelError(`references of shape [${references.shape.join(', ')}] do not pair with inputs of shape [${x.shape.join(', ')}]`, { option: 'references' });
-      }
+      checkPairs(x, references);
       return meanOf(models, (m) => {
         if (engine === 'onnx') return deepLiftOnnx(m, x, references);
         const [xt, rt] = [tensor(m, x, 'x'), tensor(m, references, 'references')];

@@ -16,7 +16,15 @@
  * Dropout is the identity in eval mode; convolutions, padding, residual sums and dense layers are linear.
  */
 import { tf } from '../tensor/tf';
+import { ModelError } from '../../errors';
 import type { Model, NonlinearOps } from './model';
+
+/** Throws unless `references` has the shape of `x` (one reference per input, on either engine). */
+export function checkPairs(x: { shape: readonly number[] }, references: { shape: readonly number[] }): void {
+  if (x.shape.join() !== references.shape.join()) {
+    throw new ModelError(`references of shape [${references.shape.join(', ')}] do not pair with inputs of shape [${x.shape.join(', ')}]`, { option: 'references' });
+  }
+}
 
 /**
  * Model output and its input gradient for a batch: f(x) [n] and ∂f/∂x [n, length, channels]. Where a

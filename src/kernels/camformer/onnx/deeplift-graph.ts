@@ -8,17 +8,18 @@
  * - Max-pool: x's share (max(o_x, o_r) − o_r) to x's argmax and r's share (o_x − max(o_x, o_r)) to r's argmax,
  *   scatter-added onto the input positions (overlapping windows add, as in deeplift.ts), divided by Δin; where
  *   |Δin| < 1e-7 the ordinary gradient (to the first of equal maxima).
- * - Convolutions (batch norm folded), residual sums and dense layers are linear: the eval graph's backward pass.
+ * - Convolutions (batch norm folded), residual sums and dense layers are linear: the eval graph's backward pass
+ *   (`evalBackward`, with these rules in place of plain gradients).
  *
  * So the input gradient of Σ f is DeepLIFT's multiplier m of x, and Σ (x − r) · m = f(x) − f(r).
  */
 import type { Encoded } from '../../../data/encode';
-import { ModelError } from '../../../errors';
-import { blockShapes, validateConfig, type CnnConfig } from '../config';
+import { validateConfig, type CnnConfig } from '../config';
+import { checkPairs } from '../deeplift';
 import type { Model } from '../model';
-import { convInputGradient, maxPoolGradient } from './cnn-backward';
+import { maxPoolGradient } from './cnn-backward';
 import { forwardInferenceValues, wherePositive } from './cnn-forward';
-import { cachedSession } from './eval-graph';
+import { cachedSession, evalBackward } from './eval-graph';
 import { OnnxGraph } from './graph';
 import { paramSpecs, stateSpecs } from './layout';
 import { requireOrt } from './session';
@@ -75,34 +76,19 @@ export function compileDeepLift(config: CnnConfig, options: { precision?: 'float
   const g = new OnnxGraph(`${c.name}_deeplift`, options.precision ?? 'float');
   const inputs = graphInputs(g, c, paramSpecs(c), stateSpecs(c));
   const r = g.input('r', ['n', c.inputLength, c.inputChannels]);
-  const v = inputs.values;
   const f = forwardInferenceValues(g, c, { ...inputs, x: g.op('Concat', [inputs.x, r], { axis: 0 }) }, { poolIndices: true });
   const [y, yReference] = halves(g, f.prediction, 1);
   g.output(g.op('Reshape', [y, g.int64([-1])]), 'y', ['n']);
   g.output(g.op('Reshape', [yReference, g.int64([-1])]), 'yReference', ['n']);
 
-  let d = g.op('ConstantOfShape', [g.op('Shape', [f.prediction])], { value: { tensor: { type: g.float, dims: [1], values: [1] } } });
-  for (let j = f.dense.length - 1; j >= 0; j--) {
-    const layer = f.dense[j]!;
-    const pre = layer.output ? rescaleRelu(g, d, layer.pre!, layer.output, 1) : d;
-    d = g.op('Gemm', [v[`dense${j + 1}/kernel`]!, pre]);
-  }
-  const shapes = blockShapes(c);
-  const [lastLength, lastChannels] = shapes[c.convs.length - 1]!;
-  let dOut = g.op('Reshape', [d, g.int64([lastChannels, lastLength, -1])]);
-  for (let k = c.convs.length - 1; k >= 0; k--) {
-    const layer = c.convs[k]!;
-    const b = f.blocks[k]!;
-    let m = dOut;
-    if (b.poolIndices) m = rescaleMaxPool(g, m, b.activation, b.output, b.poolIndices, layer.channels, b.convLength);
-    m = rescaleRelu(g, m, b.pre, b.activation, 2);
-    const cin = k === 0 ? c.inputChannels : c.convs[k - 1]!.channels;
-    const inLength = k === 0 ? c.inputLength : shapes[k - 1]![0];
-    let dIn = convInputGradient(g, layer, cin, inLength, m, b.weight);
-    if (c.residual.includes(k + 1)) dIn = g.op('Add', [dIn, dOut]);
-    dOut = dIn;
-  }
-  g.output(g.op('Transpose', [halves(g, dOut, 2)[0]], { perm: [2, 1, 0] }), 'multipliers', ['n', c.inputLength, c.inputChannels]);
+  const multipliers = evalBackward(g, c, inputs.values, f, {
+    dense: (d, layer) => rescaleRelu(g, d, layer.pre!, layer.output!, 1),
+    block: (dOut, b, k) => {
+      const m = b.poolIndices ? rescaleMaxPool(g, dOut, b.activation, b.output, b.poolIndices, c.convs[k]!.channels, b.convLength) : dOut;
+      return rescaleRelu(g, m, b.pre, b.activation, 2);
+    },
+  })!;
+  g.output(g.op('Transpose', [halves(g, multipliers, 2)[0]], { perm: [2, 1, 0] }), 'multipliers', ['n', c.inputLength, c.inputChannels]);
   return g.toModel();
 }
 
@@ -116,9 +102,7 @@ export function compileDeepLift(config: CnnConfig, options: { precision?: 'float
  */
 export async function deepLiftOnnx(model: Model, x: Encoded, r: Encoded, pairs = 128): Promise<{ output: Float32Array; referenceOutput: Float32Array; multipliers: Float32Array }> {
   model.checkInput(x.shape);
-  if (x.shape.join() !== r.shape.join()) {
-    throw new ModelError(`references of shape [${r.shape.join(', ')}] do not pair with inputs of shape [${x.shape.join(', ')}]`, { option: 'references' });
-  }
+  checkPairs(x, r);
   const ort = requireOrt();
   const { session, weights } = cachedSession(model, 'deeplift', () => compileDeepLift(model.config));
   const s = await session;

@@ -114,44 +114,78 @@ export function compileEvalGraph(config: CnnConfig, request: EvalRequest, option
   for (const layer of activations) emit(g, activationTap(g, c, v, f, layer), `${layer}_activation`);
   if (!backward) return g.toModel();
 
-  const shapes = blockShapes(c);
-  const gradient = (layer: string, value: string) => {
-    if (gradients.has(layer)) emit(g, { ...layerLayout(c, f, layer), value }, `${layer}_gradient`);
+  const gradient = (layer: string, value: () => string) => {
+    if (gradients.has(layer)) emit(g, { ...layerLayout(c, f, layer), value: value() }, `${layer}_gradient`);
   };
-  let d = g.op('ConstantOfShape', [g.op('Shape', [f.prediction])], { value: { tensor: { type: g.float, dims: [1], values: [1] } } });
-  gradient('output', d);
-  for (let j = f.dense.length - 1; j >= 0; j--) {
-    const layer = f.dense[j]!;
-    if (layer.output) gradient(`dense${j + 1}`, d);
-    const pre = layer.output ? wherePositive(g, d, layer.output) : d;
-    d = g.op('Gemm', [v[`dense${j + 1}/kernel`]!, pre]);
-  }
-  gradient('flatten', d);
+  // Plain gradients: ReLU passes where its output is positive, max-pool to the first of equal maxima.
+  const rules: BackwardRules = {
+    dense: (d, layer) => wherePositive(g, d, layer.output!),
+    block: (dOut, b, k) => {
+      const pool = (value: string) => maxPoolGradient(g, value, b.poolIndices!, b.activation, c.convs[k]!.channels, b.convLength);
+      gradient(`relu${k + 1}`, () => (b.poolIndices ? pool(dOut) : dOut));
+      const grad = wherePositive(g, dOut, b.output);
+      return b.poolIndices ? pool(grad) : grad;
+    },
+  };
   // The backward pass goes down only as far as the lowest block asked about (or to the input).
   const blocksAsked = [...gradients].flatMap((l) => convLayer(l)?.block ?? []);
   const lowest = request.inputGradient ? -1 : Math.min(c.convs.length, ...blocksAsked);
+  const dOut = evalBackward(g, c, v, f, rules, { lowest, tap: gradient });
+  if (request.inputGradient) g.output(g.op('Transpose', [dOut!], { perm: [2, 1, 0] }), 'gradient', ['n', c.inputLength, c.inputChannels]);
+  return g.toModel();
+}
+
+/**
+ * How a backward pass crosses each layer's nonlinearities; everything else in the eval-mode model (dense
+ * layers, convolutions with batch norm folded, residual adds) is linear and crossed by its transpose.
+ */
+export interface BackwardRules {
+  /** From a hidden dense layer's output to its ReLU input ([size, n]). */
+  dense(d: string, layer: DenseValues): string;
+  /** From block k's output before the residual add ([C, Lo, n]) to its ReLU input ([C, Lc, n]). */
+  block(dOut: string, b: InferenceBlockValues, k: number): string;
+}
+
+/**
+ * The eval-mode backward pass from 1 at each prediction down to block `lowest` (default −1: to the input),
+ * crossing nonlinearities by `rules`. `tap(layer, value)` is offered each layer's gradient by the tfjs layer
+ * name (output, dense{j}, flatten, sum{i}, block{i}, conv{i}; relu{i} is the rules' to offer); `value` builds
+ * the node only when called. Returns the gradient wrt the input [channels, length, n] when `lowest` is −1.
+ */
+export function evalBackward(
+  g: OnnxGraph, c: CnnConfig, v: Record<string, string>, f: Forward, rules: BackwardRules,
+  options: { lowest?: number; tap?: (layer: string, value: () => string) => void } = {},
+): string | undefined {
+  const { lowest = -1, tap = () => undefined } = options;
+  const shapes = blockShapes(c);
+  let d = g.op('ConstantOfShape', [g.op('Shape', [f.prediction])], { value: { tensor: { type: g.float, dims: [1], values: [1] } } });
+  tap('output', () => d);
+  for (let j = f.dense.length - 1; j >= 0; j--) {
+    const layer = f.dense[j]!;
+    if (layer.output) tap(`dense${j + 1}`, () => d);
+    const pre = layer.output ? rules.dense(d, layer) : d;
+    d = g.op('Gemm', [v[`dense${j + 1}/kernel`]!, pre]);
+  }
+  tap('flatten', () => d);
   const [lastLength, lastChannels] = shapes[c.convs.length - 1]!;
   let dOut = g.op('Reshape', [d, g.int64([lastChannels, lastLength, -1])]);
   for (let k = c.convs.length - 1; k >= Math.max(lowest, 0); k--) {
     const layer = c.convs[k]!;
     const b = f.blocks[k]!;
     const i = k + 1;
-    gradient(`sum${i}`, dOut);
-    gradient(`block${i}`, dOut);
-    if (b.poolIndices && gradients.has(`relu${i}`)) gradient(`relu${i}`, maxPoolGradient(g, dOut, b.poolIndices, b.activation, layer.channels, b.convLength));
-    let grad = wherePositive(g, dOut, b.output);
-    if (b.poolIndices) grad = maxPoolGradient(g, grad, b.poolIndices, b.activation, layer.channels, b.convLength);
-    else gradient(`relu${i}`, dOut);
-    if (gradients.has(`conv${i}`)) gradient(`conv${i}`, g.op('Mul', [grad, g.op('Reshape', [b.normScale, g.int64([layer.channels, 1, 1])])]));
-    if (k === lowest) break;
+    const out = dOut;
+    tap(`sum${i}`, () => out);
+    tap(`block${i}`, () => out);
+    const grad = rules.block(dOut, b, k);
+    tap(`conv${i}`, () => g.op('Mul', [grad, g.op('Reshape', [b.normScale, g.int64([layer.channels, 1, 1])])]));
+    if (k === lowest) return undefined;
     const cin = k === 0 ? c.inputChannels : c.convs[k - 1]!.channels;
     const inLength = k === 0 ? c.inputLength : shapes[k - 1]![0];
     let dIn = convInputGradient(g, layer, cin, inLength, grad, b.weight);
     if (c.residual.includes(i)) dIn = g.op('Add', [dIn, dOut]);
     dOut = dIn;
   }
-  if (request.inputGradient) g.output(g.op('Transpose', [dOut], { perm: [2, 1, 0] }), 'gradient', ['n', c.inputLength, c.inputChannels]);
-  return g.toModel();
+  return lowest < 0 ? dOut : undefined;
 }
 
 /**
