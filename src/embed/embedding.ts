@@ -8,7 +8,6 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
 import { createRandom } from '../stats/random';
-import { tsne } from './tsne';
 import { tsneParallel } from './tsne-parallel';
 
 /** The 2-D embeddings {@link embed2d} offers: Barnes-Hut t-SNE and UMAP. */
@@ -55,7 +54,7 @@ export async function embed2d(data: Float32Array | Float64Array, shape: [number,
   if (method === 'tsne') {
     // A perplexity the data cannot support is lowered to the largest it can, as for UMAP's neighbours below.
     const settings = { seed, perplexity: Math.min(options.perplexity ?? 30, (n - 1) / 3), iterations: options.iterations, onProgress: options.onProgress };
-    const { x, y } = options.threads === 1 ? tsne(data, shape, settings) : await tsneParallel(data, shape, { ...settings, threads: options.threads });
+    const { x, y } = await tsneParallel(data, shape, { ...settings, threads: options.threads });
     return { x, y };
   }
   // umap-js is loaded lazily: most users of this package never embed anything.
